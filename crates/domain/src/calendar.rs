@@ -1,0 +1,341 @@
+//! 工作日 — the working-day calendar.
+//!
+//! A day is a working day when it is Monday–Friday and not a statutory holiday, or when it is a
+//! 调休 make-up working day. The facts come from the State Council General Office's yearly notices
+//! (国务院办公厅关于YYYY年部分节假日安排的通知), kept as data in `holidays-cn.json`. A year whose
+//! notice is not loaded is counted Monday–Friday and every answer that depends on it is marked
+//! provisional.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+
+/// The schedule shipped with gongkai (a copy of `shared/spec/holidays-cn.json`).
+pub const EMBEDDED_SCHEDULE_JSON: &str = include_str!("../data/holidays-cn.json");
+
+/// Earliest date gongkai accepts anywhere (the 2007 regulation came into force on 2008-05-01).
+pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2008, 1, 1) {
+    Some(d) => d,
+    None => panic!("constant date"),
+};
+
+/// One day of a notice: its date and the holiday it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoticeDay {
+    pub date: NaiveDate,
+    pub holiday: String,
+}
+
+/// One year's notice: the days off and the 调休 working days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YearSchedule {
+    pub off: Vec<NoticeDay>,
+    pub workday: Vec<NoticeDay>,
+    #[serde(default)]
+    pub notices: Vec<String>,
+}
+
+/// The file format of `holidays-cn.json`: notices keyed by the year they are for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleFile {
+    #[serde(default)]
+    pub about: String,
+    pub years: BTreeMap<i32, YearSchedule>,
+}
+
+impl ScheduleFile {
+    /// Parses and validates a schedule file: every day belongs to the notice's year or the December
+    /// before it, no day is both off and a working day, and an off day is not itself a make-up day.
+    pub fn parse(json: &str) -> Result<Self, DomainError> {
+        let file: ScheduleFile = serde_json::from_str(json).map_err(|e| {
+            DomainError::invalid("schedule", format!("not a holiday schedule: {e}"))
+        })?;
+        for (year, sched) in &file.years {
+            if *year < EARLIEST_DATE.year() || *year > 2200 {
+                return Err(DomainError::invalid(
+                    "schedule.years",
+                    format!("year {year} out of range"),
+                ));
+            }
+            let mut seen = BTreeSet::new();
+            for d in sched.off.iter().chain(&sched.workday) {
+                let ok =
+                    d.date.year() == *year || (d.date.year() == year - 1 && d.date.month() == 12);
+                if !ok {
+                    return Err(DomainError::invalid(
+                        "schedule.years",
+                        format!("{} is listed in the notice for {year}", d.date),
+                    ));
+                }
+                if !seen.insert(d.date) {
+                    return Err(DomainError::invalid(
+                        "schedule.years",
+                        format!("{} is listed twice in the notice for {year}", d.date),
+                    ));
+                }
+            }
+            for d in &sched.workday {
+                if !matches!(d.date.weekday(), Weekday::Sat | Weekday::Sun) {
+                    return Err(DomainError::invalid(
+                        "schedule.years",
+                        format!("make-up working day {} is not a weekend day", d.date),
+                    ));
+                }
+            }
+        }
+        Ok(file)
+    }
+}
+
+/// What kind of day a date is, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "holiday", rename_all = "snake_case")]
+pub enum DayKind {
+    /// Monday–Friday, no holiday.
+    Weekday,
+    /// Saturday or Sunday with no make-up duty.
+    Weekend,
+    /// 法定节假日 — a statutory day off (holiday name).
+    Holiday(String),
+    /// 调休 — a weekend day worked in exchange for a holiday (holiday name).
+    MakeUpWorkday(String),
+}
+
+impl DayKind {
+    pub fn is_working_day(&self) -> bool {
+        matches!(self, DayKind::Weekday | DayKind::MakeUpWorkday(_))
+    }
+}
+
+/// The working-day calendar: all loaded notices merged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Calendar {
+    off: BTreeMap<NaiveDate, String>,
+    workday: BTreeMap<NaiveDate, String>,
+    /// Calendar years whose days are all known (a notice for that year is loaded).
+    known_years: BTreeSet<i32>,
+}
+
+impl Calendar {
+    /// The calendar of the schedule shipped with gongkai.
+    pub fn embedded() -> Self {
+        let file = ScheduleFile::parse(EMBEDDED_SCHEDULE_JSON).expect("embedded schedule is valid");
+        Self::from_file(&file)
+    }
+
+    pub fn from_file(file: &ScheduleFile) -> Self {
+        let mut cal = Calendar::default();
+        cal.merge(file);
+        cal
+    }
+
+    /// Adds (or replaces) the notices of `file`; a later notice for a year wins over an earlier one.
+    pub fn merge(&mut self, file: &ScheduleFile) {
+        for (year, sched) in &file.years {
+            // Replace what an earlier notice for the same year said.
+            let range = |m: &mut BTreeMap<NaiveDate, String>| {
+                let from = NaiveDate::from_ymd_opt(year - 1, 12, 1).expect("valid");
+                let to = NaiveDate::from_ymd_opt(*year, 12, 31).expect("valid");
+                let stale: Vec<NaiveDate> = m
+                    .range(from..=to)
+                    .filter(|(d, _)| d.year() == *year)
+                    .map(|(d, _)| *d)
+                    .collect();
+                for d in stale {
+                    m.remove(&d);
+                }
+            };
+            range(&mut self.off);
+            range(&mut self.workday);
+            for d in &sched.off {
+                self.workday.remove(&d.date);
+                self.off.insert(d.date, d.holiday.clone());
+            }
+            for d in &sched.workday {
+                self.off.remove(&d.date);
+                self.workday.insert(d.date, d.holiday.clone());
+            }
+            self.known_years.insert(*year);
+        }
+    }
+
+    /// Years whose notice is loaded.
+    pub fn known_years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.known_years.iter().copied()
+    }
+
+    /// Whether the day's status comes from a loaded notice (otherwise it is provisional).
+    pub fn is_known(&self, date: NaiveDate) -> bool {
+        self.is_year_known(date.year())
+    }
+
+    pub fn is_year_known(&self, year: i32) -> bool {
+        self.known_years.contains(&year)
+    }
+
+    pub fn day_kind(&self, date: NaiveDate) -> DayKind {
+        if let Some(h) = self.off.get(&date) {
+            return DayKind::Holiday(h.clone());
+        }
+        if let Some(h) = self.workday.get(&date) {
+            return DayKind::MakeUpWorkday(h.clone());
+        }
+        match date.weekday() {
+            Weekday::Sat | Weekday::Sun => DayKind::Weekend,
+            _ => DayKind::Weekday,
+        }
+    }
+
+    pub fn is_working_day(&self, date: NaiveDate) -> bool {
+        self.day_kind(date).is_working_day()
+    }
+
+    /// The date `n` working days after `start` (the start day itself is not counted). `n = 0`
+    /// returns `start`.
+    pub fn add_working_days(&self, start: NaiveDate, n: u32) -> NaiveDate {
+        let mut d = start;
+        let mut left = n;
+        while left > 0 {
+            d = d.succ_opt().expect("date in range");
+            if self.is_working_day(d) {
+                left -= 1;
+            }
+        }
+        d
+    }
+
+    /// Working days in `(from, to]`.
+    pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> u32 {
+        let mut n = 0;
+        let mut d = from;
+        while d < to {
+            d = d.succ_opt().expect("date in range");
+            if self.is_working_day(d) {
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
+/// Checks that a date is one gongkai can reason about (2008 or later, before 2200).
+pub fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate, DomainError> {
+    if date < EARLIEST_DATE {
+        return Err(DomainError::invalid(
+            field,
+            format!("{date} is before 2008-01-01"),
+        ));
+    }
+    if date.year() >= 2200 {
+        return Err(DomainError::invalid(
+            field,
+            format!("{date} is too far in the future"),
+        ));
+    }
+    Ok(date)
+}
+
+/// Parses `YYYY-MM-DD`, rejecting impossible dates and dates before 2008.
+pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, DomainError> {
+    let d = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        DomainError::invalid(field, format!("'{text}' is not a valid date (YYYY-MM-DD)"))
+    })?;
+    check_date(field, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn national_day_2024_and_its_make_up_saturday() {
+        let cal = Calendar::embedded();
+        assert_eq!(
+            cal.day_kind(d("2024-10-01")),
+            DayKind::Holiday("国庆节".into())
+        );
+        assert_eq!(
+            cal.day_kind(d("2024-10-12")),
+            DayKind::MakeUpWorkday("国庆节".into())
+        );
+        assert_eq!(cal.day_kind(d("2024-10-13")), DayKind::Weekend);
+        assert_eq!(cal.day_kind(d("2024-10-14")), DayKind::Weekday);
+    }
+
+    #[test]
+    fn notice_may_cover_the_previous_december() {
+        let cal = Calendar::embedded();
+        assert_eq!(
+            cal.day_kind(d("2018-12-31")),
+            DayKind::Holiday("元旦".into())
+        );
+        assert_eq!(
+            cal.day_kind(d("2018-12-29")),
+            DayKind::MakeUpWorkday("元旦".into())
+        );
+    }
+
+    #[test]
+    fn spring_festival_2020_extension_is_in_force() {
+        let cal = Calendar::embedded();
+        assert!(!cal.is_working_day(d("2020-01-31")));
+        assert!(
+            !cal.is_working_day(d("2020-02-01")),
+            "the make-up day was cancelled"
+        );
+        assert!(cal.is_working_day(d("2020-02-03")));
+    }
+
+    #[test]
+    fn unknown_years_are_monday_to_friday() {
+        let cal = Calendar::embedded();
+        assert!(!cal.is_known(d("2027-01-01")));
+        assert!(
+            cal.is_working_day(d("2027-01-01")),
+            "a Friday with no notice loaded"
+        );
+        assert!(cal.is_known(d("2026-10-01")));
+    }
+
+    #[test]
+    fn merge_replaces_a_years_notice() {
+        let mut cal = Calendar::embedded();
+        let file = ScheduleFile::parse(
+            r#"{"years": {"2027": {"off": [{"date": "2027-01-01", "holiday": "元旦"}], "workday": []}}}"#,
+        )
+        .unwrap();
+        cal.merge(&file);
+        assert!(cal.is_known(d("2027-03-01")));
+        assert_eq!(
+            cal.day_kind(d("2027-01-01")),
+            DayKind::Holiday("元旦".into())
+        );
+    }
+
+    #[test]
+    fn bad_schedules_are_rejected() {
+        assert!(ScheduleFile::parse("[]").is_err());
+        let wrong_year = r#"{"years": {"2027": {"off": [{"date": "2025-01-01", "holiday": "元旦"}], "workday": []}}}"#;
+        assert!(ScheduleFile::parse(wrong_year).is_err());
+        let weekday_makeup = r#"{"years": {"2027": {"off": [], "workday": [{"date": "2027-01-04", "holiday": "元旦"}]}}}"#;
+        assert!(ScheduleFile::parse(weekday_makeup).is_err());
+    }
+
+    #[test]
+    fn dates_are_validated() {
+        assert!(parse_date("received", "2024-02-30").is_err());
+        assert!(parse_date("received", "2007-12-31").is_err());
+        assert!(parse_date("received", "yesterday").is_err());
+        assert_eq!(
+            parse_date("received", "2024-02-29").unwrap(),
+            d("2024-02-29")
+        );
+    }
+}

@@ -1,0 +1,503 @@
+//! 答复期限 — the statutory answer deadline and its explanation.
+//!
+//! Conventions (regulation.md, "The clock"):
+//! - the day of receipt (or of the triggering event) is not counted (期间开始之日不计算在内);
+//! - Art. 33: answer within 20 working days of receipt, extension once by at most 20 more;
+//! - Art. 30: after a 补正 the count restarts from the day the corrected request is received;
+//! - Art. 32–34: working days spent consulting a third party or a co-maker agency are not
+//!   counted; a pause FROM..TO excludes the working days after FROM up to and including TO;
+//! - 2007 Art. 24: requests received before 2019-05-15 had 15 + 15 working days.
+
+use chrono::{Datelike, NaiveDate, Weekday};
+use serde::Serialize;
+
+use crate::DomainError;
+use crate::calendar::{Calendar, DayKind, check_date};
+
+/// The day the 2019 regulation came into force (Art. 56).
+pub const REGULATION_2019_IN_FORCE: NaiveDate = match NaiveDate::from_ymd_opt(2019, 5, 15) {
+    Some(d) => d,
+    None => panic!("constant date"),
+};
+
+/// Which regulation's answer period applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Regime {
+    /// 2007 regulation, Art. 24: 15 working days, extension 15.
+    Regulation2007,
+    /// 2019 regulation, Art. 33: 20 working days, extension 20.
+    Regulation2019,
+}
+
+impl Regime {
+    pub fn for_receipt(received: NaiveDate) -> Self {
+        if received < REGULATION_2019_IN_FORCE {
+            Regime::Regulation2007
+        } else {
+            Regime::Regulation2019
+        }
+    }
+    /// Working days to answer.
+    pub fn answer_days(self) -> u32 {
+        match self {
+            Regime::Regulation2007 => 15,
+            Regime::Regulation2019 => 20,
+        }
+    }
+    /// Most working days one extension may add.
+    pub fn max_extension_days(self) -> u32 {
+        self.answer_days()
+    }
+    pub fn citation(self) -> &'static str {
+        match self {
+            Regime::Regulation2007 => "2007年条例第二十四条",
+            Regime::Regulation2019 => "条例第三十三条",
+        }
+    }
+}
+
+/// Why the answer clock stands still.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PauseReason {
+    /// 征求意见: a third party (Art. 32) or co-maker agency (Art. 34) is consulted; not counted (Art. 33).
+    Consultation,
+    /// 收费通知: from the fee notice to payment. 109号 as restated here does not say; gongkai follows the
+    /// common local practice (收费通知至缴费期间不计入答复期限) and records it as its own pause.
+    FeeNotice,
+}
+
+/// A period in which the answer clock stands still. `to = None` means it is still open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Pause {
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+    pub reason: PauseReason,
+}
+
+impl Pause {
+    /// A consultation pause FROM..TO (letter sent on FROM, answer received on TO).
+    pub fn consultation(from: NaiveDate, to: NaiveDate) -> Self {
+        Pause {
+            from,
+            to: Some(to),
+            reason: PauseReason::Consultation,
+        }
+    }
+}
+
+impl Pause {
+    fn covers(&self, d: NaiveDate) -> bool {
+        d > self.from && self.to.is_none_or(|to| d <= to)
+    }
+}
+
+/// The facts that determine a request's answer deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockInput {
+    pub received: NaiveDate,
+    pub corrected: Option<NaiveDate>,
+    pub pauses: Vec<Pause>,
+    /// Working days added by the one extension (0 = not extended).
+    pub extension_days: u32,
+}
+
+impl ClockInput {
+    pub fn new(received: NaiveDate) -> Self {
+        ClockInput {
+            received,
+            corrected: None,
+            pauses: Vec::new(),
+            extension_days: 0,
+        }
+    }
+
+    /// Checks dates and the extension bound; `extended` without a number means the full extension.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        check_date("received", self.received)?;
+        if let Some(c) = self.corrected {
+            check_date("corrected", c)?;
+            if c < self.received {
+                return Err(DomainError::invalid(
+                    "corrected",
+                    "before the day of receipt",
+                ));
+            }
+        }
+        for p in &self.pauses {
+            check_date("paused", p.from)?;
+            if p.from < self.received {
+                return Err(DomainError::invalid(
+                    "paused",
+                    format!("pause {} starts before receipt", p.from),
+                ));
+            }
+            if let Some(to) = p.to {
+                check_date("paused", to)?;
+                if to < p.from {
+                    return Err(DomainError::invalid(
+                        "paused",
+                        format!("pause {}..{to} ends before it starts", p.from),
+                    ));
+                }
+            }
+        }
+        let max = Regime::for_receipt(self.received).max_extension_days();
+        if self.extension_days > max {
+            return Err(DomainError::invalid(
+                "extended",
+                format!("an extension adds at most {max} working days"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Why a day was or was not counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum DayStatus {
+    /// A working day, counted as day `n`.
+    Counted {
+        n: u32,
+        make_up_for: Option<String>,
+    },
+    Weekend,
+    Holiday {
+        holiday: String,
+    },
+    /// A working day inside a pause.
+    Paused {
+        since: NaiveDate,
+        reason: PauseReason,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DayEntry {
+    pub date: NaiveDate,
+    #[serde(flatten)]
+    pub status: DayStatus,
+    /// The day's status comes from no loaded notice (counted Monday–Friday).
+    pub provisional: bool,
+}
+
+/// A computed deadline with every day that led to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Deadline {
+    /// The last day to answer; `None` while a consultation is still open.
+    pub due_on: Option<NaiveDate>,
+    pub regime: Regime,
+    /// The day the count starts after (receipt, or the corrected request's receipt).
+    pub counted_from: NaiveDate,
+    pub answer_days: u32,
+    pub extension_days: u32,
+    /// Working days still to run when the clock is stopped by an open consultation.
+    pub days_left_when_paused: Option<u32>,
+    /// Some day on the way falls in a year whose holiday notice is not loaded.
+    pub provisional: bool,
+    pub days: Vec<DayEntry>,
+}
+
+impl Deadline {
+    pub fn counted(&self) -> u32 {
+        self.days
+            .iter()
+            .filter(|d| matches!(d.status, DayStatus::Counted { .. }))
+            .count() as u32
+    }
+    pub fn skipped(&self) -> u32 {
+        self.days.len() as u32 - self.counted()
+    }
+
+    /// A human explanation, one line per fact (English, for the CLI and logs).
+    pub fn explain(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        out.push(format!(
+            "rule: {} working days ({}){}",
+            self.answer_days,
+            self.regime.citation(),
+            if self.extension_days > 0 {
+                format!(" + {} extension days (Art. 33)", self.extension_days)
+            } else {
+                String::new()
+            }
+        ));
+        out.push(format!(
+            "count starts after {} (that day is not counted)",
+            self.counted_from
+        ));
+        for e in &self.days {
+            let wd = weekday_en(e.date.weekday());
+            let what = match &e.status {
+                DayStatus::Counted {
+                    n,
+                    make_up_for: None,
+                } => format!("counted, day {n}"),
+                DayStatus::Counted {
+                    n,
+                    make_up_for: Some(h),
+                } => {
+                    format!("counted, day {n} (调休 make-up working day for {h})")
+                }
+                DayStatus::Weekend => "skipped: weekend".to_string(),
+                DayStatus::Holiday { holiday } => format!("skipped: public holiday {holiday}"),
+                DayStatus::Paused {
+                    since,
+                    reason: PauseReason::Consultation,
+                } => {
+                    format!("skipped: consultation pause since {since} (Art. 32-34)")
+                }
+                DayStatus::Paused {
+                    since,
+                    reason: PauseReason::FeeNotice,
+                } => {
+                    format!("skipped: awaiting fee payment since {since} (109号)")
+                }
+            };
+            let prov = if e.provisional {
+                " [provisional: no holiday notice loaded for this year]"
+            } else {
+                ""
+            };
+            out.push(format!("{} {wd} {what}{prov}", e.date));
+        }
+        out.push(format!(
+            "{} days counted, {} days skipped",
+            self.counted(),
+            self.skipped()
+        ));
+        if let Some(left) = self.days_left_when_paused {
+            out.push(format!("clock stopped (open consultation or fee notice): {left} working days left when it ends"));
+        }
+        if self.provisional {
+            out.push(
+                "PROVISIONAL: recomputed when that year's holiday notice is imported".to_string(),
+            );
+        }
+        out
+    }
+}
+
+fn weekday_en(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Mon => "Mon",
+        Weekday::Tue => "Tue",
+        Weekday::Wed => "Wed",
+        Weekday::Thu => "Thu",
+        Weekday::Fri => "Fri",
+        Weekday::Sat => "Sat",
+        Weekday::Sun => "Sun",
+    }
+}
+
+/// Counts `days` working days after `start`, skipping non-working days and working days covered
+/// by a pause. Returns the entries walked and the number of days still to count when an open
+/// pause stops the clock.
+pub fn count_working_days(
+    cal: &Calendar,
+    start: NaiveDate,
+    days: u32,
+    pauses: &[Pause],
+) -> (Option<NaiveDate>, Vec<DayEntry>, Option<u32>) {
+    let mut entries = Vec::new();
+    let mut n = 0;
+    let mut d = start;
+    if days == 0 {
+        return (Some(start), entries, None);
+    }
+    loop {
+        // An open pause that has begun by now stops the clock for good.
+        if pauses.iter().any(|p| p.to.is_none() && p.from <= d) {
+            return (None, entries, Some(days - n));
+        }
+        d = match d.succ_opt() {
+            Some(next) => next,
+            None => return (None, entries, Some(days - n)),
+        };
+        let kind = cal.day_kind(d);
+        let provisional = !cal.is_known(d);
+        let status = match (&kind, pauses.iter().find(|p| p.covers(d))) {
+            (DayKind::Weekend, _) => DayStatus::Weekend,
+            (DayKind::Holiday(h), _) => DayStatus::Holiday { holiday: h.clone() },
+            (_, Some(p)) => DayStatus::Paused {
+                since: p.from,
+                reason: p.reason,
+            },
+            (DayKind::Weekday, None) => {
+                n += 1;
+                DayStatus::Counted {
+                    n,
+                    make_up_for: None,
+                }
+            }
+            (DayKind::MakeUpWorkday(h), None) => {
+                n += 1;
+                DayStatus::Counted {
+                    n,
+                    make_up_for: Some(h.clone()),
+                }
+            }
+        };
+        entries.push(DayEntry {
+            date: d,
+            status,
+            provisional,
+        });
+        if n == days {
+            return (Some(d), entries, None);
+        }
+    }
+}
+
+/// The answer deadline of a request (Art. 30, 32–34; 2007 Art. 24).
+pub fn answer_deadline(cal: &Calendar, input: &ClockInput) -> Result<Deadline, DomainError> {
+    input.validate()?;
+    let regime = Regime::for_receipt(input.received);
+    let start = input.corrected.unwrap_or(input.received);
+    let total = regime.answer_days() + input.extension_days;
+    let (due_on, days, left) = count_working_days(cal, start, total, &input.pauses);
+    let provisional = days.iter().any(|e| e.provisional);
+    Ok(Deadline {
+        due_on,
+        regime,
+        counted_from: start,
+        answer_days: regime.answer_days(),
+        extension_days: input.extension_days,
+        days_left_when_paused: left,
+        provisional,
+        days,
+    })
+}
+
+/// `n` working days after `start` (start not counted) with the provisional flag: used for the
+/// 补正 notice (7, Art. 30), third-party and co-maker replies (15, Art. 32/34) and fee payment
+/// (20, 109号).
+pub fn due_after(cal: &Calendar, start: NaiveDate, n: u32) -> (NaiveDate, bool) {
+    let due = cal.add_working_days(start, n);
+    let first = start.succ_opt().unwrap_or(start);
+    let provisional = (first.year()..=due.year()).any(|y| !cal.is_year_known(y));
+    (due, provisional)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn art33_twenty_working_days_across_national_day_2024() {
+        let cal = Calendar::embedded();
+        // Received Fri 2024-09-27. Sep 29 (Sun) is a make-up day, Oct 1–7 off, Oct 12 (Sat) worked.
+        let dl = answer_deadline(&cal, &ClockInput::new(d("2024-09-27"))).unwrap();
+        let counted: Vec<NaiveDate> = dl
+            .days
+            .iter()
+            .filter(|e| matches!(e.status, DayStatus::Counted { .. }))
+            .map(|e| e.date)
+            .collect();
+        assert_eq!(counted[0], d("2024-09-29"), "the 调休 Sunday counts");
+        assert!(counted.contains(&d("2024-10-12")));
+        assert!(
+            !counted
+                .iter()
+                .any(|c| (d("2024-10-01")..=d("2024-10-07")).contains(c))
+        );
+        assert_eq!(dl.counted(), 20);
+        assert_eq!(dl.due_on, Some(*counted.last().unwrap()));
+        assert!(!dl.provisional);
+    }
+
+    #[test]
+    fn before_2019_05_15_the_2007_rule_applies() {
+        let cal = Calendar::embedded();
+        let old = answer_deadline(&cal, &ClockInput::new(d("2019-05-14"))).unwrap();
+        let new = answer_deadline(&cal, &ClockInput::new(d("2019-05-15"))).unwrap();
+        assert_eq!(old.regime, Regime::Regulation2007);
+        assert_eq!(old.counted(), 15);
+        assert_eq!(new.regime, Regime::Regulation2019);
+        assert_eq!(new.counted(), 20);
+        let mut ext = ClockInput::new(d("2019-05-14"));
+        ext.extension_days = 16;
+        assert!(
+            answer_deadline(&cal, &ext).is_err(),
+            "2007 extension is at most 15"
+        );
+    }
+
+    #[test]
+    fn correction_restarts_the_count() {
+        let cal = Calendar::embedded();
+        let mut input = ClockInput::new(d("2025-03-03"));
+        input.corrected = Some(d("2025-03-20"));
+        let dl = answer_deadline(&cal, &input).unwrap();
+        assert_eq!(dl.counted_from, d("2025-03-20"));
+        assert_eq!(dl.due_on, Some(cal.add_working_days(d("2025-03-20"), 20)));
+    }
+
+    #[test]
+    fn a_pause_excludes_the_days_after_from_up_to_and_including_to() {
+        let cal = Calendar::embedded();
+        let plain = answer_deadline(&cal, &ClockInput::new(d("2025-06-09"))).unwrap();
+        let mut input = ClockInput::new(d("2025-06-09"));
+        // Consultation sent Wed 06-11, answer received Wed 06-18: Thu, Fri, Mon, Tue, Wed paused.
+        input
+            .pauses
+            .push(Pause::consultation(d("2025-06-11"), d("2025-06-18")));
+        let dl = answer_deadline(&cal, &input).unwrap();
+        let paused = dl
+            .days
+            .iter()
+            .filter(|e| matches!(e.status, DayStatus::Paused { .. }))
+            .count();
+        assert_eq!(paused, 5);
+        assert_eq!(
+            dl.due_on,
+            Some(cal.add_working_days(plain.due_on.unwrap(), 5))
+        );
+    }
+
+    #[test]
+    fn an_open_pause_stops_the_clock() {
+        let cal = Calendar::embedded();
+        let mut input = ClockInput::new(d("2025-06-09"));
+        input.pauses.push(Pause {
+            from: d("2025-06-11"),
+            to: None,
+            reason: PauseReason::Consultation,
+        });
+        let dl = answer_deadline(&cal, &input).unwrap();
+        assert_eq!(dl.due_on, None);
+        assert_eq!(dl.days_left_when_paused, Some(18));
+    }
+
+    #[test]
+    fn extension_adds_the_days_once() {
+        let cal = Calendar::embedded();
+        let mut input = ClockInput::new(d("2025-06-09"));
+        input.extension_days = 20;
+        let dl = answer_deadline(&cal, &input).unwrap();
+        assert_eq!(dl.counted(), 40);
+        input.extension_days = 21;
+        assert!(answer_deadline(&cal, &input).is_err());
+    }
+
+    #[test]
+    fn a_deadline_into_an_unloaded_year_is_provisional() {
+        let cal = Calendar::embedded();
+        let dl = answer_deadline(&cal, &ClockInput::new(d("2026-12-20"))).unwrap();
+        assert!(dl.provisional);
+        assert!(dl.due_on.unwrap().year() == 2027);
+        assert!(dl.explain().iter().any(|l| l.contains("PROVISIONAL")));
+    }
+
+    #[test]
+    fn dates_before_2008_are_errors() {
+        let cal = Calendar::embedded();
+        assert!(answer_deadline(&cal, &ClockInput::new(d("2007-06-01"))).is_err());
+    }
+}

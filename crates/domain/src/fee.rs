@@ -1,0 +1,108 @@
+//! 信息处理费 — the information processing fee of 国办函〔2020〕109号 (in force 2021-01-01).
+//!
+//! Two bases, each 超额累进 (only the part in a band is charged at that band's rate); per request the
+//! agency picks one (109号 Art. 3). Amounts are whole yuan.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+
+/// The day 109号 came into force: no fee may be charged on a request received before it.
+pub const FEE_MEASURES_IN_FORCE: NaiveDate = match NaiveDate::from_ymd_opt(2021, 1, 1) {
+    Some(d) => d,
+    None => panic!("constant date"),
+};
+
+/// Working days the applicant has to pay, counted from the day after receiving the notice.
+pub const PAYMENT_DAYS: u32 = 20;
+
+/// 计收方式 — the basis of a fee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "basis", rename_all = "snake_case")]
+pub enum FeeBasis {
+    /// 按件计收: this request is the `ordinal`-th of the same applicant in the calendar month.
+    ByCount { ordinal: u32 },
+    /// 按量计收: pages provided for this request.
+    ByPages { pages: u32 },
+}
+
+impl FeeBasis {
+    pub fn amount_yuan(self) -> Result<u64, DomainError> {
+        match self {
+            FeeBasis::ByCount { ordinal } if ordinal == 0 => Err(DomainError::invalid(
+                "fee.ordinal",
+                "requests in a month are counted from 1",
+            )),
+            FeeBasis::ByCount { ordinal } => Ok(fee_by_count(ordinal)),
+            FeeBasis::ByPages { pages } => Ok(fee_by_pages(pages)),
+        }
+    }
+}
+
+/// 按件计收: the fee for the `n`-th request of one applicant in one calendar month.
+/// 1–10 free; 11–30 100 元; 31–40 200 元; then +100 元 for every further block of ten.
+pub fn fee_by_count(n: u32) -> u64 {
+    match n {
+        0..=10 => 0,
+        11..=30 => 100,
+        _ => 100 * (2 + u64::from((n - 31) / 10)),
+    }
+}
+
+/// The 按件计收 fees of the first `n` requests of a month added up.
+pub fn fees_by_count_total(n: u32) -> u64 {
+    (1..=n).map(fee_by_count).sum()
+}
+
+/// 按量计收: the fee for `pages` pages of one request, bands 1–30 free, 31–100 at 10 元, 101–200 at
+/// 20 元, 201 and above at 40 元 per page.
+pub fn fee_by_pages(pages: u32) -> u64 {
+    const BANDS: [(u32, u32, u64); 4] = [
+        (1, 30, 0),
+        (31, 100, 10),
+        (101, 200, 20),
+        (201, u32::MAX, 40),
+    ];
+    BANDS
+        .iter()
+        .map(|&(lo, hi, rate)| {
+            if pages < lo {
+                0
+            } else {
+                u64::from(pages.min(hi) - lo + 1) * rate
+            }
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn by_pages_example_from_the_spec() {
+        assert_eq!(fee_by_pages(2219), 83_460);
+        assert_eq!(fee_by_pages(30), 0);
+        assert_eq!(fee_by_pages(31), 10);
+        assert_eq!(fee_by_pages(100), 700);
+        assert_eq!(fee_by_pages(101), 720);
+        assert_eq!(fee_by_pages(200), 2_700);
+        assert_eq!(fee_by_pages(201), 2_740);
+        assert_eq!(fee_by_pages(0), 0);
+    }
+
+    #[test]
+    fn by_count_bands() {
+        assert_eq!(fee_by_count(10), 0);
+        for n in 11..=30 {
+            assert_eq!(fee_by_count(n), 100, "request {n} of the month");
+        }
+        assert_eq!(fee_by_count(31), 200);
+        assert_eq!(fee_by_count(40), 200);
+        assert_eq!(fee_by_count(41), 300);
+        assert_eq!(fee_by_count(51), 400);
+        assert_eq!(fees_by_count_total(30), 2_000);
+        assert!(FeeBasis::ByCount { ordinal: 0 }.amount_yuan().is_err());
+    }
+}

@@ -1,0 +1,47 @@
+//! gongkai-domain — the pure core of gongkai.
+//!
+//! Everything the regulation decides lives here as data and pure functions: the working-day
+//! [`calendar`], the answer [`deadline`], the request ledger ([`request`]), the closed set of
+//! [`outcome`]s, the [`fee`] tiers, [`applicant`]s and their identifiers, and the annual
+//! [`report`] model with its consistency rules. No I/O: the store, the web layer, the report
+//! generator and the auditor all call into this crate.
+
+pub mod applicant;
+pub mod calendar;
+pub mod deadline;
+pub mod fee;
+pub mod outcome;
+pub mod report;
+pub mod request;
+
+/// The domain's one error type. `field` names what was wrong, `reason` the rule it broke.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+    #[error("{event}: {reason}")]
+    Transition { event: &'static str, reason: String },
+}
+
+impl DomainError {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        DomainError::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The field (or event type) the error is about.
+    pub fn field(&self) -> &str {
+        match self {
+            DomainError::Invalid { field, .. } => field,
+            DomainError::Transition { event, .. } => event,
+        }
+    }
+
+    pub fn reason(&self) -> &str {
+        match self {
+            DomainError::Invalid { reason, .. } | DomainError::Transition { reason, .. } => reason,
+        }
+    }
+}

@@ -1,0 +1,800 @@
+//! 勾稽关系 — the consistency rules of `annual-report.md`, one function for the generator and the
+//! auditor alike.
+//!
+//! Errors: R1–R5. Warnings: B1, X1, X2, F1, S1, T1, D1. A blank cell takes part in no error rule.
+//! When a single wrong cell breaks a row rule and a column rule at once, the findings name that
+//! cell and the value the table's own arithmetic expects there.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{COLUMNS, Proactive, Report, ReportFormat, Row};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One broken rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    /// The cell (JSON path, e.g. `requests.disclosed[0]`) or part of the report concerned.
+    #[serde(rename = "where")]
+    pub location: String,
+    pub expected: Option<Value>,
+    pub found: Option<Value>,
+    pub message: String,
+}
+
+impl Finding {
+    fn new(
+        rule: &str,
+        severity: Severity,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            rule: rule.to_string(),
+            severity,
+            location: location.into(),
+            expected: None,
+            found: None,
+            message: message.into(),
+        }
+    }
+    fn values(mut self, expected: impl Into<Value>, found: impl Into<Value>) -> Self {
+        self.expected = Some(expected.into());
+        self.found = Some(found.into());
+        self
+    }
+}
+
+/// A kind of figure stated in the narrative text (T1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NarrativeKind {
+    /// 受理/收到申请…件 — compared with 本年新收 (or 新收 + 上年结转).
+    RequestsReceived,
+    /// 予以公开…件
+    Disclosed,
+    /// 行政复议…件
+    Reconsideration,
+    /// 行政诉讼…件
+    Litigation,
+}
+
+/// A figure the narrative states, with the words it was found in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NarrativeFigure {
+    pub kind: NarrativeKind,
+    pub value: i64,
+    pub quote: String,
+}
+
+/// What the rules may know besides the report itself.
+#[derive(Debug, Clone, Default)]
+pub struct CheckContext<'a> {
+    /// The same agency's report of the previous year (X1, X2).
+    pub previous: Option<&'a Report>,
+    /// Which of the six section headings were found (S1); `None` when not known.
+    pub headings_present: Option<[bool; 6]>,
+    /// Figures stated in the narrative (T1).
+    pub narrative: Vec<NarrativeFigure>,
+    /// Publication date, when known (D1).
+    pub published_on: Option<NaiveDate>,
+    /// A people's government publishes by 31 March instead of 31 January (Art. 49).
+    pub is_government: bool,
+}
+
+/// The section headings in order (S1).
+pub const SECTION_HEADINGS: [&str; 6] = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+];
+
+fn col_name(c: usize) -> String {
+    format!("column {} ({})", c + 1, COLUMNS[c])
+}
+
+/// Sum of cells, or `None` if any is blank.
+fn sum(cells: impl IntoIterator<Item = Option<i64>>) -> Option<i64> {
+    cells
+        .into_iter()
+        .try_fold(0i64, |acc, c| c.map(|v| acc.saturating_add(v)))
+}
+
+struct NamedRow<'a> {
+    path: &'static str,
+    row: &'a Row,
+}
+
+/// Runs every rule on a report. Errors come first, in rule order.
+pub fn check(report: &Report, ctx: &CheckContext<'_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    table2_rules(report, &mut out);
+    review_rules(report, &mut out);
+    cell_rules(report, &mut out);
+    cross_year_rules(report, ctx.previous, &mut out);
+    format_rules(report, &mut out);
+    section_rules(report, ctx, &mut out);
+    narrative_rules(report, ctx, &mut out);
+    if let Some(published) = ctx.published_on {
+        let (month, day, label) = if ctx.is_government {
+            (3, 31, "31 March")
+        } else {
+            (1, 31, "31 January")
+        };
+        if let Some(due) = NaiveDate::from_ymd_opt(report.year + 1, month, day)
+            && published > due
+        {
+            out.push(
+                Finding::new(
+                    "D1",
+                    Severity::Warning,
+                    "published_on",
+                    format!(
+                        "published {published}, after {label} {} (Art. 49)",
+                        report.year + 1
+                    ),
+                )
+                .values(due.to_string(), published.to_string()),
+            );
+        }
+    }
+    out.sort_by_key(|f| f.severity == Severity::Warning);
+    out
+}
+
+/// R1, R2, R3 with single-cell localisation.
+fn table2_rules(report: &Report, out: &mut Vec<Finding>) {
+    let t = &report.requests;
+    let outcome_rows: Vec<NamedRow<'_>> = t
+        .outcome_rows()
+        .into_iter()
+        .map(|r| NamedRow {
+            path: r.path,
+            row: r.row,
+        })
+        .collect();
+    let all: Vec<NamedRow<'_>> = t
+        .all_rows()
+        .into_iter()
+        .map(|r| NamedRow {
+            path: r.path,
+            row: r.row,
+        })
+        .collect();
+
+    // R3: per row, column 7 = sum of columns 1–6. Remember the imbalance of each failing row.
+    let mut row_off: Vec<(&'static str, i64)> = Vec::new();
+    for r in &all {
+        if let (Some(parts), Some(total)) = (sum(r.row[..6].iter().copied()), r.row[6])
+            && parts != total
+        {
+            row_off.push((r.path, total - parts));
+        }
+    }
+    // R1 and R2 per column.
+    let mut r1_off = [None; 7];
+    let mut r2_off = [None; 7];
+    for c in 0..7 {
+        if let (Some(l), Some(r)) = (
+            sum([t.new[c], t.carried_over[c]]),
+            sum([t.total[c], t.carried_forward[c]]),
+        ) && l != r
+        {
+            r1_off[c] = Some(l - r);
+        }
+        if let (Some(total), Some(parts)) = (t.total[c], sum(outcome_rows.iter().map(|r| r.row[c])))
+            && total != parts
+        {
+            r2_off[c] = Some(total - parts);
+        }
+    }
+    let failing_col = |c: usize| r1_off[c].is_some() || r2_off[c].is_some();
+    let cell = |path: &str, c: usize| -> Option<i64> {
+        all.iter().find(|r| r.path == path).and_then(|r| r.row[c])
+    };
+    let r1_rows = [
+        "requests.new",
+        "requests.carried_over",
+        "requests.total",
+        "requests.carried_forward",
+    ];
+
+    for (path, off) in &row_off {
+        let cols: Vec<usize> = (0..7).filter(|&c| failing_col(c)).collect();
+        let row = &all.iter().find(|r| r.path == *path).expect("row").row;
+        let parts = sum(row[..6].iter().copied()).unwrap_or(0);
+        let f = match cols.as_slice() {
+            [6] => Finding::new(
+                "R3",
+                Severity::Error,
+                format!("{path}[6]"),
+                format!("{path}: 总计 should be the sum of the six applicant columns ({parts})"),
+            )
+            .values(parts, row[6].unwrap_or(0)),
+            [c] => {
+                let found = row[*c].unwrap_or(0);
+                Finding::new(
+                    "R3",
+                    Severity::Error,
+                    format!("{path}[{c}]"),
+                    format!("{path}: the {} cell breaks both its row and its column; the table's arithmetic expects {}", COLUMNS[*c], found + off),
+                )
+                .values(found + off, found)
+            }
+            _ => Finding::new(
+                "R3",
+                Severity::Error,
+                format!("{path}[6]"),
+                format!(
+                    "{path}: 总计 {} ≠ sum of the six applicant columns {parts}",
+                    row[6].unwrap_or(0)
+                ),
+            )
+            .values(parts, row[6].unwrap_or(0)),
+        };
+        out.push(f);
+    }
+
+    for c in 0..7 {
+        let failing_rows: Vec<&str> = row_off.iter().map(|r| r.0).collect();
+        if let Some(off) = r1_off[c] {
+            let suspects: Vec<&str> = failing_rows
+                .iter()
+                .copied()
+                .filter(|p| r1_rows.contains(p))
+                .collect();
+            let f = match suspects.as_slice() {
+                [p] => {
+                    let found = cell(p, c).unwrap_or(0);
+                    // new + carried_over − total − carried_forward = off; fix the one suspect.
+                    let expected = if *p == "requests.new" || *p == "requests.carried_over" {
+                        found - off
+                    } else {
+                        found + off
+                    };
+                    Finding::new(
+                        "R1",
+                        Severity::Error,
+                        format!("{p}[{c}]"),
+                        format!(
+                            "{}: 一 + 二 ≠ 三 + 四; the table's arithmetic expects {expected} here",
+                            col_name(c)
+                        ),
+                    )
+                    .values(expected, found)
+                }
+                _ => {
+                    let lhs = sum([t.new[c], t.carried_over[c]]).unwrap_or(0);
+                    Finding::new(
+                        "R1",
+                        Severity::Error,
+                        format!("requests.total[{c}]"),
+                        format!(
+                            "{}: 新收 + 上年结转 = {lhs}, but 办理结果总计 + 结转下年度 = {}",
+                            col_name(c),
+                            lhs - off
+                        ),
+                    )
+                    .values(lhs, lhs - off)
+                }
+            };
+            out.push(f);
+        }
+        if let Some(off) = r2_off[c] {
+            let suspects: Vec<&str> = failing_rows
+                .iter()
+                .copied()
+                .filter(|p| *p == "requests.total" || outcome_rows.iter().any(|r| r.path == *p))
+                .collect();
+            let f = match suspects.as_slice() {
+                [p] => {
+                    let found = cell(p, c).unwrap_or(0);
+                    let expected = if *p == "requests.total" {
+                        found - off
+                    } else {
+                        found + off
+                    };
+                    Finding::new("R2", Severity::Error, format!("{p}[{c}]"), format!("{}: （七）总计 ≠ sum of the 办理结果 rows; the table's arithmetic expects {expected} here", col_name(c)))
+                        .values(expected, found)
+                }
+                _ => {
+                    let total = t.total[c].unwrap_or(0);
+                    Finding::new(
+                        "R2",
+                        Severity::Error,
+                        format!("requests.total[{c}]"),
+                        format!(
+                            "{}: （七）总计 {total} ≠ sum of the 办理结果 rows {}",
+                            col_name(c),
+                            total - off
+                        ),
+                    )
+                    .values(total - off, total)
+                }
+            };
+            out.push(f);
+        }
+    }
+}
+
+/// R4: each block of table 3 adds up.
+fn review_rules(report: &Report, out: &mut Vec<Finding>) {
+    for (path, b) in report.review.blocks() {
+        if let (Some(parts), Some(total)) =
+            (sum([b.upheld, b.corrected, b.other, b.pending]), b.total)
+            && parts != total
+        {
+            out.push(
+                Finding::new(
+                    "R4",
+                    Severity::Error,
+                    format!("{path}.total"),
+                    format!("{path}: 总计 {total} ≠ 维持 + 纠正 + 其他 + 尚未审结 = {parts}"),
+                )
+                .values(parts, total),
+            );
+        }
+    }
+}
+
+fn walk<'a>(v: &'a Value, path: String, f: &mut dyn FnMut(&str, &'a Value)) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                walk(x, p, f);
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                walk(x, format!("{path}[{i}]"), f);
+            }
+        }
+        _ => f(&path, v),
+    }
+}
+
+/// R5 (non-negative integers) and B1 (blank cells, one warning per table).
+fn cell_rules(report: &Report, out: &mut Vec<Finding>) {
+    let json = report.figures_json();
+    let mut blanks: Vec<(String, Vec<String>)> = Vec::new();
+    for table in ["proactive", "requests", "review"] {
+        let mut found = Vec::new();
+        walk(&json[table], table.to_string(), &mut |path, v| match v {
+            Value::Null => found.push(path.to_string()),
+            Value::Number(n) => {
+                let money = path.ends_with("amount_wan_yuan");
+                let may_be_negative = path.ends_with(".change");
+                let negative = n.as_f64().is_some_and(|x| x < 0.0);
+                if negative && !may_be_negative && !money {
+                    out.push(
+                        Finding::new(
+                            "R5",
+                            Severity::Error,
+                            path,
+                            format!("{path}: a count cannot be negative"),
+                        )
+                        .values(0, v.clone()),
+                    );
+                }
+                if negative && money {
+                    out.push(
+                        Finding::new(
+                            "R5",
+                            Severity::Error,
+                            path,
+                            format!("{path}: an amount cannot be negative"),
+                        )
+                        .values(0, v.clone()),
+                    );
+                }
+            }
+            _ => {}
+        });
+        if !found.is_empty() {
+            blanks.push((table.to_string(), found));
+        }
+    }
+    for (table, cells) in blanks {
+        let n = cells.len();
+        let shown: Vec<&str> = cells.iter().take(12).map(String::as_str).collect();
+        let more = if n > shown.len() {
+            format!(" … ({n} in all)")
+        } else {
+            String::new()
+        };
+        out.push(
+            Finding::new(
+                "B1",
+                Severity::Warning,
+                table.clone(),
+                format!("{n} blank cell(s) in {table}: {}{more}", shown.join(", ")),
+            )
+            .values(Value::Null, n as i64),
+        );
+    }
+}
+
+/// X1 (carry-over chain) and X2 (table 1 item counts) against the previous year's report.
+fn cross_year_rules(report: &Report, previous: Option<&Report>, out: &mut Vec<Finding>) {
+    let Some(prev) = previous else { return };
+    if prev.year + 1 != report.year {
+        out.push(Finding::new(
+            "X1",
+            Severity::Warning,
+            "year",
+            format!(
+                "the previous report is for {}, not {}",
+                prev.year,
+                report.year - 1
+            ),
+        ));
+        return;
+    }
+    for c in 0..7 {
+        if let (Some(now), Some(before)) = (
+            report.requests.carried_over[c],
+            prev.requests.carried_forward[c],
+        ) && now != before
+        {
+            out.push(
+                Finding::new(
+                    "X1",
+                    Severity::Warning,
+                    format!("requests.carried_over[{c}]"),
+                    format!(
+                        "{}: 上年结转 {now} ≠ last year's 结转下年度 {before}",
+                        col_name(c)
+                    ),
+                )
+                .values(before, now),
+            );
+        }
+    }
+    match (&report.proactive, &prev.proactive) {
+        (Proactive::F2019(now), Proactive::F2019(before)) => {
+            let pairs = [
+                (
+                    "licensing",
+                    now.licensing.items_last_year,
+                    before.licensing.items_last_year,
+                    before.licensing.change,
+                ),
+                (
+                    "other_services",
+                    now.other_services.items_last_year,
+                    before.other_services.items_last_year,
+                    before.other_services.change,
+                ),
+                (
+                    "penalty",
+                    now.penalty.items_last_year,
+                    before.penalty.items_last_year,
+                    before.penalty.change,
+                ),
+                (
+                    "coercion",
+                    now.coercion.items_last_year,
+                    before.coercion.items_last_year,
+                    before.coercion.change,
+                ),
+                (
+                    "fees",
+                    now.fees.items_last_year,
+                    before.fees.items_last_year,
+                    before.fees.change,
+                ),
+            ];
+            for (name, now, last, change) in pairs {
+                if let (Some(now), Some(expected)) = (now, sum([last, change]))
+                    && now != expected
+                {
+                    out.push(
+                        Finding::new(
+                            "X2",
+                            Severity::Warning,
+                            format!("proactive.{name}.items_last_year"),
+                            format!(
+                                "{name}: 上一年项目数量 {now} ≠ last year's {} + {}",
+                                last.unwrap_or(0),
+                                change.unwrap_or(0)
+                            ),
+                        )
+                        .values(expected, now),
+                    );
+                }
+            }
+        }
+        (Proactive::F2021(now), Proactive::F2021(before)) => {
+            for (name, n, b) in [
+                ("rules", now.rules, before.rules),
+                (
+                    "normative_documents",
+                    now.normative_documents,
+                    before.normative_documents,
+                ),
+            ] {
+                if let (Some(in_force), Some(prev_in_force), Some(issued), Some(repealed)) =
+                    (n.in_force, b.in_force, n.issued, n.repealed)
+                {
+                    let expected = prev_in_force + issued - repealed;
+                    if expected != in_force {
+                        out.push(
+                            Finding::new("X2", Severity::Warning, format!("proactive.{name}.in_force"), format!("{name}: 现行有效 {in_force} ≠ last year's {prev_in_force} + 制发 {issued} − 废止 {repealed}"))
+                                .values(expected, in_force),
+                        );
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// F1: the format matches the year and is complete.
+fn format_rules(report: &Report, out: &mut Vec<Finding>) {
+    if let Ok(expected) = ReportFormat::for_year(report.year)
+        && expected != report.format
+    {
+        out.push(
+            Finding::new(
+                "F1",
+                Severity::Warning,
+                "format",
+                format!(
+                    "a report on {} uses format {} ({}), not {}",
+                    report.year,
+                    expected.code(),
+                    expected.document(),
+                    report.format.code()
+                ),
+            )
+            .values(expected.code(), report.format.code()),
+        );
+    }
+    if report.proactive.format() != report.format {
+        out.push(Finding::new(
+            "F1",
+            Severity::Warning,
+            "proactive",
+            format!(
+                "table 1 is in format {}, the report in {}",
+                report.proactive.format().code(),
+                report.format.code()
+            ),
+        ));
+    }
+    let o = &report.requests.other;
+    let split = o.no_correction.is_some() || o.fee_unpaid.is_some();
+    match report.format {
+        ReportFormat::F2021 if !(o.no_correction.is_some() && o.fee_unpaid.is_some()) => out.push(Finding::new(
+            "F1",
+            Severity::Warning,
+            "requests.other",
+            "format 2021 has three （六）其他处理 rows (逾期不补正, 逾期未缴费, 其他); the report has fewer",
+        )),
+        ReportFormat::F2019 if split => {
+            out.push(Finding::new("F1", Severity::Warning, "requests.other", "format 2019 has a single （六）其他处理 row"))
+        }
+        _ => {}
+    }
+}
+
+/// S1: all six headings present; sections 五 and 六 not empty.
+fn section_rules(report: &Report, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    if let Some(present) = ctx.headings_present {
+        for (i, ok) in present.iter().enumerate() {
+            if !ok {
+                out.push(Finding::new(
+                    "S1",
+                    Severity::Warning,
+                    format!("sections[{}]", i + 1),
+                    format!("heading {} is missing", SECTION_HEADINGS[i]),
+                ));
+            }
+        }
+    }
+    if let Some(s) = &report.sections {
+        for (name, text, heading) in [
+            ("sections.problems", &s.problems, SECTION_HEADINGS[4]),
+            ("sections.other", &s.other, SECTION_HEADINGS[5]),
+        ] {
+            if text.trim().is_empty() {
+                out.push(Finding::new(
+                    "S1",
+                    Severity::Warning,
+                    name,
+                    format!("section {heading} is empty"),
+                ));
+            }
+        }
+    }
+}
+
+/// T1: figures stated in the narrative agree with the tables.
+fn narrative_rules(report: &Report, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
+    let t = &report.requests;
+    let r = &report.review;
+    for fig in &ctx.narrative {
+        let (path, candidates): (&str, Vec<Option<i64>>) = match fig.kind {
+            NarrativeKind::RequestsReceived => (
+                "requests.new[6]",
+                vec![t.new[6], sum([t.new[6], t.carried_over[6]])],
+            ),
+            NarrativeKind::Disclosed => ("requests.disclosed[6]", vec![t.disclosed[6]]),
+            NarrativeKind::Reconsideration => (
+                "review.reconsideration.total",
+                vec![r.reconsideration.total],
+            ),
+            NarrativeKind::Litigation => (
+                "review.litigation_direct.total",
+                vec![
+                    sum([
+                        r.litigation_direct.total,
+                        r.litigation_after_reconsideration.total,
+                    ]),
+                    r.litigation_direct.total,
+                ],
+            ),
+        };
+        let known: Vec<i64> = candidates.into_iter().flatten().collect();
+        if let Some(first) = known.first()
+            && !known.contains(&fig.value)
+        {
+            out.push(
+                Finding::new(
+                    "T1",
+                    Severity::Warning,
+                    path,
+                    format!("the text says “{}” but the table has {first}", fig.quote),
+                )
+                .values(*first, fig.value),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FUXIN: &str = include_str!("../../../../fixtures/reports/fuxin-zrzyj-2020.expected.json");
+
+    fn fuxin() -> Report {
+        serde_json::from_str(FUXIN).unwrap()
+    }
+
+    fn rules(fs: &[Finding]) -> Vec<&str> {
+        fs.iter().map(|f| f.rule.as_str()).collect()
+    }
+
+    #[test]
+    fn the_published_fuxin_report_is_consistent() {
+        let fs = check(&fuxin(), &CheckContext::default());
+        assert!(fs.is_empty(), "{fs:#?}");
+    }
+
+    #[test]
+    fn one_tampered_cell_is_named_with_its_expected_value() {
+        let mut r = fuxin();
+        r.requests.disclosed[0] = Some(12);
+        let fs = check(&r, &CheckContext::default());
+        assert_eq!(rules(&fs), ["R3", "R2"]);
+        for f in &fs {
+            assert_eq!(f.location, "requests.disclosed[0]");
+            assert_eq!(f.expected, Some(Value::from(13)));
+            assert_eq!(f.found, Some(Value::from(12)));
+        }
+        let mut r = fuxin();
+        r.requests.new[1] = Some(3);
+        let fs = check(&r, &CheckContext::default());
+        assert_eq!(rules(&fs), ["R3", "R1"]);
+        assert!(
+            fs.iter()
+                .all(|f| f.location == "requests.new[1]" && f.expected == Some(Value::from(2)))
+        );
+        let mut r = fuxin();
+        r.requests.total[6] = Some(16);
+        let fs = check(&r, &CheckContext::default());
+        assert_eq!(rules(&fs), ["R3", "R1", "R2"]);
+        assert!(
+            fs.iter()
+                .all(|f| f.location == "requests.total[6]" && f.expected == Some(Value::from(15)))
+        );
+    }
+
+    #[test]
+    fn review_blocks_and_negative_counts() {
+        let mut r = fuxin();
+        r.review.reconsideration.total = Some(2);
+        if let Proactive::F2019(p) = &mut r.proactive {
+            p.licensing.decisions = Some(-1);
+        }
+        let fs = check(&r, &CheckContext::default());
+        assert_eq!(rules(&fs), ["R4", "R5"]);
+        assert_eq!(fs[1].location, "proactive.licensing.decisions");
+    }
+
+    #[test]
+    fn blanks_take_part_in_no_error_rule_and_warn_once_per_table() {
+        let mut r = fuxin();
+        r.requests.disclosed[6] = None;
+        r.requests.partially_disclosed[6] = None;
+        let fs = check(&r, &CheckContext::default());
+        assert_eq!(rules(&fs), ["B1"]);
+        assert!(fs[0].message.contains("requests.disclosed[6]"));
+    }
+
+    #[test]
+    fn cross_year_and_format_warnings() {
+        let now = fuxin();
+        let mut prev = fuxin();
+        prev.year = 2019;
+        prev.requests.carried_forward[0] = Some(2);
+        if let Proactive::F2019(p) = &mut prev.proactive {
+            p.penalty.items_last_year = Some(50);
+        }
+        let fs = check(
+            &now,
+            &CheckContext {
+                previous: Some(&prev),
+                ..Default::default()
+            },
+        );
+        assert!(
+            fs.iter()
+                .any(|f| f.rule == "X1" && f.location == "requests.carried_over[0]")
+        );
+        // 50 + (−4) = 46, but the 2020 report says 52.
+        assert!(
+            fs.iter()
+                .any(|f| f.rule == "X2" && f.expected == Some(Value::from(46)))
+        );
+        let mut wrong = fuxin();
+        wrong.year = 2021;
+        assert!(
+            check(&wrong, &CheckContext::default())
+                .iter()
+                .any(|f| f.rule == "F1")
+        );
+    }
+
+    #[test]
+    fn narrative_and_deadline_warnings() {
+        let ctx = CheckContext {
+            narrative: vec![
+                NarrativeFigure {
+                    kind: NarrativeKind::RequestsReceived,
+                    value: 15,
+                    quote: "共受理政府信息公开申请15件".into(),
+                },
+                NarrativeFigure {
+                    kind: NarrativeKind::Disclosed,
+                    value: 14,
+                    quote: "予以公开14件".into(),
+                },
+            ],
+            published_on: NaiveDate::from_ymd_opt(2021, 2, 3),
+            headings_present: Some([true, true, true, true, true, false]),
+            ..Default::default()
+        };
+        let fs = check(&fuxin(), &ctx);
+        assert_eq!(rules(&fs), ["S1", "T1", "D1"]);
+    }
+}

@@ -1,0 +1,953 @@
+//! 依申请公开 — the case ledger of a disclosure request.
+//!
+//! A request is an append-only list of typed [`Event`]s. Its status and every deadline are derived
+//! by replaying the events through [`CaseState::apply`], which rejects illegal transitions with an
+//! error that names the rule (and the article it comes from).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::DomainError;
+use crate::calendar::{Calendar, check_date};
+use crate::deadline::{
+    ClockInput, Deadline, Pause, PauseReason, Regime, answer_deadline, due_after,
+};
+use crate::fee::{FEE_MEASURES_IN_FORCE, FeeBasis, PAYMENT_DAYS};
+use crate::outcome::{OtherReason, Outcome};
+
+/// Working days within which a 补正 notice must be sent (Art. 30).
+pub const CORRECTION_NOTICE_DAYS: u32 = 7;
+/// Working days a third party (Art. 32) or co-maker agency (Art. 34) has to reply.
+pub const CONSULTATION_REPLY_DAYS: u32 = 15;
+
+/// 申请渠道 — how a request arrived; decides its receipt date (Art. 31).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// 当面提交: received on the day submitted.
+    InPerson,
+    /// 邮寄（需签收）: received on the day the agency signs for it.
+    PostSigned,
+    /// 平常信函: received on the day the office confirms with the applicant.
+    Letter,
+    /// 互联网渠道 (this portal or another online system): received on the day both sides confirm.
+    Online,
+    /// 工作机构的传真: received on the day both sides confirm.
+    Fax,
+    /// 电子邮件: received on the day the mail system receives it (国办公开办函〔2015〕207号).
+    Email,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 6] = [
+        Channel::InPerson,
+        Channel::PostSigned,
+        Channel::Letter,
+        Channel::Online,
+        Channel::Fax,
+        Channel::Email,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::InPerson => "in_person",
+            Channel::PostSigned => "post_signed",
+            Channel::Letter => "letter",
+            Channel::Online => "online",
+            Channel::Fax => "fax",
+            Channel::Email => "email",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|c| c.code() == s)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "channel",
+                    "must be one of in_person, post_signed, letter, online, fax, email",
+                )
+            })
+    }
+
+    /// Whether the receipt date is a later act (signature or confirmation) rather than arrival.
+    pub fn needs_confirmation(self) -> bool {
+        matches!(
+            self,
+            Channel::PostSigned | Channel::Letter | Channel::Online | Channel::Fax
+        )
+    }
+
+    /// The receipt date by Art. 31: `arrived` is the day it reached the agency, `confirmed` the day
+    /// of signature (post) or mutual confirmation (letter, online, fax). The portal confirms online
+    /// requests at once, so for it both dates are the day of submission.
+    pub fn receipt_date(
+        self,
+        arrived: NaiveDate,
+        confirmed: Option<NaiveDate>,
+    ) -> Result<NaiveDate, DomainError> {
+        match (self.needs_confirmation(), confirmed) {
+            (false, _) => Ok(arrived),
+            (true, None) => Err(DomainError::invalid(
+                "confirmed_on",
+                format!(
+                    "channel {} is received on the day of signature or confirmation (Art. 31)",
+                    self.code()
+                ),
+            )),
+            (true, Some(c)) if c < arrived => Err(DomainError::invalid(
+                "confirmed_on",
+                "is before the day the request arrived",
+            )),
+            (true, Some(c)) => Ok(c),
+        }
+    }
+}
+
+/// 递送方式 — how the applicant wants the answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// 自行领取/当场阅读、抄录
+    Collect,
+    /// 邮寄 (postal; 国办公开办函〔2016〕235号: by the postal service, not collect-on-delivery)
+    Post,
+    /// 电子邮件
+    Email,
+    /// 传真
+    Fax,
+    /// 网上获取 (download in the portal)
+    Online,
+}
+
+impl Delivery {
+    pub fn from_code(s: &str) -> Result<Self, DomainError> {
+        serde_json::from_value(serde_json::Value::String(s.to_string())).map_err(|_| {
+            DomainError::invalid(
+                "delivery",
+                "must be one of collect, post, email, fax, online",
+            )
+        })
+    }
+}
+
+/// Who is consulted while the clock stands still.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsultedParty {
+    /// 第三方 (Art. 32)
+    ThirdParty,
+    /// 共同制作机关 (Art. 34)
+    CoMakerAgency,
+}
+
+/// Why a request was deemed abandoned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AbandonReason {
+    /// 逾期不补正 (Art. 30)
+    NoCorrection,
+    /// 逾期未缴费 (109号)
+    FeeUnpaid,
+}
+
+/// One fact in the life of a request. `on` is the date the fact took effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// 收到申请: always the first event; `on` is the Art. 31 receipt date.
+    Received { on: NaiveDate, channel: Channel },
+    /// 补正告知: one-time notice of what to supplement, with the date to do it by (Art. 30).
+    CorrectionRequested {
+        on: NaiveDate,
+        items: String,
+        correct_by: NaiveDate,
+    },
+    /// 补正: the corrected request arrived; the clock restarts (Art. 30).
+    Corrected { on: NaiveDate },
+    /// 征求意见: written consultation of a third party or co-maker agency; the clock stops (Art. 32–34).
+    ConsultationStarted {
+        on: NaiveDate,
+        party: ConsultedParty,
+        with: String,
+    },
+    /// 征求意见答复 (or the reply period ran out); the clock runs again from the next day.
+    ConsultationAnswered { on: NaiveDate },
+    /// 延期答复: once, approved by the head of the disclosure office (Art. 33).
+    Extended {
+        on: NaiveDate,
+        approver: String,
+        days: u32,
+        reason: String,
+    },
+    /// 收费通知 (109号).
+    FeeNoticed {
+        on: NaiveDate,
+        basis: FeeBasis,
+        amount_yuan: u64,
+    },
+    /// 缴费.
+    FeePaid { on: NaiveDate },
+    /// 答复: the request is concluded with an outcome (Art. 36).
+    Answered {
+        on: NaiveDate,
+        outcome: Outcome,
+        letter_no: Option<String>,
+    },
+    /// 申请人撤回申请.
+    Withdrawn { on: NaiveDate },
+    /// 视为放弃申请 (Art. 30; 109号).
+    DeemedAbandoned {
+        on: NaiveDate,
+        reason: AbandonReason,
+    },
+}
+
+impl Event {
+    pub fn on(&self) -> NaiveDate {
+        match self {
+            Event::Received { on, .. }
+            | Event::CorrectionRequested { on, .. }
+            | Event::Corrected { on }
+            | Event::ConsultationStarted { on, .. }
+            | Event::ConsultationAnswered { on }
+            | Event::Extended { on, .. }
+            | Event::FeeNoticed { on, .. }
+            | Event::FeePaid { on }
+            | Event::Answered { on, .. }
+            | Event::Withdrawn { on }
+            | Event::DeemedAbandoned { on, .. } => *on,
+        }
+    }
+
+    /// The event's type as in its JSON `type` tag.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Received { .. } => "received",
+            Event::CorrectionRequested { .. } => "correction_requested",
+            Event::Corrected { .. } => "corrected",
+            Event::ConsultationStarted { .. } => "consultation_started",
+            Event::ConsultationAnswered { .. } => "consultation_answered",
+            Event::Extended { .. } => "extended",
+            Event::FeeNoticed { .. } => "fee_noticed",
+            Event::FeePaid { .. } => "fee_paid",
+            Event::Answered { .. } => "answered",
+            Event::Withdrawn { .. } => "withdrawn",
+            Event::DeemedAbandoned { .. } => "deemed_abandoned",
+        }
+    }
+}
+
+/// Where a request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// 办理中
+    Processing,
+    /// 待补正
+    AwaitingCorrection,
+    /// 征求意见中 (clock stopped)
+    Consulting,
+    /// 待缴费 (clock stopped)
+    AwaitingFee,
+    /// 已答复
+    Answered,
+    /// 已撤回
+    Withdrawn,
+    /// 视为放弃
+    Abandoned,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Processing => "processing",
+            Status::AwaitingCorrection => "awaiting_correction",
+            Status::Consulting => "consulting",
+            Status::AwaitingFee => "awaiting_fee",
+            Status::Answered => "answered",
+            Status::Withdrawn => "withdrawn",
+            Status::Abandoned => "abandoned",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        serde_json::from_value(serde_json::Value::String(s.to_string())).ok()
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Status::Processing => "办理中",
+            Status::AwaitingCorrection => "待补正",
+            Status::Consulting => "征求意见中",
+            Status::AwaitingFee => "待缴费",
+            Status::Answered => "已答复",
+            Status::Withdrawn => "已撤回",
+            Status::Abandoned => "视为放弃",
+        }
+    }
+    pub fn is_concluded(self) -> bool {
+        matches!(
+            self,
+            Status::Answered | Status::Withdrawn | Status::Abandoned
+        )
+    }
+}
+
+/// The state of a request derived from its events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseState {
+    pub received_on: NaiveDate,
+    pub channel: Channel,
+    pub status: Status,
+    pub last_event_on: NaiveDate,
+    pub correction_requested: Option<(NaiveDate, NaiveDate)>,
+    pub corrected_on: Option<NaiveDate>,
+    pub pauses: Vec<Pause>,
+    pub extension: Option<(NaiveDate, u32, String)>,
+    pub fee: Option<(NaiveDate, u64)>,
+    pub fee_paid_on: Option<NaiveDate>,
+    pub conclusion: Option<(NaiveDate, Outcome)>,
+}
+
+fn illegal(event: &Event, why: impl Into<String>) -> DomainError {
+    DomainError::Transition {
+        event: event.kind(),
+        reason: why.into(),
+    }
+}
+
+impl CaseState {
+    /// Starts a ledger from its first event, which must be [`Event::Received`].
+    pub fn start(first: &Event) -> Result<Self, DomainError> {
+        match first {
+            Event::Received { on, channel } => {
+                check_date("received_on", *on)?;
+                Ok(CaseState {
+                    received_on: *on,
+                    channel: *channel,
+                    status: Status::Processing,
+                    last_event_on: *on,
+                    correction_requested: None,
+                    corrected_on: None,
+                    pauses: Vec::new(),
+                    extension: None,
+                    fee: None,
+                    fee_paid_on: None,
+                    conclusion: None,
+                })
+            }
+            other => Err(illegal(other, "a request's first event must be 'received'")),
+        }
+    }
+
+    /// Replays a whole ledger.
+    pub fn replay(cal: &Calendar, events: &[Event]) -> Result<Self, DomainError> {
+        let (first, rest) = events.split_first().ok_or_else(|| {
+            DomainError::invalid("events", "a request has at least its 'received' event")
+        })?;
+        let mut state = Self::start(first)?;
+        for e in rest {
+            state.apply(cal, e)?;
+        }
+        Ok(state)
+    }
+
+    /// The facts the answer clock runs on.
+    pub fn clock_input(&self) -> ClockInput {
+        ClockInput {
+            received: self.received_on,
+            corrected: self.corrected_on,
+            pauses: self.pauses.clone(),
+            extension_days: self.extension.as_ref().map_or(0, |e| e.1),
+        }
+    }
+
+    /// The answer deadline (Art. 33), with its explanation.
+    pub fn answer_deadline(&self, cal: &Calendar) -> Deadline {
+        answer_deadline(cal, &self.clock_input()).expect("a replayed ledger has valid clock facts")
+    }
+
+    /// The last day to send the one-time 补正 notice (Art. 30).
+    pub fn correction_notice_due(&self, cal: &Calendar) -> NaiveDate {
+        due_after(cal, self.received_on, CORRECTION_NOTICE_DAYS).0
+    }
+
+    /// The outcome row a concluded request is counted in.
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.conclusion.map(|c| c.1)
+    }
+
+    pub fn concluded_on(&self) -> Option<NaiveDate> {
+        self.conclusion.map(|c| c.0)
+    }
+
+    /// Applies one event, or explains why it may not happen now.
+    pub fn apply(&mut self, cal: &Calendar, event: &Event) -> Result<(), DomainError> {
+        let on = event.on();
+        check_date("on", on)?;
+        if self.status.is_concluded() {
+            return Err(illegal(
+                event,
+                format!("the request is already concluded ({})", self.status.code()),
+            ));
+        }
+        if on < self.last_event_on {
+            return Err(illegal(
+                event,
+                format!(
+                    "its date {on} is before the previous event ({})",
+                    self.last_event_on
+                ),
+            ));
+        }
+        match event {
+            Event::Received { .. } => {
+                return Err(illegal(event, "a request is received only once"));
+            }
+            Event::CorrectionRequested {
+                items, correct_by, ..
+            } => {
+                self.expect_status(event, &[Status::Processing])?;
+                if self.correction_requested.is_some() {
+                    return Err(illegal(
+                        event,
+                        "补正 may be requested only once (一次性告知, Art. 30)",
+                    ));
+                }
+                if !self.pauses.is_empty() || self.extension.is_some() {
+                    return Err(illegal(
+                        event,
+                        "补正 is requested at the start, before consultation or extension (Art. 30)",
+                    ));
+                }
+                let due = self.correction_notice_due(cal);
+                if on > due {
+                    return Err(illegal(
+                        event,
+                        format!(
+                            "补正 must be requested within 7 working days of receipt, by {due} (Art. 30)"
+                        ),
+                    ));
+                }
+                if items.trim().is_empty() {
+                    return Err(DomainError::invalid(
+                        "items",
+                        "must say what to supplement (Art. 30)",
+                    ));
+                }
+                if *correct_by <= on {
+                    return Err(DomainError::invalid(
+                        "correct_by",
+                        "must be after the notice date",
+                    ));
+                }
+                self.correction_requested = Some((on, *correct_by));
+                self.status = Status::AwaitingCorrection;
+            }
+            Event::Corrected { .. } => {
+                self.expect_status(event, &[Status::AwaitingCorrection])?;
+                self.corrected_on = Some(on);
+                self.status = Status::Processing;
+            }
+            Event::ConsultationStarted { with, .. } => {
+                self.expect_status(event, &[Status::Processing])?;
+                if with.trim().is_empty() {
+                    return Err(DomainError::invalid(
+                        "with",
+                        "must name the third party or agency consulted",
+                    ));
+                }
+                self.pauses.push(Pause {
+                    from: on,
+                    to: None,
+                    reason: PauseReason::Consultation,
+                });
+                self.status = Status::Consulting;
+            }
+            Event::ConsultationAnswered { .. } => {
+                self.expect_status(event, &[Status::Consulting])?;
+                self.close_pause(on);
+                self.status = Status::Processing;
+            }
+            Event::Extended {
+                approver,
+                days,
+                reason,
+                ..
+            } => {
+                self.expect_status(event, &[Status::Processing, Status::Consulting])?;
+                if self.extension.is_some() {
+                    return Err(illegal(
+                        event,
+                        "a request may be extended only once (Art. 33)",
+                    ));
+                }
+                if approver.trim().is_empty() {
+                    return Err(DomainError::invalid(
+                        "approver",
+                        "an extension needs the consent of the head of the disclosure office (Art. 33)",
+                    ));
+                }
+                if reason.trim().is_empty() {
+                    return Err(DomainError::invalid(
+                        "reason",
+                        "the applicant is told why (Art. 33)",
+                    ));
+                }
+                let max = Regime::for_receipt(self.received_on).max_extension_days();
+                if *days == 0 || *days > max {
+                    return Err(DomainError::invalid(
+                        "days",
+                        format!("an extension adds 1 to {max} working days (Art. 33)"),
+                    ));
+                }
+                if let Some(due) = self.answer_deadline(cal).due_on
+                    && on > due
+                {
+                    return Err(illegal(
+                        event,
+                        format!("an extension must be decided by the deadline {due} (Art. 33)"),
+                    ));
+                }
+                self.extension = Some((on, *days, approver.clone()));
+            }
+            Event::FeeNoticed {
+                basis, amount_yuan, ..
+            } => {
+                self.expect_status(event, &[Status::Processing])?;
+                if self.received_on < FEE_MEASURES_IN_FORCE {
+                    return Err(illegal(
+                        event,
+                        "no fee before 2021-01-01 (国办函〔2020〕109号)",
+                    ));
+                }
+                if self.fee.is_some() {
+                    return Err(illegal(event, "one fee notice per request (109号)"));
+                }
+                let expected = basis.amount_yuan()?;
+                if expected != *amount_yuan {
+                    return Err(DomainError::invalid(
+                        "amount_yuan",
+                        format!(
+                            "the 109号 tiers give {expected} yuan for {basis:?}, not {amount_yuan}"
+                        ),
+                    ));
+                }
+                if expected == 0 {
+                    return Err(DomainError::invalid(
+                        "basis",
+                        "the tiers give no fee for this request (109号)",
+                    ));
+                }
+                self.fee = Some((on, *amount_yuan));
+                self.pauses.push(Pause {
+                    from: on,
+                    to: None,
+                    reason: PauseReason::FeeNotice,
+                });
+                self.status = Status::AwaitingFee;
+            }
+            Event::FeePaid { .. } => {
+                self.expect_status(event, &[Status::AwaitingFee])?;
+                self.fee_paid_on = Some(on);
+                self.close_pause(on);
+                self.status = Status::Processing;
+            }
+            Event::Answered { outcome, .. } => {
+                self.expect_status(event, &[Status::Processing, Status::Consulting])?;
+                if !outcome.is_answer() {
+                    return Err(illegal(
+                        event,
+                        format!("{outcome} follows from 'deemed_abandoned', not from an answer"),
+                    ));
+                }
+                if matches!(
+                    outcome,
+                    Outcome::UnableToProvide(crate::outcome::UnableReason::UnclearAfterCorrection)
+                ) && self.corrected_on.is_none()
+                {
+                    return Err(illegal(
+                        event,
+                        "'unclear after correction' needs a correction first (Art. 30)",
+                    ));
+                }
+                self.close_pause(on);
+                self.conclusion = Some((on, *outcome));
+                self.status = Status::Answered;
+            }
+            Event::Withdrawn { .. } => {
+                self.close_pause(on);
+                self.conclusion = Some((on, Outcome::Other(OtherReason::Other)));
+                self.status = Status::Withdrawn;
+            }
+            Event::DeemedAbandoned { reason, .. } => {
+                let (row, ok) = match reason {
+                    AbandonReason::NoCorrection => {
+                        self.expect_status(event, &[Status::AwaitingCorrection])?;
+                        let by = self
+                            .correction_requested
+                            .map(|c| c.1)
+                            .expect("awaiting correction");
+                        (OtherReason::NoCorrection, on > by)
+                    }
+                    AbandonReason::FeeUnpaid => {
+                        self.expect_status(event, &[Status::AwaitingFee])?;
+                        let noticed = self.fee.map(|f| f.0).expect("awaiting fee");
+                        let due = due_after(cal, noticed, PAYMENT_DAYS).0;
+                        (OtherReason::FeeUnpaid, on > due)
+                    }
+                };
+                if !ok {
+                    return Err(illegal(
+                        event,
+                        "the period set for the applicant has not run out yet",
+                    ));
+                }
+                self.close_pause(on);
+                self.conclusion = Some((on, Outcome::Other(row)));
+                self.status = Status::Abandoned;
+            }
+        }
+        self.last_event_on = on;
+        Ok(())
+    }
+
+    fn expect_status(&self, event: &Event, allowed: &[Status]) -> Result<(), DomainError> {
+        if allowed.contains(&self.status) {
+            Ok(())
+        } else {
+            let names: Vec<&str> = allowed.iter().map(|s| s.code()).collect();
+            Err(illegal(
+                event,
+                format!(
+                    "not allowed while the request is {}; allowed when {}",
+                    self.status.code(),
+                    names.join(" or ")
+                ),
+            ))
+        }
+    }
+
+    fn close_pause(&mut self, on: NaiveDate) {
+        if let Some(p) = self.pauses.iter_mut().find(|p| p.to.is_none()) {
+            p.to = Some(on);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{UnableReason, WithholdGround};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+    fn received(on: &str) -> Event {
+        Event::Received {
+            on: d(on),
+            channel: Channel::Online,
+        }
+    }
+    fn run(events: &[Event]) -> Result<CaseState, DomainError> {
+        CaseState::replay(&Calendar::embedded(), events)
+    }
+
+    #[test]
+    fn art31_receipt_dates_by_channel() {
+        let arrived = d("2025-03-03");
+        let signed = d("2025-03-05");
+        assert_eq!(
+            Channel::InPerson
+                .receipt_date(arrived, Some(signed))
+                .unwrap(),
+            arrived
+        );
+        assert_eq!(
+            Channel::PostSigned
+                .receipt_date(arrived, Some(signed))
+                .unwrap(),
+            signed
+        );
+        assert_eq!(
+            Channel::Letter.receipt_date(arrived, Some(signed)).unwrap(),
+            signed
+        );
+        assert_eq!(
+            Channel::Online
+                .receipt_date(arrived, Some(arrived))
+                .unwrap(),
+            arrived
+        );
+        assert_eq!(Channel::Email.receipt_date(arrived, None).unwrap(), arrived);
+        assert!(Channel::Fax.receipt_date(arrived, None).is_err());
+        assert!(
+            Channel::PostSigned
+                .receipt_date(signed, Some(arrived))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn art30_correction_once_within_seven_working_days_and_the_clock_restarts() {
+        let cal = Calendar::embedded();
+        let base = [
+            received("2025-03-03"),
+            Event::CorrectionRequested {
+                on: d("2025-03-12"),
+                items: "请明确文件名称".into(),
+                correct_by: d("2025-03-26"),
+            },
+        ];
+        let s = run(&base).unwrap();
+        assert_eq!(s.status, Status::AwaitingCorrection);
+        // The 8th working day after receipt is too late.
+        let late = Event::CorrectionRequested {
+            on: d("2025-03-13"),
+            items: "x".into(),
+            correct_by: d("2025-03-26"),
+        };
+        assert!(
+            run(&[received("2025-03-03"), late])
+                .unwrap_err()
+                .to_string()
+                .contains("Art. 30")
+        );
+        let mut events = base.to_vec();
+        events.push(Event::Corrected {
+            on: d("2025-03-20"),
+        });
+        let s = run(&events).unwrap();
+        assert_eq!(
+            s.answer_deadline(&cal).due_on,
+            Some(cal.add_working_days(d("2025-03-20"), 20))
+        );
+        events.push(Event::CorrectionRequested {
+            on: d("2025-03-21"),
+            items: "y".into(),
+            correct_by: d("2025-03-28"),
+        });
+        assert!(run(&events).unwrap_err().to_string().contains("only once"));
+    }
+
+    #[test]
+    fn art30_no_correction_in_time_is_deemed_abandoned() {
+        let mut events = vec![
+            received("2025-03-03"),
+            Event::CorrectionRequested {
+                on: d("2025-03-05"),
+                items: "x".into(),
+                correct_by: d("2025-03-19"),
+            },
+        ];
+        events.push(Event::DeemedAbandoned {
+            on: d("2025-03-19"),
+            reason: AbandonReason::NoCorrection,
+        });
+        assert!(
+            run(&events).is_err(),
+            "not before the period set has run out"
+        );
+        events.pop();
+        events.push(Event::DeemedAbandoned {
+            on: d("2025-03-20"),
+            reason: AbandonReason::NoCorrection,
+        });
+        let s = run(&events).unwrap();
+        assert_eq!(s.status, Status::Abandoned);
+        assert_eq!(s.outcome(), Some(Outcome::Other(OtherReason::NoCorrection)));
+    }
+
+    #[test]
+    fn art32_consultation_stops_the_clock_and_answer_can_come_after() {
+        let cal = Calendar::embedded();
+        let events = [
+            received("2025-06-09"),
+            Event::ConsultationStarted {
+                on: d("2025-06-11"),
+                party: ConsultedParty::ThirdParty,
+                with: "某公司".into(),
+            },
+        ];
+        let s = run(&events).unwrap();
+        assert_eq!(s.status, Status::Consulting);
+        assert_eq!(s.answer_deadline(&cal).due_on, None);
+        let mut more = events.to_vec();
+        more.push(Event::ConsultationAnswered {
+            on: d("2025-06-18"),
+        });
+        let s = run(&more).unwrap();
+        let plain = answer_deadline(&cal, &ClockInput::new(d("2025-06-09")))
+            .unwrap()
+            .due_on
+            .unwrap();
+        assert_eq!(
+            s.answer_deadline(&cal).due_on,
+            Some(cal.add_working_days(plain, 5))
+        );
+    }
+
+    #[test]
+    fn art33_extension_once_with_approver_before_the_deadline() {
+        let ext = |on: &str, approver: &str, days| Event::Extended {
+            on: d(on),
+            approver: approver.into(),
+            days,
+            reason: "需调取档案".into(),
+        };
+        let s = run(&[received("2025-06-09"), ext("2025-07-01", "公开办主任", 20)]).unwrap();
+        assert_eq!(s.answer_deadline(&Calendar::embedded()).counted(), 40);
+        assert!(run(&[received("2025-06-09"), ext("2025-07-01", " ", 20)]).is_err());
+        assert!(run(&[received("2025-06-09"), ext("2025-07-01", "主任", 21)]).is_err());
+        assert!(
+            run(&[received("2025-06-09"), ext("2025-07-10", "主任", 20)])
+                .unwrap_err()
+                .to_string()
+                .contains("by the deadline")
+        );
+        let twice = [
+            received("2025-06-09"),
+            ext("2025-06-20", "主任", 5),
+            ext("2025-06-23", "主任", 5),
+        ];
+        assert!(run(&twice).unwrap_err().to_string().contains("only once"));
+    }
+
+    #[test]
+    fn fee_notice_payment_and_non_payment() {
+        let notice = Event::FeeNoticed {
+            on: d("2025-06-12"),
+            basis: FeeBasis::ByPages { pages: 2219 },
+            amount_yuan: 83_460,
+        };
+        let s = run(&[received("2025-06-09"), notice.clone()]).unwrap();
+        assert_eq!(s.status, Status::AwaitingFee);
+        let wrong = Event::FeeNoticed {
+            on: d("2025-06-12"),
+            basis: FeeBasis::ByPages { pages: 2219 },
+            amount_yuan: 80_000,
+        };
+        assert!(run(&[received("2025-06-09"), wrong]).is_err());
+        let before_109 = Event::FeeNoticed {
+            on: d("2020-06-12"),
+            basis: FeeBasis::ByCount { ordinal: 11 },
+            amount_yuan: 100,
+        };
+        assert!(run(&[received("2020-06-09"), before_109]).is_err());
+        let abandoned = [
+            received("2025-06-09"),
+            notice,
+            Event::DeemedAbandoned {
+                on: d("2025-07-11"),
+                reason: AbandonReason::FeeUnpaid,
+            },
+        ];
+        // 20 working days after 06-12 is 07-10; abandonment from 07-11 on.
+        let s = run(&abandoned).unwrap();
+        assert_eq!(s.outcome(), Some(Outcome::Other(OtherReason::FeeUnpaid)));
+    }
+
+    #[test]
+    fn answers_and_withdrawals_conclude() {
+        let s = run(&[
+            received("2025-06-09"),
+            Event::Answered {
+                on: d("2025-06-20"),
+                outcome: Outcome::Withheld(WithholdGround::AdministrativeQuery),
+                letter_no: None,
+            },
+        ])
+        .unwrap();
+        assert_eq!(s.status, Status::Answered);
+        assert_eq!(s.concluded_on(), Some(d("2025-06-20")));
+        let after = Event::Withdrawn {
+            on: d("2025-06-21"),
+        };
+        let mut events = vec![received("2025-06-09")];
+        events.push(after.clone());
+        assert_eq!(
+            run(&events).unwrap().outcome(),
+            Some(Outcome::Other(OtherReason::Other))
+        );
+        events.push(after);
+        assert!(
+            run(&events)
+                .unwrap_err()
+                .to_string()
+                .contains("already concluded")
+        );
+    }
+
+    #[test]
+    fn illegal_transitions_are_rejected() {
+        assert!(
+            run(&[
+                received("2025-06-09"),
+                Event::Corrected {
+                    on: d("2025-06-10")
+                }
+            ])
+            .is_err()
+        );
+        assert!(
+            run(&[
+                received("2025-06-09"),
+                Event::ConsultationAnswered {
+                    on: d("2025-06-10")
+                }
+            ])
+            .is_err()
+        );
+        assert!(
+            run(&[
+                received("2025-06-09"),
+                Event::FeePaid {
+                    on: d("2025-06-10")
+                }
+            ])
+            .is_err()
+        );
+        assert!(
+            run(&[Event::Withdrawn {
+                on: d("2025-06-10")
+            }])
+            .is_err()
+        );
+        assert!(
+            run(&[
+                received("2025-06-09"),
+                Event::Withdrawn {
+                    on: d("2025-06-08")
+                }
+            ])
+            .is_err(),
+            "backdated"
+        );
+        let unclear = Event::Answered {
+            on: d("2025-06-10"),
+            outcome: Outcome::UnableToProvide(UnableReason::UnclearAfterCorrection),
+            letter_no: None,
+        };
+        assert!(run(&[received("2025-06-09"), unclear]).is_err());
+        let by_answer = Event::Answered {
+            on: d("2025-06-10"),
+            outcome: Outcome::Other(OtherReason::FeeUnpaid),
+            letter_no: None,
+        };
+        assert!(run(&[received("2025-06-09"), by_answer]).is_err());
+    }
+
+    #[test]
+    fn events_serialise_with_a_type_tag() {
+        let e = Event::Answered {
+            on: d("2025-06-10"),
+            outcome: Outcome::Disclosed,
+            letter_no: Some("阜自然资公复〔2025〕1号".into()),
+        };
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["type"], "answered");
+        assert_eq!(json["outcome"], "disclosed");
+        assert_eq!(serde_json::from_value::<Event>(json).unwrap(), e);
+    }
+}
