@@ -1,1 +1,440 @@
+//! gongkai-store — persistence behind one trait, [`Store`].
+//!
+//! Two backends share one SQL code path (`sql_impl.rs`, compiled once per backend): SQLite, the
+//! embedded default (`DIR/gongkai.sqlite3`, WAL, `synchronous=FULL`), and PostgreSQL, the
+//! scale-out store. Every write runs in one transaction together with its audit-log entry, and
+//! returns only after the commit.
+//!
+//! The request ledger's events are the truth; the `status`, `due_on`, `concluded_on` and
+//! `outcome` columns of `requests` are a projection recomputed by the domain core on every append
+//! (and on calendar import), kept for queries.
 
+pub mod audit;
+pub mod crypto;
+
+mod postgres;
+mod sqlite;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use gongkai_domain::DomainError;
+use gongkai_domain::applicant::{Applicant, ApplicantKind};
+use gongkai_domain::calendar::{Calendar, ScheduleFile};
+use gongkai_domain::outcome::Outcome;
+use gongkai_domain::report::{RequestFact, ReviewFact};
+use gongkai_domain::request::{Channel, Delivery, Event, Status};
+use serde::Serialize;
+
+pub use audit::{AuditEntry, ChainCheck};
+pub use crypto::{PersonalData, PiiCipher};
+pub use postgres::PgStore;
+pub use sqlite::SqliteStore;
+
+/// The store's one error type.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("personal data: {0}")]
+    Crypto(String),
+    #[error("stored data is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Who acts. Recorded in the audit log and on every event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub name: String,
+    pub role: Role,
+    /// The one agency a staff member may act for; `None` for deployment administrators.
+    pub agency_id: Option<i64>,
+}
+
+impl Actor {
+    pub fn public() -> Self {
+        Actor {
+            name: "public".into(),
+            role: Role::Public,
+            agency_id: None,
+        }
+    }
+    pub fn system() -> Self {
+        Actor {
+            name: "system".into(),
+            role: Role::Admin,
+            agency_id: None,
+        }
+    }
+    /// Whether this actor may act for an agency (agency isolation).
+    pub fn may_act_for(&self, agency_id: i64) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Staff => self.agency_id == Some(agency_id),
+            Role::Public => false,
+        }
+    }
+    pub(crate) fn label(&self) -> String {
+        format!("{}:{}", self.role.code(), self.name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Public,
+    /// 公开办/承办部门 staff of one agency.
+    Staff,
+    /// Deployment administrator (all agencies).
+    Admin,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Public => "public",
+            Role::Staff => "staff",
+            Role::Admin => "admin",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        match s {
+            "public" => Some(Role::Public),
+            "staff" => Some(Role::Staff),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// A disclosing agency (行政机关).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Agency {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    /// A people's government (reports by 31 March) rather than a department (31 January).
+    pub is_government: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAgency {
+    pub slug: String,
+    pub name: String,
+    pub is_government: bool,
+}
+
+impl NewAgency {
+    /// Slug: 2–40 of `a-z0-9-`, starting with a letter; name 1–100 characters.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let s = &self.slug;
+        let ok = (2..=40).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if !ok {
+            return Err(DomainError::invalid(
+                "slug",
+                "2-40 characters of a-z, 0-9 and '-', starting with a letter",
+            ));
+        }
+        let n = self.name.trim().chars().count();
+        if n == 0 || n > 100 {
+            return Err(DomainError::invalid("name", "1-100 characters"));
+        }
+        Ok(())
+    }
+}
+
+/// A department (承办部门) of an agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Department {
+    pub id: i64,
+    pub agency_id: i64,
+    pub name: String,
+}
+
+/// A validated request to register.
+#[derive(Debug, Clone)]
+pub struct NewRequest {
+    pub agency_id: i64,
+    pub applicant: Applicant,
+    pub description: String,
+    pub channel: Channel,
+    pub delivery: Delivery,
+    /// Art. 31 receipt date.
+    pub received_on: NaiveDate,
+    pub department_id: Option<i64>,
+}
+
+/// What the applicant gets back on filing: the query code is shown once and never stored.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedRequest {
+    pub number: String,
+    pub query_code: String,
+    pub received_on: NaiveDate,
+    pub due_on: Option<NaiveDate>,
+    pub due_provisional: bool,
+}
+
+/// An event as recorded in the ledger.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordedEvent {
+    pub seq: i64,
+    #[serde(flatten)]
+    pub event: Event,
+    pub actor: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A request with its ledger; personal data only in masked form.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestRecord {
+    pub id: i64,
+    pub agency_id: i64,
+    pub department_id: Option<i64>,
+    pub number: String,
+    pub applicant_kind: ApplicantKind,
+    pub applicant_name: String,
+    pub org_code: Option<String>,
+    pub id_number_masked: Option<String>,
+    pub phone_masked: String,
+    pub description: String,
+    pub channel: Channel,
+    pub delivery: Delivery,
+    pub received_on: NaiveDate,
+    pub status: Status,
+    pub due_on: Option<NaiveDate>,
+    pub due_provisional: bool,
+    pub concluded_on: Option<NaiveDate>,
+    pub outcome: Option<Outcome>,
+    pub events: Vec<RecordedEvent>,
+}
+
+impl RequestRecord {
+    pub fn event_list(&self) -> Vec<Event> {
+        self.events.iter().map(|e| e.event.clone()).collect()
+    }
+}
+
+/// A line of a request listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestSummary {
+    pub number: String,
+    pub applicant_kind: ApplicantKind,
+    pub applicant_name: String,
+    pub received_on: NaiveDate,
+    pub status: Status,
+    pub due_on: Option<NaiveDate>,
+    pub due_provisional: bool,
+    pub outcome: Option<Outcome>,
+}
+
+/// Filter for listing requests.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter {
+    pub status: Option<Status>,
+    /// Open requests due on or before this day.
+    pub due_by: Option<NaiveDate>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// What a calendar import changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct CalendarImport {
+    pub years: Vec<i32>,
+    pub recomputed: u64,
+    pub changed: u64,
+}
+
+/// A reconsideration or lawsuit about the agency's disclosure work (table 3).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewCase {
+    pub id: i64,
+    pub agency_id: i64,
+    pub request_number: Option<String>,
+    pub fact: ReviewFactView,
+}
+
+/// Serialisable view of a [`ReviewFact`].
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewFactView {
+    pub kind: gongkai_domain::report::ReviewKind,
+    pub filed_on: NaiveDate,
+    pub decided_on: Option<NaiveDate>,
+    pub result: Option<gongkai_domain::report::ReviewResult>,
+}
+
+/// The repository of everything gongkai keeps.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The backend's name (`sqlite` or `postgres`).
+    fn backend(&self) -> &'static str;
+    /// The working-day calendar in force (embedded notices plus imported ones).
+    fn calendar(&self) -> Calendar;
+
+    async fn create_agency(&self, new: NewAgency, actor: &Actor) -> Result<Agency>;
+    async fn agency(&self, slug: &str) -> Result<Option<Agency>>;
+    async fn agency_by_id(&self, id: i64) -> Result<Option<Agency>>;
+    async fn agencies(&self) -> Result<Vec<Agency>>;
+    async fn add_department(&self, agency_id: i64, name: &str, actor: &Actor)
+    -> Result<Department>;
+    async fn departments(&self, agency_id: i64) -> Result<Vec<Department>>;
+
+    /// Registers a request: number, query code, the `received` event, the deadline and the audit
+    /// entry, in one transaction.
+    async fn create_request(&self, new: NewRequest, actor: &Actor) -> Result<CreatedRequest>;
+    async fn request(&self, number: &str) -> Result<Option<RequestRecord>>;
+    /// The request if `query_code` is its code; `None` for an unknown number or a wrong code alike.
+    async fn request_for_applicant(
+        &self,
+        number: &str,
+        query_code: &str,
+    ) -> Result<Option<RequestRecord>>;
+    /// Appends an event after the domain accepts it; a refused event is audited as rejected.
+    async fn append_event(
+        &self,
+        number: &str,
+        event: Event,
+        actor: &Actor,
+    ) -> Result<RequestRecord>;
+    async fn list_requests(
+        &self,
+        agency_id: i64,
+        filter: &RequestFilter,
+    ) -> Result<Vec<RequestSummary>>;
+    /// Decrypts an applicant's personal data (staff only; audited).
+    async fn personal_data(&self, number: &str, actor: &Actor) -> Result<PersonalData>;
+
+    /// Stores newer holiday notices and recomputes the deadline of every open request.
+    async fn import_calendar(&self, file: ScheduleFile, actor: &Actor) -> Result<CalendarImport>;
+
+    /// Facts for report table 2: requests received by the end of `year` and not concluded before it.
+    async fn request_facts(&self, agency_id: i64, year: i32) -> Result<Vec<RequestFact>>;
+    async fn review_facts(&self, agency_id: i64, year: i32) -> Result<Vec<ReviewFact>>;
+
+    async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>>;
+    /// Recomputes the whole chain.
+    async fn verify_audit_log(&self) -> Result<ChainCheck>;
+
+    /// Issues an API token for a staff member or administrator; returns the token (shown once).
+    async fn create_token(
+        &self,
+        name: &str,
+        role: Role,
+        agency_id: Option<i64>,
+        actor: &Actor,
+    ) -> Result<String>;
+    async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>>;
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// SQLite in `DIR/gongkai.sqlite3`, PII key in `DIR/pii.key` unless `GONGKAI_PII_KEY` is set.
+    Dir(PathBuf),
+    /// PostgreSQL URL; the PII key from `GONGKAI_PII_KEY` or `key_file`.
+    Postgres {
+        url: String,
+        key_file: Option<PathBuf>,
+    },
+}
+
+impl Location {
+    /// `GONGKAI_DATABASE_URL=postgres://…` selects PostgreSQL; otherwise SQLite under `dir`.
+    pub fn from_env(dir: &Path) -> Self {
+        match std::env::var("GONGKAI_DATABASE_URL") {
+            Ok(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Location::Postgres {
+                    url,
+                    key_file: Some(dir.join("pii.key")),
+                }
+            }
+            _ => Location::Dir(dir.to_path_buf()),
+        }
+    }
+}
+
+/// Opens (and migrates) the store.
+pub async fn open(location: &Location) -> Result<Arc<dyn Store>> {
+    match location {
+        Location::Dir(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Config(format!(
+                    "cannot create data directory {}: {e}",
+                    dir.display()
+                ))
+            })?;
+            let cipher = PiiCipher::load_or_create(&dir.join("pii.key"))?;
+            Ok(Arc::new(
+                SqliteStore::open(&dir.join("gongkai.sqlite3"), cipher).await?,
+            ))
+        }
+        Location::Postgres { url, key_file } => {
+            let cipher = match (std::env::var(crypto::KEY_ENV), key_file) {
+                (Ok(k), _) => PiiCipher::from_hex(&k)?,
+                (Err(_), Some(path)) => {
+                    if let Some(parent) = path.parent() {
+                        std::fs::create_dir_all(parent)
+                            .map_err(|e| StoreError::Config(e.to_string()))?;
+                    }
+                    PiiCipher::load_or_create(path)?
+                }
+                (Err(_), None) => {
+                    return Err(StoreError::Config(format!(
+                        "PostgreSQL needs {} or a key file",
+                        crypto::KEY_ENV
+                    )));
+                }
+            };
+            Ok(Arc::new(PgStore::open(url, cipher).await?))
+        }
+    }
+}
+
+/// A random code from an alphabet without look-alike characters (no 0/O, 1/I/L).
+pub(crate) fn random_code(len: usize) -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    let mut rng = rand::thread_rng();
+    (0..len)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+/// SHA-256 of a secret salted with what it belongs to, hex.
+pub(crate) fn secret_hash(salt: &str, secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(salt.as_bytes());
+    h.update([0]);
+    h.update(secret.trim().to_ascii_uppercase().as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Constant-time comparison of two hex digests.
+pub(crate) fn digest_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(feature = "testing")]
+pub mod testing;

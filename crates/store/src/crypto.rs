@@ -1,0 +1,169 @@
+//! Personal data at rest: ID-card numbers, phone numbers, e-mail and postal addresses are sealed
+//! with ChaCha20-Poly1305 (AEAD) under a key that lives outside the database, bound to the
+//! request number as associated data. Only masked forms are stored in the clear.
+
+use std::path::Path;
+
+use chacha20poly1305::aead::{Aead, KeyInit, OsRng, Payload};
+use chacha20poly1305::{AeadCore, ChaCha20Poly1305, Key, Nonce};
+use serde::{Deserialize, Serialize};
+
+use crate::StoreError;
+
+/// Environment variable with the 32-byte key as 64 hex digits (takes precedence over a key file).
+pub const KEY_ENV: &str = "GONGKAI_PII_KEY";
+
+/// The sealed personal data of an applicant.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalData {
+    pub id_number: Option<String>,
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+/// Seals and opens personal data.
+#[derive(Clone)]
+pub struct PiiCipher {
+    cipher: ChaCha20Poly1305,
+}
+
+impl std::fmt::Debug for PiiCipher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PiiCipher(..)")
+    }
+}
+
+impl PiiCipher {
+    pub fn from_key(key: &[u8; 32]) -> Self {
+        PiiCipher {
+            cipher: ChaCha20Poly1305::new(Key::from_slice(key)),
+        }
+    }
+
+    /// A fresh random key (tests, first start).
+    pub fn random_key() -> [u8; 32] {
+        ChaCha20Poly1305::generate_key(&mut OsRng).into()
+    }
+
+    pub fn from_hex(hex_key: &str) -> Result<Self, StoreError> {
+        let bytes = hex::decode(hex_key.trim())
+            .map_err(|_| StoreError::Config(format!("{KEY_ENV}: the key must be 64 hex digits")))?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| {
+            StoreError::Config(format!(
+                "{KEY_ENV}: the key must be 32 bytes (64 hex digits)"
+            ))
+        })?;
+        Ok(Self::from_key(&key))
+    }
+
+    /// The key from `GONGKAI_PII_KEY`, else from `path`; a missing key file is created (mode 0600)
+    /// with a random key.
+    pub fn load_or_create(path: &Path) -> Result<Self, StoreError> {
+        if let Ok(hex_key) = std::env::var(KEY_ENV) {
+            return Self::from_hex(&hex_key);
+        }
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::from_hex(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let key = Self::random_key();
+                write_private(path, hex::encode(key).as_bytes())?;
+                Ok(Self::from_key(&key))
+            }
+            Err(e) => Err(StoreError::Config(format!(
+                "cannot read key file {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+
+    /// `nonce || ciphertext`, authenticated together with `bound_to`.
+    pub fn seal(&self, data: &PersonalData, bound_to: &str) -> Result<Vec<u8>, StoreError> {
+        let plain = serde_json::to_vec(data).map_err(|e| StoreError::Crypto(e.to_string()))?;
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let ct = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: &plain,
+                    aad: bound_to.as_bytes(),
+                },
+            )
+            .map_err(|_| StoreError::Crypto("encryption failed".into()))?;
+        let mut out = nonce.to_vec();
+        out.extend(ct);
+        Ok(out)
+    }
+
+    pub fn open(&self, sealed: &[u8], bound_to: &str) -> Result<PersonalData, StoreError> {
+        if sealed.len() < 12 {
+            return Err(StoreError::Crypto("sealed data too short".into()));
+        }
+        let (nonce, ct) = sealed.split_at(12);
+        let plain = self
+            .cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: bound_to.as_bytes(),
+                },
+            )
+            .map_err(|_| {
+                StoreError::Crypto("cannot open personal data: wrong key or tampered row".into())
+            })?;
+        serde_json::from_slice(&plain).map_err(|e| StoreError::Crypto(e.to_string()))
+    }
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).map_err(|e| {
+        StoreError::Config(format!("cannot create key file {}: {e}", path.display()))
+    })?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| StoreError::Config(format!("cannot write key file {}: {e}", path.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seal_and_open_bound_to_the_request() {
+        let c = PiiCipher::from_key(&PiiCipher::random_key());
+        let data = PersonalData {
+            id_number: Some("11010519491231002X".into()),
+            phone: "13800138000".into(),
+            ..Default::default()
+        };
+        let sealed = c.seal(&data, "a-2025-00001").unwrap();
+        assert!(!String::from_utf8_lossy(&sealed).contains("13800138000"));
+        assert_eq!(c.open(&sealed, "a-2025-00001").unwrap(), data);
+        assert!(
+            c.open(&sealed, "a-2025-00002").is_err(),
+            "moved to another row"
+        );
+        let other = PiiCipher::from_key(&PiiCipher::random_key());
+        assert!(other.open(&sealed, "a-2025-00001").is_err(), "wrong key");
+    }
+
+    #[test]
+    fn key_file_is_created_once_and_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pii.key");
+        let a = PiiCipher::load_or_create(&path).unwrap();
+        let sealed = a.seal(&PersonalData::default(), "x").unwrap();
+        let b = PiiCipher::load_or_create(&path).unwrap();
+        assert!(b.open(&sealed, "x").is_ok());
+    }
+}

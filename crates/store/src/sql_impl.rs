@@ -1,0 +1,735 @@
+// The one SQL code path of gongkai, compiled once per backend: `sqlite.rs` and `postgres.rs`
+// each define `Db`, `begin_write`, `LOCK_REQUEST` and `LOCK_AUDIT_HEAD`, then `include!` this
+// file. Every statement here is portable between SQLite and PostgreSQL (`$n` parameters,
+// `RETURNING`, `ON CONFLICT`); dates bind as `chrono::NaiveDate`, times as RFC 3339 text.
+
+use std::sync::RwLock;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
+use gongkai_domain::DomainError;
+use gongkai_domain::applicant::ApplicantKind;
+use gongkai_domain::calendar::{Calendar, ScheduleFile};
+use gongkai_domain::outcome::Outcome;
+use gongkai_domain::report::{RequestFact, ReviewFact, ReviewKind, ReviewResult};
+use gongkai_domain::request::{CaseState, Channel, Delivery, Event, Status};
+use sqlx::Row as _;
+
+use crate::audit::{AuditEntry, ChainCheck, entry_hash, verify_chain};
+use crate::crypto::{PersonalData, PiiCipher};
+use crate::{
+    Actor, Agency, CalendarImport, CreatedRequest, Department, NewAgency, NewRequest, RecordedEvent, RequestFilter,
+    RequestRecord, RequestSummary, Result, Role, Store, StoreError, digest_eq, random_code, secret_hash,
+};
+
+type Tx = sqlx::Transaction<'static, Db>;
+type DbRow = <Db as sqlx::Database>::Row;
+
+/// The store over one backend.
+pub struct SqlStore {
+    pool: sqlx::Pool<Db>,
+    cipher: PiiCipher,
+    calendar: RwLock<Calendar>,
+}
+
+fn now_text() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("bad timestamp '{s}'")))
+}
+
+fn conflict_or(e: sqlx::Error, what: &str) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(format!("{what} already exists")),
+        _ => StoreError::Database(e),
+    }
+}
+
+fn corrupt(what: &str) -> impl FnOnce(DomainError) -> StoreError + '_ {
+    move |e| StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+/// The projection of a ledger kept in the `requests` row.
+struct Projection {
+    status: Status,
+    due_on: Option<NaiveDate>,
+    due_provisional: bool,
+    concluded_on: Option<NaiveDate>,
+    outcome: Option<Outcome>,
+}
+
+fn project(state: &CaseState, cal: &Calendar) -> Projection {
+    let deadline = state.answer_deadline(cal);
+    Projection {
+        status: state.status,
+        due_on: deadline.due_on,
+        due_provisional: deadline.provisional,
+        concluded_on: state.concluded_on(),
+        outcome: state.outcome(),
+    }
+}
+
+/// Appends an audit entry inside `tx`, chained to the head (which the lock serialises).
+async fn audit(tx: &mut Tx, actor: &Actor, action: &str, object: &str, outcome: &str) -> Result<()> {
+    let head = sqlx::query(LOCK_AUDIT_HEAD).fetch_one(&mut **tx).await?;
+    let seq: i64 = head.try_get(0)?;
+    let prev: String = head.try_get(1)?;
+    let next = seq + 1;
+    let at = now_text();
+    let who = actor.label();
+    let hash = entry_hash(&prev, next, &at, &who, action, object, outcome);
+    sqlx::query(
+        "INSERT INTO audit_log (seq, at, actor, action, object, outcome, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(next)
+    .bind(&at)
+    .bind(&who)
+    .bind(action)
+    .bind(object)
+    .bind(outcome)
+    .bind(&prev)
+    .bind(&hash)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(next)
+        .bind(&hash)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+fn agency_from_row(row: &DbRow) -> Result<Agency> {
+    Ok(Agency {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        name: row.try_get("name")?,
+        is_government: row.try_get("is_government")?,
+    })
+}
+
+fn parse_code<T>(value: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T> {
+    parse(value).ok_or_else(|| StoreError::Corrupt(format!("unknown stored code '{value}'")))
+}
+
+fn outcome_from(code: Option<String>) -> Result<Option<Outcome>> {
+    code.map(|c| c.parse::<Outcome>().map_err(corrupt("outcome"))).transpose()
+}
+
+impl SqlStore {
+    fn from_pool(pool: sqlx::Pool<Db>, cipher: PiiCipher) -> Self {
+        SqlStore { pool, cipher, calendar: RwLock::new(Calendar::embedded()) }
+    }
+
+    /// Loads imported holiday notices over the embedded ones.
+    async fn load_calendar(&self) -> Result<()> {
+        let rows = sqlx::query("SELECT body FROM holiday_schedules ORDER BY year").fetch_all(&self.pool).await?;
+        let mut cal = Calendar::embedded();
+        for row in rows {
+            let body: String = row.try_get(0)?;
+            let file = ScheduleFile::parse(&body).map_err(corrupt("holiday_schedules"))?;
+            cal.merge(&file);
+        }
+        *self.calendar.write().expect("calendar lock") = cal;
+        Ok(())
+    }
+
+    async fn load_events(tx: &mut Tx, request_id: i64) -> Result<Vec<RecordedEvent>> {
+        let rows = sqlx::query("SELECT seq, body, actor, recorded_at FROM request_events WHERE request_id = $1 ORDER BY seq")
+            .bind(request_id)
+            .fetch_all(&mut **tx)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let body: String = r.try_get("body")?;
+                let recorded: String = r.try_get("recorded_at")?;
+                Ok(RecordedEvent {
+                    seq: r.try_get("seq")?,
+                    event: serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?,
+                    actor: r.try_get("actor")?,
+                    recorded_at: parse_time(&recorded)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn insert_event(tx: &mut Tx, request_id: i64, seq: i64, event: &Event, actor: &Actor) -> Result<()> {
+        let body = serde_json::to_string(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO request_events (request_id, seq, kind, on_date, body, actor, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(request_id)
+        .bind(seq)
+        .bind(event.kind())
+        .bind(event.on())
+        .bind(body)
+        .bind(actor.label())
+        .bind(now_text())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn save_projection(tx: &mut Tx, request_id: i64, p: &Projection, event_count: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE requests SET status = $1, due_on = $2, due_provisional = $3, concluded_on = $4, outcome = $5, event_count = $6 WHERE id = $7",
+        )
+        .bind(p.status.code())
+        .bind(p.due_on)
+        .bind(p.due_provisional)
+        .bind(p.concluded_on)
+        .bind(p.outcome.map(|o| o.code()))
+        .bind(event_count)
+        .bind(request_id)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn record_in(tx: &mut Tx, number: &str) -> Result<Option<RequestRecord>> {
+        let sql = "SELECT id, agency_id, department_id, number, applicant_kind, applicant_name, org_code, id_masked, phone_masked, description, channel, delivery, received_on, status, due_on, due_provisional, concluded_on, outcome FROM requests WHERE number = $1";
+        let Some(row) = sqlx::query(sql).bind(number).fetch_optional(&mut **tx).await? else {
+            return Ok(None);
+        };
+        let id: i64 = row.try_get("id")?;
+        let events = Self::load_events(tx, id).await?;
+        let kind: String = row.try_get("applicant_kind")?;
+        let channel: String = row.try_get("channel")?;
+        let delivery: String = row.try_get("delivery")?;
+        let status: String = row.try_get("status")?;
+        Ok(Some(RequestRecord {
+            id,
+            agency_id: row.try_get("agency_id")?,
+            department_id: row.try_get("department_id")?,
+            number: row.try_get("number")?,
+            applicant_kind: ApplicantKind::from_code(&kind).map_err(corrupt("applicant_kind"))?,
+            applicant_name: row.try_get("applicant_name")?,
+            org_code: row.try_get("org_code")?,
+            id_number_masked: row.try_get("id_masked")?,
+            phone_masked: row.try_get("phone_masked")?,
+            description: row.try_get("description")?,
+            channel: Channel::from_code(&channel).map_err(corrupt("channel"))?,
+            delivery: Delivery::from_code(&delivery).map_err(corrupt("delivery"))?,
+            received_on: row.try_get("received_on")?,
+            status: parse_code(&status, Status::from_code)?,
+            due_on: row.try_get("due_on")?,
+            due_provisional: row.try_get("due_provisional")?,
+            concluded_on: row.try_get("concluded_on")?,
+            outcome: outcome_from(row.try_get("outcome")?)?,
+            events,
+        }))
+    }
+
+    /// Records a refused action in its own transaction (the refused one was rolled back).
+    async fn audit_rejection(&self, actor: &Actor, action: &str, object: &str, why: &str) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        let reason: String = why.chars().take(300).collect();
+        audit(&mut tx, actor, action, object, &format!("rejected: {reason}")).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> &'static str {
+        BACKEND
+    }
+
+    fn calendar(&self) -> Calendar {
+        self.calendar.read().expect("calendar lock").clone()
+    }
+
+    async fn create_agency(&self, new: NewAgency, actor: &Actor) -> Result<Agency> {
+        new.validate()?;
+        if actor.role != Role::Admin {
+            return Err(StoreError::NotFound("agency".into()));
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        let row = sqlx::query(
+            "INSERT INTO agencies (slug, name, is_government, created_at) VALUES ($1, $2, $3, $4) RETURNING id, slug, name, is_government",
+        )
+        .bind(&new.slug)
+        .bind(new.name.trim())
+        .bind(new.is_government)
+        .bind(now_text())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| conflict_or(e, &format!("agency '{}'", new.slug)))?;
+        let agency = agency_from_row(&row)?;
+        audit(&mut tx, actor, "agency.create", &agency.slug, "ok").await?;
+        tx.commit().await?;
+        Ok(agency)
+    }
+
+    async fn agency(&self, slug: &str) -> Result<Option<Agency>> {
+        let row = sqlx::query("SELECT id, slug, name, is_government FROM agencies WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(agency_from_row).transpose()
+    }
+
+    async fn agency_by_id(&self, id: i64) -> Result<Option<Agency>> {
+        let row = sqlx::query("SELECT id, slug, name, is_government FROM agencies WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(agency_from_row).transpose()
+    }
+
+    async fn agencies(&self) -> Result<Vec<Agency>> {
+        let rows = sqlx::query("SELECT id, slug, name, is_government FROM agencies ORDER BY slug").fetch_all(&self.pool).await?;
+        rows.iter().map(agency_from_row).collect()
+    }
+
+    async fn add_department(&self, agency_id: i64, name: &str, actor: &Actor) -> Result<Department> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(DomainError::invalid("name", "1-100 characters").into());
+        }
+        if !actor.may_act_for(agency_id) {
+            return Err(StoreError::NotFound("agency".into()));
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        let row = sqlx::query("INSERT INTO departments (agency_id, name) VALUES ($1, $2) RETURNING id")
+            .bind(agency_id)
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| conflict_or(e, &format!("department '{name}'")))?;
+        let dept = Department { id: row.try_get(0)?, agency_id, name: name.to_string() };
+        audit(&mut tx, actor, "department.create", &format!("agency:{agency_id}/{name}"), "ok").await?;
+        tx.commit().await?;
+        Ok(dept)
+    }
+
+    async fn departments(&self, agency_id: i64) -> Result<Vec<Department>> {
+        let rows = sqlx::query("SELECT id, agency_id, name FROM departments WHERE agency_id = $1 ORDER BY id")
+            .bind(agency_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(Department { id: r.try_get(0)?, agency_id: r.try_get(1)?, name: r.try_get(2)? }))
+            .collect()
+    }
+
+    async fn create_request(&self, new: NewRequest, actor: &Actor) -> Result<CreatedRequest> {
+        let description = new.description.trim().to_string();
+        let len = description.chars().count();
+        if len == 0 {
+            return Err(DomainError::invalid("description", "is required: describe the information sought (Art. 29)").into());
+        }
+        if len > 5000 {
+            return Err(DomainError::invalid("description", "must be at most 5000 characters").into());
+        }
+        if actor.role != Role::Public && !actor.may_act_for(new.agency_id) {
+            return Err(StoreError::NotFound("agency".into()));
+        }
+        let received = Event::Received { on: new.received_on, channel: new.channel };
+        let state = CaseState::start(&received)?;
+        let projection = project(&state, &self.calendar());
+
+        let mut tx = begin_write(&self.pool).await?;
+        let slug: String = sqlx::query("SELECT slug FROM agencies WHERE id = $1")
+            .bind(new.agency_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("agency".into()))?
+            .try_get(0)?;
+        if let Some(dept) = new.department_id {
+            let found = sqlx::query("SELECT id FROM departments WHERE id = $1 AND agency_id = $2")
+                .bind(dept)
+                .bind(new.agency_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                return Err(DomainError::invalid("department_id", "is not a department of this agency").into());
+            }
+        }
+        let year = i64::from(new.received_on.year());
+        let seq: i64 = sqlx::query(
+            "INSERT INTO request_counters (agency_id, year, last_seq) VALUES ($1, $2, 1) \
+             ON CONFLICT (agency_id, year) DO UPDATE SET last_seq = request_counters.last_seq + 1 RETURNING last_seq",
+        )
+        .bind(new.agency_id)
+        .bind(year)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        let number = format!("{slug}-{year}-{seq:05}");
+        let query_code = random_code(10);
+        let a = &new.applicant;
+        let sealed = self.cipher.seal(
+            &PersonalData {
+                id_number: a.id_number.as_ref().map(|i| i.as_str().to_string()),
+                phone: a.phone.as_str().to_string(),
+                email: a.email.clone(),
+                address: a.address.clone(),
+            },
+            &number,
+        )?;
+        let request_id: i64 = sqlx::query(
+            "INSERT INTO requests (agency_id, department_id, number, query_code_hash, applicant_kind, applicant_name, org_code, \
+             id_masked, phone_masked, pii_sealed, description, channel, delivery, received_on, status, due_on, due_provisional, \
+             concluded_on, outcome, event_count, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, NULL, 1, $18) RETURNING id",
+        )
+        .bind(new.agency_id)
+        .bind(new.department_id)
+        .bind(&number)
+        .bind(secret_hash(&number, &query_code))
+        .bind(a.kind.code())
+        .bind(&a.name)
+        .bind(a.org_code.as_ref().map(|c| c.as_str().to_string()))
+        .bind(a.id_number.as_ref().map(|i| i.masked()))
+        .bind(a.phone.masked())
+        .bind(sealed)
+        .bind(&description)
+        .bind(new.channel.code())
+        .bind(serde_json::to_value(new.delivery).ok().and_then(|v| v.as_str().map(str::to_string)))
+        .bind(new.received_on)
+        .bind(projection.status.code())
+        .bind(projection.due_on)
+        .bind(projection.due_provisional)
+        .bind(now_text())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| conflict_or(e, "request number"))?
+        .try_get(0)?;
+        Self::insert_event(&mut tx, request_id, 1, &received, actor).await?;
+        audit(&mut tx, actor, "request.received", &number, "ok").await?;
+        tx.commit().await?;
+        Ok(CreatedRequest {
+            number,
+            query_code,
+            received_on: new.received_on,
+            due_on: projection.due_on,
+            due_provisional: projection.due_provisional,
+        })
+    }
+
+    async fn request(&self, number: &str) -> Result<Option<RequestRecord>> {
+        let mut tx = self.pool.begin().await?;
+        let record = Self::record_in(&mut tx, number).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn request_for_applicant(&self, number: &str, query_code: &str) -> Result<Option<RequestRecord>> {
+        let row = sqlx::query("SELECT query_code_hash FROM requests WHERE number = $1")
+            .bind(number)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let stored: String = row.try_get(0)?;
+        if !digest_eq(&stored, &secret_hash(number, query_code)) {
+            return Ok(None);
+        }
+        self.request(number).await
+    }
+
+    async fn append_event(&self, number: &str, event: Event, actor: &Actor) -> Result<RequestRecord> {
+        let cal = self.calendar();
+        let action = format!("request.{}", event.kind());
+        let mut tx = begin_write(&self.pool).await?;
+        let row = sqlx::query(LOCK_REQUEST).bind(number).fetch_optional(&mut *tx).await?;
+        let Some(row) = row else { return Err(StoreError::NotFound(format!("request {number}"))) };
+        let request_id: i64 = row.try_get(0)?;
+        let agency_id: i64 = row.try_get(1)?;
+        if !actor.may_act_for(agency_id) {
+            return Err(StoreError::NotFound(format!("request {number}")));
+        }
+        let recorded = Self::load_events(&mut tx, request_id).await?;
+        let events: Vec<Event> = recorded.iter().map(|r| r.event.clone()).collect();
+        let mut state = CaseState::replay(&cal, &events).map_err(corrupt("stored ledger"))?;
+        if let Err(refused) = state.apply(&cal, &event) {
+            tx.rollback().await?;
+            self.audit_rejection(actor, &action, number, &refused.to_string()).await?;
+            return Err(refused.into());
+        }
+        let seq = events.len() as i64 + 1;
+        Self::insert_event(&mut tx, request_id, seq, &event, actor).await?;
+        Self::save_projection(&mut tx, request_id, &project(&state, &cal), seq).await?;
+        audit(&mut tx, actor, &action, number, "ok").await?;
+        let record = Self::record_in(&mut tx, number).await?.ok_or_else(|| StoreError::NotFound(number.to_string()))?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn list_requests(&self, agency_id: i64, filter: &RequestFilter) -> Result<Vec<RequestSummary>> {
+        let limit = if filter.limit <= 0 { 50 } else { filter.limit.min(500) };
+        let rows = sqlx::query(
+            "SELECT number, applicant_kind, applicant_name, received_on, status, due_on, due_provisional, outcome FROM requests \
+             WHERE agency_id = $1 AND ($2 IS NULL OR status = $2) \
+             AND ($3 IS NULL OR (due_on <= $3 AND status NOT IN ('answered', 'withdrawn', 'abandoned'))) \
+             ORDER BY received_on DESC, id DESC LIMIT $4 OFFSET $5",
+        )
+        .bind(agency_id)
+        .bind(filter.status.map(|s| s.code()))
+        .bind(filter.due_by)
+        .bind(limit)
+        .bind(filter.offset.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("applicant_kind")?;
+                let status: String = r.try_get("status")?;
+                Ok(RequestSummary {
+                    number: r.try_get("number")?,
+                    applicant_kind: ApplicantKind::from_code(&kind).map_err(corrupt("applicant_kind"))?,
+                    applicant_name: r.try_get("applicant_name")?,
+                    received_on: r.try_get("received_on")?,
+                    status: parse_code(&status, Status::from_code)?,
+                    due_on: r.try_get("due_on")?,
+                    due_provisional: r.try_get("due_provisional")?,
+                    outcome: outcome_from(r.try_get("outcome")?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn personal_data(&self, number: &str, actor: &Actor) -> Result<PersonalData> {
+        let mut tx = begin_write(&self.pool).await?;
+        let row = sqlx::query("SELECT agency_id, pii_sealed FROM requests WHERE number = $1")
+            .bind(number)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("request {number}")))?;
+        let agency_id: i64 = row.try_get(0)?;
+        if !actor.may_act_for(agency_id) {
+            return Err(StoreError::NotFound(format!("request {number}")));
+        }
+        let sealed: Vec<u8> = row.try_get(1)?;
+        let data = self.cipher.open(&sealed, number)?;
+        audit(&mut tx, actor, "request.personal_data_viewed", number, "ok").await?;
+        tx.commit().await?;
+        Ok(data)
+    }
+
+    async fn import_calendar(&self, file: ScheduleFile, actor: &Actor) -> Result<CalendarImport> {
+        if actor.role != Role::Admin {
+            return Err(StoreError::NotFound("calendar".into()));
+        }
+        let mut cal = self.calendar();
+        cal.merge(&file);
+        let mut tx = begin_write(&self.pool).await?;
+        let mut years = Vec::new();
+        for (year, sched) in &file.years {
+            let mut one = ScheduleFile { about: file.about.clone(), years: Default::default() };
+            one.years.insert(*year, sched.clone());
+            let body = serde_json::to_string(&one).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            sqlx::query(
+                "INSERT INTO holiday_schedules (year, body, imported_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (year) DO UPDATE SET body = excluded.body, imported_at = excluded.imported_at",
+            )
+            .bind(i64::from(*year))
+            .bind(body)
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await?;
+            years.push(*year);
+        }
+        let open = sqlx::query(
+            "SELECT id, due_on, due_provisional FROM requests WHERE status NOT IN ('answered', 'withdrawn', 'abandoned')",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        let (mut recomputed, mut changed) = (0u64, 0u64);
+        for row in open {
+            let id: i64 = row.try_get(0)?;
+            let old_due: Option<NaiveDate> = row.try_get(1)?;
+            let old_provisional: bool = row.try_get(2)?;
+            let events: Vec<Event> = Self::load_events(&mut tx, id).await?.into_iter().map(|r| r.event).collect();
+            let state = CaseState::replay(&cal, &events).map_err(corrupt("stored ledger"))?;
+            let p = project(&state, &cal);
+            recomputed += 1;
+            if p.due_on != old_due || p.due_provisional != old_provisional {
+                changed += 1;
+                Self::save_projection(&mut tx, id, &p, events.len() as i64).await?;
+            }
+        }
+        let list: Vec<String> = years.iter().map(i32::to_string).collect();
+        audit(&mut tx, actor, "calendar.import", &list.join(","), &format!("ok: {recomputed} recomputed, {changed} changed")).await?;
+        tx.commit().await?;
+        *self.calendar.write().expect("calendar lock") = cal;
+        Ok(CalendarImport { years, recomputed, changed })
+    }
+
+    async fn request_facts(&self, agency_id: i64, year: i32) -> Result<Vec<RequestFact>> {
+        let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| DomainError::invalid("year", "out of range"))?;
+        let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| DomainError::invalid("year", "out of range"))?;
+        let rows = sqlx::query(
+            "SELECT applicant_kind, received_on, concluded_on, outcome FROM requests \
+             WHERE agency_id = $1 AND received_on <= $2 AND (concluded_on IS NULL OR concluded_on >= $3)",
+        )
+        .bind(agency_id)
+        .bind(end)
+        .bind(start)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get(0)?;
+                let concluded_on: Option<NaiveDate> = r.try_get(2)?;
+                let outcome = outcome_from(r.try_get(3)?)?;
+                Ok(RequestFact {
+                    kind: ApplicantKind::from_code(&kind).map_err(corrupt("applicant_kind"))?,
+                    received_on: r.try_get(1)?,
+                    concluded: concluded_on.zip(outcome),
+                })
+            })
+            .collect()
+    }
+
+    async fn review_facts(&self, agency_id: i64, year: i32) -> Result<Vec<ReviewFact>> {
+        let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| DomainError::invalid("year", "out of range"))?;
+        let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| DomainError::invalid("year", "out of range"))?;
+        let rows = sqlx::query(
+            "SELECT kind, filed_on, decided_on, result FROM review_cases \
+             WHERE agency_id = $1 AND filed_on <= $2 AND (decided_on IS NULL OR decided_on >= $3)",
+        )
+        .bind(agency_id)
+        .bind(end)
+        .bind(start)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get(0)?;
+                let decided_on: Option<NaiveDate> = r.try_get(2)?;
+                let result: Option<String> = r.try_get(3)?;
+                let kind = parse_code(&kind, |k| ReviewKind::ALL.into_iter().find(|x| x.code() == k))?;
+                let result = result
+                    .map(|c| {
+                        parse_code(&c, |k| {
+                            [ReviewResult::Upheld, ReviewResult::Corrected, ReviewResult::Other].into_iter().find(|x| x.code() == k)
+                        })
+                    })
+                    .transpose()?;
+                Ok(ReviewFact { kind, filed_on: r.try_get(1)?, decided: decided_on.zip(result) })
+            })
+            .collect()
+    }
+
+    async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query(
+            "SELECT seq, at, actor, action, object, outcome, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after_seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    seq: r.try_get(0)?,
+                    at: r.try_get(1)?,
+                    actor: r.try_get(2)?,
+                    action: r.try_get(3)?,
+                    object: r.try_get(4)?,
+                    outcome: r.try_get(5)?,
+                    prev_hash: r.try_get(6)?,
+                    hash: r.try_get(7)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn verify_audit_log(&self) -> Result<ChainCheck> {
+        // Page through the log so a long chain is never loaded at once.
+        let mut all_ok = 0u64;
+        let mut after = 0;
+        let mut prev: Option<AuditEntry> = None;
+        loop {
+            let page = self.audit_entries(after, 10_000).await?;
+            if page.is_empty() {
+                break;
+            }
+            let with_link: Vec<AuditEntry> = prev.iter().cloned().chain(page.iter().cloned()).collect();
+            let check = verify_from(&with_link, prev.is_none());
+            if let ChainCheck::Broken { .. } = check {
+                return Ok(check);
+            }
+            all_ok += page.len() as u64;
+            after = page.last().map_or(after, |e| e.seq);
+            prev = page.last().cloned();
+        }
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        let head_seq: i64 = head.try_get(0)?;
+        let head_hash: String = head.try_get(1)?;
+        let last_hash = prev.map_or_else(|| crate::audit::GENESIS.to_string(), |e| e.hash);
+        if head_seq != all_ok as i64 || head_hash != last_hash {
+            return Ok(ChainCheck::Broken {
+                seq: all_ok as i64 + 1,
+                reason: format!("the chain head says {head_seq} entries, the log has {all_ok}: rows were removed at the end"),
+            });
+        }
+        Ok(ChainCheck::Ok { entries: all_ok })
+    }
+
+    async fn create_token(&self, name: &str, role: Role, agency_id: Option<i64>, actor: &Actor) -> Result<String> {
+        if actor.role != Role::Admin {
+            return Err(StoreError::NotFound("token".into()));
+        }
+        if name.trim().is_empty() {
+            return Err(DomainError::invalid("name", "is required").into());
+        }
+        if role == Role::Staff && agency_id.is_none() {
+            return Err(DomainError::invalid("agency", "a staff token belongs to one agency").into());
+        }
+        let token = format!("gk_{}", random_code(32));
+        let mut tx = begin_write(&self.pool).await?;
+        sqlx::query("INSERT INTO staff_tokens (token_hash, name, role, agency_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(secret_hash("token", &token))
+            .bind(name.trim())
+            .bind(role.code())
+            .bind(agency_id)
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, actor, "token.create", &format!("{}:{}", role.code(), name.trim()), "ok").await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>> {
+        let row = sqlx::query("SELECT name, role, agency_id FROM staff_tokens WHERE token_hash = $1")
+            .bind(secret_hash("token", token))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            let role: String = r.try_get(1)?;
+            Ok(Actor { name: r.try_get(0)?, role: parse_code(&role, Role::from_code)?, agency_id: r.try_get(2)? })
+        })
+        .transpose()
+    }
+}
+
+/// Verifies a page of the chain; `from_genesis` when the page starts at entry 1, otherwise its
+/// first entry is the already-verified predecessor.
+fn verify_from(entries: &[AuditEntry], from_genesis: bool) -> ChainCheck {
+    if from_genesis {
+        return verify_chain(entries);
+    }
+    let Some((first, rest)) = entries.split_first() else { return ChainCheck::Ok { entries: 0 } };
+    let mut prev = first.clone();
+    for e in rest {
+        if e.seq != prev.seq + 1 {
+            return ChainCheck::Broken { seq: e.seq, reason: format!("expected entry {}, found {}", prev.seq + 1, e.seq) };
+        }
+        if e.prev_hash != prev.hash {
+            return ChainCheck::Broken { seq: e.seq, reason: "prev_hash does not match the previous entry".into() };
+        }
+        if entry_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, &e.object, &e.outcome) != e.hash {
+            return ChainCheck::Broken { seq: e.seq, reason: "hash does not match the entry's contents".into() };
+        }
+        prev = e.clone();
+    }
+    ChainCheck::Ok { entries: rest.len() as u64 }
+}

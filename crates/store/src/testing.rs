@@ -1,0 +1,119 @@
+//! Fresh stores for tests: a SQLite database in a temporary directory, and a throwaway database on
+//! the PostgreSQL server named by `GONGKAI_TEST_PG_URL` (the test script starts one).
+
+use std::sync::Arc;
+
+use crate::{PiiCipher, Result, Store, StoreError};
+
+/// Environment variable naming a PostgreSQL server for tests (an admin URL; each test creates
+/// its own database on it).
+pub const PG_ENV: &str = "GONGKAI_TEST_PG_URL";
+
+/// A store and what keeps it alive.
+pub struct TestStore {
+    pub store: Arc<dyn Store>,
+    pub dir: tempfile::TempDir,
+    /// The database URL (a file path for SQLite).
+    pub url: String,
+}
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backends to test on: SQLite always, PostgreSQL when `GONGKAI_TEST_PG_URL` is set.
+    /// With `GONGKAI_REQUIRE_PG=1` a missing server is a failure, not a skip.
+    pub fn all() -> Vec<Backend> {
+        let mut v = vec![Backend::Sqlite];
+        if std::env::var(PG_ENV).is_ok() {
+            v.push(Backend::Postgres);
+        } else if std::env::var("GONGKAI_REQUIRE_PG").is_ok_and(|v| v == "1") {
+            panic!("GONGKAI_REQUIRE_PG=1 but {PG_ENV} is not set");
+        } else {
+            eprintln!(
+                "note: {PG_ENV} not set; PostgreSQL tests skipped (the README's test command sets it)"
+            );
+        }
+        v
+    }
+}
+
+/// A fresh, migrated store on `backend`.
+pub async fn fresh(backend: Backend) -> Result<TestStore> {
+    let dir = tempfile::tempdir().map_err(|e| StoreError::Config(e.to_string()))?;
+    let cipher = PiiCipher::from_key(&PiiCipher::random_key());
+    match backend {
+        Backend::Sqlite => {
+            let path = dir.path().join("gongkai.sqlite3");
+            let store = crate::SqliteStore::open(&path, cipher).await?;
+            Ok(TestStore {
+                store: Arc::new(store),
+                url: path.display().to_string(),
+                dir,
+            })
+        }
+        Backend::Postgres => {
+            let url = fresh_pg_database().await?;
+            let store = crate::PgStore::open(&url, cipher).await?;
+            Ok(TestStore {
+                store: Arc::new(store),
+                url,
+                dir,
+            })
+        }
+    }
+}
+
+/// Creates an empty database on the test server and returns its URL.
+pub async fn fresh_pg_database() -> Result<String> {
+    use sqlx::Connection;
+    let admin =
+        std::env::var(PG_ENV).map_err(|_| StoreError::Config(format!("{PG_ENV} is not set")))?;
+    let name = format!("gk_test_{}", crate::random_code(12).to_lowercase());
+    let mut conn = sqlx::PgConnection::connect(&admin).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    Ok(replace_database(&admin, &name))
+}
+
+/// `postgres://host:port/db?x` with the database replaced.
+fn replace_database(url: &str, db: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map_or(base.len(), |i| scheme_end + i);
+    let mut out = format!("{}/{db}", &base[..path_start]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_names_are_replaced() {
+        assert_eq!(
+            super::replace_database("postgres://u@127.0.0.1:5432/postgres", "x"),
+            "postgres://u@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::replace_database("postgres://127.0.0.1:5432", "x"),
+            "postgres://127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            super::replace_database("postgres://h/db?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+    }
+}
