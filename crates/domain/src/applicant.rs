@@ -123,6 +123,17 @@ impl IdCardNumber {
         Ok(IdCardNumber(s))
     }
 
+    /// Completes 17 digits (region, birth date, sequence) with their GB 11643 check character.
+    pub fn from_first17(first17: &str) -> Result<Self, DomainError> {
+        let digits: Option<Vec<u32>> = first17.chars().map(|c| c.to_digit(10)).collect();
+        let digits = digits
+            .filter(|d| d.len() == 17)
+            .ok_or_else(|| DomainError::invalid("applicant.id_number", "needs 17 digits"))?;
+        let sum: u32 = digits.iter().zip(ID_WEIGHTS).map(|(d, w)| d * w).sum();
+        let check = ID_CHECK[(sum % 11) as usize] as char;
+        Self::parse(&format!("{first17}{check}"))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -359,6 +370,17 @@ mod tests {
             "lower-case x accepted"
         );
         assert!(!format!("{id:?}").contains("19491231"));
+    }
+
+    #[test]
+    fn check_characters_are_computed() {
+        assert_eq!(
+            IdCardNumber::from_first17("11010519491231002")
+                .unwrap()
+                .as_str(),
+            "11010519491231002X"
+        );
+        assert!(IdCardNumber::from_first17("1101051949123100").is_err());
     }
 
     #[test]

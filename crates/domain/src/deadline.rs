@@ -77,6 +77,25 @@ pub struct Pause {
 }
 
 impl Pause {
+    /// Parses `FROM..TO` (consultation sent on FROM, answer received on TO).
+    pub fn parse(text: &str) -> Result<Self, DomainError> {
+        let (from, to) = text.split_once("..").ok_or_else(|| {
+            DomainError::invalid(
+                "paused",
+                format!("'{text}' is not FROM..TO (YYYY-MM-DD..YYYY-MM-DD)"),
+            )
+        })?;
+        let from = crate::calendar::parse_date("paused", from)?;
+        let to = crate::calendar::parse_date("paused", to)?;
+        if to < from {
+            return Err(DomainError::invalid(
+                "paused",
+                format!("{text}: the pause ends before it starts"),
+            ));
+        }
+        Ok(Pause::consultation(from, to))
+    }
+
     /// A consultation pause FROM..TO (letter sent on FROM, answer received on TO).
     pub fn consultation(from: NaiveDate, to: NaiveDate) -> Self {
         Pause {
@@ -493,6 +512,17 @@ mod tests {
         assert!(dl.provisional);
         assert!(dl.due_on.unwrap().year() == 2027);
         assert!(dl.explain().iter().any(|l| l.contains("PROVISIONAL")));
+    }
+
+    #[test]
+    fn pauses_parse_from_text() {
+        assert_eq!(
+            Pause::parse("2025-06-11..2025-06-18").unwrap(),
+            Pause::consultation(d("2025-06-11"), d("2025-06-18"))
+        );
+        assert!(Pause::parse("2025-06-18..2025-06-11").is_err());
+        assert!(Pause::parse("2025-06-11").is_err());
+        assert!(Pause::parse("2025-02-30..2025-03-01").is_err());
     }
 
     #[test]

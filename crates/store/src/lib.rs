@@ -327,6 +327,15 @@ pub trait Store: Send + Sync + 'static {
     /// Facts for report table 2: requests received by the end of `year` and not concluded before it.
     async fn request_facts(&self, agency_id: i64, year: i32) -> Result<Vec<RequestFact>>;
     async fn review_facts(&self, agency_id: i64, year: i32) -> Result<Vec<ReviewFact>>;
+    /// Records a reconsideration or lawsuit about the agency's disclosure work (table 3),
+    /// optionally linked to the request it concerns.
+    async fn add_review_case(
+        &self,
+        agency_id: i64,
+        request_number: Option<&str>,
+        fact: ReviewFact,
+        actor: &Actor,
+    ) -> Result<i64>;
 
     async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>>;
     /// Recomputes the whole chain.

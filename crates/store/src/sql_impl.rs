@@ -617,6 +617,47 @@ impl Store for SqlStore {
             .collect()
     }
 
+    async fn add_review_case(&self, agency_id: i64, request_number: Option<&str>, fact: ReviewFact, actor: &Actor) -> Result<i64> {
+        if !actor.may_act_for(agency_id) {
+            return Err(StoreError::NotFound("agency".into()));
+        }
+        if let Some((decided, _)) = fact.decided
+            && decided < fact.filed_on
+        {
+            return Err(DomainError::invalid("decided_on", "is before the case was filed").into());
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        let request_id: Option<i64> = match request_number {
+            Some(n) => Some(
+                sqlx::query("SELECT id FROM requests WHERE number = $1 AND agency_id = $2")
+                    .bind(n)
+                    .bind(agency_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("request {n}")))?
+                    .try_get(0)?,
+            ),
+            None => None,
+        };
+        let id: i64 = sqlx::query(
+            "INSERT INTO review_cases (agency_id, request_id, kind, filed_on, decided_on, result, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(agency_id)
+        .bind(request_id)
+        .bind(fact.kind.code())
+        .bind(fact.filed_on)
+        .bind(fact.decided.map(|d| d.0))
+        .bind(fact.decided.map(|d| d.1.code()))
+        .bind(now_text())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        audit(&mut tx, actor, "review_case.create", &format!("{}:{id}", fact.kind.code()), "ok").await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
     async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(
             "SELECT seq, at, actor, action, object, outcome, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",

@@ -11,7 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::DomainError;
 
-pub use rules::{CheckContext, Finding, NarrativeFigure, NarrativeKind, Severity, check};
+pub use rules::{
+    CheckContext, Finding, NarrativeFigure, NarrativeKind, SECTION_HEADINGS, Severity, check,
+};
 pub use tally::{RequestFact, ReviewFact, ReviewKind, ReviewResult, tally_requests, tally_review};
 
 /// A count cell; `None` = left blank in the report.

@@ -1,0 +1,180 @@
+//! `gongkai demo`: the demo agency 阜新市自然资源局 (`fuxin-zrzyj`) with the 2020 records behind
+//! its published annual report: 15 requests (13 natural persons, 2 commercial enterprises), all
+//! disclosed within the year; one reconsideration (corrected) and one direct lawsuit (upheld).
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use gongkai_domain::applicant::{Applicant, ApplicantKind, CreditCode, IdCardNumber, PhoneNumber};
+use gongkai_domain::outcome::Outcome;
+use gongkai_domain::report::{ReviewFact, ReviewKind, ReviewResult};
+use gongkai_domain::request::{Channel, Delivery, Event};
+use gongkai_store::{Actor, NewAgency, NewRequest, Store};
+
+pub const SLUG: &str = "fuxin-zrzyj";
+pub const NAME: &str = "阜新市自然资源局";
+const DEPARTMENTS: [&str; 5] = [
+    "办公室",
+    "政策法规科",
+    "不动产登记科",
+    "国土空间规划科",
+    "耕地保护监督科",
+];
+
+/// (received, applicant kind index, description); 13 natural persons, 2 enterprises.
+const REQUESTS_2020: [(&str, usize, &str); 15] = [
+    ("2020-03-02", 0, "细河区某地块土地征收批复文件"),
+    (
+        "2020-03-16",
+        0,
+        "本人房屋所在地块的国有土地上房屋征收补偿方案",
+    ),
+    ("2020-04-08", 0, "海州区2019年度农用地转用审批情况"),
+    ("2020-04-22", 0, "某小区建设用地规划许可证"),
+    ("2020-05-11", 1, "某工业园区控制性详细规划"),
+    ("2020-05-25", 0, "某村集体土地征收公告及补偿标准"),
+    ("2020-06-08", 0, "太平区某路段拓宽工程用地审批文件"),
+    ("2020-06-22", 0, "2019年度土地供应计划执行情况"),
+    ("2020-07-06", 0, "某地块国有建设用地使用权出让公告"),
+    ("2020-07-20", 0, "某矿区采矿权设立审批情况"),
+    ("2020-08-03", 1, "某宗地出让合同及规划条件"),
+    ("2020-08-17", 0, "清河门区某村土地利用总体规划图"),
+    ("2020-09-07", 0, "某小区规划调整批前公示材料"),
+    ("2020-09-21", 0, "本人承包地被占用的用地审批文件"),
+    ("2020-10-19", 0, "某地块土地储备及补偿情况"),
+];
+
+fn d(s: &str) -> Result<NaiveDate> {
+    Ok(NaiveDate::parse_from_str(s, "%Y-%m-%d")?)
+}
+
+fn applicant(i: usize, kind: ApplicantKind) -> Result<Applicant> {
+    let phone = PhoneNumber::parse(&format!("1394180{:04}", 1000 + i))?;
+    Ok(match kind {
+        ApplicantKind::NaturalPerson => Applicant {
+            kind,
+            name: format!(
+                "{}某",
+                [
+                    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "马",
+                    "朱", "胡"
+                ][i % 15]
+            ),
+            id_number: Some(IdCardNumber::from_first17(&format!(
+                "2109021970{:02}{:02}0{:02}",
+                1 + i % 12,
+                1 + i,
+                10 + i
+            ))?),
+            org_code: None,
+            phone,
+            email: None,
+            address: Some("辽宁省阜新市细河区".into()),
+        },
+        _ => Applicant {
+            kind,
+            name: format!("阜新某置业有限公司（{}）", i + 1),
+            id_number: None,
+            org_code: Some(CreditCode::parse("91350100M000100Y43")?),
+            phone,
+            email: Some(format!("office{}@example.cn", i + 1)),
+            address: None,
+        },
+    })
+}
+
+/// Creates the demo; a second run finds it and changes nothing.
+pub async fn create(store: &dyn Store) -> Result<String> {
+    if store.agency(SLUG).await?.is_some() {
+        return Ok(format!(
+            "demo agency {SLUG} ({NAME}) already present; nothing changed"
+        ));
+    }
+    let admin = Actor::system();
+    let agency = store
+        .create_agency(
+            NewAgency {
+                slug: SLUG.into(),
+                name: NAME.into(),
+                is_government: false,
+            },
+            &admin,
+        )
+        .await?;
+    for dept in DEPARTMENTS {
+        store.add_department(agency.id, dept, &admin).await?;
+    }
+    let staff = Actor {
+        name: "公开办".into(),
+        role: gongkai_store::Role::Staff,
+        agency_id: Some(agency.id),
+    };
+    let calendar = store.calendar();
+    let mut numbers = Vec::new();
+    for (i, (received, kind, what)) in REQUESTS_2020.iter().enumerate() {
+        let received = d(received)?;
+        let kind = [ApplicantKind::NaturalPerson, ApplicantKind::Commercial][*kind];
+        let created = store
+            .create_request(
+                NewRequest {
+                    agency_id: agency.id,
+                    applicant: applicant(i, kind)?,
+                    description: format!("申请公开{what}"),
+                    channel: if i % 3 == 0 {
+                        Channel::InPerson
+                    } else {
+                        Channel::Email
+                    },
+                    delivery: Delivery::Post,
+                    received_on: received,
+                    department_id: None,
+                },
+                &staff,
+            )
+            .await?;
+        let answered = calendar.add_working_days(received, 8 + (i as u32 % 9));
+        store
+            .append_event(
+                &created.number,
+                Event::Answered {
+                    on: answered,
+                    outcome: Outcome::Disclosed,
+                    letter_no: Some(format!("阜自然资公复〔2020〕{}号", i + 1)),
+                },
+                &staff,
+            )
+            .await
+            .with_context(|| format!("answering {}", created.number))?;
+        numbers.push(created.number);
+    }
+    store
+        .add_review_case(
+            agency.id,
+            Some(&numbers[2]),
+            ReviewFact {
+                kind: ReviewKind::Reconsideration,
+                filed_on: d("2020-06-15")?,
+                decided: Some((d("2020-08-20")?, ReviewResult::Corrected)),
+            },
+            &staff,
+        )
+        .await?;
+    store
+        .add_review_case(
+            agency.id,
+            Some(&numbers[6]),
+            ReviewFact {
+                kind: ReviewKind::LitigationDirect,
+                filed_on: d("2020-09-10")?,
+                decided: Some((d("2020-11-25")?, ReviewResult::Upheld)),
+            },
+            &staff,
+        )
+        .await?;
+    Ok(format!(
+        "created demo agency {SLUG} ({NAME}): {} departments, {} requests of 2020 ({} … {}), 1 reconsideration, 1 lawsuit",
+        DEPARTMENTS.len(),
+        numbers.len(),
+        numbers.first().map_or("", String::as_str),
+        numbers.last().map_or("", String::as_str)
+    ))
+}

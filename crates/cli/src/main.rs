@@ -1,0 +1,329 @@
+//! `gongkai` — the command line: serve, demo data, the statutory clock, calendar import, the
+//! audit log, tokens and agencies.
+
+mod demo;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand};
+use gongkai_domain::calendar::{ScheduleFile, parse_date};
+use gongkai_domain::deadline::{ClockInput, Pause, Regime, answer_deadline};
+use gongkai_store::{Actor, ChainCheck, Location, NewAgency, Role, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "gongkai",
+    version,
+    about = "政府信息公开 — government information disclosure"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DataArg {
+    /// Data directory (SQLite database and the personal-data key). With
+    /// GONGKAI_DATABASE_URL=postgres://… the database is PostgreSQL and DIR keeps only the key.
+    #[arg(long, value_name = "DIR", env = "GONGKAI_DATA", default_value = "data")]
+    data: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (and, later, the portal).
+    Serve {
+        #[command(flatten)]
+        data: DataArg,
+        /// Address to listen on (port 0 picks a free port; the address is printed).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+    },
+    /// Create the demo agency fuxin-zrzyj (阜新市自然资源局) and its 2020 records (idempotent).
+    Demo {
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Compute an answer deadline and explain every day (Art. 30-33; 2007 rule before 2019-05-15).
+    Deadline {
+        /// Day of receipt (Art. 31), YYYY-MM-DD; it is not counted.
+        #[arg(long)]
+        received: String,
+        /// Day the corrected request arrived (补正, Art. 30): the count restarts from it.
+        #[arg(long)]
+        corrected: Option<String>,
+        /// Consultation pause FROM..TO (letter sent on FROM, answer received on TO); repeatable.
+        #[arg(long, value_name = "FROM..TO")]
+        paused: Vec<String>,
+        /// The one extension (Art. 33): adds the same number of working days once.
+        #[arg(long)]
+        extended: bool,
+        /// Also use holiday notices imported into this data directory.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
+    /// The holiday calendar.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+    /// The hash-chained audit log.
+    AuditLog {
+        #[command(subcommand)]
+        command: AuditLogCommand,
+    },
+    /// API tokens for staff and administrators.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Agencies of this deployment.
+    Agency {
+        #[command(subcommand)]
+        command: AgencyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Load a year's schedule (the format of holidays-cn.json) and recompute open deadlines.
+    Import {
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditLogCommand {
+    /// Recompute the chain: prints `OK n entries` or the first broken entry (exit 1).
+    Verify {
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a token (printed once).
+    Create {
+        #[arg(long)]
+        name: String,
+        /// staff or admin.
+        #[arg(long, default_value = "staff")]
+        role: String,
+        /// The agency a staff token acts for.
+        #[arg(long)]
+        agency: Option<String>,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum AgencyCommand {
+    /// Create an agency.
+    Create {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// A people's government (annual report due 31 March).
+        #[arg(long)]
+        government: bool,
+        /// Departments (repeatable).
+        #[arg(long = "department")]
+        departments: Vec<String>,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// List agencies.
+    List {
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+async fn open_store(data: &Path) -> Result<std::sync::Arc<dyn Store>> {
+    gongkai_store::open(&Location::from_env(data))
+        .await
+        .with_context(|| format!("cannot open the data in {}", data.display()))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Serve { data, bind } => {
+            let store = open_store(&data.data).await?;
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("cannot listen on {bind}"))?;
+            let addr = listener.local_addr()?;
+            println!(
+                "gongkai listening on http://{addr} (data: {}, store: {})",
+                data.data.display(),
+                store.backend()
+            );
+            gongkai_web::serve(listener, gongkai_web::AppState::new(store)).await?;
+        }
+        Command::Demo { data } => {
+            let store = open_store(&data.data).await?;
+            let summary = demo::create(store.as_ref()).await?;
+            println!("{summary}");
+        }
+        Command::Deadline {
+            received,
+            corrected,
+            paused,
+            extended,
+            data,
+        } => {
+            let received = parse_date("--received", &received)?;
+            let mut input = ClockInput::new(received);
+            input.corrected = corrected
+                .as_deref()
+                .map(|c| parse_date("--corrected", c))
+                .transpose()?;
+            for p in &paused {
+                input
+                    .pauses
+                    .push(Pause::parse(p).map_err(|e| anyhow::anyhow!("--paused {e}"))?);
+            }
+            if extended {
+                input.extension_days = Regime::for_receipt(received).max_extension_days();
+            }
+            let calendar = match data {
+                Some(dir) => open_store(&dir).await?.calendar(),
+                None => gongkai_domain::calendar::Calendar::embedded(),
+            };
+            let deadline = answer_deadline(&calendar, &input)?;
+            match deadline.due_on {
+                Some(due) => println!("{due}"),
+                None => println!("paused"),
+            }
+            for line in deadline.explain() {
+                println!("{line}");
+            }
+        }
+        Command::Calendar {
+            command: CalendarCommand::Import { file, data },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let schedule = ScheduleFile::parse(&text)?;
+            let store = open_store(&data.data).await?;
+            let summary = store.import_calendar(schedule, &Actor::system()).await?;
+            println!(
+                "imported {:?}; {} open requests recomputed, {} deadlines changed",
+                summary.years, summary.recomputed, summary.changed
+            );
+        }
+        Command::AuditLog {
+            command: AuditLogCommand::Verify { data },
+        } => {
+            let store = open_store(&data.data).await?;
+            match store.verify_audit_log().await? {
+                ChainCheck::Ok { entries } => println!("OK {entries} entries"),
+                ChainCheck::Broken { seq, reason } => {
+                    println!("BROKEN at entry {seq}: {reason}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    name,
+                    role,
+                    agency,
+                    data,
+                },
+        } => {
+            let store = open_store(&data.data).await?;
+            let role = match Role::from_code(&role) {
+                Some(r @ (Role::Staff | Role::Admin)) => r,
+                _ => bail!("--role must be staff or admin"),
+            };
+            let agency_id = match agency {
+                Some(slug) => Some(
+                    store
+                        .agency(&slug)
+                        .await?
+                        .with_context(|| format!("no agency '{slug}'"))?
+                        .id,
+                ),
+                None => None,
+            };
+            println!(
+                "{}",
+                store
+                    .create_token(&name, role, agency_id, &Actor::system())
+                    .await?
+            );
+        }
+        Command::Agency {
+            command:
+                AgencyCommand::Create {
+                    slug,
+                    name,
+                    government,
+                    departments,
+                    data,
+                },
+        } => {
+            let store = open_store(&data.data).await?;
+            let agency = store
+                .create_agency(
+                    NewAgency {
+                        slug,
+                        name,
+                        is_government: government,
+                    },
+                    &Actor::system(),
+                )
+                .await?;
+            for d in &departments {
+                store.add_department(agency.id, d, &Actor::system()).await?;
+            }
+            println!("created {} ({})", agency.slug, agency.name);
+        }
+        Command::Agency {
+            command: AgencyCommand::List { data },
+        } => {
+            let store = open_store(&data.data).await?;
+            for a in store.agencies().await? {
+                println!("{}\t{}", a.slug, a.name);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

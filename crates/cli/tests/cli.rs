@@ -1,0 +1,307 @@
+//! The `gongkai` binary as a user runs it: the deadline command, the demo, calendar import, the
+//! audit-log check, and requests that survive `kill -9` of the server.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+const BIN: &str = env!("CARGO_BIN_EXE_gongkai");
+
+fn gongkai(args: &[&str], env: &[(&str, &str)]) -> Result<Output> {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("GONGKAI_DATABASE_URL")
+        .env("RUST_LOG", "warn");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    Ok(cmd.output()?)
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn deadline_prints_the_due_date_first_then_every_day() -> Result<()> {
+    let o = gongkai(&["deadline", "--received", "2024-09-27"], &[])?;
+    assert!(o.status.success());
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "2024-10-30");
+    assert!(out.contains("2024-09-29 Sun counted, day 1 (调休 make-up working day for 国庆节)"));
+    assert!(out.contains("2024-10-01 Tue skipped: public holiday 国庆节"));
+    assert!(out.contains("20 days counted, 13 days skipped"));
+
+    let o = gongkai(
+        &[
+            "deadline",
+            "--received",
+            "2024-09-27",
+            "--paused",
+            "2024-10-08..2024-10-10",
+            "--extended",
+        ],
+        &[],
+    )?;
+    let out = stdout(&o);
+    assert_eq!(out.lines().next(), Some("2024-11-29"));
+    assert!(out.contains("2024-10-09 Wed skipped: consultation pause since 2024-10-08"));
+
+    let o = gongkai(
+        &[
+            "deadline",
+            "--received",
+            "2019-05-14",
+            "--corrected",
+            "2019-05-20",
+        ],
+        &[],
+    )?;
+    let out = stdout(&o);
+    assert!(out.contains("rule: 15 working days (2007年条例第二十四条)"));
+    assert!(out.contains("count starts after 2019-05-20"));
+
+    let o = gongkai(&["deadline", "--received", "2026-12-24"], &[])?;
+    assert!(stdout(&o).contains("PROVISIONAL"));
+
+    for bad in [
+        ["--received", "2024-02-30"],
+        ["--received", "2007-12-31"],
+        ["--received", "soon"],
+    ] {
+        let o = gongkai(&["deadline", bad[0], bad[1]], &[])?;
+        assert!(!o.status.success(), "{bad:?} must fail");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("--received"),
+            "the error names the argument"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn demo_is_idempotent_and_the_audit_log_verifies() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().context("utf-8 path")?;
+    let first = gongkai(&["demo", "--data", data], &[])?;
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(stdout(&first).contains("15 requests of 2020"));
+    let second = gongkai(&["demo", "--data", data], &[])?;
+    assert!(stdout(&second).contains("already present"));
+    let verify = gongkai(&["audit-log", "verify", "--data", data], &[])?;
+    assert!(verify.status.success());
+    // agency + 5 departments + 15 × (received, answered) + 2 review cases
+    assert_eq!(stdout(&verify).trim(), "OK 38 entries");
+    Ok(())
+}
+
+#[test]
+fn calendar_import_recomputes_open_deadlines() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().context("utf-8 path")?;
+    let o = gongkai(
+        &[
+            "agency",
+            "create",
+            "--slug",
+            "kill-test",
+            "--name",
+            "某局",
+            "--data",
+            data,
+        ],
+        &[],
+    )?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let file = dir.path().join("2027.json");
+    std::fs::write(
+        &file,
+        r#"{"years": {"2027": {"off": [{"date": "2027-01-01", "holiday": "元旦"}], "workday": []}}}"#,
+    )?;
+    let o = gongkai(
+        &[
+            "calendar",
+            "import",
+            file.to_str().context("path")?,
+            "--data",
+            data,
+        ],
+        &[],
+    )?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("imported [2027]"));
+    let o = gongkai(
+        &["deadline", "--received", "2026-12-24", "--data", data],
+        &[],
+    )?;
+    assert!(!stdout(&o).contains("PROVISIONAL"), "2027 is known now");
+    std::fs::write(&file, "{\"years\": 5}")?;
+    let o = gongkai(
+        &[
+            "calendar",
+            "import",
+            file.to_str().context("path")?,
+            "--data",
+            data,
+        ],
+        &[],
+    )?;
+    assert!(!o.status.success());
+    Ok(())
+}
+
+/// A running `gongkai serve`.
+struct Server {
+    child: tokio::process::Child,
+    base: String,
+}
+
+async fn start_server(data: &Path, env: &[(String, String)]) -> Result<Server> {
+    let mut cmd = tokio::process::Command::new(BIN);
+    cmd.args(["serve", "--bind", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .env_remove("GONGKAI_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn()?;
+    let out = child.stdout.take().context("stdout")?;
+    let mut lines = BufReader::new(out).lines();
+    let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+        .await??
+        .context("server printed nothing")?;
+    let addr = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .context("no address printed")?;
+    Ok(Server {
+        child,
+        base: addr.to_string(),
+    })
+}
+
+fn filing(i: usize) -> Value {
+    json!({
+        "applicant": {"kind": "natural_person", "name": format!("申请人{i}"), "id_number": "11010519491231002X", "phone": "13800138000"},
+        "description": format!("第{i}件申请"),
+        "delivery": "email"
+    })
+}
+
+async fn acknowledged_requests_survive_kill_9(env: Vec<(String, String)>) -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().context("utf-8 path")?.to_string();
+    let mut setup = vec![
+        "agency",
+        "create",
+        "--slug",
+        "kill-test",
+        "--name",
+        "某局",
+        "--data",
+        &data,
+    ];
+    let env_ref: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let o = gongkai(&setup, &env_ref)?;
+    if !o.status.success() {
+        bail!("setup failed: {}", String::from_utf8_lossy(&o.stderr));
+    }
+    setup.clear();
+    let mut server = start_server(dir.path(), &env).await?;
+    let http = reqwest::Client::new();
+    // Four clients file requests as fast as they can; the server is killed while they do.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(String, String)>();
+    let mut clients = Vec::new();
+    for c in 0..4 {
+        let (http, base, tx) = (http.clone(), server.base.clone(), tx.clone());
+        clients.push(tokio::spawn(async move {
+            for i in 0..10_000 {
+                let r = http
+                    .post(format!("{base}/api/v1/agencies/kill-test/requests"))
+                    .json(&filing(c * 10_000 + i))
+                    .send()
+                    .await;
+                let Ok(r) = r else { return };
+                if r.status() != reqwest::StatusCode::CREATED {
+                    return;
+                }
+                let Ok(v) = r.json::<Value>().await else {
+                    return;
+                };
+                let ack = (
+                    v["number"].as_str().unwrap_or_default().to_string(),
+                    v["query_code"].as_str().unwrap_or_default().to_string(),
+                );
+                if tx.send(ack).is_err() {
+                    return;
+                }
+            }
+        }));
+    }
+    drop(tx);
+    let mut acked = Vec::new();
+    while acked.len() < 40 {
+        match tokio::time::timeout(Duration::from_secs(60), rx.recv()).await? {
+            Some(a) => acked.push(a),
+            None => bail!("clients stopped before 40 acknowledgements"),
+        }
+    }
+    server.child.start_kill()?; // SIGKILL
+    server.child.wait().await?;
+    for c in clients {
+        c.await?;
+    }
+    while let Ok(a) = rx.try_recv() {
+        acked.push(a);
+    }
+    let server = start_server(dir.path(), &env).await?;
+    for (number, code) in &acked {
+        let r = http
+            .get(format!(
+                "{}/api/v1/requests/{number}?query_code={code}",
+                server.base
+            ))
+            .send()
+            .await?;
+        assert_eq!(
+            r.status(),
+            reqwest::StatusCode::OK,
+            "acknowledged {number} was lost"
+        );
+    }
+    let o = gongkai(&["audit-log", "verify", "--data", &data], &env_ref)?;
+    assert!(
+        o.status.success(),
+        "audit chain intact after kill -9: {}",
+        stdout(&o)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn acknowledged_requests_survive_kill_9_on_sqlite() -> Result<()> {
+    acknowledged_requests_survive_kill_9(vec![]).await
+}
+
+#[tokio::test]
+async fn acknowledged_requests_survive_kill_9_on_postgres() -> Result<()> {
+    if std::env::var(gongkai_store::testing::PG_ENV).is_err() {
+        eprintln!("note: PostgreSQL not configured; skipped");
+        return Ok(());
+    }
+    let url = gongkai_store::testing::fresh_pg_database().await?;
+    acknowledged_requests_survive_kill_9(vec![("GONGKAI_DATABASE_URL".into(), url)]).await
+}

@@ -1,0 +1,175 @@
+//! Administration (admin token): agencies, departments, tokens, the holiday calendar, the audit
+//! log.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use gongkai_domain::calendar::ScheduleFile;
+use gongkai_store::{Agency, AuditEntry, CalendarImport, ChainCheck, Department, NewAgency, Role};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::agency_or_404;
+use crate::{AdminActor, ApiError, AppState, JsonBody};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewAgencyBody {
+    /// URL name: a-z, 0-9 and '-'.
+    #[serde(default)]
+    pub slug: String,
+    #[serde(default)]
+    pub name: String,
+    /// A people's government (annual report due 31 March) rather than a department.
+    #[serde(default)]
+    pub is_government: bool,
+    #[serde(default)]
+    pub departments: Vec<String>,
+}
+
+/// Create an agency (with departments).
+#[utoipa::path(
+    post, path = "/api/v1/admin/agencies", tag = "admin", request_body = NewAgencyBody, security(("token" = [])),
+    responses((status = 201, body = Object), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody))
+)]
+pub async fn create_agency(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+    JsonBody(body): JsonBody<NewAgencyBody>,
+) -> Result<(StatusCode, Json<Agency>), ApiError> {
+    let agency = state
+        .store
+        .create_agency(
+            NewAgency {
+                slug: body.slug,
+                name: body.name,
+                is_government: body.is_government,
+            },
+            &actor,
+        )
+        .await?;
+    for d in &body.departments {
+        state.store.add_department(agency.id, d, &actor).await?;
+    }
+    Ok((StatusCode::CREATED, Json(agency)))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewDepartmentBody {
+    #[serde(default)]
+    pub name: String,
+}
+
+/// Add a department (承办部门).
+#[utoipa::path(
+    post, path = "/api/v1/admin/agencies/{agency}/departments", tag = "admin",
+    params(("agency" = String, Path, description = "agency slug")), request_body = NewDepartmentBody, security(("token" = [])),
+    responses((status = 201, body = Object), (status = 409, body = crate::error::ErrorBody))
+)]
+pub async fn add_department(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+    Path(agency): Path<String>,
+    JsonBody(body): JsonBody<NewDepartmentBody>,
+) -> Result<(StatusCode, Json<Department>), ApiError> {
+    let agency = agency_or_404(&state, &agency).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .store
+                .add_department(agency.id, &body.name, &actor)
+                .await?,
+        ),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewTokenBody {
+    #[serde(default)]
+    pub name: String,
+    /// `staff` or `admin`.
+    #[serde(default)]
+    pub role: String,
+    /// The agency a staff token acts for.
+    pub agency: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Shown once; stored only as a hash.
+    pub token: String,
+}
+
+/// Issue an API token.
+#[utoipa::path(
+    post, path = "/api/v1/admin/tokens", tag = "admin", request_body = NewTokenBody, security(("token" = [])),
+    responses((status = 201, body = TokenResponse), (status = 422, body = crate::error::ErrorBody))
+)]
+pub async fn create_token(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+    JsonBody(body): JsonBody<NewTokenBody>,
+) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
+    let role = match Role::from_code(&body.role) {
+        Some(r @ (Role::Staff | Role::Admin)) => r,
+        _ => return Err(ApiError::field("role", "must be staff or admin")),
+    };
+    let agency_id = match body.agency.as_deref() {
+        Some(slug) => Some(agency_or_404(&state, slug).await?.id),
+        None => None,
+    };
+    let token = state
+        .store
+        .create_token(&body.name, role, agency_id, &actor)
+        .await?;
+    Ok((StatusCode::CREATED, Json(TokenResponse { token })))
+}
+
+/// Import a newer year's holiday notice (the format of `holidays-cn.json`); every open
+/// request's deadline is recomputed.
+#[utoipa::path(
+    post, path = "/api/v1/admin/calendar", tag = "admin", request_body(content = Object), security(("token" = [])),
+    responses((status = 200, body = Object), (status = 422, body = crate::error::ErrorBody))
+)]
+pub async fn import_calendar(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+    JsonBody(body): JsonBody<serde_json::Value>,
+) -> Result<Json<CalendarImport>, ApiError> {
+    let file = ScheduleFile::parse(&body.to_string())?;
+    Ok(Json(state.store.import_calendar(file, &actor).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditQuery {
+    #[serde(default)]
+    pub after: i64,
+    pub limit: Option<i64>,
+}
+
+/// Read the audit log.
+#[utoipa::path(
+    get, path = "/api/v1/admin/audit-log", tag = "admin", params(AuditQuery), security(("token" = [])),
+    responses((status = 200, body = Vec<Object>))
+)]
+pub async fn audit_log(
+    State(state): State<AppState>,
+    AdminActor(_admin): AdminActor,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    Ok(Json(
+        state
+            .store
+            .audit_entries(q.after, q.limit.unwrap_or(100).clamp(1, 1000))
+            .await?,
+    ))
+}
+
+/// Recompute the audit chain.
+#[utoipa::path(get, path = "/api/v1/admin/audit-log/verify", tag = "admin", security(("token" = [])), responses((status = 200, body = Object)))]
+pub async fn verify_audit_log(
+    State(state): State<AppState>,
+    AdminActor(_admin): AdminActor,
+) -> Result<Json<ChainCheck>, ApiError> {
+    Ok(Json(state.store.verify_audit_log().await?))
+}

@@ -1,0 +1,187 @@
+//! The JSON API: request/response bodies and the handlers of the public, staff and admin areas.
+
+pub mod admin;
+pub mod public;
+pub mod staff;
+
+use chrono::NaiveDate;
+use gongkai_domain::DomainError;
+use gongkai_domain::applicant::{Applicant, ApplicantInput};
+use gongkai_domain::request::{Channel, Delivery};
+use gongkai_store::{Agency, RequestRecord};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::{ApiError, AppState};
+
+/// The applicant as submitted.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ApplicantBody {
+    /// `natural_person`, `commercial`, `research`, `social_welfare`, `legal_services` or `other_org`.
+    #[serde(default)]
+    pub kind: String,
+    /// 姓名或者名称.
+    #[serde(default)]
+    pub name: String,
+    /// 居民身份证号码 (natural persons; GB 11643 checksum).
+    pub id_number: Option<String>,
+    /// 统一社会信用代码 (organisations; GB 32100 checksum).
+    pub org_code: Option<String>,
+    #[serde(default)]
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+impl ApplicantBody {
+    fn input(&self) -> ApplicantInput {
+        ApplicantInput {
+            kind: self.kind.clone(),
+            name: self.name.clone(),
+            id_number: self.id_number.clone(),
+            org_code: self.org_code.clone(),
+            phone: self.phone.clone(),
+            email: self.email.clone(),
+            address: self.address.clone(),
+        }
+    }
+}
+
+/// The parts of a filing every channel shares, validated together so that every bad field is
+/// reported at once.
+pub(crate) struct Filing {
+    pub applicant: Applicant,
+    pub description: String,
+    pub channel: Channel,
+    pub delivery: Delivery,
+}
+
+pub(crate) fn validate_filing(
+    applicant: &ApplicantBody,
+    description: &str,
+    channel: &str,
+    delivery: &str,
+) -> Result<Filing, Vec<DomainError>> {
+    let mut errors = Vec::new();
+    let applicant = applicant
+        .input()
+        .validate()
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let description = description.trim().to_string();
+    match description.chars().count() {
+        0 => errors.push(DomainError::invalid(
+            "description",
+            "is required: describe the information sought (Art. 29)",
+        )),
+        n if n > 5000 => errors.push(DomainError::invalid(
+            "description",
+            "must be at most 5000 characters",
+        )),
+        _ => {}
+    }
+    let channel = Channel::from_code(channel).map_err(|e| errors.push(e)).ok();
+    let delivery = Delivery::from_code(delivery)
+        .map_err(|e| errors.push(e))
+        .ok();
+    match (applicant, channel, delivery) {
+        (Some(applicant), Some(channel), Some(delivery)) if errors.is_empty() => Ok(Filing {
+            applicant,
+            description,
+            channel,
+            delivery,
+        }),
+        _ => Err(errors),
+    }
+}
+
+pub(crate) fn optional_date(
+    field: &str,
+    text: Option<&str>,
+) -> Result<Option<NaiveDate>, DomainError> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => gongkai_domain::calendar::parse_date(field, t).map(Some),
+        None => Ok(None),
+    }
+}
+
+pub(crate) async fn agency_or_404(state: &AppState, slug: &str) -> Result<Agency, ApiError> {
+    state
+        .store
+        .agency(slug)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("agency {slug}")))
+}
+
+/// The answer to a filing: the 申请编号 and the 查询码 (shown once, never stored in the clear).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FiledResponse {
+    pub number: String,
+    pub query_code: String,
+    pub received_on: NaiveDate,
+    /// The answer deadline (Art. 33).
+    pub due_on: Option<NaiveDate>,
+    /// The deadline crosses a year whose holiday notice is not loaded yet (counted Mon–Fri).
+    pub due_provisional: bool,
+}
+
+/// The applicant as shown: identifiers masked.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaskedApplicant {
+    pub kind: String,
+    pub name: String,
+    pub id_number: Option<String>,
+    pub phone: String,
+}
+
+impl MaskedApplicant {
+    fn of(r: &RequestRecord) -> Self {
+        MaskedApplicant {
+            kind: r.applicant_kind.code().to_string(),
+            name: r.applicant_name.clone(),
+            id_number: r.id_number_masked.clone(),
+            phone: r.phone_masked.clone(),
+        }
+    }
+}
+
+/// A request as its applicant sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrackingResponse {
+    pub number: String,
+    pub status: String,
+    /// 状态 in Chinese.
+    pub status_label: String,
+    pub received_on: NaiveDate,
+    pub due_on: Option<NaiveDate>,
+    pub due_provisional: bool,
+    pub concluded_on: Option<NaiveDate>,
+    pub outcome: Option<String>,
+    pub applicant: MaskedApplicant,
+    pub description: String,
+    /// The ledger: `{"type", "on", …}` per event, oldest first.
+    #[schema(value_type = Vec<Object>)]
+    pub events: Vec<serde_json::Value>,
+}
+
+impl TrackingResponse {
+    pub(crate) fn of(r: &RequestRecord) -> Self {
+        TrackingResponse {
+            number: r.number.clone(),
+            status: r.status.code().to_string(),
+            status_label: r.status.label_zh().to_string(),
+            received_on: r.received_on,
+            due_on: r.due_on,
+            due_provisional: r.due_provisional,
+            concluded_on: r.concluded_on,
+            outcome: r.outcome.map(|o| o.code().to_string()),
+            applicant: MaskedApplicant::of(r),
+            description: r.description.clone(),
+            events: r
+                .events
+                .iter()
+                .map(|e| serde_json::to_value(&e.event).unwrap_or(serde_json::Value::Null))
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Public endpoints: file a request, follow it with its number and query code, compute a
+//! deadline, list agencies.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use gongkai_domain::deadline::{ClockInput, Deadline, Pause, Regime, answer_deadline};
+use gongkai_store::{Actor, Department, NewRequest};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    ApplicantBody, FiledResponse, TrackingResponse, agency_or_404, optional_date, validate_filing,
+};
+use crate::{ApiError, AppState, JsonBody};
+
+pub async fn health() -> &'static str {
+    "ok"
+}
+
+/// A disclosure request as filed on the portal (依申请公开).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct FileRequestBody {
+    pub applicant: ApplicantBody,
+    /// 所需信息的内容描述 (Art. 29(2)).
+    #[serde(default)]
+    pub description: String,
+    /// How it arrives; the portal is `online` (received the day it is submitted and confirmed).
+    #[serde(default = "online")]
+    pub channel: String,
+    /// `collect`, `post`, `email`, `fax` or `online`.
+    #[serde(default)]
+    pub delivery: String,
+}
+
+fn online() -> String {
+    "online".into()
+}
+
+/// File a disclosure request.
+#[utoipa::path(
+    post, path = "/api/v1/agencies/{agency}/requests", tag = "public",
+    params(("agency" = String, Path, description = "agency slug")),
+    request_body = FileRequestBody,
+    responses(
+        (status = 201, description = "received", body = FiledResponse),
+        (status = 400, description = "malformed JSON", body = crate::error::ErrorBody),
+        (status = 422, description = "invalid fields, each named with its rule", body = crate::error::ErrorBody),
+        (status = 404, description = "unknown agency", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn file_request(
+    State(state): State<AppState>,
+    Path(agency): Path<String>,
+    JsonBody(body): JsonBody<FileRequestBody>,
+) -> Result<(StatusCode, Json<FiledResponse>), ApiError> {
+    let agency = agency_or_404(&state, &agency).await?;
+    let filing = validate_filing(
+        &body.applicant,
+        &body.description,
+        &body.channel,
+        &body.delivery,
+    )?;
+    // The portal confirms receipt at once: for Art. 31 both sides confirm on the day of submission.
+    let today = state.clock.today();
+    let received_on = filing.channel.receipt_date(today, Some(today))?;
+    let created = state
+        .store
+        .create_request(
+            NewRequest {
+                agency_id: agency.id,
+                applicant: filing.applicant,
+                description: filing.description,
+                channel: filing.channel,
+                delivery: filing.delivery,
+                received_on,
+                department_id: None,
+            },
+            &Actor::public(),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(FiledResponse {
+            number: created.number,
+            query_code: created.query_code,
+            received_on: created.received_on,
+            due_on: created.due_on,
+            due_provisional: created.due_provisional,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct TrackQuery {
+    /// 查询码 given on filing.
+    #[serde(default)]
+    pub query_code: String,
+}
+
+/// Follow a request with its number and query code. A wrong code gets the same 404 as an
+/// unknown number.
+#[utoipa::path(
+    get, path = "/api/v1/requests/{number}", tag = "public",
+    params(("number" = String, Path, description = "申请编号"), TrackQuery),
+    responses(
+        (status = 200, description = "the request, personal data masked", body = TrackingResponse),
+        (status = 404, description = "unknown number or wrong query code", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn track_request(
+    State(state): State<AppState>,
+    Path(number): Path<String>,
+    Query(q): Query<TrackQuery>,
+) -> Result<Json<TrackingResponse>, ApiError> {
+    let record = state
+        .store
+        .request_for_applicant(&number, &q.query_code)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("request {number}")))?;
+    Ok(Json(TrackingResponse::of(&record)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DeadlineQuery {
+    /// Day of receipt, YYYY-MM-DD.
+    pub received: Option<String>,
+    /// Day the corrected request arrived (补正, Art. 30).
+    pub corrected: Option<String>,
+    /// Consultation pauses `FROM..TO`, comma-separated.
+    pub paused: Option<String>,
+    /// `true` for the one extension (Art. 33).
+    #[serde(default)]
+    pub extended: bool,
+}
+
+/// A deadline with the reason for every day.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadlineResponse {
+    pub due_on: Option<chrono::NaiveDate>,
+    pub provisional: bool,
+    pub explanation: Vec<String>,
+    #[schema(value_type = Object)]
+    pub detail: Deadline,
+}
+
+/// Compute an answer deadline and explain it.
+#[utoipa::path(
+    get, path = "/api/v1/deadline", tag = "public", params(DeadlineQuery),
+    responses((status = 200, body = DeadlineResponse), (status = 422, body = crate::error::ErrorBody))
+)]
+pub async fn deadline(
+    State(state): State<AppState>,
+    Query(q): Query<DeadlineQuery>,
+) -> Result<Json<DeadlineResponse>, ApiError> {
+    let received = optional_date("received", q.received.as_deref())?
+        .ok_or_else(|| ApiError::field("received", "is required (YYYY-MM-DD)"))?;
+    let mut input = ClockInput::new(received);
+    input.corrected = optional_date("corrected", q.corrected.as_deref())?;
+    for part in q
+        .paused
+        .iter()
+        .flat_map(|p| p.split(','))
+        .filter(|p| !p.trim().is_empty())
+    {
+        input.pauses.push(Pause::parse(part.trim())?);
+    }
+    if q.extended {
+        input.extension_days = Regime::for_receipt(received).max_extension_days();
+    }
+    let detail = answer_deadline(&state.store.calendar(), &input)?;
+    Ok(Json(DeadlineResponse {
+        due_on: detail.due_on,
+        provisional: detail.provisional,
+        explanation: detail.explain(),
+        detail,
+    }))
+}
+
+/// An agency as the public sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgencyView {
+    pub slug: String,
+    pub name: String,
+    pub departments: Vec<String>,
+}
+
+/// List the agencies of this deployment.
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "public", responses((status = 200, body = Vec<AgencyView>)))]
+pub async fn list_agencies(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<AgencyView>>, ApiError> {
+    let agencies = state.store.agencies().await?;
+    Ok(Json(
+        agencies
+            .into_iter()
+            .map(|a| AgencyView {
+                slug: a.slug,
+                name: a.name,
+                departments: vec![],
+            })
+            .collect(),
+    ))
+}
+
+/// One agency with its departments.
+#[utoipa::path(
+    get, path = "/api/v1/agencies/{agency}", tag = "public",
+    params(("agency" = String, Path, description = "agency slug")),
+    responses((status = 200, body = AgencyView), (status = 404, body = crate::error::ErrorBody))
+)]
+pub async fn get_agency(
+    State(state): State<AppState>,
+    Path(agency): Path<String>,
+) -> Result<Json<AgencyView>, ApiError> {
+    let a = agency_or_404(&state, &agency).await?;
+    let departments: Vec<Department> = state.store.departments(a.id).await?;
+    Ok(Json(AgencyView {
+        slug: a.slug,
+        name: a.name,
+        departments: departments.into_iter().map(|d| d.name).collect(),
+    }))
+}

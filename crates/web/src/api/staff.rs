@@ -1,0 +1,321 @@
+//! Staff endpoints (token required): register requests from every channel, list them, record
+//! every event of the procedure, see personal data (audited). Every query is scoped to the
+//! staff member's agency.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use gongkai_domain::DomainError;
+use gongkai_domain::calendar::parse_date;
+use gongkai_domain::deadline::Deadline;
+use gongkai_domain::fee::FeeBasis;
+use gongkai_domain::outcome::Outcome;
+use gongkai_domain::request::{CaseState, Event, Status};
+use gongkai_store::{PersonalData, RequestFilter, RequestRecord, RequestSummary};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ApplicantBody, FiledResponse, agency_or_404, optional_date, validate_filing};
+use crate::{ApiError, AppState, FieldError, JsonBody, StaffActor};
+
+/// A request registered by staff from any channel (Art. 31 decides its receipt date).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterRequestBody {
+    pub applicant: ApplicantBody,
+    #[serde(default)]
+    pub description: String,
+    /// `in_person`, `post_signed`, `letter`, `online`, `fax`, `email`.
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub delivery: String,
+    /// Day the request reached the agency (YYYY-MM-DD).
+    pub arrived_on: Option<String>,
+    /// Day of signature (post) or mutual confirmation (letter, online, fax).
+    pub confirmed_on: Option<String>,
+    pub department_id: Option<i64>,
+}
+
+/// Register a request received through any channel.
+#[utoipa::path(
+    post, path = "/api/v1/staff/agencies/{agency}/requests", tag = "staff",
+    params(("agency" = String, Path, description = "agency slug")),
+    request_body = RegisterRequestBody,
+    security(("token" = [])),
+    responses((status = 201, body = FiledResponse), (status = 422, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody))
+)]
+pub async fn register_request(
+    State(state): State<AppState>,
+    StaffActor(actor): StaffActor,
+    Path(agency): Path<String>,
+    JsonBody(body): JsonBody<RegisterRequestBody>,
+) -> Result<(StatusCode, Json<FiledResponse>), ApiError> {
+    let agency = agency_or_404(&state, &agency).await?;
+    if !actor.may_act_for(agency.id) {
+        return Err(ApiError::NotFound(format!("agency {}", agency.slug)));
+    }
+    let mut errors = Vec::new();
+    let filing = validate_filing(
+        &body.applicant,
+        &body.description,
+        &body.channel,
+        &body.delivery,
+    )
+    .map_err(|e| errors.extend(e))
+    .ok();
+    let arrived = optional_date("arrived_on", body.arrived_on.as_deref())
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let confirmed = optional_date("confirmed_on", body.confirmed_on.as_deref())
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+    let (Some(filing), true) = (filing, errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let arrived = arrived.unwrap_or_else(|| state.clock.today());
+    if arrived > state.clock.today() {
+        return Err(ApiError::field("arrived_on", "is in the future"));
+    }
+    let received_on = filing.channel.receipt_date(arrived, confirmed)?;
+    let created = state
+        .store
+        .create_request(
+            gongkai_store::NewRequest {
+                agency_id: agency.id,
+                applicant: filing.applicant,
+                description: filing.description,
+                channel: filing.channel,
+                delivery: filing.delivery,
+                received_on,
+                department_id: body.department_id,
+            },
+            &actor,
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(FiledResponse {
+            number: created.number,
+            query_code: created.query_code,
+            received_on: created.received_on,
+            due_on: created.due_on,
+            due_provisional: created.due_provisional,
+        }),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// `processing`, `awaiting_correction`, `consulting`, `awaiting_fee`, `answered`, `withdrawn`, `abandoned`.
+    pub status: Option<String>,
+    /// Open requests due on or before this day.
+    pub due_by: Option<String>,
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+/// List an agency's requests, newest first.
+#[utoipa::path(
+    get, path = "/api/v1/staff/agencies/{agency}/requests", tag = "staff",
+    params(("agency" = String, Path, description = "agency slug"), ListQuery),
+    security(("token" = [])),
+    responses((status = 200, body = Vec<Object>), (status = 401, body = crate::error::ErrorBody))
+)]
+pub async fn list_requests(
+    State(state): State<AppState>,
+    StaffActor(actor): StaffActor,
+    Path(agency): Path<String>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<RequestSummary>>, ApiError> {
+    let agency = agency_or_404(&state, &agency).await?;
+    if !actor.may_act_for(agency.id) {
+        return Err(ApiError::NotFound(format!("agency {}", agency.slug)));
+    }
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(
+            Status::from_code(s)
+                .ok_or_else(|| ApiError::field("status", "is not a request status"))?,
+        ),
+        None => None,
+    };
+    let filter = RequestFilter {
+        status,
+        due_by: optional_date("due_by", q.due_by.as_deref())?,
+        limit: q.limit.unwrap_or(50),
+        offset: q.offset.unwrap_or(0),
+    };
+    Ok(Json(state.store.list_requests(agency.id, &filter).await?))
+}
+
+/// A request as staff see it: the ledger, the deadline and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffRequestView {
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub record: RequestRecord,
+    #[schema(value_type = Object)]
+    pub deadline: Deadline,
+    pub explanation: Vec<String>,
+    /// Last day for the one-time 补正 notice (Art. 30).
+    pub correction_notice_due: chrono::NaiveDate,
+}
+
+async fn visible_record(
+    state: &AppState,
+    actor: &gongkai_store::Actor,
+    number: &str,
+) -> Result<RequestRecord, ApiError> {
+    match state.store.request(number).await? {
+        Some(r) if actor.may_act_for(r.agency_id) => Ok(r),
+        _ => Err(ApiError::NotFound(format!("request {number}"))),
+    }
+}
+
+fn staff_view(state: &AppState, record: RequestRecord) -> Result<StaffRequestView, ApiError> {
+    let cal = state.store.calendar();
+    let case = CaseState::replay(&cal, &record.event_list())?;
+    let deadline = case.answer_deadline(&cal);
+    Ok(StaffRequestView {
+        explanation: deadline.explain(),
+        correction_notice_due: case.correction_notice_due(&cal),
+        deadline,
+        record,
+    })
+}
+
+/// One request with its ledger and deadline explanation.
+#[utoipa::path(
+    get, path = "/api/v1/staff/requests/{number}", tag = "staff",
+    params(("number" = String, Path, description = "申请编号")),
+    security(("token" = [])),
+    responses((status = 200, body = StaffRequestView), (status = 404, body = crate::error::ErrorBody))
+)]
+pub async fn get_request(
+    State(state): State<AppState>,
+    StaffActor(actor): StaffActor,
+    Path(number): Path<String>,
+) -> Result<Json<StaffRequestView>, ApiError> {
+    let record = visible_record(&state, &actor, &number).await?;
+    Ok(Json(staff_view(&state, record)?))
+}
+
+/// Record one event of the procedure. The body is the event, tagged by `type`:
+/// `correction_requested {on, items, correct_by}`, `corrected {on}`,
+/// `consultation_started {on, party: third_party|co_maker_agency, with}`, `consultation_answered {on}`,
+/// `extended {on, approver, days, reason}`, `fee_noticed {on, basis: {basis: by_count, ordinal} | {basis: by_pages, pages}, amount_yuan?}`,
+/// `fee_paid {on}`, `answered {on, outcome, letter_no?}`, `withdrawn {on}`,
+/// `deemed_abandoned {on, reason: no_correction|fee_unpaid}`. A fee notice without `amount_yuan`
+/// gets the amount of the 109号 tiers.
+#[utoipa::path(
+    post, path = "/api/v1/staff/requests/{number}/events", tag = "staff",
+    params(("number" = String, Path, description = "申请编号")),
+    request_body(content = Object, description = "an event, tagged by `type`"),
+    security(("token" = [])),
+    responses(
+        (status = 201, body = StaffRequestView),
+        (status = 409, description = "not allowed in the request's current state", body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody),
+    )
+)]
+pub async fn append_event(
+    State(state): State<AppState>,
+    StaffActor(actor): StaffActor,
+    Path(number): Path<String>,
+    JsonBody(mut body): JsonBody<serde_json::Value>,
+) -> Result<(StatusCode, Json<StaffRequestView>), ApiError> {
+    visible_record(&state, &actor, &number).await?;
+    if body.get("type").and_then(|t| t.as_str()) == Some("fee_noticed")
+        && body.get("amount_yuan").is_none()
+    {
+        let basis: FeeBasis = serde_json::from_value(
+            body.get("basis").cloned().unwrap_or_default(),
+        )
+        .map_err(|e| {
+            ApiError::Malformed(FieldError {
+                field: "basis".into(),
+                rule: e.to_string(),
+            })
+        })?;
+        body["amount_yuan"] = basis.amount_yuan()?.into();
+    }
+    let problems = check_event_fields(&body);
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
+    let event: Event = serde_path_to_error::deserialize(body).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." {
+            "type".to_string()
+        } else {
+            path
+        };
+        ApiError::Validation(vec![FieldError {
+            field,
+            rule: e.into_inner().to_string(),
+        }])
+    })?;
+    let record = state.store.append_event(&number, event, &actor).await?;
+    Ok((StatusCode::CREATED, Json(staff_view(&state, record)?)))
+}
+
+const EVENT_TYPES: [&str; 10] = [
+    "correction_requested",
+    "corrected",
+    "consultation_started",
+    "consultation_answered",
+    "extended",
+    "fee_noticed",
+    "fee_paid",
+    "answered",
+    "withdrawn",
+    "deemed_abandoned",
+];
+
+/// Checks the fields an event body shares before it is decoded, so that each error names its
+/// field (a tagged union's decoder loses the path).
+fn check_event_fields(body: &serde_json::Value) -> Vec<DomainError> {
+    let mut errors = Vec::new();
+    match body.get("type").and_then(|t| t.as_str()) {
+        Some(t) if EVENT_TYPES.contains(&t) => {}
+        _ => errors.push(DomainError::invalid(
+            "type",
+            format!("must be one of {}", EVENT_TYPES.join(", ")),
+        )),
+    }
+    for field in ["on", "correct_by"] {
+        match body.get(field) {
+            None if field == "on" => {
+                errors.push(DomainError::invalid("on", "is required (YYYY-MM-DD)"))
+            }
+            None => {}
+            Some(v) => {
+                if let Err(e) = parse_date(field, v.as_str().unwrap_or_default()) {
+                    errors.push(e);
+                }
+            }
+        }
+    }
+    if let Some(o) = body.get("outcome")
+        && let Err(e) = o.as_str().unwrap_or_default().parse::<Outcome>()
+    {
+        errors.push(e);
+    }
+    errors
+}
+
+/// The applicant's personal data in the clear (each view is audited).
+#[utoipa::path(
+    get, path = "/api/v1/staff/requests/{number}/personal-data", tag = "staff",
+    params(("number" = String, Path, description = "申请编号")),
+    security(("token" = [])),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody))
+)]
+pub async fn personal_data(
+    State(state): State<AppState>,
+    StaffActor(actor): StaffActor,
+    Path(number): Path<String>,
+) -> Result<Json<PersonalData>, ApiError> {
+    Ok(Json(state.store.personal_data(&number, &actor).await?))
+}

@@ -1,0 +1,37 @@
+//! The OpenAPI document, served at `/api/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api::{admin, public, staff};
+
+struct TokenAuth;
+
+impl Modify for TokenAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "gongkai", description = "政府信息公开 — government information disclosure: requests, deadlines, annual reports."),
+    paths(
+        public::file_request, public::track_request, public::deadline, public::list_agencies, public::get_agency,
+        staff::register_request, staff::list_requests, staff::get_request, staff::append_event, staff::personal_data,
+        admin::create_agency, admin::add_department, admin::create_token, admin::import_calendar, admin::audit_log,
+        admin::verify_audit_log,
+    ),
+    modifiers(&TokenAuth),
+    tags((name = "public"), (name = "staff"), (name = "admin"))
+)]
+pub struct ApiDoc;
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,382 @@
+//! The JSON API against the real server on a random port, with a fresh database per test, on
+//! SQLite and (when the test script provides one) PostgreSQL.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use gongkai_store::testing::{Backend, TestStore, fresh};
+use gongkai_store::{Actor, NewAgency, Role};
+use gongkai_web::{AppState, FixedClock};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+struct TestApp {
+    base: String,
+    http: reqwest::Client,
+    admin: String,
+    staff: String,
+    _store: TestStore,
+}
+
+/// Starts the real app on port 0 with a fresh database; today is Monday 2025-06-09.
+async fn spawn_app(backend: Backend) -> Result<TestApp> {
+    let ts = fresh(backend).await?;
+    let store = ts.store.clone();
+    let agency = store
+        .create_agency(
+            NewAgency {
+                slug: "fuxin-zrzyj".into(),
+                name: "阜新市自然资源局".into(),
+                is_government: false,
+            },
+            &Actor::system(),
+        )
+        .await?;
+    store
+        .create_agency(
+            NewAgency {
+                slug: "other".into(),
+                name: "另一机关".into(),
+                is_government: false,
+            },
+            &Actor::system(),
+        )
+        .await?;
+    let admin = store
+        .create_token("root", Role::Admin, None, &Actor::system())
+        .await?;
+    let staff = store
+        .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
+        .await?;
+    let state = AppState {
+        store,
+        clock: Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap())),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { gongkai_web::serve(listener, state).await });
+    Ok(TestApp {
+        base,
+        http: reqwest::Client::new(),
+        admin,
+        staff,
+        _store: ts,
+    })
+}
+
+fn filing() -> Value {
+    json!({
+        "applicant": {"kind": "natural_person", "name": "李四", "id_number": "11010519491231002X", "phone": "13800138000"},
+        "description": "2020年某地块征收补偿方案",
+        "channel": "online",
+        "delivery": "email"
+    })
+}
+
+impl TestApp {
+    async fn file(&self, body: &Value) -> Result<(StatusCode, Value)> {
+        let r = self
+            .http
+            .post(format!(
+                "{}/api/v1/agencies/fuxin-zrzyj/requests",
+                self.base
+            ))
+            .json(body)
+            .send()
+            .await?;
+        Ok((r.status(), r.json().await?))
+    }
+    async fn event(&self, number: &str, token: &str, body: Value) -> Result<(StatusCode, Value)> {
+        let r = self
+            .http
+            .post(format!(
+                "{}/api/v1/staff/requests/{number}/events",
+                self.base
+            ))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await?;
+        Ok((r.status(), r.json().await?))
+    }
+}
+
+async fn on_each_backend<F, Fut>(test: F) -> Result<()>
+where
+    F: Fn(Arc<TestApp>) -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    for backend in Backend::all() {
+        // The app (and its database directory) lives until the test is done with it.
+        let app = Arc::new(spawn_app(backend).await?);
+        test(app.clone())
+            .await
+            .map_err(|e| e.context(format!("on {backend:?}")))?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_filed_request_can_be_followed_with_its_query_code_and_nothing_else() -> Result<()> {
+    on_each_backend(|app| async move {
+        let (status, filed) = app.file(&filing()).await?;
+        assert_eq!(status, StatusCode::CREATED, "{filed}");
+        assert_eq!(filed["number"], "fuxin-zrzyj-2025-00001");
+        assert_eq!(filed["received_on"], "2025-06-09");
+        assert_eq!(
+            filed["due_on"], "2025-07-07",
+            "20 working days after Monday 2025-06-09"
+        );
+        let number = filed["number"].as_str().unwrap();
+        let code = filed["query_code"].as_str().unwrap();
+        let r = app
+            .http
+            .get(format!(
+                "{}/api/v1/requests/{number}?query_code={code}",
+                app.base
+            ))
+            .send()
+            .await?;
+        assert_eq!(r.status(), StatusCode::OK);
+        let view: Value = r.json().await?;
+        assert_eq!(view["status"], "processing");
+        assert_eq!(view["applicant"]["id_number"], "110105********002X");
+        assert_eq!(view["applicant"]["phone"], "138****8000");
+        assert_eq!(view["events"][0]["type"], "received");
+        assert!(!view.to_string().contains("13800138000"));
+        let wrong = app
+            .http
+            .get(format!(
+                "{}/api/v1/requests/{number}?query_code=WRONGCODE1",
+                app.base
+            ))
+            .send()
+            .await?;
+        let unknown = app
+            .http
+            .get(format!(
+                "{}/api/v1/requests/fuxin-zrzyj-2025-09999?query_code={code}",
+                app.base
+            ))
+            .send()
+            .await?;
+        assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+        let (a, b): (Value, Value) = (wrong.json().await?, unknown.json().await?);
+        assert_eq!(
+            a["error"], b["error"],
+            "a wrong code and an unknown number look the same"
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn bad_input_names_every_field_and_its_rule() -> Result<()> {
+    on_each_backend(|app| async move {
+        let mut body = filing();
+        body["applicant"]["id_number"] = json!("110105194912310021");
+        body["applicant"]["phone"] = json!("12345");
+        body["description"] = json!("  ");
+        body["delivery"] = json!("pigeon");
+        let (status, err) = app.file(&body).await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let fields: Vec<&str> = err["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "applicant.id_number",
+                "applicant.phone",
+                "description",
+                "delivery"
+            ]
+        );
+        assert!(
+            err["errors"][0]["rule"]
+                .as_str()
+                .unwrap()
+                .contains("GB 11643")
+        );
+        let r = app
+            .http
+            .post(format!("{}/api/v1/agencies/fuxin-zrzyj/requests", app.base))
+            .header("content-type", "application/json")
+            .body("{\"applicant\": {\"name\": 5}}")
+            .send()
+            .await?;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let err: Value = r.json().await?;
+        assert_eq!(err["errors"][0]["field"], "applicant.name");
+        let r = app
+            .http
+            .post(format!("{}/api/v1/agencies/nowhere/requests", app.base))
+            .json(&filing())
+            .send()
+            .await?;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn staff_run_the_procedure_and_illegal_steps_are_refused() -> Result<()> {
+    on_each_backend(|app| async move {
+        let (_, filed) = app.file(&filing()).await?;
+        let n = filed["number"].as_str().unwrap().to_string();
+        let (s, v) = app
+            .event(&n, &app.staff, json!({"type": "correction_requested", "on": "2025-06-11", "items": "请明确地块位置", "correct_by": "2025-06-25"}))
+            .await?;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["status"], "awaiting_correction");
+        let (s, v) = app.event(&n, &app.staff, json!({"type": "corrected", "on": "2025-06-16"})).await?;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["deadline"]["counted_from"], "2025-06-16", "the clock restarts (Art. 30)");
+        assert_eq!(v["due_on"], "2025-07-14");
+        let (s, v) = app
+            .event(&n, &app.staff, json!({"type": "fee_noticed", "on": "2025-06-17", "basis": {"basis": "by_pages", "pages": 2219}}))
+            .await?;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["events"][3]["amount_yuan"], 83460);
+        let (s, v) = app.event(&n, &app.staff, json!({"type": "corrected", "on": "2025-06-18"})).await?;
+        assert_eq!(s, StatusCode::CONFLICT, "{v}");
+        assert_eq!(v["error"], "illegal_transition");
+        let (s, v) = app.event(&n, &app.staff, json!({"type": "answered", "on": "2025-06-18", "outcome": "secret"})).await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["errors"][0]["field"], "outcome");
+        let (s, _) = app.event(&n, &app.staff, json!({"type": "fee_paid", "on": "2025-06-20"})).await?;
+        assert_eq!(s, StatusCode::CREATED);
+        let (s, v) = app
+            .event(&n, &app.staff, json!({"type": "answered", "on": "2025-06-23", "outcome": "partially_disclosed", "letter_no": "阜自然资公复〔2025〕1号"}))
+            .await?;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["status"], "answered");
+        assert_eq!(v["outcome"], "partially_disclosed");
+        // Unauthenticated and other agencies' staff see nothing.
+        let r = app.http.get(format!("{}/api/v1/staff/requests/{n}", app.base)).send().await?;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let other: Value = app
+            .http
+            .post(format!("{}/api/v1/admin/tokens", app.base))
+            .bearer_auth(&app.admin)
+            .json(&json!({"name": "x", "role": "staff", "agency": "other"}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let other = other["token"].as_str().unwrap();
+        let r = app.http.get(format!("{}/api/v1/staff/requests/{n}", app.base)).bearer_auth(other).send().await?;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "agency isolation");
+        let (s, _) = app.event(&n, other, json!({"type": "withdrawn", "on": "2025-06-24"})).await?;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let list: Value = app
+            .http
+            .get(format!("{}/api/v1/staff/agencies/fuxin-zrzyj/requests?status=answered", app.base))
+            .bearer_auth(&app.staff)
+            .send()
+            .await?
+            .json()
+            .await?;
+        assert_eq!(list.as_array().unwrap().len(), 1);
+        let verify: Value = app
+            .http
+            .get(format!("{}/api/v1/admin/audit-log/verify", app.base))
+            .bearer_auth(&app.admin)
+            .send()
+            .await?
+            .json()
+            .await?;
+        assert!(verify["Ok"]["entries"].as_u64().unwrap() >= 8, "{verify}");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn staff_register_other_channels_by_the_art31_receipt_date() -> Result<()> {
+    on_each_backend(|app| async move {
+        let mut body = filing();
+        body["channel"] = json!("post_signed");
+        body["arrived_on"] = json!("2025-06-03");
+        let r = app
+            .http
+            .post(format!(
+                "{}/api/v1/staff/agencies/fuxin-zrzyj/requests",
+                app.base
+            ))
+            .bearer_auth(&app.staff)
+            .json(&body)
+            .send()
+            .await?;
+        let status = r.status();
+        let v: Value = r.json().await?;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a signed letter needs its signature day: {v}"
+        );
+        assert_eq!(v["errors"][0]["field"], "confirmed_on");
+        body["confirmed_on"] = json!("2025-06-05");
+        let r = app
+            .http
+            .post(format!(
+                "{}/api/v1/staff/agencies/fuxin-zrzyj/requests",
+                app.base
+            ))
+            .bearer_auth(&app.staff)
+            .json(&body)
+            .send()
+            .await?;
+        let status = r.status();
+        let v: Value = r.json().await?;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        assert_eq!(v["received_on"], "2025-06-05");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_openapi_document_and_the_deadline_calculator() -> Result<()> {
+    let app = spawn_app(Backend::Sqlite).await?;
+    let doc: Value = app
+        .http
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/v1/agencies/{agency}/requests",
+        "/api/v1/requests/{number}",
+        "/api/v1/staff/requests/{number}/events",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    let v: Value = app
+        .http
+        .get(format!(
+            "{}/api/v1/deadline?received=2024-09-27&paused=2024-10-08..2024-10-10",
+            app.base
+        ))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(v["due_on"], "2024-11-01");
+    let r = app
+        .http
+        .get(format!("{}/api/v1/deadline?received=2007-12-31", app.base))
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    Ok(())
+}

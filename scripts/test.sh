@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs every test of gongkai on SQLite and on a real PostgreSQL.
+#
+# PostgreSQL: uses GONGKAI_TEST_PG_URL if set; else a server on 127.0.0.1:5432 that accepts the
+# user postgres without a password; else installs Debian's postgresql (when missing) and starts a
+# throwaway cluster on a loopback port, stopped again on exit. Tools the tests call (pdftotext)
+# are installed from Debian's packages when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+apt_updated=0
+apt_install() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "test.sh: need $* but not root; install it and re-run" >&2
+        return 1
+    fi
+    if [ "$apt_updated" = 0 ]; then
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq
+        apt_updated=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# Tools the tests call.
+command -v pdftotext >/dev/null || apt_install poppler-utils
+
+pg_dir=""
+cleanup() {
+    if [ -n "$pg_dir" ]; then
+        runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+        rm -rf "$pg_dir"
+    fi
+}
+trap cleanup EXIT
+
+if [ -z "${GONGKAI_TEST_PG_URL:-}" ]; then
+    if command -v psql >/dev/null && psql "postgres://postgres@127.0.0.1:5432/postgres" -Atqc 'select 1' >/dev/null 2>&1; then
+        export GONGKAI_TEST_PG_URL="postgres://postgres@127.0.0.1:5432/postgres"
+    else
+        pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+        if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
+            apt_install postgresql
+            pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+        fi
+        pg_dir=$(mktemp -d /tmp/gongkai-pg.XXXXXX)
+        chown postgres "$pg_dir"
+        port=$(( 54000 + RANDOM % 1000 ))
+        runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+        runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
+            -o "-p $port -k $pg_dir -c listen_addresses=127.0.0.1 -c fsync=on" start >/dev/null
+        export GONGKAI_TEST_PG_URL="postgres://postgres@127.0.0.1:$port/postgres"
+        echo "test.sh: started a throwaway PostgreSQL on 127.0.0.1:$port"
+    fi
+fi
+export GONGKAI_REQUIRE_PG=1
+
+# Databases left by earlier runs of the suite.
+if command -v psql >/dev/null; then
+    for db in $(psql "$GONGKAI_TEST_PG_URL" -Atqc "select datname from pg_database where datname like 'gk_test_%'" 2>/dev/null); do
+        psql "$GONGKAI_TEST_PG_URL" -qc "drop database if exists $db" >/dev/null 2>&1 || true
+    done
+fi
+
+echo "test.sh: PostgreSQL at $GONGKAI_TEST_PG_URL"
+cargo test --workspace --locked "$@"
