@@ -390,6 +390,21 @@ pub fn answer_deadline(cal: &Calendar, input: &ClockInput) -> Result<Deadline, D
     })
 }
 
+/// 主动公开 — working days within which information is published once formed or changed (Art. 26).
+pub const PROACTIVE_PUBLICATION_DAYS: u32 = 20;
+
+/// The last day to publish information formed or changed on `formed_on` (Art. 26).
+pub fn proactive_publication_due(cal: &Calendar, formed_on: NaiveDate) -> (NaiveDate, bool) {
+    due_after(cal, formed_on, PROACTIVE_PUBLICATION_DAYS)
+}
+
+/// The last day to publish the annual report on `year` (Art. 49): 31 January of the next year for
+/// departments of governments at county level and above, 31 March for the governments themselves.
+pub fn annual_report_due(year: i32, is_government: bool) -> Option<NaiveDate> {
+    let (month, day) = if is_government { (3, 31) } else { (1, 31) };
+    NaiveDate::from_ymd_opt(year + 1, month, day)
+}
+
 /// `n` working days after `start` (start not counted) with the provisional flag: used for the
 /// 补正 notice (7, Art. 30), third-party and co-maker replies (15, Art. 32/34) and fee payment
 /// (20, 109号).

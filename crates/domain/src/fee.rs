@@ -30,7 +30,7 @@ pub enum FeeBasis {
 impl FeeBasis {
     pub fn amount_yuan(self) -> Result<u64, DomainError> {
         match self {
-            FeeBasis::ByCount { ordinal } if ordinal == 0 => Err(DomainError::invalid(
+            FeeBasis::ByCount { ordinal: 0 } => Err(DomainError::invalid(
                 "fee.ordinal",
                 "requests in a month are counted from 1",
             )),

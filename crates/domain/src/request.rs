@@ -373,6 +373,20 @@ impl CaseState {
         due_after(cal, self.received_on, CORRECTION_NOTICE_DAYS).0
     }
 
+    /// The day a consultation's reply is due (15 working days, Art. 32 third party / Art. 34
+    /// co-maker agency; the letter's day is not counted), while one is open.
+    pub fn consultation_reply_due(&self, cal: &Calendar) -> Option<NaiveDate> {
+        self.pauses
+            .iter()
+            .find(|p| p.to.is_none() && p.reason == PauseReason::Consultation)
+            .map(|p| due_after(cal, p.from, CONSULTATION_REPLY_DAYS).0)
+    }
+
+    /// The last day to pay a fee notice (20 working days from the day after the notice, 109号).
+    pub fn fee_payment_due(&self, cal: &Calendar) -> Option<NaiveDate> {
+        self.fee.map(|(on, _)| due_after(cal, on, PAYMENT_DAYS).0)
+    }
+
     /// The outcome row a concluded request is counted in.
     pub fn outcome(&self) -> Option<Outcome> {
         self.conclusion.map(|c| c.1)

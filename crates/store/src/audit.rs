@@ -55,25 +55,34 @@ pub enum ChainCheck {
     Broken { seq: i64, reason: String },
 }
 
-/// Recomputes the chain over entries in `seq` order.
+/// Recomputes the chain over entries in `seq` order, starting at the genesis.
 pub fn verify_chain<'a>(entries: impl IntoIterator<Item = &'a AuditEntry>) -> ChainCheck {
-    let mut prev = GENESIS.to_string();
-    let mut expected_seq = 1;
+    verify_chain_after(None, entries)
+}
+
+/// Recomputes the chain over entries that follow `prev` (an already verified entry), or the
+/// genesis when `prev` is `None`. Lets a long log be verified page by page.
+pub fn verify_chain_after<'a>(
+    prev: Option<&AuditEntry>,
+    entries: impl IntoIterator<Item = &'a AuditEntry>,
+) -> ChainCheck {
+    let (mut prev_seq, mut prev_hash) =
+        prev.map_or((0, GENESIS.to_string()), |p| (p.seq, p.hash.clone()));
     let mut n = 0;
     for e in entries {
-        if e.seq != expected_seq {
+        if e.seq != prev_seq + 1 {
             return ChainCheck::Broken {
                 seq: e.seq,
-                reason: format!("expected entry {expected_seq}, found {}", e.seq),
+                reason: format!("expected entry {}, found {}", prev_seq + 1, e.seq),
             };
         }
-        if e.prev_hash != prev {
+        if e.prev_hash != prev_hash {
             return ChainCheck::Broken {
                 seq: e.seq,
                 reason: "prev_hash does not match the previous entry".into(),
             };
         }
-        let h = entry_hash(
+        if entry_hash(
             &e.prev_hash,
             e.seq,
             &e.at,
@@ -81,15 +90,15 @@ pub fn verify_chain<'a>(entries: impl IntoIterator<Item = &'a AuditEntry>) -> Ch
             &e.action,
             &e.object,
             &e.outcome,
-        );
-        if h != e.hash {
+        ) != e.hash
+        {
             return ChainCheck::Broken {
                 seq: e.seq,
                 reason: "hash does not match the entry's contents".into(),
             };
         }
-        prev = e.hash.clone();
-        expected_seq += 1;
+        prev_seq = e.seq;
+        prev_hash = e.hash.clone();
         n += 1;
     }
     ChainCheck::Ok { entries: n }

@@ -15,7 +15,7 @@ use gongkai_domain::report::{RequestFact, ReviewFact, ReviewKind, ReviewResult};
 use gongkai_domain::request::{CaseState, Channel, Delivery, Event, Status};
 use sqlx::Row as _;
 
-use crate::audit::{AuditEntry, ChainCheck, entry_hash, verify_chain};
+use crate::audit::{AuditEntry, ChainCheck, entry_hash, verify_chain_after};
 use crate::crypto::{PersonalData, PiiCipher};
 use crate::{
     Actor, Agency, CalendarImport, CreatedRequest, Department, NewAgency, NewRequest, RecordedEvent, RequestFilter,
@@ -692,8 +692,7 @@ impl Store for SqlStore {
             if page.is_empty() {
                 break;
             }
-            let with_link: Vec<AuditEntry> = prev.iter().cloned().chain(page.iter().cloned()).collect();
-            let check = verify_from(&with_link, prev.is_none());
+            let check = verify_chain_after(prev.as_ref(), &page);
             if let ChainCheck::Broken { .. } = check {
                 return Ok(check);
             }
@@ -750,27 +749,4 @@ impl Store for SqlStore {
         })
         .transpose()
     }
-}
-
-/// Verifies a page of the chain; `from_genesis` when the page starts at entry 1, otherwise its
-/// first entry is the already-verified predecessor.
-fn verify_from(entries: &[AuditEntry], from_genesis: bool) -> ChainCheck {
-    if from_genesis {
-        return verify_chain(entries);
-    }
-    let Some((first, rest)) = entries.split_first() else { return ChainCheck::Ok { entries: 0 } };
-    let mut prev = first.clone();
-    for e in rest {
-        if e.seq != prev.seq + 1 {
-            return ChainCheck::Broken { seq: e.seq, reason: format!("expected entry {}, found {}", prev.seq + 1, e.seq) };
-        }
-        if e.prev_hash != prev.hash {
-            return ChainCheck::Broken { seq: e.seq, reason: "prev_hash does not match the previous entry".into() };
-        }
-        if entry_hash(&e.prev_hash, e.seq, &e.at, &e.actor, &e.action, &e.object, &e.outcome) != e.hash {
-            return ChainCheck::Broken { seq: e.seq, reason: "hash does not match the entry's contents".into() };
-        }
-        prev = e.clone();
-    }
-    ChainCheck::Ok { entries: rest.len() as u64 }
 }
