@@ -11,6 +11,7 @@
 
 pub mod audit;
 pub mod crypto;
+pub mod reporting;
 
 mod postgres;
 mod sqlite;
@@ -84,7 +85,7 @@ impl Actor {
     pub fn may_act_for(&self, agency_id: i64) -> bool {
         match self.role {
             Role::Admin => true,
-            Role::Staff => self.agency_id == Some(agency_id),
+            Role::Staff | Role::Head => self.agency_id == Some(agency_id),
             Role::Public => false,
         }
     }
@@ -99,6 +100,9 @@ pub enum Role {
     Public,
     /// 公开办/承办部门 staff of one agency.
     Staff,
+    /// 政府信息公开工作机构负责人 — head of one agency's disclosure office: approves extensions and
+    /// annual reports.
+    Head,
     /// Deployment administrator (all agencies).
     Admin,
 }
@@ -108,6 +112,7 @@ impl Role {
         match self {
             Role::Public => "public",
             Role::Staff => "staff",
+            Role::Head => "head",
             Role::Admin => "admin",
         }
     }
@@ -115,6 +120,7 @@ impl Role {
         match s {
             "public" => Some(Role::Public),
             "staff" => Some(Role::Staff),
+            "head" => Some(Role::Head),
             "admin" => Some(Role::Admin),
             _ => None,
         }
@@ -280,6 +286,100 @@ pub struct ReviewFactView {
     pub result: Option<gongkai_domain::report::ReviewResult>,
 }
 
+/// 规章 or 规范性文件 in the publications register (第二十条第（一）项).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicationKind {
+    /// 规章
+    Rule,
+    /// 规范性文件 (行政规范性文件)
+    NormativeDocument,
+}
+
+impl PublicationKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            PublicationKind::Rule => "rule",
+            PublicationKind::NormativeDocument => "normative_document",
+        }
+    }
+}
+
+/// An entry of the publications register.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct NewPublication {
+    pub kind: PublicationKind,
+    pub title: String,
+    pub doc_number: Option<String>,
+    pub issued_on: NaiveDate,
+    pub published_on: Option<NaiveDate>,
+    pub repealed_on: Option<NaiveDate>,
+}
+
+/// A figure of the yearly statistics register with its source.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Statistic {
+    pub key: String,
+    pub value: f64,
+    pub source: String,
+}
+
+/// Where a report version stands: draft → approved → published (frozen).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportStatus {
+    Draft,
+    Approved,
+    Published,
+}
+
+impl ReportStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ReportStatus::Draft => "draft",
+            ReportStatus::Approved => "approved",
+            ReportStatus::Published => "published",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        [
+            ReportStatus::Draft,
+            ReportStatus::Approved,
+            ReportStatus::Published,
+        ]
+        .into_iter()
+        .find(|x| x.code() == s)
+    }
+}
+
+/// One version of an agency's annual report.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportVersion {
+    pub id: i64,
+    pub agency_id: i64,
+    pub year: i32,
+    pub version: i64,
+    pub status: ReportStatus,
+    /// The canonical JSON as frozen.
+    pub report_json: String,
+    pub json_sha256: String,
+    pub approved_by: Option<String>,
+    pub published_at: Option<String>,
+    /// Rendered files (format, SHA-256), once published.
+    pub files: Vec<(String, String)>,
+}
+
+/// A synthetic request for bulk seeding (benchmarks, load tests): the ledger is `received`
+/// followed by `events` (replayed through the domain like any other ledger).
+#[derive(Debug, Clone)]
+pub struct SeedRequest {
+    pub agency_id: i64,
+    pub kind: ApplicantKind,
+    pub name: String,
+    pub received_on: NaiveDate,
+    pub events: Vec<Event>,
+}
+
 /// The repository of everything gongkai keeps.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -336,6 +436,76 @@ pub trait Store: Send + Sync + 'static {
         fact: ReviewFact,
         actor: &Actor,
     ) -> Result<i64>;
+
+    /// Table 2 as grouped counts (one aggregate query); `None` = every agency of the deployment.
+    async fn request_groups(
+        &self,
+        agency_id: Option<i64>,
+        year: i32,
+    ) -> Result<Vec<gongkai_domain::report::RequestGroup>>;
+    /// Request facts with their numbers, for drilling down into a cell.
+    async fn numbered_request_facts(
+        &self,
+        agency_id: i64,
+        year: i32,
+    ) -> Result<Vec<(String, RequestFact)>>;
+    async fn add_publication(
+        &self,
+        agency_id: i64,
+        publication: NewPublication,
+        actor: &Actor,
+    ) -> Result<i64>;
+    /// (规章, 规范性文件) counts for table 1; `None` = every agency.
+    async fn document_counts(
+        &self,
+        agency_id: Option<i64>,
+        year: i32,
+    ) -> Result<(
+        gongkai_domain::report::DocumentCounts,
+        gongkai_domain::report::DocumentCounts,
+    )>;
+    async fn set_statistic(
+        &self,
+        agency_id: i64,
+        year: i32,
+        stat: Statistic,
+        actor: &Actor,
+    ) -> Result<()>;
+    async fn statistics(&self, agency_id: i64, year: i32) -> Result<Vec<Statistic>>;
+    async fn save_sections(
+        &self,
+        agency_id: i64,
+        year: i32,
+        sections: &gongkai_domain::report::Sections,
+        actor: &Actor,
+    ) -> Result<()>;
+    async fn sections(
+        &self,
+        agency_id: i64,
+        year: i32,
+    ) -> Result<Option<gongkai_domain::report::Sections>>;
+    /// Stores a new draft version of a report (its JSON frozen and hashed).
+    async fn save_report_draft(
+        &self,
+        agency_id: i64,
+        year: i32,
+        report_json: &str,
+        actor: &Actor,
+    ) -> Result<ReportVersion>;
+    async fn report_versions(&self, agency_id: i64, year: i32) -> Result<Vec<ReportVersion>>;
+    async fn report_version(&self, version_id: i64) -> Result<Option<ReportVersion>>;
+    /// draft → approved, by the head of the disclosure office.
+    async fn approve_report(&self, version_id: i64, actor: &Actor) -> Result<ReportVersion>;
+    /// approved → published: the rendered files are stored and hashed; the version is frozen.
+    async fn publish_report(
+        &self,
+        version_id: i64,
+        files: Vec<(String, Vec<u8>)>,
+        actor: &Actor,
+    ) -> Result<ReportVersion>;
+    async fn report_file(&self, version_id: i64, format: &str) -> Result<Option<Vec<u8>>>;
+    /// Inserts synthetic requests in one transaction (no per-row audit: one audit entry per batch).
+    async fn bulk_seed(&self, rows: &[SeedRequest], actor: &Actor) -> Result<u64>;
 
     async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>>;
     /// Recomputes the whole chain.

@@ -18,9 +18,11 @@ use sqlx::Row as _;
 use crate::audit::{AuditEntry, ChainCheck, entry_hash, verify_chain_after};
 use crate::crypto::{PersonalData, PiiCipher};
 use crate::{
-    Actor, Agency, CalendarImport, CreatedRequest, Department, NewAgency, NewRequest, RecordedEvent, RequestFilter,
-    RequestRecord, RequestSummary, Result, Role, Store, StoreError, digest_eq, random_code, secret_hash,
+    Actor, Agency, CalendarImport, CreatedRequest, Department, NewAgency, NewPublication, NewRequest, RecordedEvent,
+    ReportStatus, ReportVersion, RequestFilter, RequestRecord, RequestSummary, Result, Role, SeedRequest, Statistic, Store,
+    StoreError, digest_eq, random_code, secret_hash,
 };
+use gongkai_domain::report::{DocumentCounts, RequestGroup, Sections, StatisticKey};
 
 type Tx = sqlx::Transaction<'static, Db>;
 type DbRow = <Db as sqlx::Database>::Row;
@@ -101,6 +103,18 @@ async fn audit(tx: &mut Tx, actor: &Actor, action: &str, object: &str, outcome: 
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate)> {
+    gongkai_domain::report::ReportFormat::for_year(year)?;
+    let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| DomainError::invalid("year", "out of range"))?;
+    let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| DomainError::invalid("year", "out of range"))?;
+    Ok((start, end))
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
 }
 
 fn agency_from_row(row: &DbRow) -> Result<Agency> {
@@ -222,6 +236,37 @@ impl SqlStore {
             outcome: outcome_from(row.try_get("outcome")?)?,
             events,
         }))
+    }
+
+    async fn version_in(tx: &mut Tx, id: i64) -> Result<ReportVersion> {
+        let r = sqlx::query(
+            "SELECT id, agency_id, year, version, status, report_json, json_sha256, approved_by, published_at FROM report_versions WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("report version {id}")))?;
+        let status: String = r.try_get(4)?;
+        let year: i64 = r.try_get(2)?;
+        let files = sqlx::query("SELECT format, sha256 FROM report_files WHERE version_id = $1 ORDER BY format")
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?
+            .iter()
+            .map(|f| Ok((f.try_get(0)?, f.try_get(1)?)))
+            .collect::<Result<Vec<(String, String)>>>()?;
+        Ok(ReportVersion {
+            id: r.try_get(0)?,
+            agency_id: r.try_get(1)?,
+            year: i32::try_from(year).map_err(|_| StoreError::Corrupt("year".into()))?,
+            version: r.try_get(3)?,
+            status: parse_code(&status, ReportStatus::from_code)?,
+            report_json: r.try_get(5)?,
+            json_sha256: r.try_get(6)?,
+            approved_by: r.try_get(7)?,
+            published_at: r.try_get(8)?,
+            files,
+        })
     }
 
     /// Records a refused action in its own transaction (the refused one was rolled back).
@@ -658,6 +703,451 @@ impl Store for SqlStore {
         Ok(id)
     }
 
+    async fn request_groups(&self, agency_id: Option<i64>, year: i32) -> Result<Vec<RequestGroup>> {
+        let (start, end) = year_bounds(year)?;
+        const SELECT: &str = "SELECT applicant_kind, CAST(CASE WHEN received_on >= $1 THEN 1 ELSE 0 END AS BIGINT) AS is_new, \
+             CASE WHEN concluded_on IS NOT NULL AND concluded_on <= $2 THEN outcome END AS done, COUNT(*) AS n FROM requests \
+             WHERE received_on <= $2 AND (concluded_on IS NULL OR concluded_on >= $1)";
+        let rows = match agency_id {
+            Some(id) => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} AND agency_id = $3 GROUP BY 1, 2, 3")))
+                    .bind(start)
+                    .bind(end)
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} GROUP BY 1, 2, 3")))
+                    .bind(start)
+                    .bind(end)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get(0)?;
+                let is_new: i64 = r.try_get(1)?;
+                Ok(RequestGroup {
+                    kind: ApplicantKind::from_code(&kind).map_err(corrupt("applicant_kind"))?,
+                    received_in_year: is_new == 1,
+                    concluded_in_year: outcome_from(r.try_get(2)?)?,
+                    count: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn numbered_request_facts(&self, agency_id: i64, year: i32) -> Result<Vec<(String, RequestFact)>> {
+        let (start, end) = year_bounds(year)?;
+        let rows = sqlx::query(
+            "SELECT number, applicant_kind, received_on, concluded_on, outcome FROM requests \
+             WHERE agency_id = $1 AND received_on <= $2 AND (concluded_on IS NULL OR concluded_on >= $3) ORDER BY number",
+        )
+        .bind(agency_id)
+        .bind(end)
+        .bind(start)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get(1)?;
+                let concluded_on: Option<NaiveDate> = r.try_get(3)?;
+                Ok((
+                    r.try_get(0)?,
+                    RequestFact {
+                        kind: ApplicantKind::from_code(&kind).map_err(corrupt("applicant_kind"))?,
+                        received_on: r.try_get(2)?,
+                        concluded: concluded_on.zip(outcome_from(r.try_get(4)?)?),
+                    },
+                ))
+            })
+            .collect()
+    }
+
+    async fn add_publication(&self, agency_id: i64, p: NewPublication, actor: &Actor) -> Result<i64> {
+        if !actor.may_act_for(agency_id) {
+            return Err(StoreError::NotFound("agency".into()));
+        }
+        if p.title.trim().is_empty() {
+            return Err(DomainError::invalid("title", "is required").into());
+        }
+        for (field, date) in [("published_on", p.published_on), ("repealed_on", p.repealed_on)] {
+            if date.is_some_and(|d| d < p.issued_on) {
+                return Err(DomainError::invalid(field, "is before the issue date").into());
+            }
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO publications (agency_id, kind, title, doc_number, issued_on, published_on, repealed_on, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(agency_id)
+        .bind(p.kind.code())
+        .bind(p.title.trim())
+        .bind(&p.doc_number)
+        .bind(p.issued_on)
+        .bind(p.published_on)
+        .bind(p.repealed_on)
+        .bind(now_text())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        audit(&mut tx, actor, "publication.create", &format!("publication:{id}"), "ok").await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn document_counts(&self, agency_id: Option<i64>, year: i32) -> Result<(DocumentCounts, DocumentCounts)> {
+        let (start, end) = year_bounds(year)?;
+        const SELECT: &str = "SELECT kind, \
+             SUM(CASE WHEN issued_on >= $1 AND issued_on <= $2 THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN published_on >= $1 AND published_on <= $2 THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN published_on <= $2 AND (repealed_on IS NULL OR repealed_on > $2) THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN repealed_on >= $1 AND repealed_on <= $2 THEN 1 ELSE 0 END), \
+             SUM(CASE WHEN issued_on <= $2 AND (repealed_on IS NULL OR repealed_on > $2) THEN 1 ELSE 0 END) \
+             FROM publications";
+        let rows = match agency_id {
+            Some(id) => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE agency_id = $3 GROUP BY kind")))
+                    .bind(start)
+                    .bind(end)
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} GROUP BY kind")))
+                    .bind(start)
+                    .bind(end)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        let (mut rules, mut normative) = (DocumentCounts::default(), DocumentCounts::default());
+        for r in rows {
+            let kind: String = r.try_get(0)?;
+            let counts = DocumentCounts {
+                issued: r.try_get(1)?,
+                published: r.try_get(2)?,
+                total_published: r.try_get(3)?,
+                repealed: r.try_get(4)?,
+                in_force: r.try_get(5)?,
+            };
+            match kind.as_str() {
+                "rule" => rules = counts,
+                "normative_document" => normative = counts,
+                other => return Err(StoreError::Corrupt(format!("publication kind '{other}'"))),
+            }
+        }
+        Ok((rules, normative))
+    }
+
+    async fn set_statistic(&self, agency_id: i64, year: i32, stat: Statistic, actor: &Actor) -> Result<()> {
+        if !actor.may_act_for(agency_id) {
+            return Err(StoreError::NotFound("agency".into()));
+        }
+        StatisticKey::check(&stat.key, stat.value)?;
+        gongkai_domain::report::ReportFormat::for_year(year)?;
+        if stat.source.trim().is_empty() {
+            return Err(DomainError::invalid("source", "say where the figure comes from (e.g. 行政审批系统)").into());
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        sqlx::query(
+            "INSERT INTO yearly_statistics (agency_id, year, key, value, source, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (agency_id, year, key) DO UPDATE SET value = excluded.value, source = excluded.source, updated_at = excluded.updated_at",
+        )
+        .bind(agency_id)
+        .bind(i64::from(year))
+        .bind(&stat.key)
+        .bind(stat.value)
+        .bind(stat.source.trim())
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+        audit(&mut tx, actor, "statistic.set", &format!("agency:{agency_id}/{year}/{}", stat.key), "ok").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn statistics(&self, agency_id: i64, year: i32) -> Result<Vec<Statistic>> {
+        let rows = sqlx::query("SELECT key, value, source FROM yearly_statistics WHERE agency_id = $1 AND year = $2 ORDER BY key")
+            .bind(agency_id)
+            .bind(i64::from(year))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok(Statistic { key: r.try_get(0)?, value: r.try_get(1)?, source: r.try_get(2)? })).collect()
+    }
+
+    async fn save_sections(&self, agency_id: i64, year: i32, sections: &Sections, actor: &Actor) -> Result<()> {
+        if !actor.may_act_for(agency_id) {
+            return Err(StoreError::NotFound("agency".into()));
+        }
+        for (field, text) in [("overview", &sections.overview), ("problems", &sections.problems), ("other", &sections.other)] {
+            if text.chars().count() > 50_000 {
+                return Err(DomainError::invalid(field, "must be at most 50000 characters").into());
+            }
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        sqlx::query(
+            "INSERT INTO report_sections (agency_id, year, overview, problems, other, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (agency_id, year) DO UPDATE SET overview = excluded.overview, problems = excluded.problems, \
+             other = excluded.other, updated_at = excluded.updated_at",
+        )
+        .bind(agency_id)
+        .bind(i64::from(year))
+        .bind(&sections.overview)
+        .bind(&sections.problems)
+        .bind(&sections.other)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await?;
+        audit(&mut tx, actor, "report.sections_saved", &format!("agency:{agency_id}/{year}"), "ok").await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn sections(&self, agency_id: i64, year: i32) -> Result<Option<Sections>> {
+        let row = sqlx::query("SELECT overview, problems, other FROM report_sections WHERE agency_id = $1 AND year = $2")
+            .bind(agency_id)
+            .bind(i64::from(year))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(Sections { overview: r.try_get(0)?, problems: r.try_get(1)?, other: r.try_get(2)? })).transpose()
+    }
+
+    async fn save_report_draft(&self, agency_id: i64, year: i32, report_json: &str, actor: &Actor) -> Result<ReportVersion> {
+        if !actor.may_act_for(agency_id) {
+            return Err(StoreError::NotFound("agency".into()));
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        let last: Option<i64> = sqlx::query("SELECT MAX(version) FROM report_versions WHERE agency_id = $1 AND year = $2")
+            .bind(agency_id)
+            .bind(i64::from(year))
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let version = last.unwrap_or(0) + 1;
+        let id: i64 = sqlx::query(
+            "INSERT INTO report_versions (agency_id, year, version, status, report_json, json_sha256, created_at) \
+             VALUES ($1, $2, $3, 'draft', $4, $5, $6) RETURNING id",
+        )
+        .bind(agency_id)
+        .bind(i64::from(year))
+        .bind(version)
+        .bind(report_json)
+        .bind(sha256_hex(report_json.as_bytes()))
+        .bind(now_text())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        audit(&mut tx, actor, "report.draft", &format!("agency:{agency_id}/{year}/v{version}"), "ok").await?;
+        let v = Self::version_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    async fn report_versions(&self, agency_id: i64, year: i32) -> Result<Vec<ReportVersion>> {
+        let mut tx = self.pool.begin().await?;
+        let ids: Vec<i64> = sqlx::query("SELECT id FROM report_versions WHERE agency_id = $1 AND year = $2 ORDER BY version")
+            .bind(agency_id)
+            .bind(i64::from(year))
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            out.push(Self::version_in(&mut tx, id).await?);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn report_version(&self, version_id: i64) -> Result<Option<ReportVersion>> {
+        let mut tx = self.pool.begin().await?;
+        let v = match Self::version_in(&mut tx, version_id).await {
+            Ok(v) => Some(v),
+            Err(StoreError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    async fn approve_report(&self, version_id: i64, actor: &Actor) -> Result<ReportVersion> {
+        let mut tx = begin_write(&self.pool).await?;
+        let v = Self::version_in(&mut tx, version_id).await?;
+        if !actor.may_act_for(v.agency_id) {
+            return Err(StoreError::NotFound(format!("report version {version_id}")));
+        }
+        if !matches!(actor.role, Role::Head | Role::Admin) {
+            return Err(DomainError::Transition {
+                event: "approve",
+                reason: "a report is approved by the head of the disclosure office".into(),
+            }
+            .into());
+        }
+        if v.status != ReportStatus::Draft {
+            return Err(DomainError::Transition { event: "approve", reason: format!("version {} is {}", v.version, v.status.code()) }.into());
+        }
+        sqlx::query("UPDATE report_versions SET status = 'approved', approved_by = $1, approved_at = $2 WHERE id = $3")
+            .bind(actor.label())
+            .bind(now_text())
+            .bind(version_id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, actor, "report.approve", &format!("agency:{}/{}/v{}", v.agency_id, v.year, v.version), "ok").await?;
+        let v = Self::version_in(&mut tx, version_id).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    async fn publish_report(&self, version_id: i64, files: Vec<(String, Vec<u8>)>, actor: &Actor) -> Result<ReportVersion> {
+        let mut tx = begin_write(&self.pool).await?;
+        let v = Self::version_in(&mut tx, version_id).await?;
+        if !actor.may_act_for(v.agency_id) {
+            return Err(StoreError::NotFound(format!("report version {version_id}")));
+        }
+        if v.status != ReportStatus::Approved {
+            return Err(DomainError::Transition {
+                event: "publish",
+                reason: format!("version {} is {}; only an approved report is published", v.version, v.status.code()),
+            }
+            .into());
+        }
+        for (format, body) in &files {
+            sqlx::query("INSERT INTO report_files (version_id, format, body, sha256) VALUES ($1, $2, $3, $4)")
+                .bind(version_id)
+                .bind(format)
+                .bind(body)
+                .bind(sha256_hex(body))
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("UPDATE report_versions SET status = 'published', published_at = $1 WHERE id = $2")
+            .bind(now_text())
+            .bind(version_id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, actor, "report.publish", &format!("agency:{}/{}/v{}", v.agency_id, v.year, v.version), "ok").await?;
+        let v = Self::version_in(&mut tx, version_id).await?;
+        tx.commit().await?;
+        Ok(v)
+    }
+
+    async fn report_file(&self, version_id: i64, format: &str) -> Result<Option<Vec<u8>>> {
+        let row = sqlx::query("SELECT body FROM report_files WHERE version_id = $1 AND format = $2")
+            .bind(version_id)
+            .bind(format)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(r.try_get(0)?)).transpose()
+    }
+
+    async fn bulk_seed(&self, rows: &[SeedRequest], actor: &Actor) -> Result<u64> {
+        if actor.role != Role::Admin {
+            return Err(StoreError::NotFound("agency".into()));
+        }
+        let cal = self.calendar();
+        let mut tx = begin_write(&self.pool).await?;
+        // Reserve request numbers per (agency, year).
+        let mut counts: std::collections::BTreeMap<(i64, i32), i64> = Default::default();
+        for r in rows {
+            *counts.entry((r.agency_id, r.received_on.year())).or_default() += 1;
+        }
+        let mut next: std::collections::BTreeMap<(i64, i32), (String, i64)> = Default::default();
+        for ((agency_id, year), n) in &counts {
+            let slug: String = sqlx::query("SELECT slug FROM agencies WHERE id = $1")
+                .bind(agency_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("agency {agency_id}")))?
+                .try_get(0)?;
+            let last: i64 = sqlx::query(
+                "INSERT INTO request_counters (agency_id, year, last_seq) VALUES ($1, $2, $3) \
+                 ON CONFLICT (agency_id, year) DO UPDATE SET last_seq = request_counters.last_seq + $3 RETURNING last_seq",
+            )
+            .bind(agency_id)
+            .bind(i64::from(*year))
+            .bind(n)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+            next.insert((*agency_id, *year), (slug, last - n + 1));
+        }
+        let created = now_text();
+        for chunk in rows.chunks(500) {
+            let mut prepared = Vec::with_capacity(chunk.len());
+            for r in chunk {
+                let key = (r.agency_id, r.received_on.year());
+                let (slug, seq) = next.get_mut(&key).expect("reserved above");
+                let number = format!("{slug}-{}-{:05}", key.1, *seq);
+                *seq += 1;
+                let mut events = vec![Event::Received { on: r.received_on, channel: Channel::Online }];
+                events.extend(r.events.iter().cloned());
+                let state = CaseState::replay(&cal, &events)?;
+                let p = project(&state, &cal);
+                let phone = format!("139{:08}", (seq.unsigned_abs() * 7919) % 100_000_000);
+                let sealed = self.cipher.seal(&PersonalData { phone: phone.clone(), ..Default::default() }, &number)?;
+                let code_hash = secret_hash(&number, &random_code(10));
+                prepared.push((r, number, events, p, sealed, code_hash, phone));
+            }
+            let mut qb: sqlx::QueryBuilder<Db> = sqlx::QueryBuilder::new(
+                "INSERT INTO requests (agency_id, number, query_code_hash, applicant_kind, applicant_name, phone_masked, pii_sealed, \
+                 description, channel, delivery, received_on, status, due_on, due_provisional, concluded_on, outcome, event_count, created_at) ",
+            );
+            qb.push_values(&prepared, |mut b, (r, number, events, p, sealed, code_hash, phone)| {
+                b.push_bind(r.agency_id)
+                    .push_bind(number.clone())
+                    .push_bind(code_hash.clone())
+                    .push_bind(r.kind.code())
+                    .push_bind(r.name.clone())
+                    .push_bind(format!("{}****{}", &phone[..3], &phone[7..]))
+                    .push_bind(sealed.clone())
+                    .push_bind("synthetic")
+                    .push_bind("online")
+                    .push_bind("email")
+                    .push_bind(r.received_on)
+                    .push_bind(p.status.code())
+                    .push_bind(p.due_on)
+                    .push_bind(p.due_provisional)
+                    .push_bind(p.concluded_on)
+                    .push_bind(p.outcome.map(|o| o.code()))
+                    .push_bind(events.len() as i64)
+                    .push_bind(created.clone());
+            });
+            qb.push(" RETURNING id, number");
+            let ids = qb.build().fetch_all(&mut *tx).await?;
+            let mut id_of = std::collections::HashMap::with_capacity(ids.len());
+            for row in &ids {
+                let id: i64 = row.try_get(0)?;
+                let number: String = row.try_get(1)?;
+                id_of.insert(number, id);
+            }
+            let mut event_rows = Vec::new();
+            for (_, number, events, ..) in &prepared {
+                let id = *id_of.get(number).ok_or_else(|| StoreError::Corrupt(format!("{number} not returned")))?;
+                for (i, e) in events.iter().enumerate() {
+                    let body = serde_json::to_string(e).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                    event_rows.push((id, i as i64 + 1, e.kind(), e.on(), body));
+                }
+            }
+            let mut qb: sqlx::QueryBuilder<Db> =
+                sqlx::QueryBuilder::new("INSERT INTO request_events (request_id, seq, kind, on_date, body, actor, recorded_at) ");
+            let who = actor.label();
+            qb.push_values(&event_rows, |mut b, (id, seq, kind, on, body)| {
+                b.push_bind(*id).push_bind(*seq).push_bind(*kind).push_bind(*on).push_bind(body.clone()).push_bind(who.clone()).push_bind(created.clone());
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        audit(&mut tx, actor, "requests.bulk_seed", &format!("{} requests", rows.len()), "ok").await?;
+        tx.commit().await?;
+        Ok(rows.len() as u64)
+    }
+
     async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(
             "SELECT seq, at, actor, action, object, outcome, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
@@ -720,7 +1210,7 @@ impl Store for SqlStore {
         if name.trim().is_empty() {
             return Err(DomainError::invalid("name", "is required").into());
         }
-        if role == Role::Staff && agency_id.is_none() {
+        if matches!(role, Role::Staff | Role::Head) && agency_id.is_none() {
             return Err(DomainError::invalid("agency", "a staff token belongs to one agency").into());
         }
         let token = format!("gk_{}", random_code(32));

@@ -4,6 +4,7 @@
 //! the report leaves blank is `None` (`null` in JSON). The two national formats (2019: 国办公开办函
 //! 〔2019〕60号; 2021: 〔2021〕30号) differ in table 1 and in the （六）其他处理 rows.
 
+mod compose;
 mod rules;
 mod tally;
 
@@ -11,6 +12,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::DomainError;
 
+pub use compose::{
+    DocumentCounts, FEES_AMOUNT_KEY, RequestGroup, STATISTIC_KEYS, StatisticKey, compose,
+    proactive, starter_sections, tally_groups,
+};
 pub use rules::{
     CheckContext, Finding, NarrativeFigure, NarrativeKind, SECTION_HEADINGS, Severity, check,
 };

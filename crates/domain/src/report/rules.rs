@@ -62,6 +62,8 @@ pub enum NarrativeKind {
     RequestsReceived,
     /// 予以公开…件
     Disclosed,
+    /// 予以公开及部分公开…件 — compared with 予以公开 + 部分公开 (or 予以公开 alone).
+    DisclosedOrPartially,
     /// 行政复议…件
     Reconsideration,
     /// 行政诉讼…件
@@ -627,31 +629,64 @@ fn section_rules(report: &Report, ctx: &CheckContext<'_>, out: &mut Vec<Finding>
     }
 }
 
+/// The 总计 of a table 2 row; when the report leaves it blank but fills some applicant cells, the
+/// sum of those cells (blanks read as 0). Used by the warning T1 only, never by an error rule.
+fn row_total(row: &Row) -> Option<i64> {
+    row[6].or_else(|| {
+        row[..6].iter().any(Option::is_some).then(|| {
+            row[..6]
+                .iter()
+                .flatten()
+                .fold(0i64, |a, v| a.saturating_add(*v))
+        })
+    })
+}
+
+/// The 总计 of a table 3 block, or the sum of its filled parts when the report leaves it blank.
+fn block_total(b: &super::ReviewBlock) -> Option<i64> {
+    let parts = [b.upheld, b.corrected, b.other, b.pending];
+    b.total.or_else(|| {
+        parts.iter().any(Option::is_some).then(|| {
+            parts
+                .iter()
+                .flatten()
+                .fold(0i64, |a, v| a.saturating_add(*v))
+        })
+    })
+}
+
 /// T1: figures stated in the narrative agree with the tables.
 fn narrative_rules(report: &Report, ctx: &CheckContext<'_>, out: &mut Vec<Finding>) {
     let t = &report.requests;
     let r = &report.review;
+    let new = row_total(&t.new);
+    let disclosed = row_total(&t.disclosed);
     for fig in &ctx.narrative {
         let (path, candidates): (&str, Vec<Option<i64>>) = match fig.kind {
             NarrativeKind::RequestsReceived => (
                 "requests.new[6]",
-                vec![t.new[6], sum([t.new[6], t.carried_over[6]])],
+                vec![new, sum([new, row_total(&t.carried_over)])],
             ),
-            NarrativeKind::Disclosed => ("requests.disclosed[6]", vec![t.disclosed[6]]),
-            NarrativeKind::Reconsideration => (
-                "review.reconsideration.total",
-                vec![r.reconsideration.total],
-            ),
-            NarrativeKind::Litigation => (
-                "review.litigation_direct.total",
+            NarrativeKind::Disclosed => ("requests.disclosed[6]", vec![disclosed]),
+            NarrativeKind::DisclosedOrPartially => (
+                "requests.disclosed[6]",
                 vec![
-                    sum([
-                        r.litigation_direct.total,
-                        r.litigation_after_reconsideration.total,
-                    ]),
-                    r.litigation_direct.total,
+                    sum([disclosed, row_total(&t.partially_disclosed)]),
+                    disclosed,
                 ],
             ),
+            NarrativeKind::Reconsideration => (
+                "review.reconsideration.total",
+                vec![block_total(&r.reconsideration)],
+            ),
+            NarrativeKind::Litigation => {
+                let direct = block_total(&r.litigation_direct);
+                let after = block_total(&r.litigation_after_reconsideration);
+                (
+                    "review.litigation_direct.total",
+                    vec![sum([direct, after.or(Some(0))]), direct],
+                )
+            }
         };
         let known: Vec<i64> = candidates.into_iter().flatten().collect();
         if let Some(first) = known.first()
@@ -772,6 +807,33 @@ mod tests {
             check(&wrong, &CheckContext::default())
                 .iter()
                 .any(|f| f.rule == "F1")
+        );
+    }
+
+    #[test]
+    fn narrative_figures_compare_with_the_sum_of_a_row_whose_total_is_blank() {
+        let mut r = fuxin();
+        r.requests.disclosed[6] = None;
+        r.requests.partially_disclosed = [Some(3), None, None, None, None, None, None];
+        let said = |kind, value| CheckContext {
+            narrative: vec![NarrativeFigure {
+                kind,
+                value,
+                quote: String::new(),
+            }],
+            ..Default::default()
+        };
+        // 予以公开及部分公开 = 15 + 3.
+        let fs = check(&r, &said(NarrativeKind::DisclosedOrPartially, 18));
+        assert!(fs.iter().all(|f| f.rule != "T1"), "{fs:#?}");
+        let fs = check(&r, &said(NarrativeKind::DisclosedOrPartially, 16));
+        let t1: Vec<&Finding> = fs.iter().filter(|f| f.rule == "T1").collect();
+        assert_eq!(t1.len(), 1);
+        assert_eq!(t1[0].expected, Some(Value::from(18)));
+        let fs = check(&r, &said(NarrativeKind::Disclosed, 14));
+        assert!(
+            fs.iter()
+                .any(|f| f.rule == "T1" && f.expected == Some(Value::from(15)))
         );
     }
 

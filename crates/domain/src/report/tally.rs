@@ -47,6 +47,56 @@ impl RequestFact {
     }
 }
 
+impl RequestFact {
+    /// Every cell of table 2 this request is counted in (JSON paths such as
+    /// `requests.disclosed[0]`, each with its column and the 总计 column) — the drill-down.
+    pub fn cells(&self, year: i32, format: ReportFormat) -> Vec<String> {
+        let p = self.placement(year);
+        let mut rows: Vec<String> = Vec::new();
+        if p.new {
+            rows.push("requests.new".into());
+        }
+        if p.carried_over {
+            rows.push("requests.carried_over".into());
+        }
+        if let Some(outcome) = p.concluded_in_year {
+            let (group, key) = outcome.report_row(format);
+            let single = matches!(outcome, Outcome::Disclosed | Outcome::PartiallyDisclosed);
+            rows.push(if single {
+                format!("requests.{group}")
+            } else {
+                format!("requests.{group}.{key}")
+            });
+            rows.push("requests.total".into());
+        }
+        if p.carried_forward {
+            rows.push("requests.carried_forward".into());
+        }
+        let col = self.kind.column();
+        rows.iter()
+            .flat_map(|r| [format!("{r}[{col}]"), format!("{r}[6]")])
+            .collect()
+    }
+}
+
+impl ReviewFact {
+    /// The cells of table 3 this case is counted in (`review.reconsideration.corrected`, `….total`).
+    pub fn cells(&self, year: i32) -> Vec<String> {
+        let t = tally_review(year, [*self]);
+        let block = match self.kind {
+            ReviewKind::Reconsideration => &t.reconsideration,
+            ReviewKind::LitigationDirect => &t.litigation_direct,
+            ReviewKind::LitigationAfterReconsideration => &t.litigation_after_reconsideration,
+        };
+        block
+            .cells()
+            .iter()
+            .filter(|(_, v)| *v == Some(1))
+            .map(|(name, _)| format!("review.{}.{name}", self.kind.code()))
+            .collect()
+    }
+}
+
 fn bump(row: &mut Row, col: usize) {
     for c in [col, 6] {
         row[c] = Some(row[c].unwrap_or(0) + 1);
@@ -216,6 +266,42 @@ mod tests {
         let t = tally_requests(2020, ReportFormat::F2019, [fact]);
         assert_eq!(t.other.other[0], Some(1));
         assert_eq!(t.other.no_correction, None);
+    }
+
+    #[test]
+    fn cells_name_where_a_request_is_counted() {
+        let fact = RequestFact {
+            kind: ApplicantKind::Commercial,
+            received_on: d("2023-12-20"),
+            concluded: Some((d("2024-01-10"), Outcome::Disclosed)),
+        };
+        assert_eq!(
+            fact.cells(2023, ReportFormat::F2021),
+            [
+                "requests.new[1]",
+                "requests.new[6]",
+                "requests.carried_forward[1]",
+                "requests.carried_forward[6]"
+            ]
+        );
+        assert!(
+            fact.cells(2024, ReportFormat::F2021)
+                .contains(&"requests.disclosed[1]".to_string())
+        );
+        let other = RequestFact {
+            concluded: Some((d("2024-01-10"), Outcome::Other(OtherReason::FeeUnpaid))),
+            ..fact
+        };
+        assert!(
+            other
+                .cells(2024, ReportFormat::F2021)
+                .contains(&"requests.other.fee_unpaid[1]".to_string())
+        );
+        assert!(
+            other
+                .cells(2024, ReportFormat::F2019)
+                .contains(&"requests.other.other[1]".to_string())
+        );
     }
 
     #[test]

@@ -1,0 +1,105 @@
+//! The annual report generator: every cell a query over the records, assembled by the domain
+//! core and checked by the same rule function the auditor runs.
+
+use std::collections::BTreeMap;
+
+use gongkai_domain::DomainError;
+use gongkai_domain::report::{
+    CheckContext, Finding, Report, ReportFormat, ReviewFact, Severity, check, compose, proactive,
+    starter_sections, tally_groups, tally_review,
+};
+
+use crate::{Actor, Agency, ReportVersion, Result, Store, StoreError};
+
+/// The report of one agency for `year`, from its records. Sections are the saved ones or, when
+/// none were saved, starter texts written from the figures.
+pub async fn generate(store: &dyn Store, agency: &Agency, year: i32) -> Result<Report> {
+    let format = ReportFormat::for_year(year)?;
+    let requests = tally_groups(format, store.request_groups(Some(agency.id), year).await?);
+    let review = tally_review(year, store.review_facts(agency.id, year).await?);
+    let (rules, normative) = store.document_counts(Some(agency.id), year).await?;
+    let stats: BTreeMap<String, f64> = store
+        .statistics(agency.id, year)
+        .await?
+        .into_iter()
+        .map(|s| (s.key, s.value))
+        .collect();
+    let saved = store.sections(agency.id, year).await?;
+    let mut report = compose(
+        &agency.name,
+        year,
+        proactive(format, rules, normative, &stats),
+        requests,
+        review,
+        None,
+    )?;
+    report.sections = Some(saved.unwrap_or_else(|| starter_sections(&report)));
+    Ok(report)
+}
+
+/// Tables 2 and 3 summed over every agency of the deployment (a supervisor's view).
+pub async fn generate_aggregate(store: &dyn Store, label: &str, year: i32) -> Result<Report> {
+    let format = ReportFormat::for_year(year)?;
+    let requests = tally_groups(format, store.request_groups(None, year).await?);
+    let mut review_facts: Vec<ReviewFact> = Vec::new();
+    for agency in store.agencies().await? {
+        review_facts.extend(store.review_facts(agency.id, year).await?);
+    }
+    let (rules, normative) = store.document_counts(None, year).await?;
+    let report = compose(
+        label,
+        year,
+        proactive(format, rules, normative, &BTreeMap::new()),
+        requests,
+        tally_review(year, review_facts),
+        None,
+    )?;
+    Ok(report)
+}
+
+/// The error-level findings that forbid publishing.
+pub fn blocking_findings(report: &Report) -> Vec<Finding> {
+    check(report, &CheckContext::default())
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect()
+}
+
+/// Freezes the current figures as a new draft version.
+pub async fn save_draft(
+    store: &dyn Store,
+    agency: &Agency,
+    year: i32,
+    actor: &Actor,
+) -> Result<ReportVersion> {
+    let report = generate(store, agency, year).await?;
+    let json =
+        serde_json::to_string_pretty(&report).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    store.save_report_draft(agency.id, year, &json, actor).await
+}
+
+/// Publishes an approved version with its rendered files; refused while any R-rule fails.
+pub async fn publish(
+    store: &dyn Store,
+    version: &ReportVersion,
+    files: Vec<(String, Vec<u8>)>,
+    actor: &Actor,
+) -> Result<ReportVersion> {
+    let report: Report = serde_json::from_str(&version.report_json)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let blocking = blocking_findings(&report);
+    if let Some(f) = blocking.first() {
+        return Err(DomainError::Transition {
+            event: "publish",
+            reason: format!(
+                "{} consistency error(s), first {} at {}: {}",
+                blocking.len(),
+                f.rule,
+                f.location,
+                f.message
+            ),
+        }
+        .into());
+    }
+    store.publish_report(version.id, files, actor).await
+}

@@ -1,0 +1,263 @@
+//! The annual report generated from stored records: random ledgers on every backend satisfy the
+//! consistency rules and agree with the domain's reference count; sign-off freezes versions.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use chrono::{Duration, NaiveDate};
+use gongkai_domain::applicant::ApplicantKind;
+use gongkai_domain::outcome::Outcome;
+use gongkai_domain::report::{
+    CheckContext, ReportFormat, RequestFact, ReviewFact, ReviewKind, ReviewResult, Severity, check,
+    tally_requests,
+};
+use gongkai_domain::request::{CaseState, Event};
+use gongkai_store::testing::{Backend, fresh};
+use gongkai_store::{Actor, NewAgency, Role, SeedRequest, Store, reporting};
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// One random request: kind, receipt day offset from 2022-11-01, and its conclusion (outcome index
+/// and working days later), or open.
+fn arb_request() -> impl Strategy<Value = (usize, i64, Option<(usize, u32)>)> {
+    (
+        0usize..6,
+        0i64..500,
+        proptest::option::weighted(0.9, (0usize..21, 1u32..60)),
+    )
+}
+
+async fn store_ledgers(
+    store: &Arc<dyn Store>,
+    agency_id: i64,
+    rows: &[(usize, i64, Option<(usize, u32)>)],
+) -> Result<Vec<RequestFact>> {
+    let cal = store.calendar();
+    // Every outcome an answer may carry without earlier steps ('unclear after correction' needs a 补正).
+    let unclear =
+        Outcome::UnableToProvide(gongkai_domain::outcome::UnableReason::UnclearAfterCorrection);
+    let outcomes: Vec<Outcome> = Outcome::all()
+        .filter(|o| o.is_answer() && *o != unclear)
+        .collect();
+    let mut seeds = Vec::new();
+    let mut facts = Vec::new();
+    for (kind, offset, conclusion) in rows {
+        let mut received = d("2022-11-01") + Duration::days(*offset);
+        while !cal.is_working_day(received) {
+            received += Duration::days(1);
+        }
+        let kind = ApplicantKind::ALL[*kind];
+        let events: Vec<Event> = match conclusion {
+            Some((o, days)) => {
+                let on = cal.add_working_days(received, *days);
+                match outcomes.get(*o) {
+                    Some(outcome) => vec![Event::Answered {
+                        on,
+                        outcome: *outcome,
+                        letter_no: None,
+                    }],
+                    None => vec![Event::Withdrawn { on }],
+                }
+            }
+            None => vec![],
+        };
+        let mut ledger = vec![Event::Received {
+            on: received,
+            channel: gongkai_domain::request::Channel::Online,
+        }];
+        ledger.extend(events.iter().cloned());
+        let state = CaseState::replay(&cal, &ledger)?;
+        facts.push(RequestFact {
+            kind,
+            received_on: received,
+            concluded: state.conclusion,
+        });
+        seeds.push(SeedRequest {
+            agency_id,
+            kind,
+            name: "某某".into(),
+            received_on: received,
+            events,
+        });
+    }
+    store.bulk_seed(&seeds, &Actor::system()).await?;
+    Ok(facts)
+}
+
+#[test]
+fn random_ledgers_give_consistent_reports_that_match_the_reference_count() -> Result<()> {
+    let rt = tokio::runtime::Runtime::new()?;
+    for backend in Backend::all() {
+        let mut runner = TestRunner::new(Config {
+            cases: 12,
+            ..Config::default()
+        });
+        runner
+            .run(&proptest::collection::vec(arb_request(), 0..80), |rows| {
+                rt.block_on(async {
+                    let ts = fresh(backend).await.unwrap();
+                    let s = ts.store.clone();
+                    let agency = s
+                        .create_agency(
+                            NewAgency {
+                                slug: "prop".into(),
+                                name: "某局".into(),
+                                is_government: false,
+                            },
+                            &Actor::system(),
+                        )
+                        .await
+                        .unwrap();
+                    let facts = store_ledgers(&s, agency.id, &rows).await.unwrap();
+                    for year in [2022, 2023, 2024] {
+                        let report = reporting::generate(s.as_ref(), &agency, year)
+                            .await
+                            .unwrap();
+                        let errors: Vec<_> = check(&report, &CheckContext::default())
+                            .into_iter()
+                            .filter(|f| f.severity == Severity::Error)
+                            .collect();
+                        assert!(errors.is_empty(), "{backend:?} {year}: {errors:#?}");
+                        let format = ReportFormat::for_year(year).unwrap();
+                        assert_eq!(
+                            report.requests,
+                            tally_requests(year, format, facts.iter().copied()),
+                            "{backend:?} {year}"
+                        );
+                        let received: i64 = facts
+                            .iter()
+                            .filter(|f| f.received_on.format("%Y").to_string() == year.to_string())
+                            .count() as i64;
+                        assert_eq!(report.requests.new[6], Some(received));
+                    }
+                });
+                Ok(())
+            })
+            .map_err(|e| anyhow::anyhow!("{backend:?}: {e}"))?;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_year_without_records_is_all_zeros_in_its_format_and_bad_years_are_errors() -> Result<()>
+{
+    for backend in Backend::all() {
+        let ts = fresh(backend).await?;
+        let s = ts.store.clone();
+        let agency = s
+            .create_agency(
+                NewAgency {
+                    slug: "empty".into(),
+                    name: "空机关".into(),
+                    is_government: false,
+                },
+                &Actor::system(),
+            )
+            .await?;
+        let report = reporting::generate(s.as_ref(), &agency, 2023).await?;
+        assert_eq!(report.format, ReportFormat::F2021);
+        let mut zeros = gongkai_domain::report::Report::zeros("空机关", 2023)?;
+        assert_eq!(report.requests, zeros.requests);
+        assert_eq!(report.review, zeros.review);
+        let json = serde_json::to_value(&report)?;
+        assert!(
+            json["proactive"]["licensing"]["decisions"].is_null(),
+            "unknown figures stay blank"
+        );
+        assert_eq!(json["proactive"]["rules"]["in_force"], 0);
+        zeros.sections = report.sections.clone();
+        assert!(
+            reporting::generate(s.as_ref(), &agency, 2007)
+                .await
+                .is_err()
+        );
+        let r2020 = reporting::generate(s.as_ref(), &agency, 2020).await?;
+        assert_eq!(r2020.format, ReportFormat::F2019);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn sign_off_freezes_a_version_and_corrections_are_new_versions() -> Result<()> {
+    for backend in Backend::all() {
+        let ts = fresh(backend).await?;
+        let s = ts.store.clone();
+        let agency = s
+            .create_agency(
+                NewAgency {
+                    slug: "signed".into(),
+                    name: "某局".into(),
+                    is_government: false,
+                },
+                &Actor::system(),
+            )
+            .await?;
+        let staff = Actor {
+            name: "经办人".into(),
+            role: Role::Staff,
+            agency_id: Some(agency.id),
+        };
+        let head = Actor {
+            name: "负责人".into(),
+            role: Role::Head,
+            agency_id: Some(agency.id),
+        };
+        s.add_review_case(
+            agency.id,
+            None,
+            ReviewFact {
+                kind: ReviewKind::Reconsideration,
+                filed_on: d("2024-03-01"),
+                decided: Some((d("2024-05-01"), ReviewResult::Upheld)),
+            },
+            &staff,
+        )
+        .await?;
+        let v1 = reporting::save_draft(s.as_ref(), &agency, 2024, &staff).await?;
+        assert!(
+            s.approve_report(v1.id, &staff).await.is_err(),
+            "staff cannot approve"
+        );
+        let published_early = reporting::publish(s.as_ref(), &v1, vec![], &head).await;
+        assert!(published_early.is_err(), "a draft is not published");
+        let v1 = s.approve_report(v1.id, &head).await?;
+        let v1 = reporting::publish(
+            s.as_ref(),
+            &v1,
+            vec![("md".into(), b"# report".to_vec())],
+            &head,
+        )
+        .await?;
+        assert_eq!(v1.files.len(), 1);
+        assert!(
+            s.approve_report(v1.id, &head).await.is_err(),
+            "published is frozen"
+        );
+        assert_eq!(
+            s.report_file(v1.id, "md").await?.as_deref(),
+            Some(&b"# report"[..])
+        );
+        let v2 = reporting::save_draft(s.as_ref(), &agency, 2024, &staff).await?;
+        assert_eq!(v2.version, 2);
+        let all = s.report_versions(agency.id, 2024).await?;
+        assert_eq!(all.len(), 2);
+        assert_eq!(
+            all[0].json_sha256, v1.json_sha256,
+            "the published version is unchanged"
+        );
+        // A version whose figures break an R-rule is refused.
+        let mut bad: gongkai_domain::report::Report = serde_json::from_str(&v2.report_json)?;
+        bad.review.reconsideration.total = Some(5);
+        let bad = s
+            .save_report_draft(agency.id, 2024, &serde_json::to_string(&bad)?, &staff)
+            .await?;
+        let bad = s.approve_report(bad.id, &head).await?;
+        let refused = reporting::publish(s.as_ref(), &bad, vec![], &head).await;
+        assert!(refused.unwrap_err().to_string().contains("R4"));
+    }
+    Ok(())
+}
