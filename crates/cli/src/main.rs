@@ -2,6 +2,7 @@
 //! audit log, tokens and agencies.
 
 mod demo;
+mod synthetic;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -85,6 +86,70 @@ enum Command {
         #[command(subcommand)]
         command: AgencyCommand,
     },
+    /// The annual report (政府信息公开工作年度报告) generated from the records.
+    Report {
+        #[command(flatten)]
+        data: DataArg,
+        /// Agency slug, or `all` for the sum over every agency.
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        year: i32,
+        /// json, md, html, docx or pdf.
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Output file (default: standard output).
+        #[arg(short = 'o', long)]
+        output: Option<PathBuf>,
+    },
+    /// The yearly statistics register (table 1 figures from other systems).
+    Stats {
+        #[command(subcommand)]
+        command: StatsCommand,
+    },
+    /// Create synthetic agencies and requests (benchmarks, load tests).
+    SeedSynthetic {
+        #[command(flatten)]
+        data: DataArg,
+        #[arg(long, default_value_t = 500)]
+        agencies: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        requests: usize,
+        /// Random seed (the same seed gives the same data).
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum StatsCommand {
+    /// Set one figure.
+    Set {
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        year: i32,
+        /// e.g. licensing.decisions, penalty.change, procurement.amount_wan_yuan, fees.amount_wan_yuan.
+        #[arg(long)]
+        key: String,
+        #[arg(long, allow_negative_numbers = true)]
+        value: f64,
+        /// Where the figure comes from (e.g. 行政审批系统).
+        #[arg(long)]
+        source: String,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Import figures from a CSV file with the columns key,value,source.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        agency: String,
+        #[arg(long)]
+        year: i32,
+        #[command(flatten)]
+        data: DataArg,
+    },
 }
 
 #[derive(Subcommand)]
@@ -112,7 +177,7 @@ enum TokenCommand {
     Create {
         #[arg(long)]
         name: String,
-        /// staff or admin.
+        /// staff, head (公开办负责人) or admin.
         #[arg(long, default_value = "staff")]
         role: String,
         /// The agency a staff token acts for.
@@ -145,6 +210,26 @@ enum AgencyCommand {
         #[command(flatten)]
         data: DataArg,
     },
+}
+
+/// `key,value,source` lines (a header line is allowed); every line is checked before any is stored.
+fn parse_statistics_csv(text: &str) -> Result<Vec<gongkai_store::Statistic>> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim().trim_start_matches('\u{feff}');
+        if line.is_empty() || (i == 0 && line.starts_with("key")) {
+            continue;
+        }
+        let mut parts = line.splitn(3, ',');
+        let (Some(key), Some(value), Some(source)) = (parts.next(), parts.next(), parts.next()) else {
+            bail!("line {}: expected key,value,source", i + 1);
+        };
+        let value: f64 = value.trim().parse().map_err(|_| anyhow::anyhow!("line {}: value '{}' is not a number", i + 1, value.trim()))?;
+        let key = key.trim().to_string();
+        gongkai_domain::report::StatisticKey::check(&key, value).map_err(|e| anyhow::anyhow!("line {}: {e}", i + 1))?;
+        out.push(gongkai_store::Statistic { key, value, source: source.trim().trim_matches('"').to_string() });
+    }
+    Ok(out)
 }
 
 async fn open_store(data: &Path) -> Result<std::sync::Arc<dyn Store>> {
@@ -270,8 +355,8 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let store = open_store(&data.data).await?;
             let role = match Role::from_code(&role) {
-                Some(r @ (Role::Staff | Role::Admin)) => r,
-                _ => bail!("--role must be staff or admin"),
+                Some(r @ (Role::Staff | Role::Head | Role::Admin)) => r,
+                _ => bail!("--role must be staff, head or admin"),
             };
             let agency_id = match agency {
                 Some(slug) => Some(

@@ -99,8 +99,8 @@ fn demo_is_idempotent_and_the_audit_log_verifies() -> Result<()> {
     assert!(stdout(&second).contains("already present"));
     let verify = gongkai(&["audit-log", "verify", "--data", data], &[])?;
     assert!(verify.status.success());
-    // agency + 5 departments + 15 × (received, answered) + 2 review cases
-    assert_eq!(stdout(&verify).trim(), "OK 38 entries");
+    // agency + 5 departments + 15 × (received, answered) + 2 review cases + 16 table-1 statistics
+    assert_eq!(stdout(&verify).trim(), "OK 54 entries");
     Ok(())
 }
 
@@ -304,4 +304,81 @@ async fn acknowledged_requests_survive_kill_9_on_postgres() -> Result<()> {
     }
     let url = gongkai_store::testing::fresh_pg_database().await?;
     acknowledged_requests_survive_kill_9(vec![("GONGKAI_DATABASE_URL".into(), url)]).await
+}
+
+#[test]
+fn the_demo_regenerates_the_published_2020_report() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().context("utf-8 path")?;
+    assert!(gongkai(&["demo", "--data", data], &[])?.status.success());
+    let o = gongkai(&["report", "--data", data, "--agency", "fuxin-zrzyj", "--year", "2020", "--format", "json"], &[])?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut generated: Value = serde_json::from_slice(&o.stdout)?;
+    assert!(generated["sections"]["overview"].as_str().unwrap_or_default().contains("全年共受理政府信息公开申请15件"));
+    generated.as_object_mut().context("object")?.remove("sections");
+    let expected: Value = serde_json::from_str(include_str!("../../../fixtures/reports/fuxin-zrzyj-2020.expected.json"))?;
+    assert_eq!(generated, expected, "every figure of the published report");
+
+    for (format, check) in [("md", "（七）总计"), ("html", "<table"), ("docx", "PK"), ("pdf", "%PDF")] {
+        let out = dir.path().join(format!("report.{format}"));
+        let o = gongkai(
+            &["report", "--data", data, "--agency", "fuxin-zrzyj", "--year", "2020", "--format", format, "-o", out.to_str().context("path")?],
+            &[],
+        )?;
+        assert!(o.status.success(), "{format}: {}", String::from_utf8_lossy(&o.stderr));
+        let bytes = std::fs::read(&out)?;
+        assert!(String::from_utf8_lossy(&bytes).contains(check), "{format} output looks like {format}");
+    }
+
+    let o = gongkai(&["report", "--data", data, "--agency", "nowhere", "--year", "2020"], &[])?;
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no agency 'nowhere'"));
+    let o = gongkai(&["report", "--data", data, "--agency", "fuxin-zrzyj", "--year", "2007"], &[])?;
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("before 2008"));
+    let o = gongkai(&["report", "--data", data, "--agency", "fuxin-zrzyj", "--year", "2020", "--format", "xls"], &[])?;
+    assert!(!o.status.success());
+    Ok(())
+}
+
+#[test]
+fn statistics_import_validates_every_line_first() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().context("utf-8 path")?;
+    assert!(gongkai(&["agency", "create", "--slug", "stats", "--name", "某局", "--data", data], &[])?.status.success());
+    let csv = dir.path().join("stats.csv");
+    std::fs::write(&csv, "key,value,source\nlicensing.decisions,120,行政审批系统\npenalty.decisions,-3,执法平台\n")?;
+    let o = gongkai(&["stats", "import", csv.to_str().context("path")?, "--agency", "stats", "--year", "2024", "--data", data], &[])?;
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 3"), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::write(&csv, "key,value,source\nlicensing.decisions,120,行政审批系统\nfees.amount_wan_yuan,12.5,\"财政非税系统, 2024\"\n")?;
+    let o = gongkai(&["stats", "import", csv.to_str().context("path")?, "--agency", "stats", "--year", "2024", "--data", data], &[])?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = gongkai(&["report", "--data", data, "--agency", "stats", "--year", "2024"], &[])?;
+    let report: Value = serde_json::from_slice(&o.stdout)?;
+    assert_eq!(report["proactive"]["licensing"]["decisions"], 120);
+    assert_eq!(report["proactive"]["fees"]["amount_wan_yuan"], 12.5);
+    assert!(report["proactive"]["penalty"]["decisions"].is_null());
+    Ok(())
+}
+
+#[test]
+fn seed_synthetic_creates_agencies_and_requests_that_report_consistently() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().context("utf-8 path")?;
+    let o = gongkai(&["seed-synthetic", "--data", data, "--agencies", "5", "--requests", "3000"], &[])?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("seeded 5 agencies and 3000 requests"));
+    let mut total_new = 0;
+    for year in [2022, 2023, 2024, 2025] {
+        let o = gongkai(&["report", "--data", data, "--agency", "all", "--year", &year.to_string()], &[])?;
+        let report: Value = serde_json::from_slice(&o.stdout)?;
+        total_new += report["requests"]["new"][6].as_i64().context("new")?;
+        if year > 2022 {
+            assert!(report["requests"]["carried_over"][6].as_i64().context("carried over")? > 0, "requests span year ends");
+        }
+    }
+    assert_eq!(total_new, 3000);
+    assert!(gongkai(&["audit-log", "verify", "--data", data], &[])?.status.success());
+    Ok(())
 }

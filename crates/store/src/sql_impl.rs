@@ -705,9 +705,7 @@ impl Store for SqlStore {
 
     async fn request_groups(&self, agency_id: Option<i64>, year: i32) -> Result<Vec<RequestGroup>> {
         let (start, end) = year_bounds(year)?;
-        const SELECT: &str = "SELECT applicant_kind, CAST(CASE WHEN received_on >= $1 THEN 1 ELSE 0 END AS BIGINT) AS is_new, \
-             CASE WHEN concluded_on IS NOT NULL AND concluded_on <= $2 THEN outcome END AS done, COUNT(*) AS n FROM requests \
-             WHERE received_on <= $2 AND (concluded_on IS NULL OR concluded_on >= $1)";
+        const SELECT: &str = crate::REQUEST_GROUPS_SQL;
         let rows = match agency_id {
             Some(id) => {
                 sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} AND agency_id = $3 GROUP BY 1, 2, 3")))

@@ -4,7 +4,7 @@ use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{admin, public, staff};
+use crate::api::{admin, public, reports, staff};
 
 struct TokenAuth;
 
@@ -26,9 +26,11 @@ impl Modify for TokenAuth {
         staff::register_request, staff::list_requests, staff::get_request, staff::append_event, staff::personal_data,
         admin::create_agency, admin::add_department, admin::create_token, admin::import_calendar, admin::audit_log,
         admin::verify_audit_log,
+        reports::current_report, reports::drill_down, reports::save_sections, reports::set_statistic, reports::add_publication,
+        reports::create_version, reports::list_versions, reports::approve, reports::publish,
     ),
     modifiers(&TokenAuth),
-    tags((name = "public"), (name = "staff"), (name = "admin"))
+    tags((name = "public"), (name = "staff"), (name = "reports"), (name = "admin"))
 )]
 pub struct ApiDoc;
 

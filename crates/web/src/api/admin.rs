@@ -111,8 +111,8 @@ pub async fn create_token(
     JsonBody(body): JsonBody<NewTokenBody>,
 ) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
     let role = match Role::from_code(&body.role) {
-        Some(r @ (Role::Staff | Role::Admin)) => r,
-        _ => return Err(ApiError::field("role", "must be staff or admin")),
+        Some(r @ (Role::Staff | Role::Head | Role::Admin)) => r,
+        _ => return Err(ApiError::field("role", "must be staff, head or admin")),
     };
     let agency_id = match body.agency.as_deref() {
         Some(slug) => Some(agency_or_404(&state, slug).await?.id),

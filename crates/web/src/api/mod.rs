@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod public;
+pub mod reports;
 pub mod staff;
 
 use chrono::NaiveDate;

@@ -1,0 +1,447 @@
+//! `gongkai audit [--json] [--csv] [--previous FILE] FILE|DIR|- ...`
+//!
+//! One input: the audited report as canonical JSON (`--json`), a CSV row (`--csv`) or a readable
+//! summary. Several inputs or a directory: a batch, one JSON line per report plus a summary line
+//! (`--json`), one CSV row per report (`--csv`), or one summary per report; a progress bar on a
+//! terminal. Exit 0 when no error-level rule fails, 1 when one does, 2 when an input is unreadable
+//! or not an annual report (with the reason on stderr).
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+
+use gongkai_domain::report::{Finding, Report, Severity};
+use serde_json::{Value, json};
+
+use crate::{AuditError, Extracted, extract_bytes};
+
+/// Arguments of `gongkai audit`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct AuditArgs {
+    /// Report files (text, HTML, DOCX, PDF), directories of them, or `-` for stdin.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Print the canonical JSON (one line per report in a batch, then a summary line).
+    #[arg(long)]
+    pub json: bool,
+    /// Print a spreadsheet: one CSV row per report.
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+    /// The same agency's report of the previous year (for X1, X2).
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<PathBuf>,
+}
+
+/// Runs the command on the process's stdout and stderr; returns the exit code.
+pub fn run(args: AuditArgs) -> i32 {
+    let progress = std::io::stderr().is_terminal();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    run_with(args, &mut stdout.lock(), &mut stderr.lock(), progress)
+}
+
+/// Exit codes.
+pub const OK: i32 = 0;
+pub const RULE_FAILED: i32 = 1;
+pub const UNREADABLE: i32 = 2;
+
+/// One input and what became of it.
+struct Audited {
+    name: String,
+    result: Result<Extracted, AuditError>,
+    report: Option<Report>,
+}
+
+impl Audited {
+    fn exit(&self) -> i32 {
+        match &self.report {
+            None => UNREADABLE,
+            Some(r) if errors(r) > 0 => RULE_FAILED,
+            Some(_) => OK,
+        }
+    }
+}
+
+/// Runs the command with explicit output streams (for tests); `progress` shows a progress bar.
+pub fn run_with(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write, progress: bool) -> i32 {
+    let (inputs, batch) = match expand(&args.files) {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = writeln!(err, "gongkai audit: {e}");
+            return UNREADABLE;
+        }
+    };
+    if inputs.is_empty() {
+        let _ = writeln!(err, "gongkai audit: no report files found");
+        return UNREADABLE;
+    }
+    let previous = match &args.previous {
+        Some(p) => match read_input(p).and_then(|b| extract_bytes(&b, p.to_str())) {
+            Ok(x) => Some(x.report),
+            Err(e) => {
+                let _ = writeln!(err, "gongkai audit: --previous {}: {e}", p.display());
+                return UNREADABLE;
+            }
+        },
+        None => None,
+    };
+    let bar = (progress && batch).then(|| progress_bar(inputs.len() as u64));
+    let mut audited: Vec<Audited> = inputs
+        .iter()
+        .map(|path| {
+            let result = read_input(path).and_then(|b| extract_bytes(&b, path.to_str()));
+            if let Some(b) = &bar {
+                b.inc(1);
+            }
+            Audited {
+                name: path.display().to_string(),
+                result,
+                report: None,
+            }
+        })
+        .collect();
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    check_all(&mut audited, previous.as_ref());
+    let written = if args.csv {
+        write_csv(&audited, out)
+    } else if args.json {
+        write_json(&audited, batch, out)
+    } else {
+        write_text(&audited, batch, out)
+    };
+    for a in &audited {
+        if let Err(e) = &a.result {
+            let _ = writeln!(err, "gongkai audit: {}: {e}", a.name);
+        }
+    }
+    if let Err(e) = written {
+        let _ = writeln!(err, "gongkai audit: cannot write the output: {e}");
+        return UNREADABLE;
+    }
+    audited.iter().map(Audited::exit).max().unwrap_or(OK)
+}
+
+fn progress_bar(n: u64) -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(Some(n), indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} reports {per_sec} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Runs the rules on every readable report; in a batch, each report's previous year is the same
+/// agency's report of the year before, when the batch holds it, else `--previous`.
+fn check_all(audited: &mut [Audited], previous: Option<&Report>) {
+    let reports: Vec<Option<Report>> = audited
+        .iter()
+        .map(|a| a.result.as_ref().ok().map(|x| x.report.clone()))
+        .collect();
+    for a in audited.iter_mut() {
+        let Ok(x) = &a.result else { continue };
+        let same_agency = reports.iter().flatten().find(|r| {
+            !r.agency.is_empty() && r.agency == x.report.agency && r.year + 1 == x.report.year
+        });
+        a.report = Some(x.audit(same_agency.or(previous)));
+    }
+}
+
+/// Files to read, and whether this is a batch (several inputs or a directory).
+fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, bool), AuditError> {
+    let mut out = Vec::new();
+    let mut batch = paths.len() > 1;
+    for p in paths {
+        if p.as_os_str() != "-" && p.is_dir() {
+            batch = true;
+            walk(p, &mut out).map_err(|source| AuditError::Io {
+                path: p.display().to_string(),
+                source,
+            })?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok((out, batch))
+}
+
+/// The report files under a directory (text, HTML, DOCX, PDF), sorted, hidden ones skipped.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if is_report_file(&p) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn is_report_file(p: &Path) -> bool {
+    let ext = p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    matches!(
+        ext.as_str(),
+        "txt" | "text" | "htm" | "html" | "shtml" | "xhtml" | "docx" | "pdf"
+    )
+}
+
+fn read_input(path: &Path) -> Result<Vec<u8>, AuditError> {
+    let io = |source| AuditError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    if path.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).map_err(io)?;
+        Ok(buf)
+    } else {
+        std::fs::read(path).map_err(io)
+    }
+}
+
+fn errors(r: &Report) -> usize {
+    count(r, Severity::Error)
+}
+
+fn count(r: &Report, s: Severity) -> usize {
+    r.findings
+        .as_deref()
+        .unwrap_or(&[])
+        .iter()
+        .filter(|f| f.severity == s)
+        .count()
+}
+
+fn write_json(audited: &[Audited], batch: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    if !batch {
+        if let Some(r) = audited.first().and_then(|a| a.report.as_ref()) {
+            serde_json::to_writer_pretty(&mut *out, r)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    for a in audited {
+        let line = match &a.report {
+            Some(r) => {
+                let mut v = serde_json::to_value(r)?;
+                if let Value::Object(m) = &mut v {
+                    m.insert("file".into(), Value::from(a.name.clone()));
+                }
+                v
+            }
+            None => json!({
+                "file": a.name,
+                "error": a.result.as_ref().err().map(ToString::to_string),
+            }),
+        };
+        serde_json::to_writer(&mut *out, &line)?;
+        writeln!(out)?;
+    }
+    serde_json::to_writer(&mut *out, &json!({ "summary": summary(audited) }))?;
+    writeln!(out)
+}
+
+/// Counts over a batch: reports, consistent ones, failing ones, unreadable inputs, rules hit.
+fn summary(audited: &[Audited]) -> Value {
+    let mut rules: BTreeMap<String, usize> = BTreeMap::new();
+    for f in audited
+        .iter()
+        .filter_map(|a| a.report.as_ref())
+        .flat_map(|r| r.findings.iter().flatten())
+    {
+        *rules.entry(f.rule.clone()).or_default() += 1;
+    }
+    json!({
+        "inputs": audited.len(),
+        "reports": audited.iter().filter(|a| a.report.is_some()).count(),
+        "consistent": audited.iter().filter(|a| a.exit() == OK).count(),
+        "failing": audited.iter().filter(|a| a.exit() == RULE_FAILED).count(),
+        "unreadable": audited.iter().filter(|a| a.exit() == UNREADABLE).count(),
+        "findings_by_rule": rules,
+    })
+}
+
+const CSV_HEADER: [&str; 17] = [
+    "file",
+    "status",
+    "agency",
+    "year",
+    "format",
+    "errors",
+    "warnings",
+    "rules",
+    "new",
+    "carried_over",
+    "concluded",
+    "carried_forward",
+    "disclosed",
+    "reconsideration",
+    "litigation_direct",
+    "litigation_after_reconsideration",
+    "reason",
+];
+
+fn write_csv(audited: &[Audited], out: &mut dyn Write) -> std::io::Result<()> {
+    write_csv_row(out, CSV_HEADER.iter().map(|s| s.to_string()))?;
+    for a in audited {
+        write_csv_row(out, csv_fields(a).into_iter())?;
+    }
+    Ok(())
+}
+
+fn csv_fields(a: &Audited) -> Vec<String> {
+    let cell = |c: Option<i64>| c.map(|v| v.to_string()).unwrap_or_default();
+    let Some(r) = &a.report else {
+        let reason = a
+            .result
+            .as_ref()
+            .err()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let mut v = vec![a.name.clone(), "unreadable".into()];
+        v.resize(CSV_HEADER.len() - 1, String::new());
+        v.push(reason);
+        return v;
+    };
+    let findings = r.findings.as_deref().unwrap_or(&[]);
+    let mut rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
+    rules.dedup();
+    let t = &r.requests;
+    vec![
+        a.name.clone(),
+        if errors(r) > 0 { "error" } else { "ok" }.into(),
+        r.agency.clone(),
+        r.year.to_string(),
+        r.format.code().into(),
+        errors(r).to_string(),
+        count(r, Severity::Warning).to_string(),
+        rules.join(" "),
+        cell(t.new[6]),
+        cell(t.carried_over[6]),
+        cell(t.total[6]),
+        cell(t.carried_forward[6]),
+        cell(t.disclosed[6]),
+        cell(r.review.reconsideration.total),
+        cell(r.review.litigation_direct.total),
+        cell(r.review.litigation_after_reconsideration.total),
+        String::new(),
+    ]
+}
+
+fn write_csv_row(out: &mut dyn Write, fields: impl Iterator<Item = String>) -> std::io::Result<()> {
+    let escaped: Vec<String> = fields.map(|f| csv_escape(&f)).collect();
+    writeln!(out, "{}", escaped.join(","))
+}
+
+/// RFC 4180 quoting.
+fn csv_escape(field: &str) -> String {
+    if field.contains([',', '"', '\n', '\r']) {
+        let mut s = String::with_capacity(field.len() + 2);
+        s.push('"');
+        s.push_str(&field.replace('"', "\"\""));
+        s.push('"');
+        s
+    } else {
+        field.to_string()
+    }
+}
+
+fn write_text(audited: &[Audited], batch: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    for a in audited {
+        match (&a.report, &a.result) {
+            (Some(r), Ok(x)) => describe(r, x, &a.name, out)?,
+            (_, Err(e)) => writeln!(out, "✗ {}: {e}\n", a.name)?,
+            _ => {}
+        }
+    }
+    if batch {
+        let s = summary(audited);
+        writeln!(
+            out,
+            "{} inputs · 报告 reports {} · 无错误 consistent {} · 有错误 failing {} · 无法读取 unreadable {}",
+            s["inputs"], s["reports"], s["consistent"], s["failing"], s["unreadable"]
+        )?;
+    }
+    Ok(())
+}
+
+fn num(c: Option<i64>) -> String {
+    c.map_or_else(|| "—".to_string(), |v| v.to_string())
+}
+
+/// A readable Chinese/English summary of one audited report.
+fn describe(r: &Report, x: &Extracted, name: &str, out: &mut dyn Write) -> std::io::Result<()> {
+    let agency = if r.agency.is_empty() {
+        "(机关未知 agency unknown)"
+    } else {
+        &r.agency
+    };
+    writeln!(
+        out,
+        "{agency} · {} 年度 · 格式 format {} ({}) · {name}",
+        r.year,
+        r.format.code(),
+        r.format.document()
+    )?;
+    let t = &r.requests;
+    writeln!(
+        out,
+        "  表二 requests: 本年新收 new {} · 上年结转 carried over {} · 办理结果总计 concluded {} · 结转下年度 carried forward {}",
+        num(t.new[6]),
+        num(t.carried_over[6]),
+        num(t.total[6]),
+        num(t.carried_forward[6])
+    )?;
+    let v = &r.review;
+    writeln!(
+        out,
+        "  表三 review: 行政复议 reconsideration {} · 行政诉讼 litigation {} + {} (after reconsideration)",
+        num(v.reconsideration.total),
+        num(v.litigation_direct.total),
+        num(v.litigation_after_reconsideration.total)
+    )?;
+    let findings = r.findings.as_deref().unwrap_or(&[]);
+    let (e, w) = (errors(r), count(r, Severity::Warning));
+    if e == 0 {
+        writeln!(
+            out,
+            "  ✓ 勾稽关系无误 no error-level rule fails ({w} warning(s))"
+        )?;
+    } else {
+        writeln!(out, "  ✗ {e} error(s), {w} warning(s)")?;
+    }
+    for f in findings {
+        writeln!(out, "  {}", finding_line(f))?;
+    }
+    for n in &x.notes {
+        writeln!(out, "  note: {n}")?;
+    }
+    writeln!(out)
+}
+
+fn finding_line(f: &Finding) -> String {
+    let mark = match f.severity {
+        Severity::Error => "错误 error",
+        Severity::Warning => "提示 warning",
+    };
+    let values = match (&f.expected, &f.found) {
+        (Some(e), Some(fd)) if !e.is_null() => format!(" (expected {e}, found {fd})"),
+        _ => String::new(),
+    };
+    format!("{} {mark} at {}{values}: {}", f.rule, f.location, f.message)
+}

@@ -1,0 +1,31 @@
+//! The one error type of the auditor.
+
+/// Why an input could not be audited. Every variant reads as one line on the command line.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// The file could not be read at all.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Zero bytes, or only whitespace.
+    #[error("the input is empty")]
+    Empty,
+    /// Binary data, a broken container or an encoding that does not decode.
+    #[error("unreadable input: {0}")]
+    Unreadable(String),
+    /// Readable text, but not a 政府信息公开工作年度报告.
+    #[error("not an annual report: {0}")]
+    NotAReport(String),
+}
+
+impl AuditError {
+    pub(crate) fn unreadable(reason: impl Into<String>) -> Self {
+        AuditError::Unreadable(reason.into())
+    }
+    pub(crate) fn not_a_report(reason: impl Into<String>) -> Self {
+        AuditError::NotAReport(reason.into())
+    }
+}

@@ -1,0 +1,139 @@
+//! HTML for the portal: a standalone page (askama template `templates/report.html`), one
+//! `<table>` per table with the official merged heading cells as `rowspan`/`colspan`. Every text
+//! goes through askama's HTML escaping.
+
+use askama::Template;
+
+use crate::RenderError;
+use crate::layout::{CellKind, Document, Table, TableRow, layout};
+use gongkai_domain::report::Report;
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page<'a> {
+    title: &'a str,
+    intro: &'a str,
+    sections: Vec<SectionView<'a>>,
+}
+
+struct SectionView<'a> {
+    heading: &'a str,
+    paragraphs: &'a [String],
+    table: Option<TableView<'a>>,
+}
+
+struct TableView<'a> {
+    /// Column widths in percent, e.g. `6.67`.
+    widths: Vec<String>,
+    head: Vec<Vec<CellView<'a>>>,
+    body: Vec<Vec<CellView<'a>>>,
+}
+
+struct CellView<'a> {
+    tag: &'static str,
+    class: &'static str,
+    scope: &'static str,
+    rowspan: usize,
+    colspan: usize,
+    text: &'a str,
+}
+
+fn table_view(table: &Table) -> TableView<'_> {
+    let total = f64::from(table.widths.iter().sum::<u32>().max(1));
+    let widths = table
+        .widths
+        .iter()
+        .map(|w| format!("{:.2}", f64::from(*w) * 100.0 / total))
+        .collect();
+    // Rows up to the first body row form <thead>; the rest (with table 1's later block
+    // headings) go to <tbody>.
+    let split = table
+        .rows
+        .iter()
+        .position(|r| !r.header)
+        .unwrap_or(table.rows.len());
+    TableView {
+        widths,
+        head: rows_view(&table.rows[..split]),
+        body: rows_view(&table.rows[split..]),
+    }
+}
+
+fn rows_view(rows: &[TableRow]) -> Vec<Vec<CellView<'_>>> {
+    rows.iter()
+        .map(|row| {
+            row.cells
+                .iter()
+                .map(|cell| {
+                    let (tag, class, scope) = match cell.kind {
+                        CellKind::Caption => ("th", "caption", "colgroup"),
+                        CellKind::ColumnHead if cell.colspan > 1 => ("th", "col", "colgroup"),
+                        CellKind::ColumnHead => ("th", "col", "col"),
+                        CellKind::RowHead if cell.rowspan > 1 => ("th", "row", "rowgroup"),
+                        CellKind::RowHead => ("th", "row", "row"),
+                        CellKind::Value => ("td", "num", ""),
+                    };
+                    CellView {
+                        tag,
+                        class,
+                        scope,
+                        rowspan: cell.rowspan,
+                        colspan: cell.colspan,
+                        text: &cell.text,
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn page(doc: &Document) -> Page<'_> {
+    Page {
+        title: &doc.title,
+        intro: &doc.intro,
+        sections: doc
+            .sections
+            .iter()
+            .map(|s| SectionView {
+                heading: s.heading,
+                paragraphs: &s.paragraphs,
+                table: s.table.as_ref().map(table_view),
+            })
+            .collect(),
+    }
+}
+
+/// Renders the report as a standalone HTML page, or the template's error.
+pub fn try_html(report: &Report) -> Result<String, RenderError> {
+    let doc = layout(report);
+    page(&doc)
+        .render()
+        .map_err(|e| RenderError::Html(e.to_string()))
+}
+
+/// The page shown should the report template ever fail.
+#[derive(Template)]
+#[template(
+    source = "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{{ title }}</title></head><body><p>{{ message }}</p></body></html>\n",
+    ext = "html"
+)]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+/// Renders the report as a standalone HTML page.
+///
+/// Rendering into a `String` cannot fail for this template; should it ever, the page says so
+/// instead of panicking.
+pub fn html(report: &Report) -> String {
+    try_html(report).unwrap_or_else(|e| {
+        let message = e.to_string();
+        ErrorPage {
+            title: &report.agency,
+            message: &message,
+        }
+        .render()
+        .unwrap_or_default()
+    })
+}
