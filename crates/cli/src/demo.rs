@@ -45,11 +45,23 @@ const REQUESTS_2020: [(&str, usize, &str); 15] = [
 
 /// Table 1 figures of 2020 that live in other government systems, as published.
 const STATISTICS_2020: [(&str, f64, &str); 14] = [
-    ("licensing.items_last_year", 43.0, "权力清单（行政许可事项）"),
+    (
+        "licensing.items_last_year",
+        43.0,
+        "权力清单（行政许可事项）",
+    ),
     ("licensing.change", 0.0, "权力清单（行政许可事项）"),
     ("licensing.decisions", 988.0, "行政审批系统"),
-    ("other_services.items_last_year", 54.0, "权力清单（其他对外管理服务事项）"),
-    ("other_services.change", 0.0, "权力清单（其他对外管理服务事项）"),
+    (
+        "other_services.items_last_year",
+        54.0,
+        "权力清单（其他对外管理服务事项）",
+    ),
+    (
+        "other_services.change",
+        0.0,
+        "权力清单（其他对外管理服务事项）",
+    ),
     ("other_services.decisions", 6.0, "行政审批系统"),
     ("penalty.items_last_year", 52.0, "权力清单（行政处罚事项）"),
     ("penalty.change", -4.0, "权力清单（行政处罚事项）"),
@@ -61,8 +73,10 @@ const STATISTICS_2020: [(&str, f64, &str); 14] = [
     ("fees.change", 0.0, "收费目录清单"),
 ];
 
-const PROCUREMENT_2020: [(&str, f64, &str); 2] =
-    [("procurement.projects", 5.0, "政府采购管理系统"), ("procurement.amount_wan_yuan", 1858.0, "政府采购管理系统")];
+const PROCUREMENT_2020: [(&str, f64, &str); 2] = [
+    ("procurement.projects", 5.0, "政府采购管理系统"),
+    ("procurement.amount_wan_yuan", 1858.0, "政府采购管理系统"),
+];
 
 fn d(s: &str) -> Result<NaiveDate> {
     Ok(NaiveDate::parse_from_str(s, "%Y-%m-%d")?)
@@ -193,7 +207,16 @@ pub async fn create(store: &dyn Store) -> Result<String> {
         .await?;
     for (key, value, source) in STATISTICS_2020.into_iter().chain(PROCUREMENT_2020) {
         store
-            .set_statistic(agency.id, 2020, gongkai_store::Statistic { key: key.into(), value, source: source.into() }, &staff)
+            .set_statistic(
+                agency.id,
+                2020,
+                gongkai_store::Statistic {
+                    key: key.into(),
+                    value,
+                    source: source.into(),
+                },
+                &staff,
+            )
             .await?;
     }
     Ok(format!(

@@ -221,13 +221,21 @@ fn parse_statistics_csv(text: &str) -> Result<Vec<gongkai_store::Statistic>> {
             continue;
         }
         let mut parts = line.splitn(3, ',');
-        let (Some(key), Some(value), Some(source)) = (parts.next(), parts.next(), parts.next()) else {
+        let (Some(key), Some(value), Some(source)) = (parts.next(), parts.next(), parts.next())
+        else {
             bail!("line {}: expected key,value,source", i + 1);
         };
-        let value: f64 = value.trim().parse().map_err(|_| anyhow::anyhow!("line {}: value '{}' is not a number", i + 1, value.trim()))?;
+        let value: f64 = value.trim().parse().map_err(|_| {
+            anyhow::anyhow!("line {}: value '{}' is not a number", i + 1, value.trim())
+        })?;
         let key = key.trim().to_string();
-        gongkai_domain::report::StatisticKey::check(&key, value).map_err(|e| anyhow::anyhow!("line {}: {e}", i + 1))?;
-        out.push(gongkai_store::Statistic { key, value, source: source.trim().trim_matches('"').to_string() });
+        gongkai_domain::report::StatisticKey::check(&key, value)
+            .map_err(|e| anyhow::anyhow!("line {}: {e}", i + 1))?;
+        out.push(gongkai_store::Statistic {
+            key,
+            value,
+            source: source.trim().trim_matches('"').to_string(),
+        });
     }
     Ok(out)
 }
@@ -400,6 +408,112 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 store.add_department(agency.id, d, &Actor::system()).await?;
             }
             println!("created {} ({})", agency.slug, agency.name);
+        }
+        Command::Report {
+            data,
+            agency,
+            year,
+            format,
+            output,
+        } => {
+            let format: gongkai_render::OutputFormat = format
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--format: {e}"))?;
+            let store = open_store(&data.data).await?;
+            let report = if agency == "all" {
+                gongkai_store::reporting::generate_aggregate(store.as_ref(), "全部机关", year)
+                    .await?
+            } else {
+                let a = store
+                    .agency(&agency)
+                    .await?
+                    .with_context(|| format!("--agency: no agency '{agency}'"))?;
+                gongkai_store::reporting::generate(store.as_ref(), &a, year).await?
+            };
+            let bytes = gongkai_render::render(&report, format)?;
+            match output {
+                Some(path) => std::fs::write(&path, bytes)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
+            }
+        }
+        Command::Stats {
+            command:
+                StatsCommand::Set {
+                    agency,
+                    year,
+                    key,
+                    value,
+                    source,
+                    data,
+                },
+        } => {
+            let store = open_store(&data.data).await?;
+            let a = store
+                .agency(&agency)
+                .await?
+                .with_context(|| format!("--agency: no agency '{agency}'"))?;
+            store
+                .set_statistic(
+                    a.id,
+                    year,
+                    gongkai_store::Statistic { key, value, source },
+                    &Actor::system(),
+                )
+                .await?;
+        }
+        Command::Stats {
+            command:
+                StatsCommand::Import {
+                    file,
+                    agency,
+                    year,
+                    data,
+                },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let stats = parse_statistics_csv(&text)?;
+            let store = open_store(&data.data).await?;
+            let a = store
+                .agency(&agency)
+                .await?
+                .with_context(|| format!("--agency: no agency '{agency}'"))?;
+            let n = stats.len();
+            for stat in stats {
+                store
+                    .set_statistic(a.id, year, stat, &Actor::system())
+                    .await?;
+            }
+            println!("imported {n} figures for {agency} {year}");
+        }
+        Command::SeedSynthetic {
+            data,
+            agencies,
+            requests,
+            seed,
+        } => {
+            if agencies == 0 || agencies > 100_000 {
+                bail!("--agencies must be 1..=100000");
+            }
+            let store = open_store(&data.data).await?;
+            let bar = indicatif::ProgressBar::new(requests as u64);
+            if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+            }
+            let started = std::time::Instant::now();
+            synthetic::seed(store.as_ref(), agencies, requests, seed, |n| {
+                bar.set_position(n)
+            })
+            .await?;
+            bar.finish_and_clear();
+            println!(
+                "seeded {agencies} agencies and {requests} requests in {:.1}s",
+                started.elapsed().as_secs_f64()
+            );
         }
         Command::Agency {
             command: AgencyCommand::List { data },

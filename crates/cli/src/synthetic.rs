@@ -39,16 +39,48 @@ enum Fate {
 const FATES: [(Fate, u32); 16] = [
     (Fate::Answer(Outcome::Disclosed), 430),
     (Fate::Answer(Outcome::PartiallyDisclosed), 110),
-    (Fate::Answer(Outcome::Withheld(WithholdGround::ThirdPartyRights)), 20),
-    (Fate::Answer(Outcome::Withheld(WithholdGround::ProcessInformation)), 25),
-    (Fate::Answer(Outcome::Withheld(WithholdGround::AdministrativeQuery)), 40),
-    (Fate::Answer(Outcome::Withheld(WithholdGround::InternalAffairs)), 10),
-    (Fate::Answer(Outcome::UnableToProvide(UnableReason::NotHeld)), 160),
-    (Fate::Answer(Outcome::UnableToProvide(UnableReason::NeedsCreation)), 30),
-    (Fate::Answer(Outcome::NotProcessed(NotProcessedReason::PetitionOrComplaint)), 30),
-    (Fate::Answer(Outcome::NotProcessed(NotProcessedReason::Duplicate)), 25),
-    (Fate::Answer(Outcome::NotProcessed(NotProcessedReason::ConfirmOrReissue)), 10),
-    (Fate::Answer(Outcome::NotProcessed(NotProcessedReason::Excessive)), 5),
+    (
+        Fate::Answer(Outcome::Withheld(WithholdGround::ThirdPartyRights)),
+        20,
+    ),
+    (
+        Fate::Answer(Outcome::Withheld(WithholdGround::ProcessInformation)),
+        25,
+    ),
+    (
+        Fate::Answer(Outcome::Withheld(WithholdGround::AdministrativeQuery)),
+        40,
+    ),
+    (
+        Fate::Answer(Outcome::Withheld(WithholdGround::InternalAffairs)),
+        10,
+    ),
+    (
+        Fate::Answer(Outcome::UnableToProvide(UnableReason::NotHeld)),
+        160,
+    ),
+    (
+        Fate::Answer(Outcome::UnableToProvide(UnableReason::NeedsCreation)),
+        30,
+    ),
+    (
+        Fate::Answer(Outcome::NotProcessed(
+            NotProcessedReason::PetitionOrComplaint,
+        )),
+        30,
+    ),
+    (
+        Fate::Answer(Outcome::NotProcessed(NotProcessedReason::Duplicate)),
+        25,
+    ),
+    (
+        Fate::Answer(Outcome::NotProcessed(NotProcessedReason::ConfirmOrReissue)),
+        10,
+    ),
+    (
+        Fate::Answer(Outcome::NotProcessed(NotProcessedReason::Excessive)),
+        5,
+    ),
     (Fate::Withdrawn, 45),
     (Fate::NoCorrection, 30),
     (Fate::FeeUnpaid, 5),
@@ -71,22 +103,42 @@ fn pick<T: Copy>(rng: &mut StdRng, table: &[(T, u32)]) -> T {
 fn ledger(rng: &mut StdRng, cal: &Calendar, received: NaiveDate, fate: Fate) -> Vec<Event> {
     let after = |n: u32| cal.add_working_days(received, n);
     match fate {
-        Fate::Answer(outcome) => vec![Event::Answered { on: after(rng.gen_range(1..=20)), outcome, letter_no: None }],
-        Fate::Withdrawn => vec![Event::Withdrawn { on: after(rng.gen_range(1..=15)) }],
+        Fate::Answer(outcome) => vec![Event::Answered {
+            on: after(rng.gen_range(1..=20)),
+            outcome,
+            letter_no: None,
+        }],
+        Fate::Withdrawn => vec![Event::Withdrawn {
+            on: after(rng.gen_range(1..=15)),
+        }],
         Fate::NoCorrection => {
             let on = after(rng.gen_range(1..=7));
             let correct_by = cal.add_working_days(on, 10);
             vec![
-                Event::CorrectionRequested { on, items: "请明确所需信息".into(), correct_by },
-                Event::DeemedAbandoned { on: correct_by + Duration::days(1), reason: AbandonReason::NoCorrection },
+                Event::CorrectionRequested {
+                    on,
+                    items: "请明确所需信息".into(),
+                    correct_by,
+                },
+                Event::DeemedAbandoned {
+                    on: correct_by + Duration::days(1),
+                    reason: AbandonReason::NoCorrection,
+                },
             ]
         }
         Fate::FeeUnpaid if received.year() >= 2021 => {
             let on = after(rng.gen_range(1..=10));
             let basis = FeeBasis::ByPages { pages: 40 };
             vec![
-                Event::FeeNoticed { on, basis, amount_yuan: 100 },
-                Event::DeemedAbandoned { on: cal.add_working_days(on, 21), reason: AbandonReason::FeeUnpaid },
+                Event::FeeNoticed {
+                    on,
+                    basis,
+                    amount_yuan: 100,
+                },
+                Event::DeemedAbandoned {
+                    on: cal.add_working_days(on, 21),
+                    reason: AbandonReason::FeeUnpaid,
+                },
             ]
         }
         Fate::FeeUnpaid | Fate::StillOpen => vec![],
@@ -95,14 +147,31 @@ fn ledger(rng: &mut StdRng, cal: &Calendar, received: NaiveDate, fate: Fate) -> 
 
 /// Creates `agencies` agencies (`synthetic-0001`, …) and `requests` requests among them, in
 /// batches; `progress` is told how many requests are stored so far.
-pub async fn seed(store: &dyn Store, agencies: usize, requests: usize, seed: u64, mut progress: impl FnMut(u64)) -> Result<Vec<i64>> {
+pub async fn seed(
+    store: &dyn Store,
+    agencies: usize,
+    requests: usize,
+    seed: u64,
+    mut progress: impl FnMut(u64),
+) -> Result<Vec<i64>> {
     let admin = Actor::system();
     let mut ids = Vec::with_capacity(agencies);
     for i in 1..=agencies {
         let slug = format!("synthetic-{i:04}");
         let agency = match store.agency(&slug).await? {
             Some(a) => a,
-            None => store.create_agency(NewAgency { slug, name: format!("合成机关{i:04}"), is_government: i % 10 == 0 }, &admin).await?,
+            None => {
+                store
+                    .create_agency(
+                        NewAgency {
+                            slug,
+                            name: format!("合成机关{i:04}"),
+                            is_government: i % 10 == 0,
+                        },
+                        &admin,
+                    )
+                    .await?
+            }
         };
         ids.push(agency.id);
     }
@@ -135,7 +204,11 @@ pub async fn seed(store: &dyn Store, agencies: usize, requests: usize, seed: u64
             rows.push(SeedRequest {
                 agency_id: ids[a],
                 kind,
-                name: if kind.is_natural_person() { "某某".into() } else { "某单位".into() },
+                name: if kind.is_natural_person() {
+                    "某某".into()
+                } else {
+                    "某单位".into()
+                },
                 received_on: received,
                 events: ledger(&mut rng, &cal, received, fate),
             });

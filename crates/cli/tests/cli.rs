@@ -311,32 +311,108 @@ fn the_demo_regenerates_the_published_2020_report() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let data = dir.path().to_str().context("utf-8 path")?;
     assert!(gongkai(&["demo", "--data", data], &[])?.status.success());
-    let o = gongkai(&["report", "--data", data, "--agency", "fuxin-zrzyj", "--year", "2020", "--format", "json"], &[])?;
+    let o = gongkai(
+        &[
+            "report",
+            "--data",
+            data,
+            "--agency",
+            "fuxin-zrzyj",
+            "--year",
+            "2020",
+            "--format",
+            "json",
+        ],
+        &[],
+    )?;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut generated: Value = serde_json::from_slice(&o.stdout)?;
-    assert!(generated["sections"]["overview"].as_str().unwrap_or_default().contains("全年共受理政府信息公开申请15件"));
-    generated.as_object_mut().context("object")?.remove("sections");
-    let expected: Value = serde_json::from_str(include_str!("../../../fixtures/reports/fuxin-zrzyj-2020.expected.json"))?;
+    assert!(
+        generated["sections"]["overview"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("全年共受理政府信息公开申请15件")
+    );
+    generated
+        .as_object_mut()
+        .context("object")?
+        .remove("sections");
+    let expected: Value = serde_json::from_str(include_str!(
+        "../../../fixtures/reports/fuxin-zrzyj-2020.expected.json"
+    ))?;
     assert_eq!(generated, expected, "every figure of the published report");
 
-    for (format, check) in [("md", "（七）总计"), ("html", "<table"), ("docx", "PK"), ("pdf", "%PDF")] {
+    for (format, check) in [
+        ("md", "（七）总计"),
+        ("html", "<table"),
+        ("docx", "PK"),
+        ("pdf", "%PDF"),
+    ] {
         let out = dir.path().join(format!("report.{format}"));
         let o = gongkai(
-            &["report", "--data", data, "--agency", "fuxin-zrzyj", "--year", "2020", "--format", format, "-o", out.to_str().context("path")?],
+            &[
+                "report",
+                "--data",
+                data,
+                "--agency",
+                "fuxin-zrzyj",
+                "--year",
+                "2020",
+                "--format",
+                format,
+                "-o",
+                out.to_str().context("path")?,
+            ],
             &[],
         )?;
-        assert!(o.status.success(), "{format}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            o.status.success(),
+            "{format}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         let bytes = std::fs::read(&out)?;
-        assert!(String::from_utf8_lossy(&bytes).contains(check), "{format} output looks like {format}");
+        assert!(
+            String::from_utf8_lossy(&bytes).contains(check),
+            "{format} output looks like {format}"
+        );
     }
 
-    let o = gongkai(&["report", "--data", data, "--agency", "nowhere", "--year", "2020"], &[])?;
+    let o = gongkai(
+        &[
+            "report", "--data", data, "--agency", "nowhere", "--year", "2020",
+        ],
+        &[],
+    )?;
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("no agency 'nowhere'"));
-    let o = gongkai(&["report", "--data", data, "--agency", "fuxin-zrzyj", "--year", "2007"], &[])?;
+    let o = gongkai(
+        &[
+            "report",
+            "--data",
+            data,
+            "--agency",
+            "fuxin-zrzyj",
+            "--year",
+            "2007",
+        ],
+        &[],
+    )?;
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("before 2008"));
-    let o = gongkai(&["report", "--data", data, "--agency", "fuxin-zrzyj", "--year", "2020", "--format", "xls"], &[])?;
+    let o = gongkai(
+        &[
+            "report",
+            "--data",
+            data,
+            "--agency",
+            "fuxin-zrzyj",
+            "--year",
+            "2020",
+            "--format",
+            "xls",
+        ],
+        &[],
+    )?;
     assert!(!o.status.success());
     Ok(())
 }
@@ -345,16 +421,66 @@ fn the_demo_regenerates_the_published_2020_report() -> Result<()> {
 fn statistics_import_validates_every_line_first() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let data = dir.path().to_str().context("utf-8 path")?;
-    assert!(gongkai(&["agency", "create", "--slug", "stats", "--name", "某局", "--data", data], &[])?.status.success());
+    assert!(
+        gongkai(
+            &[
+                "agency", "create", "--slug", "stats", "--name", "某局", "--data", data
+            ],
+            &[]
+        )?
+        .status
+        .success()
+    );
     let csv = dir.path().join("stats.csv");
-    std::fs::write(&csv, "key,value,source\nlicensing.decisions,120,行政审批系统\npenalty.decisions,-3,执法平台\n")?;
-    let o = gongkai(&["stats", "import", csv.to_str().context("path")?, "--agency", "stats", "--year", "2024", "--data", data], &[])?;
+    std::fs::write(
+        &csv,
+        "key,value,source\nlicensing.decisions,120,行政审批系统\npenalty.decisions,-3,执法平台\n",
+    )?;
+    let o = gongkai(
+        &[
+            "stats",
+            "import",
+            csv.to_str().context("path")?,
+            "--agency",
+            "stats",
+            "--year",
+            "2024",
+            "--data",
+            data,
+        ],
+        &[],
+    )?;
     assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("line 3"), "{}", String::from_utf8_lossy(&o.stderr));
-    std::fs::write(&csv, "key,value,source\nlicensing.decisions,120,行政审批系统\nfees.amount_wan_yuan,12.5,\"财政非税系统, 2024\"\n")?;
-    let o = gongkai(&["stats", "import", csv.to_str().context("path")?, "--agency", "stats", "--year", "2024", "--data", data], &[])?;
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("line 3"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    std::fs::write(
+        &csv,
+        "key,value,source\nlicensing.decisions,120,行政审批系统\nfees.amount_wan_yuan,12.5,\"财政非税系统, 2024\"\n",
+    )?;
+    let o = gongkai(
+        &[
+            "stats",
+            "import",
+            csv.to_str().context("path")?,
+            "--agency",
+            "stats",
+            "--year",
+            "2024",
+            "--data",
+            data,
+        ],
+        &[],
+    )?;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = gongkai(&["report", "--data", data, "--agency", "stats", "--year", "2024"], &[])?;
+    let o = gongkai(
+        &[
+            "report", "--data", data, "--agency", "stats", "--year", "2024",
+        ],
+        &[],
+    )?;
     let report: Value = serde_json::from_slice(&o.stdout)?;
     assert_eq!(report["proactive"]["licensing"]["decisions"], 120);
     assert_eq!(report["proactive"]["fees"]["amount_wan_yuan"], 12.5);
@@ -366,19 +492,51 @@ fn statistics_import_validates_every_line_first() -> Result<()> {
 fn seed_synthetic_creates_agencies_and_requests_that_report_consistently() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let data = dir.path().to_str().context("utf-8 path")?;
-    let o = gongkai(&["seed-synthetic", "--data", data, "--agencies", "5", "--requests", "3000"], &[])?;
+    let o = gongkai(
+        &[
+            "seed-synthetic",
+            "--data",
+            data,
+            "--agencies",
+            "5",
+            "--requests",
+            "3000",
+        ],
+        &[],
+    )?;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).contains("seeded 5 agencies and 3000 requests"));
     let mut total_new = 0;
     for year in [2022, 2023, 2024, 2025] {
-        let o = gongkai(&["report", "--data", data, "--agency", "all", "--year", &year.to_string()], &[])?;
+        let o = gongkai(
+            &[
+                "report",
+                "--data",
+                data,
+                "--agency",
+                "all",
+                "--year",
+                &year.to_string(),
+            ],
+            &[],
+        )?;
         let report: Value = serde_json::from_slice(&o.stdout)?;
         total_new += report["requests"]["new"][6].as_i64().context("new")?;
         if year > 2022 {
-            assert!(report["requests"]["carried_over"][6].as_i64().context("carried over")? > 0, "requests span year ends");
+            assert!(
+                report["requests"]["carried_over"][6]
+                    .as_i64()
+                    .context("carried over")?
+                    > 0,
+                "requests span year ends"
+            );
         }
     }
     assert_eq!(total_new, 3000);
-    assert!(gongkai(&["audit-log", "verify", "--data", data], &[])?.status.success());
+    assert!(
+        gongkai(&["audit-log", "verify", "--data", data], &[])?
+            .status
+            .success()
+    );
     Ok(())
 }

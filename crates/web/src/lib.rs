@@ -86,14 +86,38 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/staff/requests/{number}/personal-data",
             get(staff::personal_data),
         )
-        .route("/api/v1/staff/agencies/{agency}/reports/{year}", get(reports::current_report))
-        .route("/api/v1/staff/agencies/{agency}/reports/{year}/cells/{cell}", get(reports::drill_down))
-        .route("/api/v1/staff/agencies/{agency}/reports/{year}/sections", axum::routing::put(reports::save_sections))
-        .route("/api/v1/staff/agencies/{agency}/reports/{year}/statistics", post(reports::set_statistic))
-        .route("/api/v1/staff/agencies/{agency}/reports/{year}/versions", post(reports::create_version).get(reports::list_versions))
-        .route("/api/v1/staff/agencies/{agency}/publications", post(reports::add_publication))
-        .route("/api/v1/staff/report-versions/{id}/approve", post(reports::approve))
-        .route("/api/v1/staff/report-versions/{id}/publish", post(reports::publish))
+        .route(
+            "/api/v1/staff/agencies/{agency}/reports/{year}",
+            get(reports::current_report),
+        )
+        .route(
+            "/api/v1/staff/agencies/{agency}/reports/{year}/cells/{cell}",
+            get(reports::drill_down),
+        )
+        .route(
+            "/api/v1/staff/agencies/{agency}/reports/{year}/sections",
+            axum::routing::put(reports::save_sections),
+        )
+        .route(
+            "/api/v1/staff/agencies/{agency}/reports/{year}/statistics",
+            post(reports::set_statistic),
+        )
+        .route(
+            "/api/v1/staff/agencies/{agency}/reports/{year}/versions",
+            post(reports::create_version).get(reports::list_versions),
+        )
+        .route(
+            "/api/v1/staff/agencies/{agency}/publications",
+            post(reports::add_publication),
+        )
+        .route(
+            "/api/v1/staff/report-versions/{id}/approve",
+            post(reports::approve),
+        )
+        .route(
+            "/api/v1/staff/report-versions/{id}/publish",
+            post(reports::publish),
+        )
         .route("/api/v1/admin/agencies", post(admin::create_agency))
         .route(
             "/api/v1/admin/agencies/{agency}/departments",

@@ -6,7 +6,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use gongkai_domain::report::{CheckContext, Report, Sections, check};
 use gongkai_render::OutputFormat;
-use gongkai_store::{Actor, Agency, NewPublication, ReportStatus, ReportVersion, Statistic, reporting};
+use gongkai_store::{
+    Actor, Agency, NewPublication, ReportStatus, ReportVersion, Statistic, reporting,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -15,7 +17,11 @@ use crate::{ApiError, AppState, JsonBody, StaffActor};
 
 async fn own_agency(state: &AppState, actor: &Actor, slug: &str) -> Result<Agency, ApiError> {
     let agency = agency_or_404(state, slug).await?;
-    if actor.may_act_for(agency.id) { Ok(agency) } else { Err(ApiError::NotFound(format!("agency {slug}"))) }
+    if actor.may_act_for(agency.id) {
+        Ok(agency)
+    } else {
+        Err(ApiError::NotFound(format!("agency {slug}")))
+    }
 }
 
 /// The report of a year as the records stand now, with its findings.
@@ -59,7 +65,10 @@ pub async fn drill_down(
     let agency = own_agency(&state, &actor, &agency).await?;
     let format = gongkai_domain::report::ReportFormat::for_year(year)?;
     if !cell.starts_with("requests.") || !cell.ends_with(']') {
-        return Err(ApiError::field("cell", "must be a table-2 cell such as requests.disclosed[0]"));
+        return Err(ApiError::field(
+            "cell",
+            "must be a table-2 cell such as requests.disclosed[0]",
+        ));
     }
     let requests: Vec<String> = state
         .store
@@ -69,7 +78,11 @@ pub async fn drill_down(
         .filter(|(_, fact)| fact.cells(year, format).contains(&cell))
         .map(|(number, _)| number)
         .collect();
-    Ok(Json(CellDrillDown { cell, count: requests.len(), requests }))
+    Ok(Json(CellDrillDown {
+        cell,
+        count: requests.len(),
+        requests,
+    }))
 }
 
 /// Save the narrative sections 一, 五, 六.
@@ -86,7 +99,10 @@ pub async fn save_sections(
 ) -> Result<StatusCode, ApiError> {
     let agency = own_agency(&state, &actor, &agency).await?;
     gongkai_domain::report::ReportFormat::for_year(year)?;
-    state.store.save_sections(agency.id, year, &body, &actor).await?;
+    state
+        .store
+        .save_sections(agency.id, year, &body, &actor)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -112,7 +128,19 @@ pub async fn set_statistic(
     JsonBody(body): JsonBody<StatisticBody>,
 ) -> Result<StatusCode, ApiError> {
     let agency = own_agency(&state, &actor, &agency).await?;
-    state.store.set_statistic(agency.id, year, Statistic { key: body.key, value: body.value, source: body.source }, &actor).await?;
+    state
+        .store
+        .set_statistic(
+            agency.id,
+            year,
+            Statistic {
+                key: body.key,
+                value: body.value,
+                source: body.source,
+            },
+            &actor,
+        )
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -145,7 +173,10 @@ pub async fn create_version(
     Path((agency, year)): Path<(String, i32)>,
 ) -> Result<(StatusCode, Json<ReportVersion>), ApiError> {
     let agency = own_agency(&state, &actor, &agency).await?;
-    Ok((StatusCode::CREATED, Json(reporting::save_draft(state.store.as_ref(), &agency, year, &actor).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(reporting::save_draft(state.store.as_ref(), &agency, year, &actor).await?),
+    ))
 }
 
 /// Every version of a year's report.
@@ -191,17 +222,28 @@ pub async fn publish(
 ) -> Result<Json<ReportVersion>, ApiError> {
     let version = find_version(&state, &actor, id).await?;
     if version.status != ReportStatus::Approved {
-        return Err(ApiError::Transition { event: "publish".into(), reason: format!("version {} is {}", version.version, version.status.code()) });
+        return Err(ApiError::Transition {
+            event: "publish".into(),
+            reason: format!("version {} is {}", version.version, version.status.code()),
+        });
     }
-    let report: Report = serde_json::from_str(&version.report_json).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let report: Report = serde_json::from_str(&version.report_json)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut files = Vec::new();
-    for (name, format) in
-        [("json", OutputFormat::Json), ("md", OutputFormat::Markdown), ("html", OutputFormat::Html), ("docx", OutputFormat::Docx), ("pdf", OutputFormat::Pdf)]
-    {
-        let bytes = gongkai_render::render(&report, format).map_err(|e| ApiError::Internal(e.to_string()))?;
+    for (name, format) in [
+        ("json", OutputFormat::Json),
+        ("md", OutputFormat::Markdown),
+        ("html", OutputFormat::Html),
+        ("docx", OutputFormat::Docx),
+        ("pdf", OutputFormat::Pdf),
+    ] {
+        let bytes = gongkai_render::render(&report, format)
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
         files.push((name.to_string(), bytes));
     }
-    Ok(Json(reporting::publish(state.store.as_ref(), &version, files, &actor).await?))
+    Ok(Json(
+        reporting::publish(state.store.as_ref(), &version, files, &actor).await?,
+    ))
 }
 
 async fn find_version(state: &AppState, actor: &Actor, id: i64) -> Result<ReportVersion, ApiError> {
