@@ -21,9 +21,12 @@ fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// (applicant kind index, receipt day offset, optional (outcome index, working days to conclude)).
+type RandomRequest = (usize, i64, Option<(usize, u32)>);
+
 /// One random request: kind, receipt day offset from 2022-11-01, and its conclusion (outcome index
 /// and working days later), or open.
-fn arb_request() -> impl Strategy<Value = (usize, i64, Option<(usize, u32)>)> {
+fn arb_request() -> impl Strategy<Value = RandomRequest> {
     (
         0usize..6,
         0i64..500,
@@ -34,7 +37,7 @@ fn arb_request() -> impl Strategy<Value = (usize, i64, Option<(usize, u32)>)> {
 async fn store_ledgers(
     store: &Arc<dyn Store>,
     agency_id: i64,
-    rows: &[(usize, i64, Option<(usize, u32)>)],
+    rows: &[RandomRequest],
 ) -> Result<Vec<RequestFact>> {
     let cal = store.calendar();
     // Every outcome an answer may carry without earlier steps ('unclear after correction' needs a 补正).

@@ -126,6 +126,18 @@ pub struct FiledResponse {
     pub due_provisional: bool,
 }
 
+impl From<gongkai_store::CreatedRequest> for FiledResponse {
+    fn from(c: gongkai_store::CreatedRequest) -> Self {
+        FiledResponse {
+            number: c.number,
+            query_code: c.query_code,
+            received_on: c.received_on,
+            due_on: c.due_on,
+            due_provisional: c.due_provisional,
+        }
+    }
+}
+
 /// The applicant as shown: identifiers masked.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MaskedApplicant {

@@ -79,16 +79,7 @@ pub async fn file_request(
             &Actor::public(),
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(FiledResponse {
-            number: created.number,
-            query_code: created.query_code,
-            received_on: created.received_on,
-            due_on: created.due_on,
-            due_provisional: created.due_provisional,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(FiledResponse::from(created))))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

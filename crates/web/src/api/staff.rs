@@ -94,16 +94,7 @@ pub async fn register_request(
             &actor,
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(FiledResponse {
-            number: created.number,
-            query_code: created.query_code,
-            received_on: created.received_on,
-            due_on: created.due_on,
-            due_provisional: created.due_provisional,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(FiledResponse::from(created))))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
