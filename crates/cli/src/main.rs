@@ -1,8 +1,7 @@
 //! `gongkai` — the command line: serve, demo data, the statutory clock, calendar import, the
-//! audit log, tokens and agencies.
+//! audit log, tokens and agencies, annual reports (generate from records; audit published ones).
 
 mod demo;
-mod synthetic;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -107,6 +106,10 @@ enum Command {
         #[command(subcommand)]
         command: StatsCommand,
     },
+    /// Audit published annual reports (text, HTML, DOCX, PDF): extract their tables into the
+    /// canonical JSON and report every broken consistency rule. Exit 0 = consistent, 1 = an
+    /// error-level rule fails, 2 = unreadable or not an annual report.
+    Audit(gongkai_audit::cli::AuditArgs),
     /// Create synthetic agencies and requests (benchmarks, load tests).
     SeedSynthetic {
         #[command(flatten)]
@@ -264,7 +267,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    match runtime.block_on(run(cli.command)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -273,8 +276,14 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<ExitCode> {
-    match cli.command {
+async fn run(command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Audit(args) => {
+            // Pure text processing: no data directory; its own exit codes (0, 1, 2).
+            return Ok(ExitCode::from(
+                u8::try_from(gongkai_audit::cli::run(args)).unwrap_or(2),
+            ));
+        }
         Command::Serve { data, bind } => {
             let store = open_store(&data.data).await?;
             let listener = tokio::net::TcpListener::bind(bind)
@@ -505,7 +514,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
             }
             let started = std::time::Instant::now();
-            synthetic::seed(store.as_ref(), agencies, requests, seed, |n| {
+            gongkai_store::synthetic::seed(store.as_ref(), agencies, requests, seed, |n| {
                 bar.set_position(n)
             })
             .await?;

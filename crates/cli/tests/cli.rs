@@ -375,6 +375,23 @@ fn the_demo_regenerates_the_published_2020_report() -> Result<()> {
             String::from_utf8_lossy(&bytes).contains(check),
             "{format} output looks like {format}"
         );
+        // The published file audits back to the same figures, with no error.
+        let o = gongkai(&["audit", "--json", out.to_str().context("path")?], &[])?;
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "audit of {format}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let mut audited: Value = serde_json::from_slice(&o.stdout)?;
+        let audited = audited.as_object_mut().context("object")?;
+        audited.remove("sections");
+        audited.remove("findings");
+        assert_eq!(
+            Value::Object(audited.clone()),
+            expected,
+            "{format} audits back to the report"
+        );
     }
 
     let o = gongkai(
@@ -538,5 +555,79 @@ fn seed_synthetic_creates_agencies_and_requests_that_report_consistently() -> Re
             .status
             .success()
     );
+    Ok(())
+}
+
+#[test]
+fn audit_reads_a_published_report_and_exits_by_its_findings() -> Result<()> {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/reports/fuxin-zrzyj-2020.txt"
+    );
+    let o = gongkai(&["audit", "--json", fixture], &[])?;
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let audited: Value = serde_json::from_slice(&o.stdout)?;
+    let expected: Value = serde_json::from_str(include_str!(
+        "../../../fixtures/reports/fuxin-zrzyj-2020.expected.json"
+    ))?;
+    for key in [
+        "agency",
+        "year",
+        "format",
+        "proactive",
+        "requests",
+        "review",
+    ] {
+        assert_eq!(audited[key], expected[key], "{key}");
+    }
+
+    // A tampered copy (one cell of table 2 changed) fails an R-rule: exit 1.
+    let dir = tempfile::tempdir()?;
+    let text = std::fs::read_to_string(fixture)?;
+    let readable = gongkai(&["audit", fixture], &[])?;
+    assert!(
+        stdout(&readable).contains("阜新市自然资源局"),
+        "{}",
+        stdout(&readable)
+    );
+    let tampered = text.replacen("（一）予以公开\t13\t2", "（一）予以公开\t14\t2", 1);
+    assert_ne!(tampered, text, "the fixture has the row");
+    let path = dir.path().join("tampered.txt");
+    std::fs::write(&path, tampered)?;
+    let o = gongkai(&["audit", "--json", path.to_str().context("path")?], &[])?;
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let findings: Value = serde_json::from_slice(&o.stdout)?;
+    assert!(
+        findings["findings"]
+            .as_array()
+            .context("findings")?
+            .iter()
+            .any(|f| f["severity"] == "error"),
+        "{findings}"
+    );
+
+    // Not a report, from stdin: exit 2 and a one-line reason.
+    let mut child = Command::new(BIN)
+        .args(["audit", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().context("stdin")?;
+        stdin.write_all("这是一封普通的来信，没有任何表格。\n".as_bytes())?;
+    }
+    let o = child.wait_with_output()?;
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let o = gongkai(&["audit", "/nonexistent/report.pdf"], &[])?;
+    assert_eq!(o.status.code(), Some(2));
     Ok(())
 }

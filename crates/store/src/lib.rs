@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod crypto;
 pub mod reporting;
+pub mod synthetic;
 
 mod postgres;
 mod sqlite;
@@ -268,24 +269,6 @@ pub struct CalendarImport {
     pub changed: u64,
 }
 
-/// A reconsideration or lawsuit about the agency's disclosure work (table 3).
-#[derive(Debug, Clone, Serialize)]
-pub struct ReviewCase {
-    pub id: i64,
-    pub agency_id: i64,
-    pub request_number: Option<String>,
-    pub fact: ReviewFactView,
-}
-
-/// Serialisable view of a [`ReviewFact`].
-#[derive(Debug, Clone, Serialize)]
-pub struct ReviewFactView {
-    pub kind: gongkai_domain::report::ReviewKind,
-    pub filed_on: NaiveDate,
-    pub decided_on: Option<NaiveDate>,
-    pub result: Option<gongkai_domain::report::ReviewResult>,
-}
-
 /// 规章 or 规范性文件 in the publications register (第二十条第（一）项).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -426,7 +409,9 @@ pub trait Store: Send + Sync + 'static {
 
     /// Facts for report table 2: requests received by the end of `year` and not concluded before it.
     async fn request_facts(&self, agency_id: i64, year: i32) -> Result<Vec<RequestFact>>;
-    async fn review_facts(&self, agency_id: i64, year: i32) -> Result<Vec<ReviewFact>>;
+    /// The review cases counted in table 3 of `year` (filed by its end, not decided before it);
+    /// `None` = every agency of the deployment.
+    async fn review_cases(&self, agency_id: Option<i64>, year: i32) -> Result<Vec<ReviewCase>>;
     /// Records a reconsideration or lawsuit about the agency's disclosure work (table 3),
     /// optionally linked to the request it concerns.
     async fn add_review_case(
@@ -436,6 +421,14 @@ pub trait Store: Send + Sync + 'static {
         fact: ReviewFact,
         actor: &Actor,
     ) -> Result<i64>;
+    /// Records the decision of a pending case; a decided case is not changed (409).
+    async fn decide_review_case(
+        &self,
+        case_id: i64,
+        decided_on: NaiveDate,
+        result: gongkai_domain::report::ReviewResult,
+        actor: &Actor,
+    ) -> Result<ReviewCase>;
 
     /// Table 2 as grouped counts (one aggregate query); `None` = every agency of the deployment.
     async fn request_groups(
@@ -520,6 +513,16 @@ pub trait Store: Send + Sync + 'static {
         actor: &Actor,
     ) -> Result<String>;
     async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>>;
+}
+
+/// 行政复议 / 行政诉讼 — a reconsideration or lawsuit about the agency's disclosure work, as
+/// counted in report table 3.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewCase {
+    pub id: i64,
+    /// The request it concerns, when linked.
+    pub request_number: Option<String>,
+    pub fact: ReviewFact,
 }
 
 /// Where the data lives.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use gongkai_domain::DomainError;
 use gongkai_domain::report::{
-    CheckContext, Finding, Report, ReportFormat, ReviewFact, Severity, check, compose, proactive,
+    CheckContext, Finding, Report, ReportFormat, Severity, check, compose, proactive,
     starter_sections, tally_groups, tally_review,
 };
 
@@ -15,16 +15,18 @@ use crate::{Actor, Agency, ReportVersion, Result, Store, StoreError};
 /// none were saved, starter texts written from the figures.
 pub async fn generate(store: &dyn Store, agency: &Agency, year: i32) -> Result<Report> {
     let format = ReportFormat::for_year(year)?;
-    let requests = tally_groups(format, store.request_groups(Some(agency.id), year).await?);
-    let review = tally_review(year, store.review_facts(agency.id, year).await?);
-    let (rules, normative) = store.document_counts(Some(agency.id), year).await?;
-    let stats: BTreeMap<String, f64> = store
-        .statistics(agency.id, year)
-        .await?
-        .into_iter()
-        .map(|s| (s.key, s.value))
-        .collect();
-    let saved = store.sections(agency.id, year).await?;
+    let id = Some(agency.id);
+    // Independent queries, run concurrently (each on its own pooled connection).
+    let (groups, cases, (rules, normative), statistics, saved) = tokio::try_join!(
+        store.request_groups(id, year),
+        store.review_cases(id, year),
+        store.document_counts(id, year),
+        store.statistics(agency.id, year),
+        store.sections(agency.id, year),
+    )?;
+    let requests = tally_groups(format, groups);
+    let review = tally_review(year, cases.into_iter().map(|c| c.fact));
+    let stats: BTreeMap<String, f64> = statistics.into_iter().map(|s| (s.key, s.value)).collect();
     let mut report = compose(
         &agency.name,
         year,
@@ -40,18 +42,18 @@ pub async fn generate(store: &dyn Store, agency: &Agency, year: i32) -> Result<R
 /// Tables 2 and 3 summed over every agency of the deployment (a supervisor's view).
 pub async fn generate_aggregate(store: &dyn Store, label: &str, year: i32) -> Result<Report> {
     let format = ReportFormat::for_year(year)?;
-    let requests = tally_groups(format, store.request_groups(None, year).await?);
-    let mut review_facts: Vec<ReviewFact> = Vec::new();
-    for agency in store.agencies().await? {
-        review_facts.extend(store.review_facts(agency.id, year).await?);
-    }
-    let (rules, normative) = store.document_counts(None, year).await?;
+    let (groups, cases, (rules, normative)) = tokio::try_join!(
+        store.request_groups(None, year),
+        store.review_cases(None, year),
+        store.document_counts(None, year),
+    )?;
+    let requests = tally_groups(format, groups);
     let report = compose(
         label,
         year,
         proactive(format, rules, normative, &BTreeMap::new()),
         requests,
-        tally_review(year, review_facts),
+        tally_review(year, cases.into_iter().map(|c| c.fact)),
         None,
     )?;
     Ok(report)

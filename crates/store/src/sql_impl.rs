@@ -19,7 +19,7 @@ use crate::audit::{AuditEntry, ChainCheck, entry_hash, verify_chain_after};
 use crate::crypto::{PersonalData, PiiCipher};
 use crate::{
     Actor, Agency, CalendarImport, CreatedRequest, Department, NewAgency, NewPublication, NewRequest, RecordedEvent,
-    ReportStatus, ReportVersion, RequestFilter, RequestRecord, RequestSummary, Result, Role, SeedRequest, Statistic, Store,
+    ReportStatus, ReportVersion, RequestFilter, RequestRecord, RequestSummary, Result, ReviewCase, Role, SeedRequest, Statistic, Store,
     StoreError, digest_eq, random_code, secret_hash,
 };
 use gongkai_domain::report::{DocumentCounts, RequestGroup, Sections, StatisticKey};
@@ -110,6 +110,26 @@ fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate)> {
     let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| DomainError::invalid("year", "out of range"))?;
     let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| DomainError::invalid("year", "out of range"))?;
     Ok((start, end))
+}
+
+/// `base` restricted to one agency (`{joiner}agency_id = $3`, the joiner e.g. `"AND "`) or to none, then `tail`: the
+/// report queries run for one agency or for the whole deployment from one text.
+fn scoped(base: &str, joiner: &str, agency_id: Option<i64>, tail: &str) -> String {
+    match agency_id {
+        Some(_) => format!("{base} {joiner}agency_id = $3 {tail}"),
+        None => format!("{base} {tail}"),
+    }
+}
+
+/// Binds the agency of a [`scoped`] query, if any.
+fn bind_scope<'q>(
+    query: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>,
+    agency_id: Option<i64>,
+) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments> {
+    match agency_id {
+        Some(id) => query.bind(id),
+        None => query,
+    }
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
@@ -632,23 +652,20 @@ impl Store for SqlStore {
             .collect()
     }
 
-    async fn review_facts(&self, agency_id: i64, year: i32) -> Result<Vec<ReviewFact>> {
-        let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| DomainError::invalid("year", "out of range"))?;
-        let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| DomainError::invalid("year", "out of range"))?;
-        let rows = sqlx::query(
-            "SELECT kind, filed_on, decided_on, result FROM review_cases \
-             WHERE agency_id = $1 AND filed_on <= $2 AND (decided_on IS NULL OR decided_on >= $3)",
-        )
-        .bind(agency_id)
-        .bind(end)
-        .bind(start)
-        .fetch_all(&self.pool)
-        .await?;
+    async fn review_cases(&self, agency_id: Option<i64>, year: i32) -> Result<Vec<ReviewCase>> {
+        let (start, end) = year_bounds(year)?;
+        const SELECT: &str = "SELECT c.id, r.number, c.kind, c.filed_on, c.decided_on, c.result \
+             FROM review_cases c LEFT JOIN requests r ON r.id = c.request_id \
+             WHERE c.filed_on <= $2 AND (c.decided_on IS NULL OR c.decided_on >= $1)";
+        let sql = scoped(SELECT, "AND c.", agency_id, "ORDER BY c.id");
+        let rows = bind_scope(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(start).bind(end), agency_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
-                let kind: String = r.try_get(0)?;
-                let decided_on: Option<NaiveDate> = r.try_get(2)?;
-                let result: Option<String> = r.try_get(3)?;
+                let kind: String = r.try_get(2)?;
+                let decided_on: Option<NaiveDate> = r.try_get(4)?;
+                let result: Option<String> = r.try_get(5)?;
                 let kind = parse_code(&kind, |k| ReviewKind::ALL.into_iter().find(|x| x.code() == k))?;
                 let result = result
                     .map(|c| {
@@ -657,7 +674,11 @@ impl Store for SqlStore {
                         })
                     })
                     .transpose()?;
-                Ok(ReviewFact { kind, filed_on: r.try_get(1)?, decided: decided_on.zip(result) })
+                Ok(ReviewCase {
+                    id: r.try_get(0)?,
+                    request_number: r.try_get(1)?,
+                    fact: ReviewFact { kind, filed_on: r.try_get(3)?, decided: decided_on.zip(result) },
+                })
             })
             .collect()
     }
@@ -703,26 +724,50 @@ impl Store for SqlStore {
         Ok(id)
     }
 
+    async fn decide_review_case(&self, case_id: i64, decided_on: NaiveDate, result: ReviewResult, actor: &Actor) -> Result<ReviewCase> {
+        let mut tx = begin_write(&self.pool).await?;
+        let row = sqlx::query(
+            "SELECT c.agency_id, r.number, c.kind, c.filed_on, c.decided_on FROM review_cases c \
+             LEFT JOIN requests r ON r.id = c.request_id WHERE c.id = $1",
+        )
+        .bind(case_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("review case {case_id}")))?;
+        let agency_id: i64 = row.try_get(0)?;
+        if !actor.may_act_for(agency_id) {
+            return Err(StoreError::NotFound(format!("review case {case_id}")));
+        }
+        let filed_on: NaiveDate = row.try_get(3)?;
+        if row.try_get::<Option<NaiveDate>, _>(4)?.is_some() {
+            return Err(StoreError::Conflict(format!("review case {case_id} is already decided")));
+        }
+        if decided_on < filed_on {
+            return Err(DomainError::invalid("decided_on", "is before the case was filed").into());
+        }
+        let kind: String = row.try_get(2)?;
+        let kind = parse_code(&kind, |k| ReviewKind::ALL.into_iter().find(|x| x.code() == k))?;
+        sqlx::query("UPDATE review_cases SET decided_on = $1, result = $2 WHERE id = $3")
+            .bind(decided_on)
+            .bind(result.code())
+            .bind(case_id)
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, actor, "review_case.decide", &format!("{}:{case_id}", kind.code()), result.code()).await?;
+        tx.commit().await?;
+        Ok(ReviewCase {
+            id: case_id,
+            request_number: row.try_get(1)?,
+            fact: ReviewFact { kind, filed_on, decided: Some((decided_on, result)) },
+        })
+    }
+
     async fn request_groups(&self, agency_id: Option<i64>, year: i32) -> Result<Vec<RequestGroup>> {
         let (start, end) = year_bounds(year)?;
-        const SELECT: &str = crate::REQUEST_GROUPS_SQL;
-        let rows = match agency_id {
-            Some(id) => {
-                sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} AND agency_id = $3 GROUP BY 1, 2, 3")))
-                    .bind(start)
-                    .bind(end)
-                    .bind(id)
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-            None => {
-                sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} GROUP BY 1, 2, 3")))
-                    .bind(start)
-                    .bind(end)
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
+        let sql = scoped(crate::REQUEST_GROUPS_SQL, "AND ", agency_id, "GROUP BY 1, 2, 3");
+        let rows = bind_scope(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(start).bind(end), agency_id)
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let kind: String = r.try_get(0)?;
@@ -806,23 +851,10 @@ impl Store for SqlStore {
              SUM(CASE WHEN repealed_on >= $1 AND repealed_on <= $2 THEN 1 ELSE 0 END), \
              SUM(CASE WHEN issued_on <= $2 AND (repealed_on IS NULL OR repealed_on > $2) THEN 1 ELSE 0 END) \
              FROM publications";
-        let rows = match agency_id {
-            Some(id) => {
-                sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} WHERE agency_id = $3 GROUP BY kind")))
-                    .bind(start)
-                    .bind(end)
-                    .bind(id)
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-            None => {
-                sqlx::query(sqlx::AssertSqlSafe(format!("{SELECT} GROUP BY kind")))
-                    .bind(start)
-                    .bind(end)
-                    .fetch_all(&self.pool)
-                    .await?
-            }
-        };
+        let sql = scoped(SELECT, "WHERE ", agency_id, "GROUP BY kind");
+        let rows = bind_scope(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(start).bind(end), agency_id)
+            .fetch_all(&self.pool)
+            .await?;
         let (mut rules, mut normative) = (DocumentCounts::default(), DocumentCounts::default());
         for r in rows {
             let kind: String = r.try_get(0)?;

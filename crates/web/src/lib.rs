@@ -74,6 +74,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/requests/{number}", get(public::track_request))
         .route(
+            "/api/v1/agencies/{agency}/reports/{year}/{format}",
+            get(reports::published_file),
+        )
+        .route(
             "/api/v1/staff/agencies/{agency}/requests",
             post(staff::register_request).get(staff::list_requests),
         )
@@ -109,6 +113,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/staff/agencies/{agency}/publications",
             post(reports::add_publication),
+        )
+        .route(
+            "/api/v1/staff/agencies/{agency}/review-cases",
+            post(reports::add_review_case),
+        )
+        .route(
+            "/api/v1/staff/review-cases/{id}/decision",
+            post(reports::decide_review_case),
         )
         .route(
             "/api/v1/staff/report-versions/{id}/approve",

@@ -28,6 +28,7 @@ impl Modify for TokenAuth {
         admin::verify_audit_log,
         reports::current_report, reports::drill_down, reports::save_sections, reports::set_statistic, reports::add_publication,
         reports::create_version, reports::list_versions, reports::approve, reports::publish,
+        reports::add_review_case, reports::decide_review_case, reports::published_file,
     ),
     modifiers(&TokenAuth),
     tags((name = "public"), (name = "staff"), (name = "reports"), (name = "admin"))

@@ -380,3 +380,209 @@ async fn the_openapi_document_and_the_deadline_calculator() -> Result<()> {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     Ok(())
 }
+
+impl TestApp {
+    async fn get(&self, path: &str, token: &str) -> Result<(StatusCode, Value)> {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await?;
+        Ok((r.status(), r.json().await?))
+    }
+    async fn post(&self, path: &str, token: &str, body: Value) -> Result<(StatusCode, Value)> {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await?;
+        let status = r.status();
+        let text = r.text().await?;
+        Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+    }
+}
+
+#[tokio::test]
+async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen() -> Result<()> {
+    on_each_backend(|app| async move {
+        let mut numbers = Vec::new();
+        for _ in 0..3 {
+            let (s, v) = app.file(&filing()).await?;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            numbers.push(v["number"].as_str().unwrap().to_string());
+        }
+        let (s, v) = app
+            .event(&numbers[0], &app.staff, json!({"type": "answered", "on": "2025-06-10", "outcome": "disclosed"}))
+            .await?;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let (s, v) = app
+            .event(&numbers[1], &app.staff, json!({"type": "answered", "on": "2025-06-11", "outcome": "unable_to_provide.not_held"}))
+            .await?;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+
+        let report_path = "/api/v1/staff/agencies/fuxin-zrzyj/reports/2025";
+        let (s, r) = app.get(report_path, &app.staff).await?;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        assert_eq!(r["format"], "2021");
+        assert_eq!(r["requests"]["new"], json!([3, 0, 0, 0, 0, 0, 3]));
+        assert_eq!(r["requests"]["disclosed"], json!([1, 0, 0, 0, 0, 0, 1]));
+        assert_eq!(r["requests"]["carried_forward"], json!([1, 0, 0, 0, 0, 0, 1]));
+        let rules: Vec<&str> = r["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+        assert_eq!(rules, ["B1"], "consistent by construction; only the table-1 figures of other systems are missing");
+        for (key, value) in [
+            ("licensing.decisions", 988.0),
+            ("penalty.decisions", 8.0),
+            ("coercion.decisions", 0.0),
+            ("fees.amount_wan_yuan", 0.0),
+        ] {
+            let r = app
+                .http
+                .post(format!("{}{report_path}/statistics", app.base))
+                .bearer_auth(&app.staff)
+                .json(&json!({"key": key, "value": value, "source": "行政审批系统"}))
+                .send()
+                .await?;
+            assert_eq!(r.status(), StatusCode::NO_CONTENT, "{key}");
+        }
+        let (s, v) = app
+            .post(&format!("{report_path}/statistics"), &app.staff, json!({"key": "licensing.decisons", "value": 1, "source": "x"}))
+            .await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["errors"][0]["field"], "key");
+        let (_, r) = app.get(report_path, &app.staff).await?;
+        assert_eq!(r["findings"], json!([]), "{}", r["findings"]);
+        assert_eq!(r["proactive"]["licensing"]["decisions"], 988);
+        assert!(r["sections"]["overview"].as_str().unwrap().contains("3件"), "{}", r["sections"]);
+
+        // Every cell lists the requests behind it.
+        let cell = |c: &str| format!("{report_path}/cells/{c}");
+        let (s, d) = app.get(&cell("requests.new[6]"), &app.staff).await?;
+        assert_eq!(s, StatusCode::OK, "{d}");
+        assert_eq!(d["count"], 3);
+        let (_, d) = app.get(&cell("requests.disclosed[0]"), &app.staff).await?;
+        assert_eq!(d["requests"], json!([numbers[0]]));
+        let (_, d) = app.get(&cell("requests.carried_forward[6]"), &app.staff).await?;
+        assert_eq!(d["requests"], json!([numbers[2]]));
+        let (s, d) = app.get(&cell("nonsense"), &app.staff).await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
+        assert_eq!(d["errors"][0]["field"], "cell");
+
+        // Table 3: a reconsideration about the second request, pending, then decided.
+        let (s, c) = app
+            .post(
+                "/api/v1/staff/agencies/fuxin-zrzyj/review-cases",
+                &app.staff,
+                json!({"kind": "reconsideration", "request_number": numbers[1], "filed_on": "2025-06-20"}),
+            )
+            .await?;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+        let case = c["id"].as_i64().unwrap();
+        let (_, d) = app.get(&cell("review.reconsideration.pending"), &app.staff).await?;
+        assert_eq!(d["requests"], json!([numbers[1]]));
+        let (s, v) = app
+            .post(
+                "/api/v1/staff/agencies/fuxin-zrzyj/review-cases",
+                &app.staff,
+                json!({"kind": "lawsuit", "filed_on": "2025-06-20"}),
+            )
+            .await?;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "an unknown kind names the field: {v}");
+        assert!(v.to_string().contains("kind"), "{v}");
+        let decision = format!("/api/v1/staff/review-cases/{case}/decision");
+        let (s, v) = app
+            .post(&decision, &app.staff, json!({"decided_on": "2025-06-01", "result": "corrected"}))
+            .await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "decided before filed: {v}");
+        let (s, v) = app
+            .post(&decision, &app.staff, json!({"decided_on": "2025-07-01", "result": "corrected"}))
+            .await?;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (s, _) = app
+            .post(&decision, &app.staff, json!({"decided_on": "2025-07-02", "result": "upheld"}))
+            .await?;
+        assert_eq!(s, StatusCode::CONFLICT, "a decided case is not changed");
+        let (_, r) = app.get(report_path, &app.staff).await?;
+        assert_eq!(r["review"]["reconsideration"]["corrected"], 1);
+        assert_eq!(r["review"]["reconsideration"]["total"], 1);
+        let (_, d) = app.get(&cell("review.reconsideration.corrected"), &app.staff).await?;
+        assert_eq!(d["requests"], json!([numbers[1]]));
+
+        // Another agency's staff see none of it.
+        let other: Value = app
+            .http
+            .post(format!("{}/api/v1/admin/tokens", app.base))
+            .bearer_auth(&app.admin)
+            .json(&json!({"name": "x", "role": "staff", "agency": "other"}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let other = other["token"].as_str().unwrap().to_string();
+        let (s, _) = app.get(report_path, &other).await?;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = app.post(&decision, &other, json!({"decided_on": "2025-07-02", "result": "upheld"})).await?;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+
+        // Sign-off: draft → approved (by the head only) → published, then frozen.
+        let (s, v) = app.post(&format!("{report_path}/versions"), &app.staff, json!({})).await?;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["status"], "draft");
+        let id = v["id"].as_i64().unwrap();
+        let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &app.staff, json!({})).await?;
+        assert_eq!(s, StatusCode::CONFLICT, "a draft is not published: {v}");
+        let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/approve"), &app.staff, json!({})).await?;
+        assert_eq!(s, StatusCode::CONFLICT, "staff do not approve: {v}");
+        let head: Value = app
+            .http
+            .post(format!("{}/api/v1/admin/tokens", app.base))
+            .bearer_auth(&app.admin)
+            .json(&json!({"name": "公开办主任", "role": "head", "agency": "fuxin-zrzyj"}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let head = head["token"].as_str().unwrap().to_string();
+        let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/approve"), &head, json!({})).await?;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["status"], "approved");
+        let public_pdf = format!("{}/api/v1/agencies/fuxin-zrzyj/reports/2025/pdf", app.base);
+        assert_eq!(app.http.get(&public_pdf).send().await?.status(), StatusCode::NOT_FOUND, "not yet published");
+        let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &app.staff, json!({})).await?;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["status"], "published");
+        let hashes: std::collections::BTreeMap<String, String> = v["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| (f[0].as_str().unwrap().to_string(), f[1].as_str().unwrap().to_string()))
+            .collect();
+        assert_eq!(hashes.keys().cloned().collect::<Vec<_>>(), ["docx", "html", "json", "md", "pdf"]);
+        let r = app.http.get(&public_pdf).send().await?;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let pdf = r.bytes().await?;
+        assert!(pdf.starts_with(b"%PDF"));
+        use sha2::Digest;
+        assert_eq!(hex::encode(sha2::Sha256::digest(&pdf)), hashes["pdf"], "served as frozen");
+        let (s, _) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &app.staff, json!({})).await?;
+        assert_eq!(s, StatusCode::CONFLICT, "published once");
+
+        // A later change of the records does not touch the published version.
+        let (s, _) = app
+            .event(&numbers[2], &app.staff, json!({"type": "answered", "on": "2025-06-12", "outcome": "disclosed"}))
+            .await?;
+        assert_eq!(s, StatusCode::CREATED);
+        let r = app.http.get(format!("{}/api/v1/agencies/fuxin-zrzyj/reports/2025/json", app.base)).send().await?;
+        let frozen: Value = r.json().await?;
+        assert_eq!(frozen["requests"]["disclosed"][6], 1, "the frozen figures");
+        let (_, now) = app.get(report_path, &app.staff).await?;
+        assert_eq!(now["requests"]["disclosed"][6], 2, "the live figures");
+        let r = app.http.get(format!("{}/api/v1/agencies/fuxin-zrzyj/reports/2025/xls", app.base)).send().await?;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        Ok(())
+    })
+    .await
+}

@@ -66,8 +66,39 @@ pub fn decode(bytes: &[u8], name: Option<&str>) -> Result<String, AuditError> {
         Kind::Pdf => pdf::to_text(bytes),
         Kind::Docx => docx::to_text(bytes),
         Kind::Html => Ok(html::to_text(&text(bytes)?)),
-        Kind::Text => text(bytes),
+        Kind::Text => text(bytes).map(|t| markdown_tables(&t)),
     }
+}
+
+/// Markdown pipe tables (`| 自然人 | 13 |`, as `gongkai report --format md` writes them) become
+/// tab-separated rows; their alignment lines (`|---|---:|`) go. Other text is unchanged.
+pub fn markdown_tables(text: &str) -> String {
+    let is_row = |l: &str| {
+        let t = l.trim();
+        t.len() > 1 && t.starts_with('|') && t.ends_with('|')
+    };
+    if !text.lines().any(is_row) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        if !is_row(line) {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let inner = &line.trim()[1..line.trim().len() - 1];
+        let cells: Vec<&str> = inner.split('|').map(str::trim).collect();
+        let alignment = cells
+            .iter()
+            .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':')));
+        if alignment {
+            continue;
+        }
+        out.push_str(&cells.join("\t"));
+        out.push('\n');
+    }
+    out
 }
 
 /// Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of
@@ -128,5 +159,15 @@ mod tests {
         assert_eq!(text(&gbk).unwrap(), "二、主动公开政府信息情况");
         assert!(text(b"\x00\x01\x02").is_err());
         assert!(matches!(decode(b" \n ", None), Err(AuditError::Empty)));
+    }
+
+    #[test]
+    fn markdown_tables_become_tab_separated_rows() {
+        let md = "## 三、收到和处理\n\n| 项目 | 自然人 | 总计 |\n|---|---:|---:|\n| 一、本年新收 | 13 |  |\nx | y\n";
+        assert_eq!(
+            markdown_tables(md),
+            "## 三、收到和处理\n\n项目\t自然人\t总计\n一、本年新收\t13\t\nx | y\n"
+        );
+        assert_eq!(markdown_tables("no tables\n"), "no tables\n");
     }
 }

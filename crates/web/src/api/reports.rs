@@ -3,8 +3,12 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use gongkai_domain::report::{CheckContext, Report, Sections, check};
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use chrono::NaiveDate;
+use gongkai_domain::report::{
+    CheckContext, Report, ReviewFact, ReviewKind, ReviewResult, Sections, check,
+};
 use gongkai_render::OutputFormat;
 use gongkai_store::{
     Actor, Agency, NewPublication, ReportStatus, ReportVersion, Statistic, reporting,
@@ -46,14 +50,16 @@ pub async fn current_report(
 pub struct CellDrillDown {
     pub cell: String,
     pub count: usize,
-    /// Request numbers, or `review_case:<kind>` entries for table 3.
+    /// Table 2: request numbers. Table 3: the number of the request each case concerns, or
+    /// `review_case:<id>` for a case not linked to a request.
     pub requests: Vec<String>,
 }
 
-/// Drill down into a cell of table 2 (`requests.disclosed[0]`) — the requests counted there.
+/// Drill down into a cell of table 2 (`requests.disclosed[0]`) or table 3
+/// (`review.reconsideration.corrected`): the requests or cases counted there.
 #[utoipa::path(
     get, path = "/api/v1/staff/agencies/{agency}/reports/{year}/cells/{cell}", tag = "reports",
-    params(("agency" = String, Path), ("year" = i32, Path), ("cell" = String, Path, description = "JSON path of the cell, e.g. requests.new[6]")),
+    params(("agency" = String, Path), ("year" = i32, Path), ("cell" = String, Path, description = "JSON path of the cell, e.g. requests.new[6] or review.litigation_direct.total")),
     security(("token" = [])),
     responses((status = 200, body = CellDrillDown), (status = 422, body = crate::error::ErrorBody))
 )]
@@ -64,20 +70,33 @@ pub async fn drill_down(
 ) -> Result<Json<CellDrillDown>, ApiError> {
     let agency = own_agency(&state, &actor, &agency).await?;
     let format = gongkai_domain::report::ReportFormat::for_year(year)?;
-    if !cell.starts_with("requests.") || !cell.ends_with(']') {
+    let requests: Vec<String> = if cell.starts_with("requests.") && cell.ends_with(']') {
+        state
+            .store
+            .numbered_request_facts(agency.id, year)
+            .await?
+            .into_iter()
+            .filter(|(_, fact)| fact.cells(year, format).contains(&cell))
+            .map(|(number, _)| number)
+            .collect()
+    } else if cell.starts_with("review.") {
+        state
+            .store
+            .review_cases(Some(agency.id), year)
+            .await?
+            .into_iter()
+            .filter(|case| case.fact.cells(year).contains(&cell))
+            .map(|case| {
+                case.request_number
+                    .unwrap_or_else(|| format!("review_case:{}", case.id))
+            })
+            .collect()
+    } else {
         return Err(ApiError::field(
             "cell",
-            "must be a table-2 cell such as requests.disclosed[0]",
+            "must be a cell of table 2 (requests.disclosed[0]) or table 3 (review.reconsideration.upheld)",
         ));
-    }
-    let requests: Vec<String> = state
-        .store
-        .numbered_request_facts(agency.id, year)
-        .await?
-        .into_iter()
-        .filter(|(_, fact)| fact.cells(year, format).contains(&cell))
-        .map(|(number, _)| number)
-        .collect();
+    };
     Ok(Json(CellDrillDown {
         cell,
         count: requests.len(),
@@ -142,6 +161,86 @@ pub async fn set_statistic(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A reconsideration or lawsuit to record (table 3).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReviewCaseBody {
+    /// reconsideration, litigation_direct or litigation_after_reconsideration.
+    #[schema(value_type = String)]
+    pub kind: ReviewKind,
+    /// The request it concerns (申请编号), if any.
+    pub request_number: Option<String>,
+    pub filed_on: NaiveDate,
+    pub decided_on: Option<NaiveDate>,
+    /// upheld, corrected or other; required with `decided_on`.
+    #[schema(value_type = Option<String>)]
+    pub result: Option<ReviewResult>,
+}
+
+/// The decision of a pending case.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ReviewDecisionBody {
+    pub decided_on: NaiveDate,
+    #[schema(value_type = String)]
+    pub result: ReviewResult,
+}
+
+/// 行政复议 / 行政诉讼 — record a case about the agency's disclosure work.
+#[utoipa::path(
+    post, path = "/api/v1/staff/agencies/{agency}/review-cases", tag = "reports",
+    params(("agency" = String, Path)), request_body = ReviewCaseBody, security(("token" = [])),
+    responses((status = 201, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody))
+)]
+pub async fn add_review_case(
+    State(state): State<AppState>,
+    StaffActor(actor): StaffActor,
+    Path(agency): Path<String>,
+    JsonBody(body): JsonBody<ReviewCaseBody>,
+) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
+    let agency = own_agency(&state, &actor, &agency).await?;
+    let decided = match (body.decided_on, body.result) {
+        (Some(on), Some(result)) => Some((on, result)),
+        (None, None) => None,
+        (Some(_), None) => return Err(ApiError::field("result", "is required with decided_on")),
+        (None, Some(_)) => return Err(ApiError::field("decided_on", "is required with result")),
+    };
+    let fact = ReviewFact {
+        kind: body.kind,
+        filed_on: body.filed_on,
+        decided,
+    };
+    let id = state
+        .store
+        .add_review_case(agency.id, body.request_number.as_deref(), fact, &actor)
+        .await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))))
+}
+
+/// Record the decision of a pending case (a decided case is not changed: 409).
+#[utoipa::path(
+    post, path = "/api/v1/staff/review-cases/{id}/decision", tag = "reports",
+    params(("id" = i64, Path)), request_body = ReviewDecisionBody, security(("token" = [])),
+    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody))
+)]
+pub async fn decide_review_case(
+    State(state): State<AppState>,
+    StaffActor(actor): StaffActor,
+    Path(id): Path<i64>,
+    JsonBody(body): JsonBody<ReviewDecisionBody>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let case = state
+        .store
+        .decide_review_case(id, body.decided_on, body.result, &actor)
+        .await?;
+    Ok(Json(serde_json::json!({
+        "id": case.id,
+        "request_number": case.request_number,
+        "kind": case.fact.kind,
+        "filed_on": case.fact.filed_on,
+        "decided_on": body.decided_on,
+        "result": body.result,
+    })))
 }
 
 /// Register a 规章 or 规范性文件 (counted in table 1).
@@ -230,20 +329,46 @@ pub async fn publish(
     let report: Report = serde_json::from_str(&version.report_json)
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut files = Vec::new();
-    for (name, format) in [
-        ("json", OutputFormat::Json),
-        ("md", OutputFormat::Markdown),
-        ("html", OutputFormat::Html),
-        ("docx", OutputFormat::Docx),
-        ("pdf", OutputFormat::Pdf),
-    ] {
+    for format in OutputFormat::ALL {
         let bytes = gongkai_render::render(&report, format)
             .map_err(|e| ApiError::Internal(e.to_string()))?;
-        files.push((name.to_string(), bytes));
+        files.push((format.name().to_string(), bytes));
     }
     Ok(Json(
         reporting::publish(state.store.as_ref(), &version, files, &actor).await?,
     ))
+}
+
+/// The published annual report of a year, as frozen (the latest published version), for the
+/// portal: `json`, `md`, `html`, `docx` or `pdf`.
+#[utoipa::path(
+    get, path = "/api/v1/agencies/{agency}/reports/{year}/{format}", tag = "public",
+    params(("agency" = String, Path), ("year" = i32, Path), ("format" = String, Path, description = "json, md, html, docx or pdf")),
+    responses((status = 200, description = "the file as published"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody))
+)]
+pub async fn published_file(
+    State(state): State<AppState>,
+    Path((agency, year, format)): Path<(String, i32, String)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let format: OutputFormat = format
+        .parse()
+        .map_err(|_| ApiError::field("format", "must be json, md, html, docx or pdf"))?;
+    let agency = agency_or_404(&state, &agency).await?;
+    let not_published = || ApiError::NotFound(format!("published report {} {year}", agency.slug));
+    let version = state
+        .store
+        .report_versions(agency.id, year)
+        .await?
+        .into_iter()
+        .filter(|v| v.status == ReportStatus::Published)
+        .max_by_key(|v| v.version)
+        .ok_or_else(not_published)?;
+    let body = state
+        .store
+        .report_file(version.id, format.name())
+        .await?
+        .ok_or_else(not_published)?;
+    Ok(([(header::CONTENT_TYPE, format.mime())], body))
 }
 
 async fn find_version(state: &AppState, actor: &Actor, id: i64) -> Result<ReportVersion, ApiError> {

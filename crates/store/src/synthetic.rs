@@ -2,14 +2,13 @@
 //! load tests. Applicant kinds and outcomes follow the proportions typical of published reports;
 //! requests are spread over four years, so many span a year end; a few stay open.
 
-use anyhow::Result;
+use crate::{Actor, NewAgency, Result, SeedRequest, Store};
 use chrono::{Datelike, Duration, NaiveDate};
 use gongkai_domain::applicant::ApplicantKind;
 use gongkai_domain::calendar::Calendar;
 use gongkai_domain::fee::FeeBasis;
 use gongkai_domain::outcome::{NotProcessedReason, Outcome, UnableReason, WithholdGround};
 use gongkai_domain::request::{AbandonReason, Event};
-use gongkai_store::{Actor, NewAgency, SeedRequest, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
