@@ -124,6 +124,16 @@ async fn seed(store: &dyn Store, args: &Args) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The same code on either pool (their types differ).
+macro_rules! on_pool {
+    ($raw:expr, |$pool:ident| $body:expr) => {
+        match $raw {
+            Raw::Sqlite($pool) => $body,
+            Raw::Postgres($pool) => $body,
+        }
+    };
+}
+
 /// A raw pool beside the store, for the floor query.
 enum Raw {
     Sqlite(sqlx::SqlitePool),
@@ -145,47 +155,32 @@ impl Raw {
     async fn groups(&self, agency: Option<i64>, year: i32) -> anyhow::Result<i64> {
         let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
         let end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
-        let sql = sqlx::AssertSqlSafe(Self::sql(agency));
-        let rows: Vec<i64> = match self {
-            Raw::Sqlite(pool) => {
-                let mut q = sqlx::query(sql).bind(start).bind(end);
-                if let Some(id) = agency {
-                    q = q.bind(id);
-                }
-                q.fetch_all(pool)
-                    .await?
-                    .iter()
-                    .map(|r| r.get::<i64, _>(3))
-                    .collect()
+        let counts: Vec<i64> = on_pool!(self, |pool| {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(Self::sql(agency)))
+                .bind(start)
+                .bind(end);
+            if let Some(id) = agency {
+                q = q.bind(id);
             }
-            Raw::Postgres(pool) => {
-                let mut q = sqlx::query(sql).bind(start).bind(end);
-                if let Some(id) = agency {
-                    q = q.bind(id);
-                }
-                q.fetch_all(pool)
-                    .await?
-                    .iter()
-                    .map(|r| r.get::<i64, _>(3))
-                    .collect()
-            }
-        };
-        Ok(rows.iter().sum())
+            let rows = q.fetch_all(pool).await?;
+            rows.iter().map(|r| r.get::<i64, _>(3)).collect()
+        });
+        Ok(counts.iter().sum())
     }
 
     async fn execute(&self, sql: &'static str) -> anyhow::Result<()> {
-        match self {
-            Raw::Sqlite(pool) => sqlx::query(sql).execute(pool).await.map(drop)?,
-            Raw::Postgres(pool) => sqlx::query(sql).execute(pool).await.map(drop)?,
-        }
+        on_pool!(self, |pool| sqlx::query(sql)
+            .execute(pool)
+            .await
+            .map(drop)?);
         Ok(())
     }
 
     async fn count(&self, sql: &'static str) -> anyhow::Result<i64> {
-        Ok(match self {
-            Raw::Sqlite(pool) => sqlx::query(sql).fetch_one(pool).await?.get(0),
-            Raw::Postgres(pool) => sqlx::query(sql).fetch_one(pool).await?.get(0),
-        })
+        Ok(on_pool!(self, |pool| sqlx::query(sql)
+            .fetch_one(pool)
+            .await?
+            .get(0)))
     }
 }
 
@@ -304,6 +299,22 @@ async fn measure(backend: &str, store: &dyn Store, raw: &Raw, args: &Args) -> an
             serde_json::to_vec(&report).expect("json")
         })
         .await;
+        if std::env::var_os("GONGKAI_BENCH_BREAKDOWN").is_some() {
+            let a = agency.map_or(busiest.id, |a| a.id);
+            let (g, _) = time(args.rounds, || store.request_groups(id, year)).await;
+            let (r, _) = time(args.rounds, || store.review_cases(id, year)).await;
+            let (d, _) = time(args.rounds, || store.document_counts(id, year)).await;
+            let (st, _) = time(args.rounds, || store.statistics(a, year)).await;
+            let (se, _) = time(args.rounds, || store.sections(a, year)).await;
+            eprintln!(
+                "  {backend} {scope}: request_groups {}, review_cases {}, document_counts {}, statistics {}, sections {}",
+                ms(g),
+                ms(r),
+                ms(d),
+                ms(st),
+                ms(se)
+            );
+        }
         println!(
             "| {backend} | {scope} | {in_scope} | {} (min {}) | {} (min {}) | {:.2}× |",
             ms(floor),

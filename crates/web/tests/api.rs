@@ -262,16 +262,8 @@ async fn staff_run_the_procedure_and_illegal_steps_are_refused() -> Result<()> {
         // Unauthenticated and other agencies' staff see nothing.
         let r = app.http.get(format!("{}/api/v1/staff/requests/{n}", app.base)).send().await?;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
-        let other: Value = app
-            .http
-            .post(format!("{}/api/v1/admin/tokens", app.base))
-            .bearer_auth(&app.admin)
-            .json(&json!({"name": "x", "role": "staff", "agency": "other"}))
-            .send()
-            .await?
-            .json()
-            .await?;
-        let other = other["token"].as_str().unwrap();
+        let other = app.token("x", "staff", "other").await?;
+        let other = other.as_str();
         let r = app.http.get(format!("{}/api/v1/staff/requests/{n}", app.base)).bearer_auth(other).send().await?;
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "agency isolation");
         let (s, _) = app.event(&n, other, json!({"type": "withdrawn", "on": "2025-06-24"})).await?;
@@ -382,6 +374,18 @@ async fn the_openapi_document_and_the_deadline_calculator() -> Result<()> {
 }
 
 impl TestApp {
+    /// A new API token, made by the admin through the API.
+    async fn token(&self, name: &str, role: &str, agency: &str) -> Result<String> {
+        let (s, v) = self
+            .post(
+                "/api/v1/admin/tokens",
+                &self.admin,
+                json!({"name": name, "role": role, "agency": agency}),
+            )
+            .await?;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        Ok(v["token"].as_str().unwrap_or_default().to_string())
+    }
     async fn get(&self, path: &str, token: &str) -> Result<(StatusCode, Value)> {
         let r = self
             .http
@@ -511,16 +515,7 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
         assert_eq!(d["requests"], json!([numbers[1]]));
 
         // Another agency's staff see none of it.
-        let other: Value = app
-            .http
-            .post(format!("{}/api/v1/admin/tokens", app.base))
-            .bearer_auth(&app.admin)
-            .json(&json!({"name": "x", "role": "staff", "agency": "other"}))
-            .send()
-            .await?
-            .json()
-            .await?;
-        let other = other["token"].as_str().unwrap().to_string();
+        let other = app.token("x", "staff", "other").await?;
         let (s, _) = app.get(report_path, &other).await?;
         assert_eq!(s, StatusCode::NOT_FOUND);
         let (s, _) = app.post(&decision, &other, json!({"decided_on": "2025-07-02", "result": "upheld"})).await?;
@@ -535,16 +530,7 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
         assert_eq!(s, StatusCode::CONFLICT, "a draft is not published: {v}");
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/approve"), &app.staff, json!({})).await?;
         assert_eq!(s, StatusCode::CONFLICT, "staff do not approve: {v}");
-        let head: Value = app
-            .http
-            .post(format!("{}/api/v1/admin/tokens", app.base))
-            .bearer_auth(&app.admin)
-            .json(&json!({"name": "公开办主任", "role": "head", "agency": "fuxin-zrzyj"}))
-            .send()
-            .await?
-            .json()
-            .await?;
-        let head = head["token"].as_str().unwrap().to_string();
+        let head = app.token("公开办主任", "head", "fuxin-zrzyj").await?;
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/approve"), &head, json!({})).await?;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["status"], "approved");
