@@ -300,19 +300,12 @@ async fn measure(backend: &str, store: &dyn Store, raw: &Raw, args: &Args) -> an
         })
         .await;
         if std::env::var_os("GONGKAI_BENCH_BREAKDOWN").is_some() {
-            let a = agency.map_or(busiest.id, |a| a.id);
             let (g, _) = time(args.rounds, || store.request_groups(id, year)).await;
-            let (r, _) = time(args.rounds, || store.review_cases(id, year)).await;
-            let (d, _) = time(args.rounds, || store.document_counts(id, year)).await;
-            let (st, _) = time(args.rounds, || store.statistics(a, year)).await;
-            let (se, _) = time(args.rounds, || store.sections(a, year)).await;
+            let (r, _) = time(args.rounds, || store.report_registers(id, year)).await;
             eprintln!(
-                "  {backend} {scope}: request_groups {}, review_cases {}, document_counts {}, statistics {}, sections {}",
+                "  {backend} {scope}: request_groups {}, report_registers {}",
                 ms(g),
-                ms(r),
-                ms(d),
-                ms(st),
-                ms(se)
+                ms(r)
             );
         }
         println!(

@@ -409,9 +409,6 @@ pub trait Store: Send + Sync + 'static {
 
     /// Facts for report table 2: requests received by the end of `year` and not concluded before it.
     async fn request_facts(&self, agency_id: i64, year: i32) -> Result<Vec<RequestFact>>;
-    /// The review cases counted in table 3 of `year` (filed by its end, not decided before it);
-    /// `None` = every agency of the deployment.
-    async fn review_cases(&self, agency_id: Option<i64>, year: i32) -> Result<Vec<ReviewCase>>;
     /// Records a reconsideration or lawsuit about the agency's disclosure work (table 3),
     /// optionally linked to the request it concerns.
     async fn add_review_case(
@@ -430,6 +427,11 @@ pub trait Store: Send + Sync + 'static {
         actor: &Actor,
     ) -> Result<ReviewCase>;
 
+    /// Everything a year's report reads besides table 2, in one round trip: the review cases of
+    /// table 3 (filed by the end of `year`, not decided before it), the 规章 / 规范性文件 counts of
+    /// table 1, the statistics register and the saved sections. `None` = every agency of the
+    /// deployment (no statistics or sections then).
+    async fn report_registers(&self, agency_id: Option<i64>, year: i32) -> Result<ReportRegisters>;
     /// Table 2 as grouped counts (one aggregate query); `None` = every agency of the deployment.
     async fn request_groups(
         &self,
@@ -448,15 +450,6 @@ pub trait Store: Send + Sync + 'static {
         publication: NewPublication,
         actor: &Actor,
     ) -> Result<i64>;
-    /// (规章, 规范性文件) counts for table 1; `None` = every agency.
-    async fn document_counts(
-        &self,
-        agency_id: Option<i64>,
-        year: i32,
-    ) -> Result<(
-        gongkai_domain::report::DocumentCounts,
-        gongkai_domain::report::DocumentCounts,
-    )>;
     async fn set_statistic(
         &self,
         agency_id: i64,
@@ -464,7 +457,6 @@ pub trait Store: Send + Sync + 'static {
         stat: Statistic,
         actor: &Actor,
     ) -> Result<()>;
-    async fn statistics(&self, agency_id: i64, year: i32) -> Result<Vec<Statistic>>;
     async fn save_sections(
         &self,
         agency_id: i64,
@@ -472,11 +464,6 @@ pub trait Store: Send + Sync + 'static {
         sections: &gongkai_domain::report::Sections,
         actor: &Actor,
     ) -> Result<()>;
-    async fn sections(
-        &self,
-        agency_id: i64,
-        year: i32,
-    ) -> Result<Option<gongkai_domain::report::Sections>>;
     /// Stores a new draft version of a report (its JSON frozen and hashed).
     async fn save_report_draft(
         &self,
@@ -513,6 +500,20 @@ pub trait Store: Send + Sync + 'static {
         actor: &Actor,
     ) -> Result<String>;
     async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>>;
+}
+
+/// What [`Store::report_registers`] reads.
+#[derive(Debug, Clone, Default)]
+pub struct ReportRegisters {
+    /// Ordered by id.
+    pub review_cases: Vec<ReviewCase>,
+    /// 规章
+    pub rules: gongkai_domain::report::DocumentCounts,
+    /// 规范性文件
+    pub normative: gongkai_domain::report::DocumentCounts,
+    /// Ordered by key.
+    pub statistics: Vec<Statistic>,
+    pub sections: Option<gongkai_domain::report::Sections>,
 }
 
 /// 行政复议 / 行政诉讼 — a reconsideration or lawsuit about the agency's disclosure work, as

@@ -16,44 +16,53 @@ use crate::{Actor, Agency, ReportVersion, Result, Store, StoreError};
 pub async fn generate(store: &dyn Store, agency: &Agency, year: i32) -> Result<Report> {
     let format = ReportFormat::for_year(year)?;
     let id = Some(agency.id);
-    // Independent queries, run concurrently (each on its own pooled connection).
-    let (groups, cases, (rules, normative), statistics, saved) = tokio::try_join!(
+    // Two independent queries, run concurrently (each on its own pooled connection).
+    let (groups, registers) = tokio::try_join!(
         store.request_groups(id, year),
-        store.review_cases(id, year),
-        store.document_counts(id, year),
-        store.statistics(agency.id, year),
-        store.sections(agency.id, year),
+        store.report_registers(id, year),
     )?;
     let requests = tally_groups(format, groups);
-    let review = tally_review(year, cases.into_iter().map(|c| c.fact));
-    let stats: BTreeMap<String, f64> = statistics.into_iter().map(|s| (s.key, s.value)).collect();
+    let review = tally_review(year, registers.review_cases.into_iter().map(|c| c.fact));
+    let stats: BTreeMap<String, f64> = registers
+        .statistics
+        .into_iter()
+        .map(|s| (s.key, s.value))
+        .collect();
     let mut report = compose(
         &agency.name,
         year,
-        proactive(format, rules, normative, &stats),
+        proactive(format, registers.rules, registers.normative, &stats),
         requests,
         review,
         None,
     )?;
-    report.sections = Some(saved.unwrap_or_else(|| starter_sections(&report)));
+    report.sections = Some(
+        registers
+            .sections
+            .unwrap_or_else(|| starter_sections(&report)),
+    );
     Ok(report)
 }
 
 /// Tables 2 and 3 summed over every agency of the deployment (a supervisor's view).
 pub async fn generate_aggregate(store: &dyn Store, label: &str, year: i32) -> Result<Report> {
     let format = ReportFormat::for_year(year)?;
-    let (groups, cases, (rules, normative)) = tokio::try_join!(
+    let (groups, registers) = tokio::try_join!(
         store.request_groups(None, year),
-        store.review_cases(None, year),
-        store.document_counts(None, year),
+        store.report_registers(None, year),
     )?;
     let requests = tally_groups(format, groups);
     let report = compose(
         label,
         year,
-        proactive(format, rules, normative, &BTreeMap::new()),
+        proactive(
+            format,
+            registers.rules,
+            registers.normative,
+            &BTreeMap::new(),
+        ),
         requests,
-        tally_review(year, cases.into_iter().map(|c| c.fact)),
+        tally_review(year, registers.review_cases.into_iter().map(|c| c.fact)),
         None,
     )?;
     Ok(report)

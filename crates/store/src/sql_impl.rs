@@ -19,7 +19,7 @@ use crate::audit::{AuditEntry, ChainCheck, entry_hash, verify_chain_after};
 use crate::crypto::{PersonalData, PiiCipher};
 use crate::{
     Actor, Agency, CalendarImport, CreatedRequest, Department, NewAgency, NewPublication, NewRequest, RecordedEvent,
-    ReportStatus, ReportVersion, RequestFilter, RequestRecord, RequestSummary, Result, ReviewCase, Role, SeedRequest, Statistic, Store,
+    ReportStatus, ReportVersion, RequestFilter, RequestRecord, RequestSummary, Result, ReportRegisters, ReviewCase, Role, SeedRequest, Statistic, Store,
     StoreError, digest_eq, random_code, secret_hash,
 };
 use gongkai_domain::report::{DocumentCounts, RequestGroup, Sections, StatisticKey};
@@ -652,35 +652,89 @@ impl Store for SqlStore {
             .collect()
     }
 
-    async fn review_cases(&self, agency_id: Option<i64>, year: i32) -> Result<Vec<ReviewCase>> {
+    async fn report_registers(&self, agency_id: Option<i64>, year: i32) -> Result<ReportRegisters> {
         let (start, end) = year_bounds(year)?;
-        const SELECT: &str = "SELECT c.id, r.number, c.kind, c.filed_on, c.decided_on, c.result \
-             FROM review_cases c LEFT JOIN requests r ON r.id = c.request_id \
-             WHERE c.filed_on <= $2 AND (c.decided_on IS NULL OR c.decided_on >= $1)";
-        let sql = scoped(SELECT, "AND c.", agency_id, "ORDER BY c.id");
-        let rows = bind_scope(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(start).bind(end), agency_id)
+        // One statement, four registers: each branch tags its rows; unused columns are NULL.
+        // `$4` is the agency or NULL (every agency; the per-agency registers then match nothing).
+        const SQL: &str = "\
+            SELECT 'case' AS tag, c.id AS id, c.kind AS a, r.number AS b, c.result AS c, c.filed_on AS d1, c.decided_on AS d2, \
+                   CAST(NULL AS BIGINT) AS n1, CAST(NULL AS BIGINT) AS n2, CAST(NULL AS BIGINT) AS n3, \
+                   CAST(NULL AS BIGINT) AS n4, CAST(NULL AS BIGINT) AS n5, CAST(NULL AS DOUBLE PRECISION) AS v \
+              FROM review_cases c LEFT JOIN requests r ON r.id = c.request_id \
+             WHERE c.filed_on <= $2 AND (c.decided_on IS NULL OR c.decided_on >= $1) \
+               AND (CAST($4 AS BIGINT) IS NULL OR c.agency_id = $4) \
+            UNION ALL \
+            SELECT 'documents', NULL, kind, NULL, NULL, NULL, NULL, \
+                   SUM(CASE WHEN issued_on >= $1 AND issued_on <= $2 THEN 1 ELSE 0 END), \
+                   SUM(CASE WHEN published_on >= $1 AND published_on <= $2 THEN 1 ELSE 0 END), \
+                   SUM(CASE WHEN published_on <= $2 AND (repealed_on IS NULL OR repealed_on > $2) THEN 1 ELSE 0 END), \
+                   SUM(CASE WHEN repealed_on >= $1 AND repealed_on <= $2 THEN 1 ELSE 0 END), \
+                   SUM(CASE WHEN issued_on <= $2 AND (repealed_on IS NULL OR repealed_on > $2) THEN 1 ELSE 0 END), NULL \
+              FROM publications WHERE CAST($4 AS BIGINT) IS NULL OR agency_id = $4 GROUP BY kind \
+            UNION ALL \
+            SELECT 'statistic', NULL, key, source, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, value \
+              FROM yearly_statistics WHERE agency_id = $4 AND year = $3 \
+            UNION ALL \
+            SELECT 'sections', NULL, overview, problems, other, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL \
+              FROM report_sections WHERE agency_id = $4 AND year = $3";
+        let rows = sqlx::query(SQL)
+            .bind(start)
+            .bind(end)
+            .bind(i64::from(year))
+            .bind(agency_id)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = r.try_get(2)?;
-                let decided_on: Option<NaiveDate> = r.try_get(4)?;
-                let result: Option<String> = r.try_get(5)?;
-                let kind = parse_code(&kind, |k| ReviewKind::ALL.into_iter().find(|x| x.code() == k))?;
-                let result = result
-                    .map(|c| {
-                        parse_code(&c, |k| {
-                            [ReviewResult::Upheld, ReviewResult::Corrected, ReviewResult::Other].into_iter().find(|x| x.code() == k)
+        let mut out = ReportRegisters::default();
+        for r in &rows {
+            let tag: String = r.try_get("tag")?;
+            match tag.as_str() {
+                "case" => {
+                    let kind: String = r.try_get("a")?;
+                    let kind = parse_code(&kind, |k| ReviewKind::ALL.into_iter().find(|x| x.code() == k))?;
+                    let result: Option<String> = r.try_get("c")?;
+                    let result = result
+                        .map(|c| {
+                            parse_code(&c, |k| {
+                                [ReviewResult::Upheld, ReviewResult::Corrected, ReviewResult::Other].into_iter().find(|x| x.code() == k)
+                            })
                         })
-                    })
-                    .transpose()?;
-                Ok(ReviewCase {
-                    id: r.try_get(0)?,
-                    request_number: r.try_get(1)?,
-                    fact: ReviewFact { kind, filed_on: r.try_get(3)?, decided: decided_on.zip(result) },
-                })
-            })
-            .collect()
+                        .transpose()?;
+                    let decided_on: Option<NaiveDate> = r.try_get("d2")?;
+                    out.review_cases.push(ReviewCase {
+                        id: r.try_get::<Option<i64>, _>("id")?.ok_or_else(|| StoreError::Corrupt("review case without id".into()))?,
+                        request_number: r.try_get("b")?,
+                        fact: ReviewFact {
+                            kind,
+                            filed_on: r.try_get::<Option<NaiveDate>, _>("d1")?.ok_or_else(|| StoreError::Corrupt("review case without filing date".into()))?,
+                            decided: decided_on.zip(result),
+                        },
+                    });
+                }
+                "documents" => {
+                    let kind: String = r.try_get("a")?;
+                    let n = |col: &str| -> Result<i64> { Ok(r.try_get::<Option<i64>, _>(col)?.unwrap_or(0)) };
+                    let counts = DocumentCounts { issued: n("n1")?, published: n("n2")?, total_published: n("n3")?, repealed: n("n4")?, in_force: n("n5")? };
+                    match kind.as_str() {
+                        "rule" => out.rules = counts,
+                        "normative_document" => out.normative = counts,
+                        other => return Err(StoreError::Corrupt(format!("publication kind '{other}'"))),
+                    }
+                }
+                "statistic" => out.statistics.push(Statistic {
+                    key: r.try_get::<Option<String>, _>("a")?.unwrap_or_default(),
+                    value: r.try_get::<Option<f64>, _>("v")?.unwrap_or_default(),
+                    source: r.try_get::<Option<String>, _>("b")?.unwrap_or_default(),
+                }),
+                "sections" => {
+                    let text = |col: &str| -> Result<String> { Ok(r.try_get::<Option<String>, _>(col)?.unwrap_or_default()) };
+                    out.sections = Some(Sections { overview: text("a")?, problems: text("b")?, other: text("c")? });
+                }
+                other => return Err(StoreError::Corrupt(format!("register row '{other}'"))),
+            }
+        }
+        out.review_cases.sort_by_key(|c| c.id);
+        out.statistics.sort_by(|x, y| x.key.cmp(&y.key));
+        Ok(out)
     }
 
     async fn add_review_case(&self, agency_id: i64, request_number: Option<&str>, fact: ReviewFact, actor: &Actor) -> Result<i64> {
@@ -842,38 +896,6 @@ impl Store for SqlStore {
         Ok(id)
     }
 
-    async fn document_counts(&self, agency_id: Option<i64>, year: i32) -> Result<(DocumentCounts, DocumentCounts)> {
-        let (start, end) = year_bounds(year)?;
-        const SELECT: &str = "SELECT kind, \
-             SUM(CASE WHEN issued_on >= $1 AND issued_on <= $2 THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN published_on >= $1 AND published_on <= $2 THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN published_on <= $2 AND (repealed_on IS NULL OR repealed_on > $2) THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN repealed_on >= $1 AND repealed_on <= $2 THEN 1 ELSE 0 END), \
-             SUM(CASE WHEN issued_on <= $2 AND (repealed_on IS NULL OR repealed_on > $2) THEN 1 ELSE 0 END) \
-             FROM publications";
-        let sql = scoped(SELECT, "WHERE ", agency_id, "GROUP BY kind");
-        let rows = bind_scope(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(start).bind(end), agency_id)
-            .fetch_all(&self.pool)
-            .await?;
-        let (mut rules, mut normative) = (DocumentCounts::default(), DocumentCounts::default());
-        for r in rows {
-            let kind: String = r.try_get(0)?;
-            let counts = DocumentCounts {
-                issued: r.try_get(1)?,
-                published: r.try_get(2)?,
-                total_published: r.try_get(3)?,
-                repealed: r.try_get(4)?,
-                in_force: r.try_get(5)?,
-            };
-            match kind.as_str() {
-                "rule" => rules = counts,
-                "normative_document" => normative = counts,
-                other => return Err(StoreError::Corrupt(format!("publication kind '{other}'"))),
-            }
-        }
-        Ok((rules, normative))
-    }
-
     async fn set_statistic(&self, agency_id: i64, year: i32, stat: Statistic, actor: &Actor) -> Result<()> {
         if !actor.may_act_for(agency_id) {
             return Err(StoreError::NotFound("agency".into()));
@@ -899,15 +921,6 @@ impl Store for SqlStore {
         audit(&mut tx, actor, "statistic.set", &format!("agency:{agency_id}/{year}/{}", stat.key), "ok").await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    async fn statistics(&self, agency_id: i64, year: i32) -> Result<Vec<Statistic>> {
-        let rows = sqlx::query("SELECT key, value, source FROM yearly_statistics WHERE agency_id = $1 AND year = $2 ORDER BY key")
-            .bind(agency_id)
-            .bind(i64::from(year))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| Ok(Statistic { key: r.try_get(0)?, value: r.try_get(1)?, source: r.try_get(2)? })).collect()
     }
 
     async fn save_sections(&self, agency_id: i64, year: i32, sections: &Sections, actor: &Actor) -> Result<()> {
@@ -936,15 +949,6 @@ impl Store for SqlStore {
         audit(&mut tx, actor, "report.sections_saved", &format!("agency:{agency_id}/{year}"), "ok").await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    async fn sections(&self, agency_id: i64, year: i32) -> Result<Option<Sections>> {
-        let row = sqlx::query("SELECT overview, problems, other FROM report_sections WHERE agency_id = $1 AND year = $2")
-            .bind(agency_id)
-            .bind(i64::from(year))
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok(Sections { overview: r.try_get(0)?, problems: r.try_get(1)?, other: r.try_get(2)? })).transpose()
     }
 
     async fn save_report_draft(&self, agency_id: i64, year: i32, report_json: &str, actor: &Actor) -> Result<ReportVersion> {

@@ -264,3 +264,212 @@ async fn sign_off_freezes_a_version_and_corrections_are_new_versions() -> Result
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn the_registers_of_tables_1_and_3_and_the_sections_are_read_per_agency_and_year()
+-> Result<()> {
+    use gongkai_domain::report::{DocumentCounts, Sections};
+    use gongkai_store::{NewPublication, PublicationKind, Statistic};
+    for backend in Backend::all() {
+        let ts = fresh(backend).await?;
+        let s = ts.store.clone();
+        let admin = Actor::system();
+        let mut ids = Vec::new();
+        for slug in ["agency-a", "agency-b"] {
+            let agency = s
+                .create_agency(
+                    NewAgency {
+                        slug: slug.into(),
+                        name: format!("机关{slug}"),
+                        is_government: false,
+                    },
+                    &admin,
+                )
+                .await?;
+            ids.push(agency.id);
+        }
+        let (a, b) = (ids[0], ids[1]);
+        let publication =
+            |kind, issued: &str, published: Option<&str>, repealed: Option<&str>| NewPublication {
+                kind,
+                title: "某某办法".into(),
+                doc_number: None,
+                issued_on: d(issued),
+                published_on: published.map(d),
+                repealed_on: repealed.map(d),
+            };
+        // Agency a, 2024: a rule made and published in 2024; a normative document of 2023 repealed
+        // in 2024; one made in 2024 but not yet published.
+        s.add_publication(
+            a,
+            publication(
+                PublicationKind::Rule,
+                "2024-03-01",
+                Some("2024-03-05"),
+                None,
+            ),
+            &admin,
+        )
+        .await?;
+        s.add_publication(
+            a,
+            publication(
+                PublicationKind::NormativeDocument,
+                "2023-05-01",
+                Some("2023-05-02"),
+                Some("2024-06-30"),
+            ),
+            &admin,
+        )
+        .await?;
+        s.add_publication(
+            a,
+            publication(PublicationKind::NormativeDocument, "2024-12-30", None, None),
+            &admin,
+        )
+        .await?;
+        s.add_publication(
+            b,
+            publication(
+                PublicationKind::Rule,
+                "2024-01-10",
+                Some("2024-01-11"),
+                None,
+            ),
+            &admin,
+        )
+        .await?;
+        for (key, value) in [
+            ("penalty.decisions", 8.0),
+            ("fees.amount_wan_yuan", 96171.6),
+        ] {
+            s.set_statistic(
+                a,
+                2024,
+                Statistic {
+                    key: key.into(),
+                    value,
+                    source: "执法系统".into(),
+                },
+                &admin,
+            )
+            .await?;
+        }
+        s.set_statistic(
+            a,
+            2023,
+            Statistic {
+                key: "penalty.decisions".into(),
+                value: 3.0,
+                source: "x".into(),
+            },
+            &admin,
+        )
+        .await?;
+        let sections = Sections {
+            overview: "总体情况".into(),
+            problems: "存在问题".into(),
+            other: "其他事项".into(),
+        };
+        s.save_sections(a, 2024, &sections, &admin).await?;
+        let case = |kind, filed: &str, decided: Option<(&str, ReviewResult)>| ReviewFact {
+            kind,
+            filed_on: d(filed),
+            decided: decided.map(|(on, r)| (d(on), r)),
+        };
+        let pending = s
+            .add_review_case(
+                a,
+                None,
+                case(ReviewKind::Reconsideration, "2024-11-01", None),
+                &admin,
+            )
+            .await?;
+        s.add_review_case(
+            a,
+            None,
+            case(
+                ReviewKind::LitigationDirect,
+                "2023-02-01",
+                Some(("2023-08-01", ReviewResult::Upheld)),
+            ),
+            &admin,
+        )
+        .await?;
+        let other = s
+            .add_review_case(
+                b,
+                None,
+                case(
+                    ReviewKind::Reconsideration,
+                    "2024-02-01",
+                    Some(("2024-03-01", ReviewResult::Corrected)),
+                ),
+                &admin,
+            )
+            .await?;
+
+        let r = s.report_registers(Some(a), 2024).await?;
+        assert_eq!(
+            r.rules,
+            DocumentCounts {
+                issued: 1,
+                published: 1,
+                total_published: 1,
+                repealed: 0,
+                in_force: 1
+            },
+            "{backend:?}"
+        );
+        assert_eq!(
+            r.normative,
+            DocumentCounts {
+                issued: 1,
+                published: 0,
+                total_published: 0,
+                repealed: 1,
+                in_force: 1
+            },
+            "{backend:?}"
+        );
+        let stats: Vec<(&str, f64)> = r
+            .statistics
+            .iter()
+            .map(|x| (x.key.as_str(), x.value))
+            .collect();
+        assert_eq!(
+            stats,
+            [
+                ("fees.amount_wan_yuan", 96171.6),
+                ("penalty.decisions", 8.0)
+            ],
+            "{backend:?}"
+        );
+        assert_eq!(r.sections, Some(sections.clone()));
+        let cases: Vec<i64> = r.review_cases.iter().map(|c| c.id).collect();
+        assert_eq!(
+            cases,
+            [pending],
+            "the 2023 decision is not in 2024: {backend:?}"
+        );
+
+        let all = s.report_registers(None, 2024).await?;
+        assert_eq!(all.rules.issued, 2, "{backend:?}");
+        assert_eq!(all.normative.repealed, 1);
+        assert!(
+            all.statistics.is_empty() && all.sections.is_none(),
+            "per-agency registers"
+        );
+        let cases: Vec<i64> = all.review_cases.iter().map(|c| c.id).collect();
+        assert_eq!(cases, [pending, other]);
+
+        let empty = s.report_registers(Some(b), 2023).await?;
+        assert_eq!(empty.rules, DocumentCounts::default());
+        assert!(
+            empty.review_cases.is_empty()
+                && empty.statistics.is_empty()
+                && empty.sections.is_none()
+        );
+    }
+    Ok(())
+}

@@ -82,8 +82,9 @@ pub async fn drill_down(
     } else if cell.starts_with("review.") {
         state
             .store
-            .review_cases(Some(agency.id), year)
+            .report_registers(Some(agency.id), year)
             .await?
+            .review_cases
             .into_iter()
             .filter(|case| case.fact.cells(year).contains(&cell))
             .map(|case| {
