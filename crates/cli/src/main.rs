@@ -439,6 +439,19 @@ async fn run(command: Command) -> Result<ExitCode> {
                     .with_context(|| format!("--agency: no agency '{agency}'"))?;
                 gongkai_store::reporting::generate(store.as_ref(), &a, year).await?
             };
+            // The same rules as the auditor; the report is written either way, the findings
+            // are told on stderr (B1: table-1 figures not yet entered, for instance).
+            let findings = gongkai_domain::report::check(
+                &report,
+                &gongkai_domain::report::CheckContext::default(),
+            );
+            for f in &findings {
+                let level = match f.severity {
+                    gongkai_domain::report::Severity::Error => "error",
+                    gongkai_domain::report::Severity::Warning => "warning",
+                };
+                eprintln!("{level}: {} at {}: {}", f.rule, f.location, f.message);
+            }
             let bytes = gongkai_render::render(&report, format)?;
             match output {
                 Some(path) => std::fs::write(&path, bytes)

@@ -326,6 +326,11 @@ fn the_demo_regenerates_the_published_2020_report() -> Result<()> {
         &[],
     )?;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr).trim(),
+        "",
+        "the demo's 2020 report breaks no rule"
+    );
     let mut generated: Value = serde_json::from_slice(&o.stdout)?;
     assert!(
         generated["sections"]["overview"]
@@ -539,6 +544,11 @@ fn seed_synthetic_creates_agencies_and_requests_that_report_consistently() -> Re
         )?;
         let report: Value = serde_json::from_slice(&o.stdout)?;
         total_new += report["requests"]["new"][6].as_i64().context("new")?;
+        // Consistent by construction: no rule fails; the aggregate has no table-1 figures of
+        // other systems, which the generator says (B1) on stderr.
+        let told = String::from_utf8_lossy(&o.stderr);
+        assert!(!told.contains("error:"), "{told}");
+        assert!(told.contains("warning: B1"), "{told}");
         if year > 2022 {
             assert!(
                 report["requests"]["carried_over"][6]
