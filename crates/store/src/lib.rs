@@ -407,8 +407,6 @@ pub trait Store: Send + Sync + 'static {
     /// Stores newer holiday notices and recomputes the deadline of every open request.
     async fn import_calendar(&self, file: ScheduleFile, actor: &Actor) -> Result<CalendarImport>;
 
-    /// Facts for report table 2: requests received by the end of `year` and not concluded before it.
-    async fn request_facts(&self, agency_id: i64, year: i32) -> Result<Vec<RequestFact>>;
     /// Records a reconsideration or lawsuit about the agency's disclosure work (table 3),
     /// optionally linked to the request it concerns.
     async fn add_review_case(
@@ -438,7 +436,8 @@ pub trait Store: Send + Sync + 'static {
         agency_id: Option<i64>,
         year: i32,
     ) -> Result<Vec<gongkai_domain::report::RequestGroup>>;
-    /// Request facts with their numbers, for drilling down into a cell.
+    /// Facts for report table 2 with their request numbers (for drilling down into a cell):
+    /// requests received by the end of `year` and not concluded before it, ordered by number.
     async fn numbered_request_facts(
         &self,
         agency_id: i64,

@@ -626,32 +626,6 @@ impl Store for SqlStore {
         Ok(CalendarImport { years, recomputed, changed })
     }
 
-    async fn request_facts(&self, agency_id: i64, year: i32) -> Result<Vec<RequestFact>> {
-        let start = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| DomainError::invalid("year", "out of range"))?;
-        let end = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| DomainError::invalid("year", "out of range"))?;
-        let rows = sqlx::query(
-            "SELECT applicant_kind, received_on, concluded_on, outcome FROM requests \
-             WHERE agency_id = $1 AND received_on <= $2 AND (concluded_on IS NULL OR concluded_on >= $3)",
-        )
-        .bind(agency_id)
-        .bind(end)
-        .bind(start)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = r.try_get(0)?;
-                let concluded_on: Option<NaiveDate> = r.try_get(2)?;
-                let outcome = outcome_from(r.try_get(3)?)?;
-                Ok(RequestFact {
-                    kind: ApplicantKind::from_code(&kind).map_err(corrupt("applicant_kind"))?,
-                    received_on: r.try_get(1)?,
-                    concluded: concluded_on.zip(outcome),
-                })
-            })
-            .collect()
-    }
-
     async fn report_registers(&self, agency_id: Option<i64>, year: i32) -> Result<ReportRegisters> {
         let (start, end) = year_bounds(year)?;
         // One statement, four registers: each branch tags its rows; unused columns are NULL.

@@ -314,9 +314,14 @@ async fn request_facts_cover_the_year() -> Result<()> {
             .await?;
         s.create_request(new_request(a, "2025-01-06"), &Actor::public())
             .await?;
-        let facts = s.request_facts(a, 2024).await?;
+        let facts = s.numbered_request_facts(a, 2024).await?;
         assert_eq!(facts.len(), 2, "{facts:?}");
-        assert!(facts.iter().all(|f| f.kind == ApplicantKind::NaturalPerson));
+        assert!(
+            facts
+                .iter()
+                .all(|(_, f)| f.kind == ApplicantKind::NaturalPerson)
+        );
+        assert!(facts[0].0 < facts[1].0, "ordered by number");
         Ok(())
     })
     .await
