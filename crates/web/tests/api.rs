@@ -75,30 +75,58 @@ fn filing() -> Value {
 }
 
 impl TestApp {
+    /// Sends `body` (if any) as JSON with `token` (if any) as the bearer; the answer's status and
+    /// its JSON (`null` when it has none).
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Result<(StatusCode, Value)> {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let r = request.send().await?;
+        let status = r.status();
+        let text = r.text().await?;
+        Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
+    }
+    async fn get(&self, path: &str, token: &str) -> Result<(StatusCode, Value)> {
+        self.send(reqwest::Method::GET, path, Some(token), None)
+            .await
+    }
+    async fn get_public(&self, path: &str) -> Result<(StatusCode, Value)> {
+        self.send(reqwest::Method::GET, path, None, None).await
+    }
+    async fn post(&self, path: &str, token: &str, body: Value) -> Result<(StatusCode, Value)> {
+        self.send(reqwest::Method::POST, path, Some(token), Some(&body))
+            .await
+    }
+    /// Files a request with fuxin-zrzyj as the public does (no token).
     async fn file(&self, body: &Value) -> Result<(StatusCode, Value)> {
-        let r = self
-            .http
-            .post(format!(
-                "{}/api/v1/agencies/fuxin-zrzyj/requests",
-                self.base
-            ))
-            .json(body)
-            .send()
-            .await?;
-        Ok((r.status(), r.json().await?))
+        let path = "/api/v1/agencies/fuxin-zrzyj/requests";
+        self.send(reqwest::Method::POST, path, None, Some(body))
+            .await
     }
     async fn event(&self, number: &str, token: &str, body: Value) -> Result<(StatusCode, Value)> {
-        let r = self
-            .http
-            .post(format!(
-                "{}/api/v1/staff/requests/{number}/events",
-                self.base
-            ))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await?;
-        Ok((r.status(), r.json().await?))
+        self.post(
+            &format!("/api/v1/staff/requests/{number}/events"),
+            token,
+            body,
+        )
+        .await
+    }
+    /// A new API token, made by the admin through the API.
+    async fn token(&self, name: &str, role: &str, agency: &str) -> Result<String> {
+        let body = json!({"name": name, "role": role, "agency": agency});
+        let (s, v) = self.post("/api/v1/admin/tokens", &self.admin, body).await?;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        Ok(v["token"].as_str().unwrap_or_default().to_string())
     }
 }
 
@@ -130,40 +158,25 @@ async fn a_filed_request_can_be_followed_with_its_query_code_and_nothing_else() 
         );
         let number = filed["number"].as_str().unwrap();
         let code = filed["query_code"].as_str().unwrap();
-        let r = app
-            .http
-            .get(format!(
-                "{}/api/v1/requests/{number}?query_code={code}",
-                app.base
-            ))
-            .send()
+        let (s, view) = app
+            .get_public(&format!("/api/v1/requests/{number}?query_code={code}"))
             .await?;
-        assert_eq!(r.status(), StatusCode::OK);
-        let view: Value = r.json().await?;
+        assert_eq!(s, StatusCode::OK);
         assert_eq!(view["status"], "processing");
         assert_eq!(view["applicant"]["id_number"], "110105********002X");
         assert_eq!(view["applicant"]["phone"], "138****8000");
         assert_eq!(view["events"][0]["type"], "received");
         assert!(!view.to_string().contains("13800138000"));
-        let wrong = app
-            .http
-            .get(format!(
-                "{}/api/v1/requests/{number}?query_code=WRONGCODE1",
-                app.base
-            ))
-            .send()
+        let (wrong, a) = app
+            .get_public(&format!("/api/v1/requests/{number}?query_code=WRONGCODE1"))
             .await?;
-        let unknown = app
-            .http
-            .get(format!(
-                "{}/api/v1/requests/fuxin-zrzyj-2025-09999?query_code={code}",
-                app.base
+        let (unknown, b) = app
+            .get_public(&format!(
+                "/api/v1/requests/fuxin-zrzyj-2025-09999?query_code={code}"
             ))
-            .send()
             .await?;
-        assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
-        assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
-        let (a, b): (Value, Value) = (wrong.json().await?, unknown.json().await?);
+        assert_eq!(wrong, StatusCode::NOT_FOUND);
+        assert_eq!(unknown, StatusCode::NOT_FOUND);
         assert_eq!(
             a["error"], b["error"],
             "a wrong code and an unknown number look the same"
@@ -214,13 +227,15 @@ async fn bad_input_names_every_field_and_its_rule() -> Result<()> {
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         let err: Value = r.json().await?;
         assert_eq!(err["errors"][0]["field"], "applicant.name");
-        let r = app
-            .http
-            .post(format!("{}/api/v1/agencies/nowhere/requests", app.base))
-            .json(&filing())
-            .send()
+        let (s, _) = app
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/agencies/nowhere/requests",
+                None,
+                Some(&filing()),
+            )
             .await?;
-        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_eq!(s, StatusCode::NOT_FOUND);
         Ok(())
     })
     .await
@@ -260,31 +275,19 @@ async fn staff_run_the_procedure_and_illegal_steps_are_refused() -> Result<()> {
         assert_eq!(v["status"], "answered");
         assert_eq!(v["outcome"], "partially_disclosed");
         // Unauthenticated and other agencies' staff see nothing.
-        let r = app.http.get(format!("{}/api/v1/staff/requests/{n}", app.base)).send().await?;
-        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        let (s, _) = app.get_public(&format!("/api/v1/staff/requests/{n}")).await?;
+        assert_eq!(s, StatusCode::UNAUTHORIZED);
         let other = app.token("x", "staff", "other").await?;
         let other = other.as_str();
-        let r = app.http.get(format!("{}/api/v1/staff/requests/{n}", app.base)).bearer_auth(other).send().await?;
-        assert_eq!(r.status(), StatusCode::NOT_FOUND, "agency isolation");
+        let (s, _) = app.get(&format!("/api/v1/staff/requests/{n}"), other).await?;
+        assert_eq!(s, StatusCode::NOT_FOUND, "agency isolation");
         let (s, _) = app.event(&n, other, json!({"type": "withdrawn", "on": "2025-06-24"})).await?;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        let list: Value = app
-            .http
-            .get(format!("{}/api/v1/staff/agencies/fuxin-zrzyj/requests?status=answered", app.base))
-            .bearer_auth(&app.staff)
-            .send()
-            .await?
-            .json()
+        let (_, list) = app
+            .get("/api/v1/staff/agencies/fuxin-zrzyj/requests?status=answered", &app.staff)
             .await?;
         assert_eq!(list.as_array().unwrap().len(), 1);
-        let verify: Value = app
-            .http
-            .get(format!("{}/api/v1/admin/audit-log/verify", app.base))
-            .bearer_auth(&app.admin)
-            .send()
-            .await?
-            .json()
-            .await?;
+        let (_, verify) = app.get("/api/v1/admin/audit-log/verify", &app.admin).await?;
         assert!(verify["Ok"]["entries"].as_u64().unwrap() >= 8, "{verify}");
         Ok(())
     })
@@ -297,18 +300,8 @@ async fn staff_register_other_channels_by_the_art31_receipt_date() -> Result<()>
         let mut body = filing();
         body["channel"] = json!("post_signed");
         body["arrived_on"] = json!("2025-06-03");
-        let r = app
-            .http
-            .post(format!(
-                "{}/api/v1/staff/agencies/fuxin-zrzyj/requests",
-                app.base
-            ))
-            .bearer_auth(&app.staff)
-            .json(&body)
-            .send()
-            .await?;
-        let status = r.status();
-        let v: Value = r.json().await?;
+        let register = "/api/v1/staff/agencies/fuxin-zrzyj/requests";
+        let (status, v) = app.post(register, &app.staff, body.clone()).await?;
         assert_eq!(
             status,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -316,18 +309,7 @@ async fn staff_register_other_channels_by_the_art31_receipt_date() -> Result<()>
         );
         assert_eq!(v["errors"][0]["field"], "confirmed_on");
         body["confirmed_on"] = json!("2025-06-05");
-        let r = app
-            .http
-            .post(format!(
-                "{}/api/v1/staff/agencies/fuxin-zrzyj/requests",
-                app.base
-            ))
-            .bearer_auth(&app.staff)
-            .json(&body)
-            .send()
-            .await?;
-        let status = r.status();
-        let v: Value = r.json().await?;
+        let (status, v) = app.post(register, &app.staff, body).await?;
         assert_eq!(status, StatusCode::CREATED, "{v}");
         assert_eq!(v["received_on"], "2025-06-05");
         Ok(())
@@ -338,75 +320,28 @@ async fn staff_register_other_channels_by_the_art31_receipt_date() -> Result<()>
 #[tokio::test]
 async fn the_openapi_document_and_the_deadline_calculator() -> Result<()> {
     let app = spawn_app(Backend::Sqlite).await?;
-    let doc: Value = app
-        .http
-        .get(format!("{}/api/openapi.json", app.base))
-        .send()
-        .await?
-        .json()
-        .await?;
+    let (_, doc) = app.get_public("/api/openapi.json").await?;
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
         "/api/v1/agencies/{agency}/requests",
         "/api/v1/requests/{number}",
         "/api/v1/staff/requests/{number}/events",
+        "/api/v1/staff/agencies/{agency}/reports/{year}/cells/{cell}",
+        "/api/v1/staff/agencies/{agency}/review-cases",
+        "/api/v1/staff/review-cases/{id}/decision",
+        "/api/v1/agencies/{agency}/reports/{year}/{format}",
     ] {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
-    let v: Value = app
-        .http
-        .get(format!(
-            "{}/api/v1/deadline?received=2024-09-27&paused=2024-10-08..2024-10-10",
-            app.base
-        ))
-        .send()
-        .await?
-        .json()
+    let (_, v) = app
+        .get_public("/api/v1/deadline?received=2024-09-27&paused=2024-10-08..2024-10-10")
         .await?;
     assert_eq!(v["due_on"], "2024-11-01");
-    let r = app
-        .http
-        .get(format!("{}/api/v1/deadline?received=2007-12-31", app.base))
-        .send()
+    let (s, _) = app
+        .get_public("/api/v1/deadline?received=2007-12-31")
         .await?;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     Ok(())
-}
-
-impl TestApp {
-    /// A new API token, made by the admin through the API.
-    async fn token(&self, name: &str, role: &str, agency: &str) -> Result<String> {
-        let (s, v) = self
-            .post(
-                "/api/v1/admin/tokens",
-                &self.admin,
-                json!({"name": name, "role": role, "agency": agency}),
-            )
-            .await?;
-        assert_eq!(s, StatusCode::CREATED, "{v}");
-        Ok(v["token"].as_str().unwrap_or_default().to_string())
-    }
-    async fn get(&self, path: &str, token: &str) -> Result<(StatusCode, Value)> {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .send()
-            .await?;
-        Ok((r.status(), r.json().await?))
-    }
-    async fn post(&self, path: &str, token: &str, body: Value) -> Result<(StatusCode, Value)> {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await?;
-        let status = r.status();
-        let text = r.text().await?;
-        Ok((status, serde_json::from_str(&text).unwrap_or(Value::Null)))
-    }
 }
 
 #[tokio::test]
@@ -442,14 +377,9 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
             ("coercion.decisions", 0.0),
             ("fees.amount_wan_yuan", 0.0),
         ] {
-            let r = app
-                .http
-                .post(format!("{}{report_path}/statistics", app.base))
-                .bearer_auth(&app.staff)
-                .json(&json!({"key": key, "value": value, "source": "行政审批系统"}))
-                .send()
-                .await?;
-            assert_eq!(r.status(), StatusCode::NO_CONTENT, "{key}");
+            let body = json!({"key": key, "value": value, "source": "行政审批系统"});
+            let (s, _) = app.post(&format!("{report_path}/statistics"), &app.staff, body).await?;
+            assert_eq!(s, StatusCode::NO_CONTENT, "{key}");
         }
         let (s, v) = app
             .post(&format!("{report_path}/statistics"), &app.staff, json!({"key": "licensing.decisons", "value": 1, "source": "x"}))
@@ -534,8 +464,8 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/approve"), &head, json!({})).await?;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["status"], "approved");
-        let public_pdf = format!("{}/api/v1/agencies/fuxin-zrzyj/reports/2025/pdf", app.base);
-        assert_eq!(app.http.get(&public_pdf).send().await?.status(), StatusCode::NOT_FOUND, "not yet published");
+        let public_pdf = "/api/v1/agencies/fuxin-zrzyj/reports/2025/pdf".to_string();
+        assert_eq!(app.get_public(&public_pdf).await?.0, StatusCode::NOT_FOUND, "not yet published");
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &app.staff, json!({})).await?;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["status"], "published");
@@ -546,7 +476,7 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
             .map(|f| (f[0].as_str().unwrap().to_string(), f[1].as_str().unwrap().to_string()))
             .collect();
         assert_eq!(hashes.keys().cloned().collect::<Vec<_>>(), ["docx", "html", "json", "md", "pdf"]);
-        let r = app.http.get(&public_pdf).send().await?;
+        let r = app.http.get(format!("{}{public_pdf}", app.base)).send().await?;
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(r.headers()["content-type"], "application/pdf");
         let pdf = r.bytes().await?;
@@ -561,13 +491,12 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
             .event(&numbers[2], &app.staff, json!({"type": "answered", "on": "2025-06-12", "outcome": "disclosed"}))
             .await?;
         assert_eq!(s, StatusCode::CREATED);
-        let r = app.http.get(format!("{}/api/v1/agencies/fuxin-zrzyj/reports/2025/json", app.base)).send().await?;
-        let frozen: Value = r.json().await?;
+        let (_, frozen) = app.get_public("/api/v1/agencies/fuxin-zrzyj/reports/2025/json").await?;
         assert_eq!(frozen["requests"]["disclosed"][6], 1, "the frozen figures");
         let (_, now) = app.get(report_path, &app.staff).await?;
         assert_eq!(now["requests"]["disclosed"][6], 2, "the live figures");
-        let r = app.http.get(format!("{}/api/v1/agencies/fuxin-zrzyj/reports/2025/xls", app.base)).send().await?;
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let (s, _) = app.get_public("/api/v1/agencies/fuxin-zrzyj/reports/2025/xls").await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         Ok(())
     })
     .await
