@@ -22,6 +22,11 @@ fn gongkai(args: &[&str], env: &[(&str, &str)]) -> Result<Output> {
     Ok(cmd.output()?)
 }
 
+/// Runs `gongkai` with the words of `line` as its arguments (none of them contains a space).
+fn gk(line: &str) -> Result<Output> {
+    gongkai(&line.split_whitespace().collect::<Vec<_>>(), &[])
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -37,31 +42,12 @@ fn deadline_prints_the_due_date_first_then_every_day() -> Result<()> {
     assert!(out.contains("2024-10-01 Tue skipped: public holiday 国庆节"));
     assert!(out.contains("20 days counted, 13 days skipped"));
 
-    let o = gongkai(
-        &[
-            "deadline",
-            "--received",
-            "2024-09-27",
-            "--paused",
-            "2024-10-08..2024-10-10",
-            "--extended",
-        ],
-        &[],
-    )?;
+    let o = gk("deadline --received 2024-09-27 --paused 2024-10-08..2024-10-10 --extended")?;
     let out = stdout(&o);
     assert_eq!(out.lines().next(), Some("2024-11-29"));
     assert!(out.contains("2024-10-09 Wed skipped: consultation pause since 2024-10-08"));
 
-    let o = gongkai(
-        &[
-            "deadline",
-            "--received",
-            "2019-05-14",
-            "--corrected",
-            "2019-05-20",
-        ],
-        &[],
-    )?;
+    let o = gk("deadline --received 2019-05-14 --corrected 2019-05-20")?;
     let out = stdout(&o);
     assert!(out.contains("rule: 15 working days (2007年条例第二十四条)"));
     assert!(out.contains("count starts after 2019-05-20"));
@@ -108,35 +94,21 @@ fn demo_is_idempotent_and_the_audit_log_verifies() -> Result<()> {
 fn calendar_import_recomputes_open_deadlines() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let data = dir.path().to_str().context("utf-8 path")?;
-    let o = gongkai(
-        &[
-            "agency",
-            "create",
-            "--slug",
-            "kill-test",
-            "--name",
-            "某局",
-            "--data",
-            data,
-        ],
-        &[],
-    )?;
+    let o = gk(&format!(
+        "agency create --slug kill-test --name 某局 --data {}",
+        data
+    ))?;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let file = dir.path().join("2027.json");
     std::fs::write(
         &file,
         r#"{"years": {"2027": {"off": [{"date": "2027-01-01", "holiday": "元旦"}], "workday": []}}}"#,
     )?;
-    let o = gongkai(
-        &[
-            "calendar",
-            "import",
-            file.to_str().context("path")?,
-            "--data",
-            data,
-        ],
-        &[],
-    )?;
+    let o = gk(&format!(
+        "calendar import {} --data {}",
+        file.to_str().context("path")?,
+        data
+    ))?;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).contains("imported [2027]"));
     let o = gongkai(
@@ -145,16 +117,11 @@ fn calendar_import_recomputes_open_deadlines() -> Result<()> {
     )?;
     assert!(!stdout(&o).contains("PROVISIONAL"), "2027 is known now");
     std::fs::write(&file, "{\"years\": 5}")?;
-    let o = gongkai(
-        &[
-            "calendar",
-            "import",
-            file.to_str().context("path")?,
-            "--data",
-            data,
-        ],
-        &[],
-    )?;
+    let o = gk(&format!(
+        "calendar import {} --data {}",
+        file.to_str().context("path")?,
+        data
+    ))?;
     assert!(!o.status.success());
     Ok(())
 }
@@ -311,20 +278,10 @@ fn the_demo_regenerates_the_published_2020_report() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let data = dir.path().to_str().context("utf-8 path")?;
     assert!(gongkai(&["demo", "--data", data], &[])?.status.success());
-    let o = gongkai(
-        &[
-            "report",
-            "--data",
-            data,
-            "--agency",
-            "fuxin-zrzyj",
-            "--year",
-            "2020",
-            "--format",
-            "json",
-        ],
-        &[],
-    )?;
+    let o = gk(&format!(
+        "report --data {} --agency fuxin-zrzyj --year 2020 --format json",
+        data
+    ))?;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
         String::from_utf8_lossy(&o.stderr).trim(),
@@ -354,22 +311,12 @@ fn the_demo_regenerates_the_published_2020_report() -> Result<()> {
         ("pdf", "%PDF"),
     ] {
         let out = dir.path().join(format!("report.{format}"));
-        let o = gongkai(
-            &[
-                "report",
-                "--data",
-                data,
-                "--agency",
-                "fuxin-zrzyj",
-                "--year",
-                "2020",
-                "--format",
-                format,
-                "-o",
-                out.to_str().context("path")?,
-            ],
-            &[],
-        )?;
+        let o = gk(&format!(
+            "report --data {} --agency fuxin-zrzyj --year 2020 --format {} -o {}",
+            data,
+            format,
+            out.to_str().context("path")?
+        ))?;
         assert!(
             o.status.success(),
             "{format}: {}",
@@ -399,42 +346,22 @@ fn the_demo_regenerates_the_published_2020_report() -> Result<()> {
         );
     }
 
-    let o = gongkai(
-        &[
-            "report", "--data", data, "--agency", "nowhere", "--year", "2020",
-        ],
-        &[],
-    )?;
+    let o = gk(&format!(
+        "report --data {} --agency nowhere --year 2020",
+        data
+    ))?;
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("no agency 'nowhere'"));
-    let o = gongkai(
-        &[
-            "report",
-            "--data",
-            data,
-            "--agency",
-            "fuxin-zrzyj",
-            "--year",
-            "2007",
-        ],
-        &[],
-    )?;
+    let o = gk(&format!(
+        "report --data {} --agency fuxin-zrzyj --year 2007",
+        data
+    ))?;
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("before 2008"));
-    let o = gongkai(
-        &[
-            "report",
-            "--data",
-            data,
-            "--agency",
-            "fuxin-zrzyj",
-            "--year",
-            "2020",
-            "--format",
-            "xls",
-        ],
-        &[],
-    )?;
+    let o = gk(&format!(
+        "report --data {} --agency fuxin-zrzyj --year 2020 --format xls",
+        data
+    ))?;
     assert!(!o.status.success());
     Ok(())
 }
@@ -458,20 +385,11 @@ fn statistics_import_validates_every_line_first() -> Result<()> {
         &csv,
         "key,value,source\nlicensing.decisions,120,行政审批系统\npenalty.decisions,-3,执法平台\n",
     )?;
-    let o = gongkai(
-        &[
-            "stats",
-            "import",
-            csv.to_str().context("path")?,
-            "--agency",
-            "stats",
-            "--year",
-            "2024",
-            "--data",
-            data,
-        ],
-        &[],
-    )?;
+    let o = gk(&format!(
+        "stats import {} --agency stats --year 2024 --data {}",
+        csv.to_str().context("path")?,
+        data
+    ))?;
     assert!(!o.status.success());
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("line 3"),
@@ -482,27 +400,16 @@ fn statistics_import_validates_every_line_first() -> Result<()> {
         &csv,
         "key,value,source\nlicensing.decisions,120,行政审批系统\nfees.amount_wan_yuan,12.5,\"财政非税系统, 2024\"\n",
     )?;
-    let o = gongkai(
-        &[
-            "stats",
-            "import",
-            csv.to_str().context("path")?,
-            "--agency",
-            "stats",
-            "--year",
-            "2024",
-            "--data",
-            data,
-        ],
-        &[],
-    )?;
+    let o = gk(&format!(
+        "stats import {} --agency stats --year 2024 --data {}",
+        csv.to_str().context("path")?,
+        data
+    ))?;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = gongkai(
-        &[
-            "report", "--data", data, "--agency", "stats", "--year", "2024",
-        ],
-        &[],
-    )?;
+    let o = gk(&format!(
+        "report --data {} --agency stats --year 2024",
+        data
+    ))?;
     let report: Value = serde_json::from_slice(&o.stdout)?;
     assert_eq!(report["proactive"]["licensing"]["decisions"], 120);
     assert_eq!(report["proactive"]["fees"]["amount_wan_yuan"], 12.5);
@@ -514,34 +421,18 @@ fn statistics_import_validates_every_line_first() -> Result<()> {
 fn seed_synthetic_creates_agencies_and_requests_that_report_consistently() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let data = dir.path().to_str().context("utf-8 path")?;
-    let o = gongkai(
-        &[
-            "seed-synthetic",
-            "--data",
-            data,
-            "--agencies",
-            "5",
-            "--requests",
-            "3000",
-        ],
-        &[],
-    )?;
+    let o = gk(&format!(
+        "seed-synthetic --data {} --agencies 5 --requests 3000",
+        data
+    ))?;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stdout(&o).contains("seeded 5 agencies and 3000 requests"));
     let mut total_new = 0;
     for year in [2022, 2023, 2024, 2025] {
-        let o = gongkai(
-            &[
-                "report",
-                "--data",
-                data,
-                "--agency",
-                "all",
-                "--year",
-                &year.to_string(),
-            ],
-            &[],
-        )?;
+        let o = gk(&format!(
+            "report --data {} --agency all --year {}",
+            data, year
+        ))?;
         let report: Value = serde_json::from_slice(&o.stdout)?;
         total_new += report["requests"]["new"][6].as_i64().context("new")?;
         // Consistent by construction: no rule fails; the aggregate has no table-1 figures of
