@@ -17,6 +17,16 @@ use gongkai_store::{Actor, NewAgency, Role, SeedRequest, Store, reporting};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
+/// A new agency `slug`, named 机关<slug>.
+async fn new_agency(s: &Arc<dyn Store>, slug: &str) -> Result<gongkai_store::Agency> {
+    let agency = NewAgency {
+        slug: slug.into(),
+        name: format!("机关{slug}"),
+        is_government: false,
+    };
+    Ok(s.create_agency(agency, &Actor::system()).await?)
+}
+
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
@@ -104,17 +114,7 @@ fn random_ledgers_give_consistent_reports_that_match_the_reference_count() -> Re
                 rt.block_on(async {
                     let ts = fresh(backend).await.unwrap();
                     let s = ts.store.clone();
-                    let agency = s
-                        .create_agency(
-                            NewAgency {
-                                slug: "prop".into(),
-                                name: "某局".into(),
-                                is_government: false,
-                            },
-                            &Actor::system(),
-                        )
-                        .await
-                        .unwrap();
+                    let agency = new_agency(&s, "prop").await.unwrap();
                     let facts = store_ledgers(&s, agency.id, &rows).await.unwrap();
                     for year in [2022, 2023, 2024] {
                         let report = reporting::generate(s.as_ref(), &agency, year)
@@ -151,19 +151,10 @@ async fn a_year_without_records_is_all_zeros_in_its_format_and_bad_years_are_err
     for backend in Backend::all() {
         let ts = fresh(backend).await?;
         let s = ts.store.clone();
-        let agency = s
-            .create_agency(
-                NewAgency {
-                    slug: "empty".into(),
-                    name: "空机关".into(),
-                    is_government: false,
-                },
-                &Actor::system(),
-            )
-            .await?;
+        let agency = new_agency(&s, "empty").await?;
         let report = reporting::generate(s.as_ref(), &agency, 2023).await?;
         assert_eq!(report.format, ReportFormat::F2021);
-        let mut zeros = gongkai_domain::report::Report::zeros("空机关", 2023)?;
+        let mut zeros = gongkai_domain::report::Report::zeros(&agency.name, 2023)?;
         assert_eq!(report.requests, zeros.requests);
         assert_eq!(report.review, zeros.review);
         let json = serde_json::to_value(&report)?;
@@ -189,16 +180,7 @@ async fn sign_off_freezes_a_version_and_corrections_are_new_versions() -> Result
     for backend in Backend::all() {
         let ts = fresh(backend).await?;
         let s = ts.store.clone();
-        let agency = s
-            .create_agency(
-                NewAgency {
-                    slug: "signed".into(),
-                    name: "某局".into(),
-                    is_government: false,
-                },
-                &Actor::system(),
-            )
-            .await?;
+        let agency = new_agency(&s, "signed").await?;
         let staff = Actor {
             name: "经办人".into(),
             role: Role::Staff,
@@ -276,17 +258,7 @@ async fn the_registers_of_tables_1_and_3_and_the_sections_are_read_per_agency_an
         let admin = Actor::system();
         let mut ids = Vec::new();
         for slug in ["agency-a", "agency-b"] {
-            let agency = s
-                .create_agency(
-                    NewAgency {
-                        slug: slug.into(),
-                        name: format!("机关{slug}"),
-                        is_government: false,
-                    },
-                    &admin,
-                )
-                .await?;
-            ids.push(agency.id);
+            ids.push(new_agency(&s, slug).await?.id);
         }
         let (a, b) = (ids[0], ids[1]);
         let publication =
