@@ -117,9 +117,7 @@ pub fn extract(text: &str) -> Result<Extracted, AuditError> {
         let (Some(from), to) = (headings.end(k), headings.start(k + 1)) else {
             return String::new();
         };
-        slice((from, to.unwrap_or(compact.chars.len()).max(from)))
-            .trim()
-            .to_string()
+        tidy_section(slice((from, to.unwrap_or(compact.chars.len()).max(from))))
     };
     let sections = Sections {
         overview: section(0),
@@ -144,6 +142,49 @@ pub fn extract(text: &str) -> Result<Extracted, AuditError> {
         is_government,
         notes,
     })
+}
+
+/// A narrative section as text: lines a PDF or a web page wrapped inside a sentence are joined
+/// again (a break between two CJK characters or punctuation marks), paragraphs stay, a Markdown
+/// heading mark left before the next heading goes, and the colon normalisation of labels is
+/// undone between CJK characters.
+fn tidy_section(raw: &str) -> String {
+    let wide = |c: char| {
+        normalize::is_cjk(c)
+            || ('\u{3000}'..='\u{303f}').contains(&c)
+            || ('\u{ff00}'..='\u{ffef}').contains(&c)
+    };
+    let mut paragraphs: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for line in raw.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        let joins = matches!((current.chars().last(), line.chars().next()), (Some(a), Some(b)) if wide(a) && wide(b));
+        if !current.is_empty() && !joins {
+            current.push('\n');
+        }
+        current.push_str(line);
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    let mut text = paragraphs.join("\n\n");
+    let kept = text.trim_end_matches(['#', ' ', '\n']).len();
+    text.truncate(kept);
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| match c {
+            ':' if i > 0 && wide(chars[i - 1]) => '：',
+            _ => c,
+        })
+        .collect()
 }
 
 /// Decodes a file's bytes (see [`decode::decode`]) and extracts the report.
@@ -208,5 +249,23 @@ impl Regions {
             table3: (t3_start, t3_end.max(t3_start)),
             narrative_end,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tidy_section;
+
+    #[test]
+    fn sections_are_tidied_back_to_their_text() {
+        assert_eq!(
+            tidy_section("2020年，本局认真贯彻\n   落实条例。\n\n存在的主要问题:无。\n\n## "),
+            "2020年，本局认真贯彻落实条例。\n\n存在的主要问题：无。"
+        );
+        assert_eq!(
+            tidy_section("See www.example.org\nand 12:30"),
+            "See www.example.org\nand 12:30"
+        );
+        assert_eq!(tidy_section("  \n"), "");
     }
 }

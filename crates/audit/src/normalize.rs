@@ -46,21 +46,35 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 fn drop_page_markers(text: &str) -> String {
-    if !text.lines().any(is_page_marker) {
+    if !text
+        .lines()
+        .any(|l| is_page_marker(l) || trailing_marker(l).is_some())
+    {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
     for line in text.split('\n') {
-        if !is_page_marker(line) {
-            out.push_str(line);
-            out.push('\n');
+        if is_page_marker(line) {
+            continue;
         }
+        out.push_str(trailing_marker(line).unwrap_or(line));
+        out.push('\n');
     }
     out
 }
 
+/// A line that ends in a page marker set apart by a wide gap (`…（待填写）。        —2—`, as
+/// `pdftotext -layout` prints a footer beside the page's last line): the line without it.
+fn trailing_marker(line: &str) -> Option<&str> {
+    let gap = line.rfind("   ")?;
+    let (head, tail) = line.split_at(gap);
+    (!head.trim().is_empty() && is_page_marker(tail)).then_some(head.trim_end())
+}
+
 /// `- 3 -`, `— 3 —`, `第3页`, `第 3 页 共 6 页`, `3/6`.
 fn is_page_marker(line: &str) -> bool {
+    // The length of the marker itself: `pdftotext -layout` centres it with many spaces.
+    let line = line.trim();
     if line.len() > 48 || !line.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
@@ -96,6 +110,15 @@ mod tests {
         );
         assert_eq!(normalize("a\u{200b}b"), "ab");
         assert!(!is_page_marker("------"));
+        assert_eq!(
+            normalize("改进情况。        —2—\n下一页"),
+            "改进情况。\n下一页\n"
+        );
+        assert_eq!(
+            normalize("合计   12\n"),
+            "合计   12\n",
+            "a number after a gap is a cell"
+        );
         assert!(!is_page_marker("12"));
     }
 }

@@ -1,5 +1,5 @@
 //! Round trip: every report `gongkai report` renders (Markdown, HTML, DOCX, PDF) audits back to
-//! the same canonical JSON, with no finding.
+//! the same canonical JSON (figures and narrative sections), with no finding.
 
 mod common;
 
@@ -32,6 +32,18 @@ fn assert_round_trip(report: &Report, label: &str) {
             report.figures_json(),
             "{label} {format:?}: figures differ"
         );
+        let words = |t: &str| t.split_whitespace().collect::<String>();
+        let (ours, read) = (
+            report.sections.clone().unwrap_or_default(),
+            x.report.sections.clone().unwrap_or_default(),
+        );
+        for (name, a, b) in [
+            ("overview", &ours.overview, &read.overview),
+            ("problems", &ours.problems, &read.problems),
+            ("other", &ours.other, &read.other),
+        ] {
+            assert_eq!(words(b), words(a), "{label} {format:?}: section {name}");
+        }
         let audited = x.audit(None);
         let rules: Vec<&str> = audited
             .findings
