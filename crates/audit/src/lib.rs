@@ -176,15 +176,16 @@ fn tidy_section(raw: &str) -> String {
     let mut text = paragraphs.join("\n\n");
     let kept = text.trim_end_matches(['#', ' ', '\n']).len();
     text.truncate(kept);
-    let chars: Vec<char> = text.chars().collect();
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| match c {
-            ':' if i > 0 && wide(chars[i - 1]) => '：',
-            _ => c,
-        })
-        .collect()
+    if !text.contains(':') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut previous = ' ';
+    for c in text.chars() {
+        out.push(if c == ':' && wide(previous) { '：' } else { c });
+        previous = c;
+    }
+    out
 }
 
 /// Decodes a file's bytes (see [`decode::decode`]) and extracts the report.

@@ -66,6 +66,9 @@ fn drop_page_markers(text: &str) -> String {
 /// A line that ends in a page marker set apart by a wide gap (`…（待填写）。        —2—`, as
 /// `pdftotext -layout` prints a footer beside the page's last line): the line without it.
 fn trailing_marker(line: &str) -> Option<&str> {
+    if !line.trim_end().ends_with(['-', '—', '–', '－', '页']) {
+        return None;
+    }
     let gap = line.rfind("   ")?;
     let (head, tail) = line.split_at(gap);
     (!head.trim().is_empty() && is_page_marker(tail)).then_some(head.trim_end())
