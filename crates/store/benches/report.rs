@@ -13,7 +13,8 @@
 //!
 //! For each backend and scope (the busiest agency, a median agency, all agencies) it times, over
 //! `--rounds` runs after two warm-up runs:
-//! - **floor**: `REQUEST_GROUPS_SQL` alone, fetched over the same kind of pool;
+//! - **floor**: the table-2 query alone (`request_groups_sql`, the text the store runs), fetched
+//!   over a pool of its own;
 //! - **report**: the whole report as `gongkai report --format json` builds it (every table, the
 //!   starter sections, the consistency rules, serialised to JSON — what the report API returns).
 
@@ -141,24 +142,16 @@ enum Raw {
 }
 
 impl Raw {
-    fn sql(agency: Option<i64>) -> String {
-        match agency {
-            Some(_) => format!(
-                "{} AND agency_id = $3 GROUP BY 1, 2, 3",
-                gongkai_store::REQUEST_GROUPS_SQL
-            ),
-            None => format!("{} GROUP BY 1, 2, 3", gongkai_store::REQUEST_GROUPS_SQL),
-        }
-    }
-
     /// The floor: the aggregate query alone; returns the number of requests it counted.
     async fn groups(&self, agency: Option<i64>, year: i32) -> anyhow::Result<i64> {
         let start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).expect("valid year");
         let end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).expect("valid year");
         let counts: Vec<i64> = on_pool!(self, |pool| {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(Self::sql(agency)))
-                .bind(start)
-                .bind(end);
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(gongkai_store::request_groups_sql(
+                agency.is_some(),
+            )))
+            .bind(start)
+            .bind(end);
             if let Some(id) = agency {
                 q = q.bind(id);
             }

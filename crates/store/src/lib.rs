@@ -589,12 +589,22 @@ pub async fn open(location: &Location) -> Result<Arc<dyn Store>> {
     }
 }
 
-/// The aggregate query behind table 2 (`$1` = 1 January, `$2` = 31 December); the store appends
-/// `AND agency_id = $3` for one agency and `GROUP BY 1, 2, 3`. Public so that benchmarks can time
-/// the bare query as the floor of report generation.
+/// The aggregate query behind table 2 (`$1` = 1 January, `$2` = 31 December), without its agency
+/// filter and grouping; [`request_groups_sql`] completes it.
 pub const REQUEST_GROUPS_SQL: &str = "SELECT applicant_kind, CAST(CASE WHEN received_on >= $1 THEN 1 ELSE 0 END AS BIGINT) AS is_new, \
      CASE WHEN concluded_on IS NOT NULL AND concluded_on <= $2 THEN outcome END AS done, COUNT(*) AS n FROM requests \
      WHERE received_on <= $2 AND (concluded_on IS NULL OR concluded_on >= $1)";
+
+/// The table-2 query as the store runs it: for one agency (`$3`) or for every agency. Public so
+/// that the benchmark times exactly this text as the floor of report generation.
+pub fn request_groups_sql(one_agency: bool) -> String {
+    let filter = if one_agency {
+        " AND agency_id = $3"
+    } else {
+        ""
+    };
+    format!("{REQUEST_GROUPS_SQL}{filter} GROUP BY 1, 2, 3")
+}
 
 /// A random code from an alphabet without look-alike characters (no 0/O, 1/I/L).
 pub(crate) fn random_code(len: usize) -> String {

@@ -112,26 +112,6 @@ fn year_bounds(year: i32) -> Result<(NaiveDate, NaiveDate)> {
     Ok((start, end))
 }
 
-/// `base` restricted to one agency (`{joiner}agency_id = $3`, the joiner e.g. `"AND "`) or to none, then `tail`: the
-/// report queries run for one agency or for the whole deployment from one text.
-fn scoped(base: &str, joiner: &str, agency_id: Option<i64>, tail: &str) -> String {
-    match agency_id {
-        Some(_) => format!("{base} {joiner}agency_id = $3 {tail}"),
-        None => format!("{base} {tail}"),
-    }
-}
-
-/// Binds the agency of a [`scoped`] query, if any.
-fn bind_scope<'q>(
-    query: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>,
-    agency_id: Option<i64>,
-) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments> {
-    match agency_id {
-        Some(id) => query.bind(id),
-        None => query,
-    }
-}
-
 fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     hex::encode(Sha256::digest(bytes))
@@ -792,10 +772,12 @@ impl Store for SqlStore {
 
     async fn request_groups(&self, agency_id: Option<i64>, year: i32) -> Result<Vec<RequestGroup>> {
         let (start, end) = year_bounds(year)?;
-        let sql = scoped(crate::REQUEST_GROUPS_SQL, "AND ", agency_id, "GROUP BY 1, 2, 3");
-        let rows = bind_scope(sqlx::query(sqlx::AssertSqlSafe(sql)).bind(start).bind(end), agency_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let mut query =
+            sqlx::query(sqlx::AssertSqlSafe(crate::request_groups_sql(agency_id.is_some()))).bind(start).bind(end);
+        if let Some(id) = agency_id {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
         rows.iter()
             .map(|r| {
                 let kind: String = r.try_get(0)?;
