@@ -644,15 +644,9 @@ impl Store for SqlStore {
             match tag.as_str() {
                 "case" => {
                     let kind: String = r.try_get("a")?;
-                    let kind = parse_code(&kind, |k| ReviewKind::ALL.into_iter().find(|x| x.code() == k))?;
+                    let kind = parse_code(&kind, ReviewKind::from_code)?;
                     let result: Option<String> = r.try_get("c")?;
-                    let result = result
-                        .map(|c| {
-                            parse_code(&c, |k| {
-                                [ReviewResult::Upheld, ReviewResult::Corrected, ReviewResult::Other].into_iter().find(|x| x.code() == k)
-                            })
-                        })
-                        .transpose()?;
+                    let result = result.map(|c| parse_code(&c, ReviewResult::from_code)).transpose()?;
                     let decided_on: Option<NaiveDate> = r.try_get("d2")?;
                     out.review_cases.push(ReviewCase {
                         id: r.try_get::<Option<i64>, _>("id")?.ok_or_else(|| StoreError::Corrupt("review case without id".into()))?,
@@ -754,7 +748,7 @@ impl Store for SqlStore {
             return Err(DomainError::invalid("decided_on", "is before the case was filed").into());
         }
         let kind: String = row.try_get(2)?;
-        let kind = parse_code(&kind, |k| ReviewKind::ALL.into_iter().find(|x| x.code() == k))?;
+        let kind = parse_code(&kind, ReviewKind::from_code)?;
         sqlx::query("UPDATE review_cases SET decided_on = $1, result = $2 WHERE id = $3")
             .bind(decided_on)
             .bind(result.code())

@@ -155,6 +155,10 @@ impl ReviewKind {
             ReviewKind::LitigationAfterReconsideration => "litigation_after_reconsideration",
         }
     }
+    /// The kind whose [`code`](Self::code) this is.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
 }
 
 /// The result of a decided case.
@@ -170,12 +174,21 @@ pub enum ReviewResult {
 }
 
 impl ReviewResult {
+    pub const ALL: [ReviewResult; 3] = [
+        ReviewResult::Upheld,
+        ReviewResult::Corrected,
+        ReviewResult::Other,
+    ];
     pub fn code(self) -> &'static str {
         match self {
             ReviewResult::Upheld => "upheld",
             ReviewResult::Corrected => "corrected",
             ReviewResult::Other => "other",
         }
+    }
+    /// The result whose [`code`](Self::code) this is.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
     }
 }
 
