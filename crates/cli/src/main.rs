@@ -2,6 +2,7 @@
 //! audit log, tokens and agencies, annual reports (generate from records; audit published ones).
 
 mod demo;
+mod ops;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -11,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use gongkai_domain::calendar::{ScheduleFile, parse_date};
 use gongkai_domain::deadline::{ClockInput, Pause, Regime, answer_deadline};
-use gongkai_store::{Actor, ChainCheck, Location, NewAgency, Role, Store};
+use gongkai_store::{Actor, ChainCheck, NewAgency, Role, Store};
 
 #[derive(Parser)]
 #[command(
@@ -110,6 +111,32 @@ enum Command {
     /// canonical JSON and report every broken consistency rule. Exit 0 = consistent, 1 = an
     /// error-level rule fails, 2 = unreadable or not an annual report.
     Audit(gongkai_audit::cli::AuditArgs),
+    /// The PII key (the key that seals ID-card numbers and phones).
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+    /// Write a consistent copy of the database to a new file (0600) while it may be in use.
+    /// The PII key is not in it.
+    Backup {
+        #[command(flatten)]
+        data: DataArg,
+        /// The backup file to create (refused if it exists).
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+    /// Restore a backup into a data directory without a database (or an empty PostgreSQL
+    /// database) and verify it. Exit 0 = ready; 2 = restored but the PII key at hand is
+    /// missing or does not match; 1 = nothing restored.
+    Restore {
+        #[command(flatten)]
+        data: DataArg,
+        /// A file written by `gongkai backup`.
+        file: PathBuf,
+        /// Restore over an existing SQLite database, kept as gongkai.sqlite3.before-restore-<time>.
+        #[arg(long)]
+        force: bool,
+    },
     /// Create synthetic agencies and requests (benchmarks, load tests).
     SeedSynthetic {
         #[command(flatten)]
@@ -121,6 +148,16 @@ enum Command {
         /// Random seed (the same seed gives the same data).
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Re-seal all personal data under a new key (the current key is needed); installs it as
+    /// pii.key, or prints it once when GONGKAI_PII_KEY is set.
+    Rotate {
+        #[command(flatten)]
+        data: DataArg,
     },
 }
 
@@ -244,9 +281,7 @@ fn parse_statistics_csv(text: &str) -> Result<Vec<gongkai_store::Statistic>> {
 }
 
 async fn open_store(data: &Path) -> Result<std::sync::Arc<dyn Store>> {
-    gongkai_store::open(&Location::from_env(data))
-        .await
-        .with_context(|| format!("cannot open the data in {}", data.display()))
+    ops::open_store(data).await
 }
 
 fn main() -> ExitCode {
@@ -283,6 +318,13 @@ async fn run(command: Command) -> Result<ExitCode> {
             return Ok(ExitCode::from(
                 u8::try_from(gongkai_audit::cli::run(args)).unwrap_or(2),
             ));
+        }
+        Command::Key {
+            command: KeyCommand::Rotate { data },
+        } => return ops::key_rotate(&data.data).await,
+        Command::Backup { data, output } => return ops::backup(&data.data, &output).await,
+        Command::Restore { data, file, force } => {
+            return ops::restore(&data.data, &file, force).await;
         }
         Command::Serve { data, bind } => {
             let store = open_store(&data.data).await?;

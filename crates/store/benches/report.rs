@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use gongkai_domain::report::{CheckContext, check};
-use gongkai_store::{Location, Store, reporting, synthetic};
+use gongkai_store::{KeySource, Location, Store, reporting, synthetic};
 use sqlx::Row;
 
 struct Args {
@@ -185,12 +185,20 @@ async fn open_sqlite(args: &Args) -> anyhow::Result<(std::sync::Arc<dyn Store>, 
             std::fs::remove_dir_all(&dir)?;
         }
         eprintln!("seeding SQLite in {} (once)", dir.display());
-        let store = gongkai_store::open(&Location::Dir(dir.clone())).await?;
+        let store = gongkai_store::open(
+            &Location::Dir(dir.clone()),
+            &KeySource::File(dir.join("pii.key")),
+        )
+        .await?;
         seed(store.as_ref(), args).await?;
         drop(store);
         std::fs::write(&marker, b"")?;
     }
-    let store = gongkai_store::open(&Location::Dir(dir.clone())).await?;
+    let store = gongkai_store::open(
+        &Location::Dir(dir.clone()),
+        &KeySource::File(dir.join("pii.key")),
+    )
+    .await?;
     let pool = sqlx::sqlite::SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(
@@ -221,17 +229,15 @@ async fn open_postgres(args: &Args) -> anyhow::Result<Option<(std::sync::Arc<dyn
     };
     let key_file = bench_dir().join(format!("{name}.pii.key"));
     std::fs::create_dir_all(bench_dir())?;
-    let location = Location::Postgres {
-        url: url.clone(),
-        key_file: Some(key_file),
-    };
+    let location = Location::Postgres { url: url.clone() };
+    let key = KeySource::File(key_file);
     let exists: bool = sqlx::query("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
         .bind(&name)
         .fetch_one(&admin)
         .await?
         .get(0);
     let seeded = if exists {
-        let store = gongkai_store::open(&location).await?;
+        let store = gongkai_store::open(&location, &key).await?;
         let raw = Raw::Postgres(sqlx::PgPool::connect(&url).await?);
         let n = raw.count("SELECT COUNT(*) FROM requests").await?;
         drop(store);
@@ -249,10 +255,10 @@ async fn open_postgres(args: &Args) -> anyhow::Result<Option<(std::sync::Arc<dyn
             .execute(&admin)
             .await?;
         eprintln!("seeding PostgreSQL database {name} (once)");
-        let store = gongkai_store::open(&location).await?;
+        let store = gongkai_store::open(&location, &key).await?;
         seed(store.as_ref(), args).await?;
     }
-    let store = gongkai_store::open(&location).await?;
+    let store = gongkai_store::open(&location, &key).await?;
     let raw = Raw::Postgres(
         sqlx::postgres::PgPoolOptions::new()
             .max_connections(16)

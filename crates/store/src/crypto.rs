@@ -2,16 +2,11 @@
 //! with ChaCha20-Poly1305 (AEAD) under a key that lives outside the database, bound to the
 //! request number as associated data. Only masked forms are stored in the clear.
 
-use std::path::Path;
-
 use chacha20poly1305::aead::{Aead, KeyInit, OsRng, Payload};
 use chacha20poly1305::{AeadCore, ChaCha20Poly1305, Key, Nonce};
 use serde::{Deserialize, Serialize};
 
 use crate::StoreError;
-
-/// Environment variable with the 32-byte key as 64 hex digits (takes precedence over a key file).
-pub const KEY_ENV: &str = "GONGKAI_PII_KEY";
 
 /// The sealed personal data of an applicant.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,6 +21,8 @@ pub struct PersonalData {
 #[derive(Clone)]
 pub struct PiiCipher {
     cipher: ChaCha20Poly1305,
+    /// [`crate::keys::fingerprint`] of the key: what the database records, never the key.
+    fingerprint: String,
 }
 
 impl std::fmt::Debug for PiiCipher {
@@ -38,7 +35,13 @@ impl PiiCipher {
     pub fn from_key(key: &[u8; 32]) -> Self {
         PiiCipher {
             cipher: ChaCha20Poly1305::new(Key::from_slice(key)),
+            fingerprint: crate::keys::fingerprint(key),
         }
+    }
+
+    /// The key's fingerprint (SHA-256 over a domain-separation string and the key), hex.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// A fresh random key (tests, first start).
@@ -46,35 +49,14 @@ impl PiiCipher {
         ChaCha20Poly1305::generate_key(&mut OsRng).into()
     }
 
+    /// A key given as 64 hex digits (surrounding whitespace ignored).
     pub fn from_hex(hex_key: &str) -> Result<Self, StoreError> {
         let bytes = hex::decode(hex_key.trim())
-            .map_err(|_| StoreError::Config(format!("{KEY_ENV}: the key must be 64 hex digits")))?;
-        let key: [u8; 32] = bytes.try_into().map_err(|_| {
-            StoreError::Config(format!(
-                "{KEY_ENV}: the key must be 32 bytes (64 hex digits)"
-            ))
-        })?;
+            .map_err(|_| StoreError::Key("the key must be 64 hex digits (32 bytes)".into()))?;
+        let key: [u8; 32] = bytes
+            .try_into()
+            .map_err(|_| StoreError::Key("the key must be 64 hex digits (32 bytes)".into()))?;
         Ok(Self::from_key(&key))
-    }
-
-    /// The key from `GONGKAI_PII_KEY`, else from `path`; a missing key file is created (mode 0600)
-    /// with a random key.
-    pub fn load_or_create(path: &Path) -> Result<Self, StoreError> {
-        if let Ok(hex_key) = std::env::var(KEY_ENV) {
-            return Self::from_hex(&hex_key);
-        }
-        match std::fs::read_to_string(path) {
-            Ok(text) => Self::from_hex(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let key = Self::random_key();
-                write_private(path, hex::encode(key).as_bytes())?;
-                Ok(Self::from_key(&key))
-            }
-            Err(e) => Err(StoreError::Config(format!(
-                "cannot read key file {}: {e}",
-                path.display()
-            ))),
-        }
     }
 
     /// `nonce || ciphertext`, authenticated together with `bound_to`.
@@ -117,23 +99,6 @@ impl PiiCipher {
     }
 }
 
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path).map_err(|e| {
-        StoreError::Config(format!("cannot create key file {}: {e}", path.display()))
-    })?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .map_err(|e| StoreError::Config(format!("cannot write key file {}: {e}", path.display())))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,15 +120,5 @@ mod tests {
         );
         let other = PiiCipher::from_key(&PiiCipher::random_key());
         assert!(other.open(&sealed, "a-2025-00001").is_err(), "wrong key");
-    }
-
-    #[test]
-    fn key_file_is_created_once_and_reused() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("pii.key");
-        let a = PiiCipher::load_or_create(&path).unwrap();
-        let sealed = a.seal(&PersonalData::default(), "x").unwrap();
-        let b = PiiCipher::load_or_create(&path).unwrap();
-        assert!(b.open(&sealed, "x").is_ok());
     }
 }

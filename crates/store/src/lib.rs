@@ -10,14 +10,16 @@
 //! (and on calendar import), kept for queries.
 
 pub mod audit;
+pub mod backup;
 pub mod crypto;
+pub mod keys;
 pub mod reporting;
 pub mod synthetic;
 
 mod postgres;
 mod sqlite;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -32,6 +34,7 @@ use serde::Serialize;
 
 pub use audit::{AuditEntry, ChainCheck};
 pub use crypto::{PersonalData, PiiCipher};
+pub use keys::KeySource;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -54,6 +57,13 @@ pub enum StoreError {
     Crypto(String),
     #[error("stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// The PII key is missing, wrong or unsafe (the message says which file or variable and
+    /// what to do).
+    #[error("{0}")]
+    Key(String),
+    /// A backup or restore could not be made (the message says why).
+    #[error("{0}")]
+    Backup(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -525,68 +535,24 @@ pub struct ReviewCase {
     pub fact: ReviewFact,
 }
 
-/// Where the data lives.
+/// Where the data lives. The binary decides (from `--data` and `GONGKAI_DATABASE_URL`); the
+/// key comes separately ([`KeySource`]).
 #[derive(Debug, Clone)]
 pub enum Location {
-    /// SQLite in `DIR/gongkai.sqlite3`, PII key in `DIR/pii.key` unless `GONGKAI_PII_KEY` is set.
+    /// SQLite in `DIR/gongkai.sqlite3`.
     Dir(PathBuf),
-    /// PostgreSQL URL; the PII key from `GONGKAI_PII_KEY` or `key_file`.
-    Postgres {
-        url: String,
-        key_file: Option<PathBuf>,
-    },
+    /// A PostgreSQL URL.
+    Postgres { url: String },
 }
 
-impl Location {
-    /// `GONGKAI_DATABASE_URL=postgres://…` selects PostgreSQL; otherwise SQLite under `dir`.
-    pub fn from_env(dir: &Path) -> Self {
-        match std::env::var("GONGKAI_DATABASE_URL") {
-            Ok(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-                Location::Postgres {
-                    url,
-                    key_file: Some(dir.join("pii.key")),
-                }
-            }
-            _ => Location::Dir(dir.to_path_buf()),
-        }
-    }
-}
-
-/// Opens (and migrates) the store.
-pub async fn open(location: &Location) -> Result<Arc<dyn Store>> {
-    match location {
-        Location::Dir(dir) => {
-            std::fs::create_dir_all(dir).map_err(|e| {
-                StoreError::Config(format!(
-                    "cannot create data directory {}: {e}",
-                    dir.display()
-                ))
-            })?;
-            let cipher = PiiCipher::load_or_create(&dir.join("pii.key"))?;
-            Ok(Arc::new(
-                SqliteStore::open(&dir.join("gongkai.sqlite3"), cipher).await?,
-            ))
-        }
-        Location::Postgres { url, key_file } => {
-            let cipher = match (std::env::var(crypto::KEY_ENV), key_file) {
-                (Ok(k), _) => PiiCipher::from_hex(&k)?,
-                (Err(_), Some(path)) => {
-                    if let Some(parent) = path.parent() {
-                        std::fs::create_dir_all(parent)
-                            .map_err(|e| StoreError::Config(e.to_string()))?;
-                    }
-                    PiiCipher::load_or_create(path)?
-                }
-                (Err(_), None) => {
-                    return Err(StoreError::Config(format!(
-                        "PostgreSQL needs {} or a key file",
-                        crypto::KEY_ENV
-                    )));
-                }
-            };
-            Ok(Arc::new(PgStore::open(url, cipher).await?))
-        }
-    }
+/// Opens (and migrates) the store with the PII key from `key`, checked against the database's
+/// recorded fingerprint (see [`keys`]): a missing or wrong key for an existing database is
+/// refused, a key is created only for a new one.
+pub async fn open(location: &Location, key: &KeySource) -> Result<Arc<dyn Store>> {
+    Ok(match location {
+        Location::Dir(dir) => Arc::new(SqliteStore::open_dir(dir, key).await?),
+        Location::Postgres { url } => Arc::new(PgStore::open_url(url, key).await?),
+    })
 }
 
 /// The aggregate query behind table 2 (`$1` = 1 January, `$2` = 31 December), without its agency

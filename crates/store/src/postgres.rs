@@ -9,27 +9,49 @@ type Db = sqlx::Postgres;
 const BACKEND: &str = "postgres";
 const LOCK_REQUEST: &str = "SELECT id, agency_id FROM requests WHERE number = $1 FOR UPDATE";
 const LOCK_AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+/// Sealing transactions share the key row; a rotation takes it exclusively, so a row sealed under
+/// the old key never commits after (or is missed by) the rotation.
+const LOCK_KEY_SHARE: &str = "SELECT fingerprint FROM key_check WHERE id = 1 FOR SHARE";
+const LOCK_KEY_ROTATE: &str = "SELECT fingerprint FROM key_check WHERE id = 1 FOR UPDATE";
 
 async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<Tx> {
     Ok(pool.begin().await?)
 }
 
 include!("sql_impl.rs");
+include!("key_impl.rs");
 
 /// The PostgreSQL store.
 pub type PgStore = SqlStore;
 
 impl SqlStore {
-    /// Connects to `url` and migrates the schema.
+    /// Connects to `url` and migrates the schema, with `cipher` as its key (checked against the
+    /// recorded fingerprint; recorded for a new database).
     pub async fn open(url: &str, cipher: PiiCipher) -> Result<Self> {
+        let pool = Self::connect(url).await?;
+        Self::adopt_key(&pool, &cipher, "the given key", "on PostgreSQL").await?;
+        let store = SqlStore::from_pool(pool, cipher);
+        store.load_calendar().await?;
+        Ok(store)
+    }
+
+    /// Connects with the key from `source` (see `keys.rs`): a key file is created only for a new
+    /// database (no fingerprint and no requests).
+    pub(crate) async fn open_url(url: &str, source: &crate::keys::KeySource) -> Result<Self> {
+        let pool = Self::connect(url).await?;
+        let blank = Self::key_record(&pool).await?.is_blank();
+        let database = format!("on PostgreSQL ({})", crate::backup::redact_url(url));
+        Self::open_keyed(pool, source, blank, None, &database).await
+    }
+
+    /// A migrated pool.
+    pub(crate) async fn connect(url: &str) -> Result<sqlx::Pool<Db>> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(30))
             .connect(url)
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
-        let store = SqlStore::from_pool(pool, cipher);
-        store.load_calendar().await?;
-        Ok(store)
+        Ok(pool)
     }
 }

@@ -380,6 +380,7 @@ impl Store for SqlStore {
         let projection = project(&state, &self.calendar());
 
         let mut tx = begin_write(&self.pool).await?;
+        Self::key_is_current(&mut tx, &self.cipher).await?;
         let slug: String = sqlx::query("SELECT slug FROM agencies WHERE id = $1")
             .bind(new.agency_id)
             .fetch_optional(&mut *tx)
@@ -1037,6 +1038,7 @@ impl Store for SqlStore {
         }
         let cal = self.calendar();
         let mut tx = begin_write(&self.pool).await?;
+        Self::key_is_current(&mut tx, &self.cipher).await?;
         // Reserve request numbers per (agency, year).
         let mut counts: std::collections::BTreeMap<(i64, i32), i64> = Default::default();
         for r in rows {

@@ -3,7 +3,6 @@
 //! the busy timeout instead of failing on lock upgrade.
 
 use std::path::Path;
-use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -13,34 +12,75 @@ const BACKEND: &str = "sqlite";
 /// `BEGIN IMMEDIATE` already holds the write lock: no row lock needed.
 const LOCK_REQUEST: &str = "SELECT id, agency_id FROM requests WHERE number = $1";
 const LOCK_AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
+const LOCK_KEY_SHARE: &str = "SELECT fingerprint FROM key_check WHERE id = 1";
+const LOCK_KEY_ROTATE: &str = "SELECT fingerprint FROM key_check WHERE id = 1";
 
 async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<Tx> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
 include!("sql_impl.rs");
+include!("key_impl.rs");
 
 /// The SQLite store.
 pub type SqliteStore = SqlStore;
 
 impl SqlStore {
-    /// Opens (creating if missing) and migrates the database file.
+    /// Opens (creating if missing) and migrates the database file, with `cipher` as its key
+    /// (checked against the recorded fingerprint; recorded for a new database).
     pub async fn open(path: &Path, cipher: PiiCipher) -> Result<Self> {
-        let options = SqliteConnectOptions::from_str("sqlite://")
-            .map_err(StoreError::Database)?
+        let pool = Self::connect(path, 8).await?;
+        Self::adopt_key(&pool, &cipher, "the given key", &path.display().to_string()).await?;
+        let store = SqlStore::from_pool(pool, cipher);
+        store.load_calendar().await?;
+        Ok(store)
+    }
+
+    /// Opens `DIR/gongkai.sqlite3` with the key from `source` (see `keys.rs`). A new database
+    /// (the file does not exist yet) gets the directory (0700), a key file if needed (0600)
+    /// and the database file (0600; SQLite gives its -wal and -shm the same mode).
+    pub(crate) async fn open_dir(dir: &Path, source: &crate::keys::KeySource) -> Result<Self> {
+        crate::keys::create_private_dir(dir)?;
+        let path = dir.join(crate::keys::DB_FILE);
+        let database = path.display().to_string();
+        let new_database = match std::fs::metadata(&path) {
+            Ok(m) => m.len() == 0,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
+            Err(e) => return Err(StoreError::Config(format!("cannot read {database}: {e}"))),
+        };
+        let early = if new_database {
+            // The key first: a crash after it leaves a new database, never a keyless one.
+            let cipher = crate::keys::load(source, true, &database)?;
+            match crate::keys::create_private_file(&path) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(StoreError::Config(format!("cannot create {database}: {e}"))),
+            }
+            Some(cipher)
+        } else {
+            None
+        };
+        let pool = Self::connect(&path, 8).await?;
+        Self::open_keyed(pool, source, new_database, early, &database).await
+    }
+
+    /// A migrated pool on an existing or new file.
+    pub(crate) async fn connect(path: &Path, max_connections: u32) -> Result<sqlx::Pool<Db>> {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max_connections)
+            .connect_with(Self::options(path))
+            .await?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        Ok(pool)
+    }
+
+    pub(crate) fn options(path: &Path) -> SqliteConnectOptions {
+        SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        let store = SqlStore::from_pool(pool, cipher);
-        store.load_calendar().await?;
-        Ok(store)
+            .busy_timeout(Duration::from_secs(30))
     }
 }

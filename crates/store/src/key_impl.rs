@@ -1,0 +1,140 @@
+// The PII key check and rotation (see `keys.rs`), compiled once per backend like `sql_impl.rs`:
+// `sqlite.rs` and `postgres.rs` include this file after it and define `LOCK_KEY_SHARE` (taken
+// by every transaction that seals) and `LOCK_KEY_ROTATE` (taken by the rotation).
+
+impl SqlStore {
+    /// What the database says about its key: the fingerprint, or else its oldest sealed row.
+    async fn key_record(pool: &sqlx::Pool<Db>) -> Result<crate::keys::KeyRecord> {
+        use crate::keys::KeyRecord;
+        if let Some(row) = sqlx::query("SELECT fingerprint FROM key_check WHERE id = 1").fetch_optional(pool).await? {
+            return Ok(KeyRecord::Recorded(row.try_get(0)?));
+        }
+        let sample = sqlx::query("SELECT number, pii_sealed FROM requests ORDER BY id LIMIT 1").fetch_optional(pool).await?;
+        Ok(KeyRecord::Unrecorded(match sample {
+            Some(row) => Some((row.try_get(0)?, row.try_get(1)?)),
+            None => None,
+        }))
+    }
+
+    /// Checks `cipher` against the database and records its fingerprint when none is recorded.
+    async fn adopt_key(pool: &sqlx::Pool<Db>, cipher: &PiiCipher, source: &str, database: &str) -> Result<()> {
+        let record = Self::key_record(pool).await?;
+        crate::keys::verify(cipher, &record, source, database)?;
+        if let crate::keys::KeyRecord::Unrecorded(_) = record {
+            sqlx::query("INSERT INTO key_check (id, fingerprint, recorded_at) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING")
+                .bind(cipher.fingerprint())
+                .bind(now_text())
+                .execute(pool)
+                .await?;
+            // Another process may have recorded its key first.
+            crate::keys::verify(cipher, &Self::key_record(pool).await?, source, database)?;
+        }
+        Ok(())
+    }
+
+    /// Opens with the key from `source` (see `keys.rs`): `new_database` allows creating a key
+    /// file; `early` is a key already loaded for a new database.
+    async fn open_keyed(
+        pool: sqlx::Pool<Db>,
+        source: &crate::keys::KeySource,
+        new_database: bool,
+        early: Option<PiiCipher>,
+        database: &str,
+    ) -> Result<Self> {
+        let record = Self::key_record(&pool).await?;
+        crate::keys::check_pending(source, &record, database)?;
+        let cipher = match early {
+            Some(c) => c,
+            None => crate::keys::load(source, new_database, database)?,
+        };
+        Self::adopt_key(&pool, &cipher, &source.describe(), database).await?;
+        let store = SqlStore::from_pool(pool, cipher);
+        store.load_calendar().await?;
+        Ok(store)
+    }
+
+    /// Inside a transaction that seals personal data: the key this process holds must still be
+    /// the recorded one (a rotation by another process makes it stale).
+    async fn key_is_current(tx: &mut Tx, cipher: &PiiCipher) -> Result<()> {
+        let row = sqlx::query(LOCK_KEY_SHARE).fetch_optional(&mut **tx).await?;
+        let Some(row) = row else {
+            return Err(StoreError::Corrupt("key_check: the key fingerprint is missing".into()));
+        };
+        let fp: String = row.try_get(0)?;
+        if !digest_eq(&fp, cipher.fingerprint()) {
+            return Err(StoreError::Key(
+                "the PII key was rotated since this process started: restart it with the new key".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Re-seals every sealed row under `new` and records its fingerprint, in one transaction
+    /// with the audit entry `key.rotate`. Every row must open with the current key.
+    pub(crate) async fn reseal_all(&self, new: &PiiCipher, actor: &Actor) -> Result<u64> {
+        let mut tx = begin_write(&self.pool).await?;
+        let row = sqlx::query(LOCK_KEY_ROTATE).fetch_optional(&mut *tx).await?;
+        let current: Option<String> = row.map(|r| r.try_get(0)).transpose()?;
+        if !current.is_some_and(|fp| digest_eq(&fp, self.cipher.fingerprint())) {
+            return Err(StoreError::Key("the PII key changed while the rotation started; nothing was changed".into()));
+        }
+        let mut after = 0i64;
+        let mut resealed = 0u64;
+        loop {
+            let rows = sqlx::query("SELECT id, number, pii_sealed FROM requests WHERE id > $1 ORDER BY id LIMIT 1000")
+                .bind(after)
+                .fetch_all(&mut *tx)
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get(0)?;
+            for row in &rows {
+                let id: i64 = row.try_get(0)?;
+                let number: String = row.try_get(1)?;
+                let sealed: Vec<u8> = row.try_get(2)?;
+                let data = self.cipher.open(&sealed, &number).map_err(|_| {
+                    StoreError::Key(format!(
+                        "request {number}: its personal data does not open with the current key, so it cannot be re-sealed; nothing was changed"
+                    ))
+                })?;
+                sqlx::query("UPDATE requests SET pii_sealed = $1 WHERE id = $2")
+                    .bind(new.seal(&data, &number)?)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                resealed += 1;
+            }
+        }
+        sqlx::query("UPDATE key_check SET fingerprint = $1, recorded_at = $2 WHERE id = 1")
+            .bind(new.fingerprint())
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await?;
+        audit(&mut tx, actor, "key.rotate", &format!("{resealed} sealed rows"), "ok").await?;
+        tx.commit().await?;
+        Ok(resealed)
+    }
+
+    /// A store over `pool` for reading only what needs no key (the audit chain): its cipher is
+    /// a random key that never seals or opens anything.
+    pub(crate) async fn unkeyed(pool: sqlx::Pool<Db>) -> Result<Self> {
+        let store = SqlStore::from_pool(pool, PiiCipher::from_key(&PiiCipher::random_key()));
+        store.load_calendar().await?;
+        Ok(store)
+    }
+
+    /// The key check of a restored database: whether the key at hand opens it.
+    pub(crate) async fn key_verdict(&self, source: &crate::keys::KeySource, database: &str) -> Result<crate::backup::KeyVerdict> {
+        use crate::backup::KeyVerdict;
+        if !source.is_present() {
+            return Ok(KeyVerdict::Missing);
+        }
+        let record = Self::key_record(&self.pool).await?;
+        let checked = crate::keys::check_pending(source, &record, database)
+            .and_then(|_| crate::keys::load(source, false, database))
+            .and_then(|c| crate::keys::verify(&c, &record, &source.describe(), database));
+        Ok(match checked {
+            Ok(()) => KeyVerdict::Matches(source.describe()),
+            Err(e) => KeyVerdict::Refused(e.to_string()),
+        })
+    }
+}
