@@ -1,7 +1,7 @@
 //! Where the data and its key are (the environment is read here, not in the store), and the
 //! operator's commands: `key rotate`, `backup`, `restore`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -78,7 +78,7 @@ pub async fn backup(data: &Path, output: &Path) -> Result<ExitCode> {
 /// `gongkai restore`: exit 0 when restored, verified and the key at hand matches; 2 when
 /// restored and verified but the key is missing or does not match (the database is in place;
 /// put the right key there before starting); 1 when nothing was restored.
-pub async fn restore(data: &Path, file: &PathBuf, force: bool) -> Result<ExitCode> {
+pub async fn restore(data: &Path, file: &Path, force: bool) -> Result<ExitCode> {
     let report = gongkai_store::backup::restore(&location(data), &key_source(data), file, force)
         .await
         .context("restore")?;
