@@ -25,7 +25,7 @@ async fn next_audit_seq(tx: &mut Tx) -> Result<i64> {
 /// `tx`), read back with the same code verification runs.
 async fn audit_covering(tx: &mut Tx, actor: &Actor, action: &str, object: &str, outcome: &str) -> Result<()> {
     let seq = next_audit_seq(tx).await?;
-    let payload = payloads(&mut **tx, seq - 1, seq).await?.remove(&seq).unwrap_or_default();
+    let payload = payloads(tx, seq - 1, seq).await?.remove(&seq).unwrap_or_default();
     audit_with(tx, actor, action, object, outcome, Some(&payload.finish())).await
 }
 
@@ -141,20 +141,18 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
 fn check_payload(report: &mut VerifyReport, e: &AuditEntry, found: Option<Payload>) {
     let counts = found.as_ref().map_or([0; 3], Payload::counts);
     report.events += counts[1];
-    match (&e.payload_hash, found) {
-        (Some(committed), found) => {
-            if found.unwrap_or_default().finish() != *committed {
-                report.push(Problem::entry(
-                    e.seq,
-                    format!(
-                        "{} {}: the rows it records were changed, removed or added behind the store \
-                         (now {} request rows, {} event rows, {} report files)",
-                        e.action, e.object, counts[0], counts[1], counts[2]
-                    ),
-                ));
-            }
-        }
-        (None, Some(found)) if !found.is_empty() => report.push(Problem::entry(
+    let empty = found.as_ref().is_none_or(Payload::is_empty);
+    let digest = found.unwrap_or_default().finish();
+    match &e.payload_hash {
+        Some(committed) if digest != *committed => report.push(Problem::entry(
+            e.seq,
+            format!(
+                "{} {}: the rows it records were changed, removed or added behind the store \
+                 (now {} request rows, {} event rows, {} report files)",
+                e.action, e.object, counts[0], counts[1], counts[2]
+            ),
+        )),
+        None if !empty => report.push(Problem::entry(
             e.seq,
             format!(
                 "{} {}: {} request rows, {} event rows and {} report files claim to be recorded by this entry, \
