@@ -1,6 +1,7 @@
 //! `gongkai` — the command line: serve, demo data, the statutory clock, calendar import, the
 //! audit log, tokens and agencies, annual reports (generate from records; audit published ones).
 
+mod audit_log;
 mod demo;
 mod ops;
 
@@ -12,7 +13,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use gongkai_domain::calendar::{ScheduleFile, parse_date};
 use gongkai_domain::deadline::{ClockInput, Pause, Regime, answer_deadline};
-use gongkai_store::{Actor, ChainCheck, NewAgency, Role, Store};
+use gongkai_store::{Actor, NewAgency, Role, Store};
 
 #[derive(Parser)]
 #[command(
@@ -74,7 +75,7 @@ enum Command {
     /// The hash-chained audit log.
     AuditLog {
         #[command(subcommand)]
-        command: AuditLogCommand,
+        command: audit_log::AuditLogCommand,
     },
     /// API tokens for staff and administrators.
     Token {
@@ -197,15 +198,6 @@ enum CalendarCommand {
     /// Load a year's schedule (the format of holidays-cn.json) and recompute open deadlines.
     Import {
         file: PathBuf,
-        #[command(flatten)]
-        data: DataArg,
-    },
-}
-
-#[derive(Subcommand)]
-enum AuditLogCommand {
-    /// Recompute the chain: prints `OK n entries` or the first broken entry (exit 1).
-    Verify {
         #[command(flatten)]
         data: DataArg,
     },
@@ -391,18 +383,7 @@ async fn run(command: Command) -> Result<ExitCode> {
                 summary.years, summary.recomputed, summary.changed
             );
         }
-        Command::AuditLog {
-            command: AuditLogCommand::Verify { data },
-        } => {
-            let store = open_store(&data.data).await?;
-            match store.verify_audit_log().await? {
-                ChainCheck::Ok { entries } => println!("OK {entries} entries"),
-                ChainCheck::Broken { seq, reason } => {
-                    println!("BROKEN at entry {seq}: {reason}");
-                    return Ok(ExitCode::FAILURE);
-                }
-            }
-        }
+        Command::AuditLog { command } => return audit_log::run(command).await,
         Command::Token {
             command:
                 TokenCommand::Create {

@@ -86,7 +86,10 @@ fn demo_is_idempotent_and_the_audit_log_verifies() -> Result<()> {
     let verify = gongkai(&["audit-log", "verify", "--data", data], &[])?;
     assert!(verify.status.success());
     // agency + 5 departments + 15 × (received, answered) + 2 review cases + 16 table-1 statistics
-    assert_eq!(stdout(&verify).trim(), "OK 54 entries");
+    assert_eq!(
+        stdout(&verify).trim(),
+        "OK 54 entries, 15 requests, 30 events"
+    );
     Ok(())
 }
 

@@ -20,6 +20,10 @@ pub struct AuditEntry {
     pub outcome: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The content hash of the rows the entry records (see [`crate::ledger`]); `None` for an
+    /// entry that records no rows, and for every entry written before the ledger was chained.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload_hash: Option<String>,
 }
 
 /// The hash of an entry given its predecessor's hash.
@@ -32,16 +36,27 @@ pub fn entry_hash(
     object: &str,
     outcome: &str,
 ) -> String {
+    entry_hash_with(prev_hash, seq, at, actor, action, object, outcome, None)
+}
+
+/// The hash of an entry that may commit to a payload: the length-prefixed fields as before, the
+/// payload hash appended as one more field only when present (so entries written before payloads
+/// existed verify unchanged).
+#[allow(clippy::too_many_arguments)]
+pub fn entry_hash_with(
+    prev_hash: &str,
+    seq: i64,
+    at: &str,
+    actor: &str,
+    action: &str,
+    object: &str,
+    outcome: &str,
+    payload_hash: Option<&str>,
+) -> String {
     let mut h = Sha256::new();
-    for part in [
-        prev_hash,
-        &seq.to_string(),
-        at,
-        actor,
-        action,
-        object,
-        outcome,
-    ] {
+    let seq = seq.to_string();
+    let fields = [prev_hash, &seq, at, actor, action, object, outcome];
+    for part in fields.into_iter().chain(payload_hash) {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part.as_bytes());
     }
@@ -82,7 +97,7 @@ pub fn verify_chain_after<'a>(
                 reason: "prev_hash does not match the previous entry".into(),
             };
         }
-        if entry_hash(
+        if entry_hash_with(
             &e.prev_hash,
             e.seq,
             &e.at,
@@ -90,6 +105,7 @@ pub fn verify_chain_after<'a>(
             &e.action,
             &e.object,
             &e.outcome,
+            e.payload_hash.as_deref(),
         ) != e.hash
         {
             return ChainCheck::Broken {
@@ -131,6 +147,7 @@ mod tests {
                     outcome: "ok".into(),
                     prev_hash: prev.clone(),
                     hash: hash.clone(),
+                    payload_hash: None,
                 };
                 prev = hash;
                 e
@@ -154,6 +171,21 @@ mod tests {
             verify_chain(&deleted),
             ChainCheck::Broken { seq: 3, .. }
         ));
+    }
+
+    #[test]
+    fn a_payload_is_part_of_the_hash_and_its_absence_keeps_the_old_hash() {
+        let old = entry_hash(GENESIS, 1, "t", "a", "b", "o", "ok");
+        assert_eq!(
+            old,
+            entry_hash_with(GENESIS, 1, "t", "a", "b", "o", "ok", None)
+        );
+        let with = entry_hash_with(GENESIS, 1, "t", "a", "b", "o", "ok", Some("ab"));
+        assert_ne!(old, with);
+        assert_ne!(
+            with,
+            entry_hash_with(GENESIS, 1, "t", "a", "b", "o", "ok", Some("ac"))
+        );
     }
 
     #[test]

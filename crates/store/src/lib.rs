@@ -11,8 +11,10 @@
 
 pub mod audit;
 pub mod backup;
+pub mod checkpoint;
 pub mod crypto;
 pub mod keys;
+pub mod ledger;
 pub mod reporting;
 pub mod synthetic;
 
@@ -35,6 +37,7 @@ use serde::Serialize;
 pub use audit::{AuditEntry, ChainCheck};
 pub use crypto::{PersonalData, PiiCipher};
 pub use keys::KeySource;
+pub use ledger::{Problem, VerifyReport};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
@@ -497,8 +500,13 @@ pub trait Store: Send + Sync + 'static {
     async fn bulk_seed(&self, rows: &[SeedRequest], actor: &Actor) -> Result<u64>;
 
     async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>>;
-    /// Recomputes the whole chain.
-    async fn verify_audit_log(&self) -> Result<ChainCheck>;
+    /// Verifies the audit chain from the genesis to the head, that every ledger row, registered
+    /// request and published file is what the entry recording it committed to (rows changed,
+    /// removed or inserted behind the store are named), and that every request's projection is
+    /// what its events replay to (the request number and the field that disagrees).
+    async fn verify_audit_log(&self) -> Result<VerifyReport>;
+    /// The audit chain head: (seq, hash) of the last entry (0 and the genesis for an empty log).
+    async fn audit_head(&self) -> Result<(i64, String)>;
 
     /// Issues an API token for a staff member or administrator; returns the token (shown once).
     async fn create_token(

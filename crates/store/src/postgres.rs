@@ -20,6 +20,7 @@ async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<Tx> {
 
 include!("sql_impl.rs");
 include!("key_impl.rs");
+include!("ledger_impl.rs");
 
 /// The PostgreSQL store.
 pub type PgStore = SqlStore;

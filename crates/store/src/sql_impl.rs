@@ -15,7 +15,7 @@ use gongkai_domain::report::{RequestFact, ReviewFact, ReviewKind, ReviewResult};
 use gongkai_domain::request::{CaseState, Channel, Delivery, Event, Status};
 use sqlx::Row as _;
 
-use crate::audit::{AuditEntry, ChainCheck, entry_hash, verify_chain_after};
+use crate::audit::{AuditEntry, ChainCheck, entry_hash_with, verify_chain_after};
 use crate::crypto::{PersonalData, PiiCipher};
 use crate::{
     Actor, Agency, CalendarImport, CreatedRequest, Department, NewAgency, NewPublication, NewRequest, RecordedEvent,
@@ -77,15 +77,20 @@ fn project(state: &CaseState, cal: &Calendar) -> Projection {
 
 /// Appends an audit entry inside `tx`, chained to the head (which the lock serialises).
 async fn audit(tx: &mut Tx, actor: &Actor, action: &str, object: &str, outcome: &str) -> Result<()> {
+    audit_with(tx, actor, action, object, outcome, None).await
+}
+
+/// [`audit`] with the content hash of the rows the entry records (see `ledger_impl.rs`).
+async fn audit_with(tx: &mut Tx, actor: &Actor, action: &str, object: &str, outcome: &str, payload: Option<&str>) -> Result<()> {
     let head = sqlx::query(LOCK_AUDIT_HEAD).fetch_one(&mut **tx).await?;
     let seq: i64 = head.try_get(0)?;
     let prev: String = head.try_get(1)?;
     let next = seq + 1;
     let at = now_text();
     let who = actor.label();
-    let hash = entry_hash(&prev, next, &at, &who, action, object, outcome);
+    let hash = entry_hash_with(&prev, next, &at, &who, action, object, outcome, payload);
     sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, object, outcome, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO audit_log (seq, at, actor, action, object, outcome, prev_hash, hash, payload_hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(next)
     .bind(&at)
@@ -95,6 +100,7 @@ async fn audit(tx: &mut Tx, actor: &Actor, action: &str, object: &str, outcome: 
     .bind(outcome)
     .bind(&prev)
     .bind(&hash)
+    .bind(payload)
     .execute(&mut **tx)
     .await?;
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
@@ -173,8 +179,9 @@ impl SqlStore {
 
     async fn insert_event(tx: &mut Tx, request_id: i64, seq: i64, event: &Event, actor: &Actor) -> Result<()> {
         let body = serde_json::to_string(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let audit_seq = next_audit_seq(tx).await?;
         sqlx::query(
-            "INSERT INTO request_events (request_id, seq, kind, on_date, body, actor, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO request_events (request_id, seq, kind, on_date, body, actor, recorded_at, audit_seq) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(request_id)
         .bind(seq)
@@ -183,6 +190,7 @@ impl SqlStore {
         .bind(body)
         .bind(actor.label())
         .bind(now_text())
+        .bind(audit_seq)
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -447,8 +455,9 @@ impl Store for SqlStore {
         .await
         .map_err(|e| conflict_or(e, "request number"))?
         .try_get(0)?;
+        Self::cover_request(&mut tx, request_id).await?;
         Self::insert_event(&mut tx, request_id, 1, &received, actor).await?;
-        audit(&mut tx, actor, "request.received", &number, "ok").await?;
+        audit_covering(&mut tx, actor, "request.received", &number, "ok").await?;
         tx.commit().await?;
         Ok(CreatedRequest {
             number,
@@ -501,7 +510,7 @@ impl Store for SqlStore {
         let seq = events.len() as i64 + 1;
         Self::insert_event(&mut tx, request_id, seq, &event, actor).await?;
         Self::save_projection(&mut tx, request_id, &project(&state, &cal), seq).await?;
-        audit(&mut tx, actor, &action, number, "ok").await?;
+        audit_covering(&mut tx, actor, &action, number, "ok").await?;
         let record = Self::record_in(&mut tx, number).await?.ok_or_else(|| StoreError::NotFound(number.to_string()))?;
         tx.commit().await?;
         Ok(record)
@@ -1003,12 +1012,14 @@ impl Store for SqlStore {
             }
             .into());
         }
+        let audit_seq = next_audit_seq(&mut tx).await?;
         for (format, body) in &files {
-            sqlx::query("INSERT INTO report_files (version_id, format, body, sha256) VALUES ($1, $2, $3, $4)")
+            sqlx::query("INSERT INTO report_files (version_id, format, body, sha256, audit_seq) VALUES ($1, $2, $3, $4, $5)")
                 .bind(version_id)
                 .bind(format)
                 .bind(body)
                 .bind(sha256_hex(body))
+                .bind(audit_seq)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -1017,19 +1028,14 @@ impl Store for SqlStore {
             .bind(version_id)
             .execute(&mut *tx)
             .await?;
-        audit(&mut tx, actor, "report.publish", &format!("agency:{}/{}/v{}", v.agency_id, v.year, v.version), "ok").await?;
+        audit_covering(&mut tx, actor, "report.publish", &format!("agency:{}/{}/v{}", v.agency_id, v.year, v.version), "ok").await?;
         let v = Self::version_in(&mut tx, version_id).await?;
         tx.commit().await?;
         Ok(v)
     }
 
     async fn report_file(&self, version_id: i64, format: &str) -> Result<Option<Vec<u8>>> {
-        let row = sqlx::query("SELECT body FROM report_files WHERE version_id = $1 AND format = $2")
-            .bind(version_id)
-            .bind(format)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok(r.try_get(0)?)).transpose()
+        self.checked_report_file(version_id, format).await
     }
 
     async fn bulk_seed(&self, rows: &[SeedRequest], actor: &Actor) -> Result<u64> {
@@ -1065,6 +1071,7 @@ impl Store for SqlStore {
             next.insert((*agency_id, *year), (slug, last - n + 1));
         }
         let created = now_text();
+        let audit_seq = next_audit_seq(&mut tx).await?;
         for chunk in rows.chunks(500) {
             let mut prepared = Vec::with_capacity(chunk.len());
             for r in chunk {
@@ -1083,7 +1090,7 @@ impl Store for SqlStore {
             }
             let mut qb: sqlx::QueryBuilder<Db> = sqlx::QueryBuilder::new(
                 "INSERT INTO requests (agency_id, number, query_code_hash, applicant_kind, applicant_name, phone_masked, pii_sealed, \
-                 description, channel, delivery, received_on, status, due_on, due_provisional, concluded_on, outcome, event_count, created_at) ",
+                 description, channel, delivery, received_on, status, due_on, due_provisional, concluded_on, outcome, event_count, created_at, audit_seq) ",
             );
             qb.push_values(&prepared, |mut b, (r, number, events, p, sealed, code_hash, phone)| {
                 b.push_bind(r.agency_id)
@@ -1103,7 +1110,8 @@ impl Store for SqlStore {
                     .push_bind(p.concluded_on)
                     .push_bind(p.outcome.map(|o| o.code()))
                     .push_bind(events.len() as i64)
-                    .push_bind(created.clone());
+                    .push_bind(created.clone())
+                    .push_bind(audit_seq);
             });
             qb.push(" RETURNING id, number");
             let ids = qb.build().fetch_all(&mut *tx).await?;
@@ -1122,21 +1130,21 @@ impl Store for SqlStore {
                 }
             }
             let mut qb: sqlx::QueryBuilder<Db> =
-                sqlx::QueryBuilder::new("INSERT INTO request_events (request_id, seq, kind, on_date, body, actor, recorded_at) ");
+                sqlx::QueryBuilder::new("INSERT INTO request_events (request_id, seq, kind, on_date, body, actor, recorded_at, audit_seq) ");
             let who = actor.label();
             qb.push_values(&event_rows, |mut b, (id, seq, kind, on, body)| {
-                b.push_bind(*id).push_bind(*seq).push_bind(*kind).push_bind(*on).push_bind(body.clone()).push_bind(who.clone()).push_bind(created.clone());
+                b.push_bind(*id).push_bind(*seq).push_bind(*kind).push_bind(*on).push_bind(body.clone()).push_bind(who.clone()).push_bind(created.clone()).push_bind(audit_seq);
             });
             qb.build().execute(&mut *tx).await?;
         }
-        audit(&mut tx, actor, "requests.bulk_seed", &format!("{} requests", rows.len()), "ok").await?;
+        audit_covering(&mut tx, actor, "requests.bulk_seed", &format!("{} requests", rows.len()), "ok").await?;
         tx.commit().await?;
         Ok(rows.len() as u64)
     }
 
     async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(
-            "SELECT seq, at, actor, action, object, outcome, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+            "SELECT seq, at, actor, action, object, outcome, prev_hash, hash, payload_hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(after_seq)
         .bind(limit)
@@ -1153,40 +1161,18 @@ impl Store for SqlStore {
                     outcome: r.try_get(5)?,
                     prev_hash: r.try_get(6)?,
                     hash: r.try_get(7)?,
+                    payload_hash: r.try_get(8)?,
                 })
             })
             .collect()
     }
 
-    async fn verify_audit_log(&self) -> Result<ChainCheck> {
-        // Page through the log so a long chain is never loaded at once.
-        let mut all_ok = 0u64;
-        let mut after = 0;
-        let mut prev: Option<AuditEntry> = None;
-        loop {
-            let page = self.audit_entries(after, 10_000).await?;
-            if page.is_empty() {
-                break;
-            }
-            let check = verify_chain_after(prev.as_ref(), &page);
-            if let ChainCheck::Broken { .. } = check {
-                return Ok(check);
-            }
-            all_ok += page.len() as u64;
-            after = page.last().map_or(after, |e| e.seq);
-            prev = page.last().cloned();
-        }
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
-        let head_seq: i64 = head.try_get(0)?;
-        let head_hash: String = head.try_get(1)?;
-        let last_hash = prev.map_or_else(|| crate::audit::GENESIS.to_string(), |e| e.hash);
-        if head_seq != all_ok as i64 || head_hash != last_hash {
-            return Ok(ChainCheck::Broken {
-                seq: all_ok as i64 + 1,
-                reason: format!("the chain head says {head_seq} entries, the log has {all_ok}: rows were removed at the end"),
-            });
-        }
-        Ok(ChainCheck::Ok { entries: all_ok })
+    async fn verify_audit_log(&self) -> Result<crate::VerifyReport> {
+        self.verify_all().await
+    }
+
+    async fn audit_head(&self) -> Result<(i64, String)> {
+        self.head().await
     }
 
     async fn create_token(&self, name: &str, role: Role, agency_id: Option<i64>, actor: &Actor) -> Result<String> {

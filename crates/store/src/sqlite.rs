@@ -21,6 +21,7 @@ async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<Tx> {
 
 include!("sql_impl.rs");
 include!("key_impl.rs");
+include!("ledger_impl.rs");
 
 /// The SQLite store.
 pub type SqliteStore = SqlStore;
@@ -81,6 +82,8 @@ impl SqlStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // INSERT OR REPLACE then fires DELETE triggers (append-only tables refuse it).
+            .pragma("recursive_triggers", "ON")
             .busy_timeout(Duration::from_secs(30))
     }
 }

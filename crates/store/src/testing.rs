@@ -17,6 +17,23 @@ pub struct TestStore {
     pub url: String,
 }
 
+impl TestStore {
+    /// Runs SQL on the database directly, outside the store, as someone with access to the
+    /// database would (on SQLite: a plain connection, without the store's pragmas).
+    pub async fn raw_exec(&self, sql: &str) -> Result<u64> {
+        use sqlx::Connection;
+        let sql = sqlx::AssertSqlSafe(sql.to_string());
+        if self.url.starts_with("postgres") {
+            let mut conn = sqlx::PgConnection::connect(&self.url).await?;
+            Ok(sqlx::raw_sql(sql).execute(&mut conn).await?.rows_affected())
+        } else {
+            let mut conn =
+                sqlx::SqliteConnection::connect(&format!("sqlite://{}", self.url)).await?;
+            Ok(sqlx::raw_sql(sql).execute(&mut conn).await?.rows_affected())
+        }
+    }
+}
+
 /// Which backend a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -5,7 +5,9 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use gongkai_domain::calendar::ScheduleFile;
-use gongkai_store::{Agency, AuditEntry, CalendarImport, ChainCheck, Department, NewAgency, Role};
+use gongkai_store::{
+    Agency, AuditEntry, CalendarImport, Department, NewAgency, Role, VerifyReport,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -165,11 +167,12 @@ pub async fn audit_log(
     ))
 }
 
-/// Recompute the audit chain.
+/// Verify the audit chain, the ledger rows each entry records and every request's projection:
+/// `problems` is empty when all holds; otherwise each names the entry, request and field.
 #[utoipa::path(get, path = "/api/v1/admin/audit-log/verify", tag = "admin", security(("token" = [])), responses((status = 200, body = Object)))]
 pub async fn verify_audit_log(
     State(state): State<AppState>,
     AdminActor(_admin): AdminActor,
-) -> Result<Json<ChainCheck>, ApiError> {
+) -> Result<Json<VerifyReport>, ApiError> {
     Ok(Json(state.store.verify_audit_log().await?))
 }

@@ -345,7 +345,8 @@ pub async fn publish(
 #[utoipa::path(
     get, path = "/api/v1/agencies/{agency}/reports/{year}/{format}", tag = "public",
     params(("agency" = String, Path), ("year" = i32, Path), ("format" = String, Path, description = "json, md, html, docx or pdf")),
-    responses((status = 200, description = "the file as published"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody))
+    responses((status = 200, description = "the file as published"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
+        (status = 500, body = crate::error::ErrorBody, description = "the stored file no longer hashes to its published digest: not served (logged and audited as report.file_tampered)"))
 )]
 pub async fn published_file(
     State(state): State<AppState>,
