@@ -13,6 +13,7 @@ pub mod audit;
 pub mod crypto;
 pub mod reporting;
 pub mod synthetic;
+mod voiding;
 
 mod postgres;
 mod sqlite;
@@ -206,6 +207,9 @@ pub struct RecordedEvent {
     pub event: Event,
     pub actor: String,
     pub recorded_at: DateTime<Utc>,
+    /// The seq of the `voided` event that supersedes this one, if any (the ledger skips it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voided_by: Option<i64>,
 }
 
 /// A request with its ledger; personal data only in masked form.
