@@ -254,7 +254,7 @@ async fn text_and_numbers_are_bounded_on_every_write_path() -> Result<()> {
         let pages = Event::FeeNoticed {
             on: d("2025-06-10"),
             basis: FeeBasis::ByPages { pages: 100_001 },
-            amount_yuan: 3_994_740,
+            amount_yuan: 100,
         };
         assert_eq!(field_of(s.append_event(&n, pages, &actor).await)?, "basis.pages");
         let ext = Event::Extended {
