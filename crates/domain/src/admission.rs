@@ -253,7 +253,13 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.field(), "on");
         assert!(e.reason().contains("after today"));
-        let ok = append(events, Event::Withdrawn { on: d("2025-06-10") }, "2025-06-10");
+        let ok = append(
+            events,
+            Event::Withdrawn {
+                on: d("2025-06-10"),
+            },
+            "2025-06-10",
+        );
         assert!(ok.is_ok(), "today itself is fine");
     }
 
@@ -266,10 +272,14 @@ mod tests {
             correct_by: d(by),
         };
         let (e, _) = append(events, notice("2025-06-24"), "2025-06-10").unwrap();
-        let Event::CorrectionRequested { items, .. } = e else { panic!() };
+        let Event::CorrectionRequested { items, .. } = e else {
+            panic!()
+        };
         assert_eq!(items, "请明确\n地块位置");
         assert_eq!(
-            append(events, notice("2025-06-10"), "2025-06-10").unwrap_err().field(),
+            append(events, notice("2025-06-10"), "2025-06-10")
+                .unwrap_err()
+                .field(),
             "correct_by"
         );
         // 20 working days after 2025-06-10 is 2025-07-08.
@@ -307,7 +317,10 @@ mod tests {
         assert_eq!(state.concluded_on(), None);
         let mut all = events.clone();
         all.push(void);
-        assert_eq!(CaseState::replay(&Calendar::embedded(), &all).unwrap(), state);
+        assert_eq!(
+            CaseState::replay(&Calendar::embedded(), &all).unwrap(),
+            state
+        );
         // The right answer can now be recorded.
         let (_, state) = append(
             &all,
@@ -332,7 +345,10 @@ mod tests {
         };
         let received = append(&events, void(1), "2025-12-03").unwrap_err();
         assert!(received.reason().contains("'received'"), "{received}");
-        assert!(append(&events, void(3), "2025-12-03").is_err(), "not an earlier event");
+        assert!(
+            append(&events, void(3), "2025-12-03").is_err(),
+            "not an earlier event"
+        );
         assert!(append(&events, void(0), "2025-12-03").is_err());
         let mut all = events.clone();
         all.push(void(2));
@@ -345,7 +361,12 @@ mod tests {
             seq: 2,
             reason: " ".into(),
         };
-        assert_eq!(append(&events, no_reason, "2025-12-03").unwrap_err().field(), "reason");
+        assert_eq!(
+            append(&events, no_reason, "2025-12-03")
+                .unwrap_err()
+                .field(),
+            "reason"
+        );
     }
 
     #[test]

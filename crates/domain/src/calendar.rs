@@ -244,7 +244,11 @@ pub fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate, DomainError
 /// never before 2008-01-01 ([`EARLIEST_DATE`]). Nothing can be recorded as having happened
 /// tomorrow: the ledger is append-only, and a future date would close a request for good or move
 /// it into next year's report.
-pub fn check_past(field: &str, date: NaiveDate, today: NaiveDate) -> Result<NaiveDate, DomainError> {
+pub fn check_past(
+    field: &str,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, DomainError> {
     check_date(field, date)?;
     if date > today {
         return Err(DomainError::invalid(
@@ -286,7 +290,11 @@ pub fn check_past_year(field: &str, year: i32, today: NaiveDate) -> Result<i32, 
     if year < EARLIEST_DATE.year() || year > today.year() {
         return Err(DomainError::invalid(
             field,
-            format!("{year} must be between {} and this year ({})", EARLIEST_DATE.year(), today.year()),
+            format!(
+                "{year} must be between {} and this year ({})",
+                EARLIEST_DATE.year(),
+                today.year()
+            ),
         ));
     }
     Ok(year)

@@ -50,7 +50,9 @@ impl FeeBasis {
             )),
             FeeBasis::ByCount { ordinal } if ordinal > MAX_ORDINAL => Err(DomainError::invalid(
                 "basis.ordinal",
-                format!("at most {MAX_ORDINAL} requests of one applicant in a month are counted (109号)"),
+                format!(
+                    "at most {MAX_ORDINAL} requests of one applicant in a month are counted (109号)"
+                ),
             )),
             FeeBasis::ByCount { ordinal } => Ok(fee_by_count(ordinal)),
             FeeBasis::ByPages { pages } if pages > MAX_PAGES => Err(DomainError::invalid(
@@ -132,10 +134,16 @@ mod tests {
     fn bases_are_bounded() {
         assert_eq!(fee_by_pages(MAX_PAGES), MAX_FEE_YUAN);
         assert!(fee_by_count(MAX_ORDINAL) < MAX_FEE_YUAN);
-        let huge = FeeBasis::ByPages { pages: u32::MAX }.amount_yuan().unwrap_err();
+        let huge = FeeBasis::ByPages { pages: u32::MAX }
+            .amount_yuan()
+            .unwrap_err();
         assert_eq!(huge.field(), "basis.pages");
         assert!(FeeBasis::ByPages { pages: MAX_PAGES }.amount_yuan().is_ok());
-        let e = FeeBasis::ByCount { ordinal: MAX_ORDINAL + 1 }.amount_yuan().unwrap_err();
+        let e = FeeBasis::ByCount {
+            ordinal: MAX_ORDINAL + 1,
+        }
+        .amount_yuan()
+        .unwrap_err();
         assert_eq!(e.field(), "basis.ordinal");
     }
 }

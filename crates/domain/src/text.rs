@@ -269,7 +269,10 @@ mod tests {
     #[test]
     fn whitespace_is_normalised() {
         assert_eq!(clean("f", "  张   三 \u{a0} ", NAME).unwrap(), "张 三");
-        assert_eq!(clean("f", "张\u{3000}\u{3000}三", NAME).unwrap(), "张\u{3000}三");
+        assert_eq!(
+            clean("f", "张\u{3000}\u{3000}三", NAME).unwrap(),
+            "张\u{3000}三"
+        );
         assert_eq!(
             clean("f", " 第一行\r\n第二行\r第三行\u{2028} ", DESCRIPTION).unwrap(),
             "第一行\n第二行\n第三行"
@@ -295,7 +298,12 @@ mod tests {
             let e = clean("applicant.name", bad, NAME).unwrap_err();
             assert_eq!(e.field(), "applicant.name", "{bad:?}");
         }
-        assert!(clean("f", "a\nb", NAME).unwrap_err().reason().contains("one line"));
+        assert!(
+            clean("f", "a\nb", NAME)
+                .unwrap_err()
+                .reason()
+                .contains("one line")
+        );
         assert!(clean("f", "a\tb", NAME).is_err());
         assert!(clean("f", "a\tb", DESCRIPTION).is_ok());
         assert!(

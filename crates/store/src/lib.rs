@@ -393,7 +393,9 @@ pub trait Store: Send + Sync + 'static {
         number: &str,
         query_code: &str,
     ) -> Result<Option<RequestRecord>>;
-    /// Appends an event after the domain accepts it; a refused event is audited as rejected.
+    /// Appends an event after the domain accepts it (`CaseState::append`, with the store's clock
+    /// as today); a `voided` event only from the head of the request's agency. A refused event is
+    /// audited as rejected.
     async fn append_event(
         &self,
         number: &str,

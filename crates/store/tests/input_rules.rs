@@ -107,12 +107,21 @@ async fn no_write_path_accepts_a_day_after_today_or_before_2008() -> Result<()> 
         assert_eq!(f, "received_on", "{backend:?}");
         let f = field_of(s.create_request(new_request(a, "2007-12-31"), &actor).await)?;
         assert_eq!(f, "received_on");
-        let n = s.create_request(new_request(a, "2026-01-09"), &actor).await?.number;
+        let n = s
+            .create_request(new_request(a, "2026-01-09"), &actor)
+            .await?
+            .number;
         assert!(n.contains("-2026-"), "{n}");
         // Ledger events: a withdrawal in 2199 would close the request for good.
         let f = field_of(
-            s.append_event(&n, Event::Withdrawn { on: d("2199-12-31") }, &actor)
-                .await,
+            s.append_event(
+                &n,
+                Event::Withdrawn {
+                    on: d("2199-12-31"),
+                },
+                &actor,
+            )
+            .await,
         )?;
         assert_eq!(f, "on");
         let r = s.request(&n).await?.unwrap();
@@ -120,27 +129,47 @@ async fn no_write_path_accepts_a_day_after_today_or_before_2008() -> Result<()> 
         assert_eq!(r.events.len(), 1);
         let last = s.audit_entries(0, 1000).await?.pop().unwrap();
         assert_eq!(last.action, "request.withdrawn");
-        assert!(last.outcome.starts_with("rejected: on:"), "{}", last.outcome);
+        assert!(
+            last.outcome.starts_with("rejected: on:"),
+            "{}",
+            last.outcome
+        );
         // A 补正 date is after the notice and at most 20 working days later (Art. 30).
         let notice = |by: &str| Event::CorrectionRequested {
             on: d("2026-01-09"),
             items: "请明确地块位置".into(),
             correct_by: d(by),
         };
-        assert_eq!(field_of(s.append_event(&n, notice("2026-01-09"), &actor).await)?, "correct_by");
-        assert_eq!(field_of(s.append_event(&n, notice("2026-12-31"), &actor).await)?, "correct_by");
+        assert_eq!(
+            field_of(s.append_event(&n, notice("2026-01-09"), &actor).await)?,
+            "correct_by"
+        );
+        assert_eq!(
+            field_of(s.append_event(&n, notice("2026-12-31"), &actor).await)?,
+            "correct_by"
+        );
         s.append_event(&n, notice("2026-01-23"), &actor).await?;
         // Publications: 1900, 9999, +99999.
         for (p, field) in [
             (publication("1900-01-01", None, None), "issued_on"),
             (publication("9999-12-31", None, None), "issued_on"),
-            (publication("2020-01-01", Some("2027-01-01"), None), "published_on"),
-            (publication("2020-01-01", Some("2020-01-10"), Some("+99999-12-31")), "repealed_on"),
+            (
+                publication("2020-01-01", Some("2027-01-01"), None),
+                "published_on",
+            ),
+            (
+                publication("2020-01-01", Some("2020-01-10"), Some("+99999-12-31")),
+                "repealed_on",
+            ),
         ] {
             assert_eq!(field_of(s.add_publication(a, p, &actor).await)?, field);
         }
-        s.add_publication(a, publication("2020-01-01", Some("2020-01-10"), None), &actor)
-            .await?;
+        s.add_publication(
+            a,
+            publication("2020-01-01", Some("2020-01-10"), None),
+            &actor,
+        )
+        .await?;
         let regs = s.report_registers(Some(a), 2025).await?;
         assert_eq!(regs.rules.in_force, 1, "only the valid rule is in force");
         assert_eq!(regs.rules.total_published, 1);
@@ -150,14 +179,28 @@ async fn no_write_path_accepts_a_day_after_today_or_before_2008() -> Result<()> 
             filed_on: d(filed),
             decided: decided.map(|x| (d(x), ReviewResult::Upheld)),
         };
-        assert_eq!(field_of(s.add_review_case(a, None, case("9999-01-01", None), &actor).await)?, "filed_on");
         assert_eq!(
-            field_of(s.add_review_case(a, None, case("2025-01-01", Some("2026-02-01")), &actor).await)?,
+            field_of(
+                s.add_review_case(a, None, case("9999-01-01", None), &actor)
+                    .await
+            )?,
+            "filed_on"
+        );
+        assert_eq!(
+            field_of(
+                s.add_review_case(a, None, case("2025-01-01", Some("2026-02-01")), &actor)
+                    .await
+            )?,
             "decided_on"
         );
-        let id = s.add_review_case(a, None, case("2025-01-01", None), &actor).await?;
+        let id = s
+            .add_review_case(a, None, case("2025-01-01", None), &actor)
+            .await?;
         assert_eq!(
-            field_of(s.decide_review_case(id, d("2026-01-11"), ReviewResult::Upheld, &actor).await)?,
+            field_of(
+                s.decide_review_case(id, d("2026-01-11"), ReviewResult::Upheld, &actor)
+                    .await
+            )?,
             "decided_on"
         );
         // The statistics year.
@@ -166,7 +209,10 @@ async fn no_write_path_accepts_a_day_after_today_or_before_2008() -> Result<()> 
             value: 12.0,
             source: "行政审批系统".into(),
         };
-        assert_eq!(field_of(s.set_statistic(a, 2027, stat(), &actor).await)?, "year");
+        assert_eq!(
+            field_of(s.set_statistic(a, 2027, stat(), &actor).await)?,
+            "year"
+        );
         s.set_statistic(a, 2025, stat(), &actor).await?;
     }
     Ok(())
@@ -177,7 +223,13 @@ async fn sqlite_stores_no_date_that_is_not_canonical() -> Result<()> {
     use sqlx::Connection;
     let (ts, a) = setup(Backend::Sqlite).await?;
     let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", ts.url)).await?;
-    for bad in ["+99999-12-31", "2025-6-9", "2025-02-30", "2025-06-09 00:00", "yesterday"] {
+    for bad in [
+        "+99999-12-31",
+        "2025-6-9",
+        "2025-02-30",
+        "2025-06-09 00:00",
+        "yesterday",
+    ] {
         let r = sqlx::query(
             "INSERT INTO publications (agency_id, kind, title, issued_on, repealed_on, created_at) \
              VALUES ($1, 'rule', 't', '2020-01-01', $2, 'now')",
@@ -187,13 +239,20 @@ async fn sqlite_stores_no_date_that_is_not_canonical() -> Result<()> {
         .execute(&mut conn)
         .await;
         let e = r.expect_err(bad).to_string();
-        assert!(e.contains("publications.repealed_on: not a canonical"), "{bad}: {e}");
+        assert!(
+            e.contains("publications.repealed_on: not a canonical"),
+            "{bad}: {e}"
+        );
     }
     let r = sqlx::query("UPDATE requests SET received_on = '+99999-12-31'")
         .execute(&mut conn)
         .await;
     assert!(r.is_ok(), "no rows: nothing to refuse");
-    let n = ts.store.create_request(new_request(a, "2025-06-09"), &staff(a)).await?.number;
+    let n = ts
+        .store
+        .create_request(new_request(a, "2025-06-09"), &staff(a))
+        .await?
+        .number;
     let e = sqlx::query("UPDATE requests SET concluded_on = '+99999-12-31' WHERE number = $1")
         .bind(&n)
         .execute(&mut conn)
@@ -237,7 +296,10 @@ async fn text_and_numbers_are_bounded_on_every_write_path() -> Result<()> {
         let mut r = new_request(a, "2025-06-09");
         r.description = "  2020年某地块\r\n征收补偿方案  ".into();
         let n = s.create_request(r, &actor).await?.number;
-        assert_eq!(s.request(&n).await?.unwrap().description, "2020年某地块\n征收补偿方案");
+        assert_eq!(
+            s.request(&n).await?.unwrap().description,
+            "2020年某地块\n征收补偿方案"
+        );
         // Event text and numbers.
         let items = Event::CorrectionRequested {
             on: d("2025-06-10"),
@@ -250,13 +312,19 @@ async fn text_and_numbers_are_bounded_on_every_write_path() -> Result<()> {
             basis: FeeBasis::ByPages { pages: u32::MAX },
             amount_yuan: 171_798_682_660,
         };
-        assert_eq!(field_of(s.append_event(&n, fee, &actor).await)?, "amount_yuan");
+        assert_eq!(
+            field_of(s.append_event(&n, fee, &actor).await)?,
+            "amount_yuan"
+        );
         let pages = Event::FeeNoticed {
             on: d("2025-06-10"),
             basis: FeeBasis::ByPages { pages: 100_001 },
             amount_yuan: 100,
         };
-        assert_eq!(field_of(s.append_event(&n, pages, &actor).await)?, "basis.pages");
+        assert_eq!(
+            field_of(s.append_event(&n, pages, &actor).await)?,
+            "basis.pages"
+        );
         let ext = Event::Extended {
             on: d("2025-06-10"),
             approver: "主任\u{202e}".into(),
@@ -283,28 +351,52 @@ async fn text_and_numbers_are_bounded_on_every_write_path() -> Result<()> {
             value,
             source: source.into(),
         };
-        assert_eq!(field_of(s.set_statistic(a, 2025, stat(1e15, "系统"), &actor).await)?, "value");
-        assert_eq!(field_of(s.set_statistic(a, 2025, stat(1.0, "系\u{7}统"), &actor).await)?, "source");
+        assert_eq!(
+            field_of(s.set_statistic(a, 2025, stat(1e15, "系统"), &actor).await)?,
+            "value"
+        );
+        assert_eq!(
+            field_of(
+                s.set_statistic(a, 2025, stat(1.0, "系\u{7}统"), &actor)
+                    .await
+            )?,
+            "source"
+        );
         let sections = Sections {
             overview: "总体情况\0".into(),
             ..Default::default()
         };
-        assert_eq!(field_of(s.save_sections(a, 2025, &sections, &actor).await)?, "overview");
+        assert_eq!(
+            field_of(s.save_sections(a, 2025, &sections, &actor).await)?,
+            "overview"
+        );
         let big = Sections {
             problems: "问".repeat(50_001),
             ..Default::default()
         };
-        assert_eq!(field_of(s.save_sections(a, 2025, &big, &actor).await)?, "problems");
-        assert_eq!(field_of(s.add_department(a, "\u{1b}[2J科室", &actor).await)?, "name");
+        assert_eq!(
+            field_of(s.save_sections(a, 2025, &big, &actor).await)?,
+            "problems"
+        );
+        assert_eq!(
+            field_of(s.add_department(a, "\u{1b}[2J科室", &actor).await)?,
+            "name"
+        );
         let dept = s.add_department(a, "  利用 \t 科 ", &actor).await;
         assert_eq!(field_of(dept)?, "name", "a tab in a one-line name");
-        assert_eq!(s.add_department(a, "  利用   科 ", &actor).await?.name, "利用 科");
+        assert_eq!(
+            s.add_department(a, "  利用   科 ", &actor).await?.name,
+            "利用 科"
+        );
         let agency = NewAgency {
             slug: "other".into(),
             name: "\u{feff}另一机关".into(),
             is_government: false,
         };
-        assert_eq!(field_of(s.create_agency(agency, &Actor::system()).await)?, "name");
+        assert_eq!(
+            field_of(s.create_agency(agency, &Actor::system()).await)?,
+            "name"
+        );
         let token = s
             .create_token("公开\u{200d}办", Role::Staff, Some(a), &Actor::system())
             .await;
@@ -315,7 +407,10 @@ async fn text_and_numbers_are_bounded_on_every_write_path() -> Result<()> {
 
 /// A request received 2025-12-01 and answered with a typo: 2026-01-05 instead of 2025-12-15.
 async fn wrongly_answered(s: &Arc<dyn Store>, a: i64) -> Result<String> {
-    let n = s.create_request(new_request(a, "2025-12-01"), &staff(a)).await?.number;
+    let n = s
+        .create_request(new_request(a, "2025-12-01"), &staff(a))
+        .await?
+        .number;
     let answered = Event::Answered {
         on: d("2026-01-05"),
         outcome: Outcome::Disclosed,
@@ -365,10 +460,14 @@ async fn the_head_voids_a_wrong_answer_and_the_report_follows() -> Result<()> {
         assert_eq!(r.events[2].event.kind(), "voided");
         let log = s.audit_entries(0, 1000).await?;
         let entry = log.iter().rfind(|e| e.action == "request.voided").unwrap();
-        assert_eq!((entry.object.as_str(), entry.outcome.as_str()), (n.as_str(), "ok"));
+        assert_eq!(
+            (entry.object.as_str(), entry.outcome.as_str()),
+            (n.as_str(), "ok")
+        );
         assert!(entry.actor.starts_with("head:"));
         assert!(
-            log.iter().any(|e| e.action == "request.voided" && e.outcome.starts_with("rejected")),
+            log.iter()
+                .any(|e| e.action == "request.voided" && e.outcome.starts_with("rejected")),
             "the staff attempt is audited too"
         );
         assert_eq!(concluded_in(&s.request_groups(Some(a), 2026).await?), 0);
@@ -405,18 +504,26 @@ async fn voids_that_cannot_be() -> Result<()> {
             reason: "误录".into(),
         };
         let e = s.append_event(&n, void(1), &head(a)).await;
-        assert!(matches!(&e, Err(StoreError::Domain(e)) if e.reason().contains("'received'")), "{e:?}");
+        assert!(
+            matches!(&e, Err(StoreError::Domain(e)) if e.reason().contains("'received'")),
+            "{e:?}"
+        );
         let e = s.append_event(&n, void(9), &head(a)).await;
         assert!(matches!(e, Err(StoreError::Domain(_))), "{e:?}");
         // A consultation started and answered: voiding the start would leave an answer to nothing.
-        let m = s.create_request(new_request(a, "2025-12-01"), &staff(a)).await?.number;
+        let m = s
+            .create_request(new_request(a, "2025-12-01"), &staff(a))
+            .await?
+            .number;
         for e in [
             Event::ConsultationStarted {
                 on: d("2025-12-02"),
                 party: gongkai_domain::request::ConsultedParty::ThirdParty,
                 with: "某公司".into(),
             },
-            Event::ConsultationAnswered { on: d("2025-12-10") },
+            Event::ConsultationAnswered {
+                on: d("2025-12-10"),
+            },
         ] {
             s.append_event(&m, e, &staff(a)).await?;
         }
@@ -425,7 +532,11 @@ async fn voids_that_cannot_be() -> Result<()> {
             matches!(&e, Err(StoreError::Domain(e)) if e.reason().contains("does not hold")),
             "{e:?}"
         );
-        assert_eq!(s.request(&m).await?.unwrap().events.len(), 3, "nothing stored");
+        assert_eq!(
+            s.request(&m).await?.unwrap().events.len(),
+            3,
+            "nothing stored"
+        );
         // A void in the future is refused like any event.
         let future = Event::Voided {
             on: d("2026-01-11"),

@@ -58,7 +58,12 @@ async fn spawn(backend: Backend) -> Result<App> {
 }
 
 impl App {
-    async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Result<(StatusCode, Value)> {
+    async fn post(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> Result<(StatusCode, Value)> {
         let mut r = self.http.post(format!("{}{path}", self.base)).json(body);
         if let Some(t) = token {
             r = r.bearer_auth(t);
@@ -68,11 +73,21 @@ impl App {
         Ok((status, r.json().await.unwrap_or(Value::Null)))
     }
     async fn get(&self, path: &str, token: &str) -> Result<Value> {
-        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(token).send().await?;
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await?;
         Ok(r.json().await?)
     }
     async fn event(&self, number: &str, token: &str, body: Value) -> Result<(StatusCode, Value)> {
-        self.post(&format!("/api/v1/staff/requests/{number}/events"), Some(token), &body).await
+        self.post(
+            &format!("/api/v1/staff/requests/{number}/events"),
+            Some(token),
+            &body,
+        )
+        .await
     }
     /// Staff register a request that arrived in person on `arrived`.
     async fn register(&self, arrived: &str) -> Result<String> {
@@ -80,7 +95,11 @@ impl App {
         body["channel"] = json!("in_person");
         body["arrived_on"] = json!(arrived);
         let (s, v) = self
-            .post("/api/v1/staff/agencies/fuxin-zrzyj/requests", Some(&self.staff), &body)
+            .post(
+                "/api/v1/staff/agencies/fuxin-zrzyj/requests",
+                Some(&self.staff),
+                &body,
+            )
             .await?;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         Ok(v["number"].as_str().unwrap().to_string())
@@ -115,7 +134,9 @@ where
 {
     for backend in Backend::all() {
         let app = Arc::new(spawn(backend).await?);
-        test(app).await.map_err(|e| e.context(format!("on {backend:?}")))?;
+        test(app)
+            .await
+            .map_err(|e| e.context(format!("on {backend:?}")))?;
     }
     Ok(())
 }
@@ -200,16 +221,28 @@ async fn the_head_voids_a_wrong_answer_and_staff_cannot() -> Result<()> {
     each(|app| async move {
         let n = app.register("2025-06-02").await?;
         let (s, v) = app
-            .event(&n, &app.staff, json!({"type": "answered", "on": "2025-06-09", "outcome": "disclosed"}))
+            .event(
+                &n,
+                &app.staff,
+                json!({"type": "answered", "on": "2025-06-09", "outcome": "disclosed"}),
+            )
             .await?;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         assert_eq!(v["status"], "answered");
-        let void = json!({"type": "voided", "on": "2025-06-09", "seq": 2, "reason": "答复日期录入错误"});
+        let void =
+            json!({"type": "voided", "on": "2025-06-09", "seq": 2, "reason": "答复日期录入错误"});
         let (s, v) = app.event(&n, &app.staff, void.clone()).await?;
         assert_eq!(s, StatusCode::CONFLICT, "{v}");
-        assert!(v["message"].as_str().unwrap_or_default().contains("head"), "{v}");
+        assert!(
+            v["message"].as_str().unwrap_or_default().contains("head"),
+            "{v}"
+        );
         let (s, v) = app
-            .event(&n, &app.head, json!({"type": "voided", "on": "2025-06-09", "seq": 1, "reason": "误录"}))
+            .event(
+                &n,
+                &app.head,
+                json!({"type": "voided", "on": "2025-06-09", "seq": 1, "reason": "误录"}),
+            )
             .await?;
         assert_eq!(s, StatusCode::CONFLICT, "{v}");
         let (s, v) = app.event(&n, &app.head, void).await?;
@@ -220,7 +253,11 @@ async fn the_head_voids_a_wrong_answer_and_staff_cannot() -> Result<()> {
         assert_eq!(v["events"][2]["type"], "voided");
         assert!(v["events"][0].get("voided_by").is_none());
         let (s, v) = app
-            .event(&n, &app.staff, json!({"type": "answered", "on": "2025-06-06", "outcome": "disclosed"}))
+            .event(
+                &n,
+                &app.staff,
+                json!({"type": "answered", "on": "2025-06-06", "outcome": "disclosed"}),
+            )
             .await?;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         assert_eq!(v["concluded_on"], "2025-06-06");
