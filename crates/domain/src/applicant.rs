@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::DomainError;
+use crate::text;
 
 /// The applicant kind, one per column of report table 2 (申请人情况).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -242,7 +243,8 @@ impl CreditCode {
     }
 }
 
-/// A validated applicant as received. Name: 1–100 characters.
+/// A validated applicant as received: name, e-mail and address cleaned by [`crate::text`]
+/// (name 1–100 characters, address at most 200, e-mail at most 254).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applicant {
     pub kind: ApplicantKind,
@@ -276,16 +278,9 @@ impl ApplicantInput {
         let kind = ApplicantKind::from_code(&self.kind)
             .map_err(|e| errors.push(e))
             .ok();
-        let name = self.name.trim().to_string();
-        let chars = name.chars().count();
-        if chars == 0 {
-            errors.push(DomainError::invalid("applicant.name", "is required"));
-        } else if chars > 100 {
-            errors.push(DomainError::invalid(
-                "applicant.name",
-                "must be at most 100 characters",
-            ));
-        }
+        let name = text::clean_required("applicant.name", &self.name, text::NAME, "is required")
+            .map_err(|e| errors.push(e))
+            .unwrap_or_default();
         fn nonempty(o: &Option<String>) -> Option<&str> {
             o.as_deref().map(str::trim).filter(|s| !s.is_empty())
         }
@@ -310,7 +305,10 @@ impl ApplicantInput {
         let phone = PhoneNumber::parse(&self.phone)
             .map_err(|e| errors.push(e))
             .ok();
-        let email = nonempty(&self.email).map(str::to_string);
+        let email = text::clean_optional("applicant.email", self.email.as_deref(), text::EMAIL)
+            .map_err(|e| errors.push(e))
+            .ok()
+            .flatten();
         if let Some(e) = &email {
             let ok = e.len() <= 254
                 && e.split_once('@')
@@ -323,13 +321,11 @@ impl ApplicantInput {
                 ));
             }
         }
-        let address = nonempty(&self.address).map(str::to_string);
-        if address.as_ref().is_some_and(|a| a.chars().count() > 200) {
-            errors.push(DomainError::invalid(
-                "applicant.address",
-                "must be at most 200 characters",
-            ));
-        }
+        let address =
+            text::clean_optional("applicant.address", self.address.as_deref(), text::ADDRESS)
+                .map_err(|e| errors.push(e))
+                .ok()
+                .flatten();
         match (kind, phone) {
             (Some(kind), Some(phone)) if errors.is_empty() => Ok(Applicant {
                 kind,

@@ -238,6 +238,68 @@ pub fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate, DomainError
     Ok(date)
 }
 
+/// 发生之日 — the one rule for the day a thing happened (a ledger event's `on`, the day a request
+/// arrived or was confirmed (Art. 31), a publication's issue, publication and repeal dates, a
+/// review case's filing and decision): never after `today` (China time, [`crate::clock`]) and
+/// never before 2008-01-01 ([`EARLIEST_DATE`]). Nothing can be recorded as having happened
+/// tomorrow: the ledger is append-only, and a future date would close a request for good or move
+/// it into next year's report.
+pub fn check_past(
+    field: &str,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, DomainError> {
+    check_date(field, date)?;
+    if date > today {
+        return Err(DomainError::invalid(
+            field,
+            format!("{date} is after today ({today}, China time): a day that has not come yet"),
+        ));
+    }
+    Ok(date)
+}
+
+/// 期限 — a date given to someone as a limit (the 补正 date of Art. 30, a payment date of
+/// 109号): strictly after `from`, the day the limit is set, and no later than `latest`, the
+/// longest the rule allows (`rule` says which).
+pub fn check_limit(
+    field: &str,
+    limit: NaiveDate,
+    from: NaiveDate,
+    latest: NaiveDate,
+    rule: &str,
+) -> Result<NaiveDate, DomainError> {
+    check_date(field, limit)?;
+    if limit <= from {
+        return Err(DomainError::invalid(
+            field,
+            format!("{limit} must be after the day it is set ({from})"),
+        ));
+    }
+    if limit > latest {
+        return Err(DomainError::invalid(
+            field,
+            format!("{limit} is later than {latest}, the longest period allowed ({rule})"),
+        ));
+    }
+    Ok(limit)
+}
+
+/// A year something was counted in (a statistics year): from 2008 to the current year.
+pub fn check_past_year(field: &str, year: i32, today: NaiveDate) -> Result<i32, DomainError> {
+    if year < EARLIEST_DATE.year() || year > today.year() {
+        return Err(DomainError::invalid(
+            field,
+            format!(
+                "{year} must be between {} and this year ({})",
+                EARLIEST_DATE.year(),
+                today.year()
+            ),
+        ));
+    }
+    Ok(year)
+}
+
 /// Parses `YYYY-MM-DD`, rejecting impossible dates and dates before 2008.
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, DomainError> {
     let d = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {

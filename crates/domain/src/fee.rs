@@ -17,6 +17,20 @@ pub const FEE_MEASURES_IN_FORCE: NaiveDate = match NaiveDate::from_ymd_opt(2021,
 /// Working days the applicant has to pay, counted from the day after receiving the notice.
 pub const PAYMENT_DAYS: u32 = 20;
 
+/// The most pages one request can be charged for. 109号 sets no ceiling; 100,000 pages (some
+/// 200 reams of paper, 3,994,700 元 by the 按量计收 tiers) is far beyond any request an agency has
+/// answered, and keeps every amount well inside the figures a report can state.
+pub const MAX_PAGES: u32 = 100_000;
+
+/// The highest ordinal of one applicant's request in one calendar month that 按件计收 counts.
+/// 109号 sets no ceiling; 10,000 requests a month (over 300 a day, 99,800 元 for the last one)
+/// is beyond any applicant on record.
+pub const MAX_ORDINAL: u32 = 10_000;
+
+/// The highest fee one notice can state: the 按量计收 fee of [`MAX_PAGES`] (the 按件计收 fee of
+/// [`MAX_ORDINAL`] is lower).
+pub const MAX_FEE_YUAN: u64 = 3_994_700;
+
 /// 计收方式 — the basis of a fee.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "basis", rename_all = "snake_case")]
@@ -31,10 +45,20 @@ impl FeeBasis {
     pub fn amount_yuan(self) -> Result<u64, DomainError> {
         match self {
             FeeBasis::ByCount { ordinal: 0 } => Err(DomainError::invalid(
-                "fee.ordinal",
+                "basis.ordinal",
                 "requests in a month are counted from 1",
             )),
+            FeeBasis::ByCount { ordinal } if ordinal > MAX_ORDINAL => Err(DomainError::invalid(
+                "basis.ordinal",
+                format!(
+                    "at most {MAX_ORDINAL} requests of one applicant in a month are counted (109号)"
+                ),
+            )),
             FeeBasis::ByCount { ordinal } => Ok(fee_by_count(ordinal)),
+            FeeBasis::ByPages { pages } if pages > MAX_PAGES => Err(DomainError::invalid(
+                "basis.pages",
+                format!("at most {MAX_PAGES} pages are charged for one request (109号)"),
+            )),
             FeeBasis::ByPages { pages } => Ok(fee_by_pages(pages)),
         }
     }
@@ -104,5 +128,22 @@ mod tests {
         assert_eq!(fee_by_count(51), 400);
         assert_eq!(fees_by_count_total(30), 2_000);
         assert!(FeeBasis::ByCount { ordinal: 0 }.amount_yuan().is_err());
+    }
+
+    #[test]
+    fn bases_are_bounded() {
+        assert_eq!(fee_by_pages(MAX_PAGES), MAX_FEE_YUAN);
+        assert!(fee_by_count(MAX_ORDINAL) < MAX_FEE_YUAN);
+        let huge = FeeBasis::ByPages { pages: u32::MAX }
+            .amount_yuan()
+            .unwrap_err();
+        assert_eq!(huge.field(), "basis.pages");
+        assert!(FeeBasis::ByPages { pages: MAX_PAGES }.amount_yuan().is_ok());
+        let e = FeeBasis::ByCount {
+            ordinal: MAX_ORDINAL + 1,
+        }
+        .amount_yuan()
+        .unwrap_err();
+        assert_eq!(e.field(), "basis.ordinal");
     }
 }

@@ -6,13 +6,16 @@
 //! [`report`] model with its consistency rules. No I/O: the store, the web layer, the report
 //! generator and the auditor all call into this crate.
 
+pub mod admission;
 pub mod applicant;
 pub mod calendar;
+pub mod clock;
 pub mod deadline;
 pub mod fee;
 pub mod outcome;
 pub mod report;
 pub mod request;
+pub mod text;
 
 /// The domain's one error type. `field` names what was wrong, `reason` the rule it broke.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

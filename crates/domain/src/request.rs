@@ -203,6 +203,14 @@ pub enum Event {
         on: NaiveDate,
         reason: AbandonReason,
     },
+    /// 作废 — supersedes the earlier event number `seq` (a typo: a wrong date, a wrong outcome),
+    /// recorded by the head of the agency's disclosure office with the reason. The ledger stays
+    /// append-only: [`CaseState::replay`] skips the superseded event (see [`crate::admission`]).
+    Voided {
+        on: NaiveDate,
+        seq: u32,
+        reason: String,
+    },
 }
 
 impl Event {
@@ -218,7 +226,8 @@ impl Event {
             | Event::FeePaid { on }
             | Event::Answered { on, .. }
             | Event::Withdrawn { on }
-            | Event::DeemedAbandoned { on, .. } => *on,
+            | Event::DeemedAbandoned { on, .. }
+            | Event::Voided { on, .. } => *on,
         }
     }
 
@@ -236,6 +245,7 @@ impl Event {
             Event::Answered { .. } => "answered",
             Event::Withdrawn { .. } => "withdrawn",
             Event::DeemedAbandoned { .. } => "deemed_abandoned",
+            Event::Voided { .. } => "voided",
         }
     }
 }
@@ -341,13 +351,17 @@ impl CaseState {
         }
     }
 
-    /// Replays a whole ledger.
+    /// Replays a whole ledger. A `voided` event and the event it supersedes are skipped.
     pub fn replay(cal: &Calendar, events: &[Event]) -> Result<Self, DomainError> {
         let (first, rest) = events.split_first().ok_or_else(|| {
             DomainError::invalid("events", "a request has at least its 'received' event")
         })?;
+        let superseded = crate::admission::superseded(events)?;
         let mut state = Self::start(first)?;
-        for e in rest {
+        for (i, e) in rest.iter().enumerate() {
+            if matches!(e, Event::Voided { .. }) || superseded.contains_key(&(i + 2)) {
+                continue;
+            }
             state.apply(cal, e)?;
         }
         Ok(state)
@@ -418,6 +432,12 @@ impl CaseState {
         match event {
             Event::Received { .. } => {
                 return Err(illegal(event, "a request is received only once"));
+            }
+            Event::Voided { .. } => {
+                return Err(illegal(
+                    event,
+                    "a void supersedes an earlier event: the ledger is replayed without it (CaseState::append)",
+                ));
             }
             Event::CorrectionRequested {
                 items, correct_by, ..

@@ -17,6 +17,7 @@ pub mod keys;
 pub mod ledger;
 pub mod reporting;
 pub mod synthetic;
+mod voiding;
 
 mod postgres;
 mod sqlite;
@@ -219,6 +220,9 @@ pub struct RecordedEvent {
     pub event: Event,
     pub actor: String,
     pub recorded_at: DateTime<Utc>,
+    /// The seq of the `voided` event that supersedes this one, if any (the ledger skips it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voided_by: Option<i64>,
 }
 
 /// A request with its ledger; personal data only in masked form.
@@ -402,7 +406,9 @@ pub trait Store: Send + Sync + 'static {
         number: &str,
         query_code: &str,
     ) -> Result<Option<RequestRecord>>;
-    /// Appends an event after the domain accepts it; a refused event is audited as rejected.
+    /// Appends an event after the domain accepts it (`CaseState::append`, with the store's clock
+    /// as today); a `voided` event only from the head of the request's agency. A refused event is
+    /// audited as rejected.
     async fn append_event(
         &self,
         number: &str,

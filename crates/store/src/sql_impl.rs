@@ -3,13 +3,15 @@
 // file. Every statement here is portable between SQLite and PostgreSQL (`$n` parameters,
 // `RETURNING`, `ON CONFLICT`); dates bind as `chrono::NaiveDate`, times as RFC 3339 text.
 
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use gongkai_domain::DomainError;
 use gongkai_domain::applicant::ApplicantKind;
-use gongkai_domain::calendar::{Calendar, ScheduleFile};
+use gongkai_domain::calendar::{Calendar, ScheduleFile, check_past, check_past_year};
+use gongkai_domain::clock::{ChinaClock, Clock};
+use gongkai_domain::text;
 use gongkai_domain::outcome::Outcome;
 use gongkai_domain::report::{RequestFact, ReviewFact, ReviewKind, ReviewResult};
 use gongkai_domain::request::{CaseState, Channel, Delivery, Event, Status};
@@ -32,6 +34,8 @@ pub struct SqlStore {
     pool: sqlx::Pool<Db>,
     cipher: PiiCipher,
     calendar: RwLock<Calendar>,
+    /// Today for the date rule of every write ([`check_past`]); China time unless a test sets it.
+    clock: Arc<dyn Clock>,
 }
 
 fn now_text() -> String {
@@ -142,7 +146,17 @@ fn outcome_from(code: Option<String>) -> Result<Option<Outcome>> {
 
 impl SqlStore {
     fn from_pool(pool: sqlx::Pool<Db>, cipher: PiiCipher) -> Self {
-        SqlStore { pool, cipher, calendar: RwLock::new(Calendar::embedded()) }
+        SqlStore { pool, cipher, calendar: RwLock::new(Calendar::embedded()), clock: Arc::new(ChinaClock) }
+    }
+
+    /// The store with another clock (tests; a deployment keeps China time).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.clock.today()
     }
 
     /// Loads imported holiday notices over the embedded ones.
@@ -172,9 +186,11 @@ impl SqlStore {
                     event: serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?,
                     actor: r.try_get("actor")?,
                     recorded_at: parse_time(&recorded)?,
+                    voided_by: None,
                 })
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()
+            .map(crate::voiding::mark_voided)
     }
 
     async fn insert_event(tx: &mut Tx, request_id: i64, seq: i64, event: &Event, actor: &Actor) -> Result<()> {
@@ -297,7 +313,8 @@ impl Store for SqlStore {
         self.calendar.read().expect("calendar lock").clone()
     }
 
-    async fn create_agency(&self, new: NewAgency, actor: &Actor) -> Result<Agency> {
+    async fn create_agency(&self, mut new: NewAgency, actor: &Actor) -> Result<Agency> {
+        new.name = text::clean_required("name", &new.name, text::NAME, "1-100 characters")?;
         new.validate()?;
         if actor.role != Role::Admin {
             return Err(StoreError::NotFound("agency".into()));
@@ -341,10 +358,7 @@ impl Store for SqlStore {
     }
 
     async fn add_department(&self, agency_id: i64, name: &str, actor: &Actor) -> Result<Department> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(DomainError::invalid("name", "1-100 characters").into());
-        }
+        let name = &text::clean_required("name", name, text::NAME, "1-100 characters")?;
         if !actor.may_act_for(agency_id) {
             return Err(StoreError::NotFound("agency".into()));
         }
@@ -372,14 +386,8 @@ impl Store for SqlStore {
     }
 
     async fn create_request(&self, new: NewRequest, actor: &Actor) -> Result<CreatedRequest> {
-        let description = new.description.trim().to_string();
-        let len = description.chars().count();
-        if len == 0 {
-            return Err(DomainError::invalid("description", "is required: describe the information sought (Art. 29)").into());
-        }
-        if len > 5000 {
-            return Err(DomainError::invalid("description", "must be at most 5000 characters").into());
-        }
+        let description = text::description(&new.description)?;
+        check_past("received_on", new.received_on, self.today())?;
         if actor.role != Role::Public && !actor.may_act_for(new.agency_id) {
             return Err(StoreError::NotFound("agency".into()));
         }
@@ -501,12 +509,17 @@ impl Store for SqlStore {
         }
         let recorded = Self::load_events(&mut tx, request_id).await?;
         let events: Vec<Event> = recorded.iter().map(|r| r.event.clone()).collect();
-        let mut state = CaseState::replay(&cal, &events).map_err(corrupt("stored ledger"))?;
-        if let Err(refused) = state.apply(&cal, &event) {
-            tx.rollback().await?;
-            self.audit_rejection(actor, &action, number, &refused.to_string()).await?;
-            return Err(refused.into());
-        }
+        let state = CaseState::replay(&cal, &events).map_err(corrupt("stored ledger"))?;
+        let (event, state) = match crate::voiding::may_record(&event, actor)
+            .and_then(|()| state.append(&cal, &events, event, self.today()))
+        {
+            Ok(accepted) => accepted,
+            Err(refused) => {
+                tx.rollback().await?;
+                self.audit_rejection(actor, &action, number, &refused.to_string()).await?;
+                return Err(refused.into());
+            }
+        };
         let seq = events.len() as i64 + 1;
         Self::insert_event(&mut tx, request_id, seq, &event, actor).await?;
         Self::save_projection(&mut tx, request_id, &project(&state, &cal), seq).await?;
@@ -699,6 +712,10 @@ impl Store for SqlStore {
         if !actor.may_act_for(agency_id) {
             return Err(StoreError::NotFound("agency".into()));
         }
+        check_past("filed_on", fact.filed_on, self.today())?;
+        if let Some((decided, _)) = fact.decided {
+            check_past("decided_on", decided, self.today())?;
+        }
         if let Some((decided, _)) = fact.decided
             && decided < fact.filed_on
         {
@@ -737,6 +754,7 @@ impl Store for SqlStore {
     }
 
     async fn decide_review_case(&self, case_id: i64, decided_on: NaiveDate, result: ReviewResult, actor: &Actor) -> Result<ReviewCase> {
+        check_past("decided_on", decided_on, self.today())?;
         let mut tx = begin_write(&self.pool).await?;
         let row = sqlx::query(
             "SELECT c.agency_id, r.number, c.kind, c.filed_on, c.decided_on FROM review_cases c \
@@ -823,12 +841,18 @@ impl Store for SqlStore {
             .collect()
     }
 
-    async fn add_publication(&self, agency_id: i64, p: NewPublication, actor: &Actor) -> Result<i64> {
+    async fn add_publication(&self, agency_id: i64, mut p: NewPublication, actor: &Actor) -> Result<i64> {
         if !actor.may_act_for(agency_id) {
             return Err(StoreError::NotFound("agency".into()));
         }
-        if p.title.trim().is_empty() {
-            return Err(DomainError::invalid("title", "is required").into());
+        p.title = text::clean_required("title", &p.title, text::TITLE, "is required")?;
+        p.doc_number = text::clean_optional("doc_number", p.doc_number.as_deref(), text::DOC_NUMBER)?;
+        let today = self.today();
+        check_past("issued_on", p.issued_on, today)?;
+        for (field, date) in [("published_on", p.published_on), ("repealed_on", p.repealed_on)] {
+            if let Some(d) = date {
+                check_past(field, d, today)?;
+            }
         }
         for (field, date) in [("published_on", p.published_on), ("repealed_on", p.repealed_on)] {
             if date.is_some_and(|d| d < p.issued_on) {
@@ -861,10 +885,10 @@ impl Store for SqlStore {
             return Err(StoreError::NotFound("agency".into()));
         }
         StatisticKey::check(&stat.key, stat.value)?;
+        check_past_year("year", year, self.today())?;
         gongkai_domain::report::ReportFormat::for_year(year)?;
-        if stat.source.trim().is_empty() {
-            return Err(DomainError::invalid("source", "say where the figure comes from (e.g. 行政审批系统)").into());
-        }
+        let source = text::clean_required("source", &stat.source, text::SOURCE, "say where the figure comes from (e.g. 行政审批系统)")?;
+        let stat = Statistic { source, ..stat };
         let mut tx = begin_write(&self.pool).await?;
         sqlx::query(
             "INSERT INTO yearly_statistics (agency_id, year, key, value, source, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -887,11 +911,7 @@ impl Store for SqlStore {
         if !actor.may_act_for(agency_id) {
             return Err(StoreError::NotFound("agency".into()));
         }
-        for (field, text) in [("overview", &sections.overview), ("problems", &sections.problems), ("other", &sections.other)] {
-            if text.chars().count() > 50_000 {
-                return Err(DomainError::invalid(field, "must be at most 50000 characters").into());
-            }
-        }
+        let sections = &sections.cleaned()?;
         let mut tx = begin_write(&self.pool).await?;
         sqlx::query(
             "INSERT INTO report_sections (agency_id, year, overview, problems, other, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
@@ -1179,9 +1199,7 @@ impl Store for SqlStore {
         if actor.role != Role::Admin {
             return Err(StoreError::NotFound("token".into()));
         }
-        if name.trim().is_empty() {
-            return Err(DomainError::invalid("name", "is required").into());
-        }
+        let name = &text::clean_required("name", name, text::NAME, "is required")?;
         if matches!(role, Role::Staff | Role::Head) && agency_id.is_none() {
             return Err(DomainError::invalid("agency", "a staff token belongs to one agency").into());
         }

@@ -59,14 +59,24 @@ impl Backend {
     }
 }
 
-/// A fresh, migrated store on `backend`.
+/// A fresh, migrated store on `backend` (today in China time).
 pub async fn fresh(backend: Backend) -> Result<TestStore> {
+    fresh_with_clock(backend, Arc::new(gongkai_domain::clock::ChinaClock)).await
+}
+
+/// A fresh, migrated store on `backend` whose date rules take today from `clock`.
+pub async fn fresh_with_clock(
+    backend: Backend,
+    clock: Arc<dyn gongkai_domain::clock::Clock>,
+) -> Result<TestStore> {
     let dir = tempfile::tempdir().map_err(|e| StoreError::Config(e.to_string()))?;
     let cipher = PiiCipher::from_key(&PiiCipher::random_key());
     match backend {
         Backend::Sqlite => {
             let path = dir.path().join("gongkai.sqlite3");
-            let store = crate::SqliteStore::open(&path, cipher).await?;
+            let store = crate::SqliteStore::open(&path, cipher)
+                .await?
+                .with_clock(clock);
             Ok(TestStore {
                 store: Arc::new(store),
                 url: path.display().to_string(),
@@ -75,7 +85,7 @@ pub async fn fresh(backend: Backend) -> Result<TestStore> {
         }
         Backend::Postgres => {
             let url = fresh_pg_database().await?;
-            let store = crate::PgStore::open(&url, cipher).await?;
+            let store = crate::PgStore::open(&url, cipher).await?.with_clock(clock);
             Ok(TestStore {
                 store: Arc::new(store),
                 url,

@@ -12,36 +12,14 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::routing::{get, post};
-use chrono::{FixedOffset, NaiveDate, Utc};
 use gongkai_store::{Actor, Role, Store};
 use serde::de::DeserializeOwned;
 use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, FieldError};
 
-/// Today's date, injectable for tests.
-pub trait Clock: Send + Sync + 'static {
-    fn today(&self) -> NaiveDate;
-}
-
-/// The date in China Standard Time (UTC+8), where every agency works.
-pub struct ChinaClock;
-
-impl Clock for ChinaClock {
-    fn today(&self) -> NaiveDate {
-        let cst = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-        Utc::now().with_timezone(&cst).date_naive()
-    }
-}
-
-/// A clock stopped on one day.
-pub struct FixedClock(pub NaiveDate);
-
-impl Clock for FixedClock {
-    fn today(&self) -> NaiveDate {
-        self.0
-    }
-}
+/// Today's date: the domain's clock, re-exported for the app state and tests.
+pub use gongkai_domain::clock::{ChinaClock, Clock, FixedClock};
 
 /// What every handler can reach.
 #[derive(Clone)]

@@ -30,6 +30,13 @@ const F19: &[ReportFormat] = &[ReportFormat::F2019];
 const F21: &[ReportFormat] = &[ReportFormat::F2021];
 const BOTH: &[ReportFormat] = &[ReportFormat::F2019, ReportFormat::F2021];
 
+/// The largest count a table-1 statistic may hold: one billion a year (more than one decision
+/// for every two residents of the country, far beyond any one agency).
+pub const MAX_COUNT: f64 = 1e9;
+/// The largest amount (万元) a table-1 statistic may hold: 10 万亿元, more than all government
+/// procurement of the country in a year (about 3.6 万亿元).
+pub const MAX_MONEY_WAN: f64 = 1e9;
+
 /// Every statistic of table 1 that is not counted from gongkai's own registers.
 pub const STATISTIC_KEYS: [StatisticKey; 17] = [
     StatisticKey {
@@ -160,6 +167,13 @@ impl StatisticKey {
             return Err(DomainError::invalid(
                 "value",
                 format!("{key} is a count: a whole number"),
+            ));
+        }
+        let bound = if money { MAX_MONEY_WAN } else { MAX_COUNT };
+        if value.abs() > bound {
+            return Err(DomainError::invalid(
+                "value",
+                format!("{key} must be at most {bound} in magnitude"),
             ));
         }
         if value < 0.0 && !key.ends_with(".change") {

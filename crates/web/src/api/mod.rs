@@ -69,18 +69,9 @@ pub(crate) fn validate_filing(
         .validate()
         .map_err(|e| errors.extend(e))
         .ok();
-    let description = description.trim().to_string();
-    match description.chars().count() {
-        0 => errors.push(DomainError::invalid(
-            "description",
-            "is required: describe the information sought (Art. 29)",
-        )),
-        n if n > 5000 => errors.push(DomainError::invalid(
-            "description",
-            "must be at most 5000 characters",
-        )),
-        _ => {}
-    }
+    let description = gongkai_domain::text::description(description)
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
     let channel = Channel::from_code(channel).map_err(|e| errors.push(e)).ok();
     let delivery = Delivery::from_code(delivery)
         .map_err(|e| errors.push(e))
@@ -193,7 +184,13 @@ impl TrackingResponse {
             events: r
                 .events
                 .iter()
-                .map(|e| serde_json::to_value(&e.event).unwrap_or(serde_json::Value::Null))
+                .map(|e| {
+                    let mut v = serde_json::to_value(&e.event).unwrap_or(serde_json::Value::Null);
+                    if let (Some(by), Some(o)) = (e.voided_by, v.as_object_mut()) {
+                        o.insert("voided_by".into(), by.into());
+                    }
+                    v
+                })
                 .collect(),
         }
     }

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use gongkai_domain::DomainError;
-use gongkai_domain::calendar::parse_date;
+use gongkai_domain::calendar::{check_past, parse_date};
 use gongkai_domain::deadline::Deadline;
 use gongkai_domain::fee::FeeBasis;
 use gongkai_domain::outcome::Outcome;
@@ -74,9 +74,10 @@ pub async fn register_request(
     let (Some(filing), true) = (filing, errors.is_empty()) else {
         return Err(errors.into());
     };
-    let arrived = arrived.unwrap_or_else(|| state.clock.today());
-    if arrived > state.clock.today() {
-        return Err(ApiError::field("arrived_on", "is in the future"));
+    let today = state.clock.today();
+    let arrived = check_past("arrived_on", arrived.unwrap_or(today), today)?;
+    if let Some(c) = confirmed {
+        check_past("confirmed_on", c, today)?;
     }
     let received_on = filing.channel.receipt_date(arrived, confirmed)?;
     let created = state
@@ -197,8 +198,10 @@ pub async fn get_request(
 /// `consultation_started {on, party: third_party|co_maker_agency, with}`, `consultation_answered {on}`,
 /// `extended {on, approver, days, reason}`, `fee_noticed {on, basis: {basis: by_count, ordinal} | {basis: by_pages, pages}, amount_yuan?}`,
 /// `fee_paid {on}`, `answered {on, outcome, letter_no?}`, `withdrawn {on}`,
-/// `deemed_abandoned {on, reason: no_correction|fee_unpaid}`. A fee notice without `amount_yuan`
-/// gets the amount of the 109号 tiers.
+/// `deemed_abandoned {on, reason: no_correction|fee_unpaid}`,
+/// `voided {on, seq, reason}` (head of the disclosure office only: supersedes event `seq`).
+/// A fee notice without `amount_yuan` gets the amount of the 109号 tiers. No date may be after
+/// today (China time); `correct_by` is at most 20 working days after the notice.
 #[utoipa::path(
     post, path = "/api/v1/staff/requests/{number}/events", tag = "staff",
     params(("number" = String, Path, description = "申请编号")),
@@ -251,7 +254,7 @@ pub async fn append_event(
     Ok((StatusCode::CREATED, Json(staff_view(&state, record)?)))
 }
 
-const EVENT_TYPES: [&str; 10] = [
+const EVENT_TYPES: [&str; 11] = [
     "correction_requested",
     "corrected",
     "consultation_started",
@@ -262,6 +265,7 @@ const EVENT_TYPES: [&str; 10] = [
     "answered",
     "withdrawn",
     "deemed_abandoned",
+    "voided",
 ];
 
 /// Checks the fields an event body shares before it is decoded, so that each error names its
