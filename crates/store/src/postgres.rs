@@ -9,6 +9,9 @@ type Db = sqlx::Postgres;
 const BACKEND: &str = "postgres";
 const LOCK_REQUEST: &str = "SELECT id, agency_id FROM requests WHERE number = $1 FOR UPDATE";
 const LOCK_AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
+/// The calendar version, share-locked first in every deadline-computing write: an import (which
+/// updates the row) waits for them, and they for it.
+const LOCK_CALENDAR_VERSION: &str = "SELECT version FROM calendar_version WHERE id = 1 FOR SHARE";
 
 async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<Tx> {
     Ok(pool.begin().await?)
