@@ -3,10 +3,13 @@
 //! A day is a working day when it is Monday–Friday and not a statutory holiday, or when it is a
 //! 调休 make-up working day. The facts come from the State Council General Office's yearly notices
 //! (国务院办公厅关于YYYY年部分节假日安排的通知), kept as data in `holidays-cn.json`. A year whose
-//! notice is not loaded is counted Monday–Friday and every answer that depends on it is marked
-//! provisional.
+//! notice is not loaded is counted Monday–Friday minus the statutory holidays of
+//! 《全国年节及纪念日放假办法》 (embedded `statutory-holidays.json`), and every answer that depends
+//! on it is marked provisional. A notice is accepted only when it gives every statutory holiday of
+//! its year as a day off.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -15,6 +18,44 @@ use crate::DomainError;
 
 /// The schedule shipped with gongkai (a copy of `shared/spec/holidays-cn.json`).
 pub const EMBEDDED_SCHEDULE_JSON: &str = include_str!("../data/holidays-cn.json");
+
+/// 全体公民放假的节日 — the statutory holidays of 《全国年节及纪念日放假办法》 (Art. 2; as amended
+/// by the State Council in November 2024, in force 2025-01-01: 元旦 1 day, 春节 4 days (除夕 to 正月初三),
+/// 清明节 1, 劳动节 2, 端午节 1, 中秋节 1, 国庆节 3; before 2025 春节 3 days and 劳动节 1), dated
+/// for 2019–2060 from the lunisolar calendar (a copy of `shared/spec/statutory-holidays.json`).
+pub const STATUTORY_HOLIDAYS_JSON: &str = include_str!("../data/statutory-holidays.json");
+
+#[derive(Deserialize)]
+struct StatutoryFile {
+    years: BTreeMap<i32, Vec<NoticeDay>>,
+}
+
+/// The embedded statutory holidays by year, parsed once.
+static STATUTORY: LazyLock<BTreeMap<i32, Vec<NoticeDay>>> = LazyLock::new(|| {
+    let file: StatutoryFile =
+        serde_json::from_str(STATUTORY_HOLIDAYS_JSON).expect("embedded statutory holidays parse");
+    file.years
+});
+
+/// The same days keyed by date.
+static STATUTORY_BY_DATE: LazyLock<BTreeMap<NaiveDate, &'static str>> = LazyLock::new(|| {
+    STATUTORY
+        .values()
+        .flatten()
+        .map(|d| (d.date, d.holiday.as_str()))
+        .collect()
+});
+
+/// The statutory holidays of `year` (法定节假日, 《全国年节及纪念日放假办法》 Art. 2), in date order;
+/// empty for a year outside the embedded table (2019–2060).
+pub fn statutory_holidays(year: i32) -> &'static [NoticeDay] {
+    STATUTORY.get(&year).map(Vec::as_slice).unwrap_or(&[])
+}
+
+/// The statutory holiday a date is, if any (whatever the year's notice says).
+pub fn statutory_holiday(date: NaiveDate) -> Option<&'static str> {
+    STATUTORY_BY_DATE.get(&date).copied()
+}
 
 /// Earliest date gongkai accepts anywhere (the 2007 regulation came into force on 2008-05-01).
 pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2008, 1, 1) {
@@ -36,6 +77,26 @@ pub struct YearSchedule {
     pub workday: Vec<NoticeDay>,
     #[serde(default)]
     pub notices: Vec<String>,
+}
+
+impl YearSchedule {
+    /// Whether the notice makes `date` a day of rest: listed as a day off, or a weekend day it
+    /// does not turn into a make-up working day.
+    pub fn is_rest_day(&self, date: NaiveDate) -> bool {
+        self.off.iter().any(|d| d.date == date)
+            || (matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
+                && !self.workday.iter().any(|d| d.date == date))
+    }
+
+    /// The statutory holidays of `year` that this notice does not give as days of rest. A notice
+    /// arranges the holidays the law fixes (《全国年节及纪念日放假办法》 Art. 2, 6); one that leaves
+    /// a statutory day a working day is not a complete notice for its year.
+    pub fn missing_statutory(&self, year: i32) -> Vec<&'static NoticeDay> {
+        statutory_holidays(year)
+            .iter()
+            .filter(|d| !self.is_rest_day(d.date))
+            .collect()
+    }
 }
 
 /// The file format of `holidays-cn.json`: notices keyed by the year they are for.
@@ -88,6 +149,29 @@ impl ScheduleFile {
         }
         Ok(file)
     }
+
+    /// Refuses a file any of whose years leaves a statutory holiday a working day (an import
+    /// holding only 春节 must not make the whole year final); the error names every missing
+    /// holiday and date.
+    pub fn check_covers_statutory(&self) -> Result<(), DomainError> {
+        for (year, sched) in &self.years {
+            let missing = sched.missing_statutory(*year);
+            if !missing.is_empty() {
+                let list: Vec<String> = missing
+                    .iter()
+                    .map(|d| format!("{} {}", d.holiday, d.date))
+                    .collect();
+                return Err(DomainError::invalid(
+                    format!("schedule.years.{year}"),
+                    format!(
+                        "the notice for {year} must give every statutory holiday of 《全国年节及纪念日放假办法》 as a day off; missing: {}",
+                        list.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What kind of day a date is, and why.
@@ -133,6 +217,9 @@ impl Calendar {
     }
 
     /// Adds (or replaces) the notices of `file`; a later notice for a year wins over an earlier one.
+    /// A year becomes known (final) only when its notice gives every statutory holiday as a day of
+    /// rest; an incomplete one (stored before that rule) adds its days but the year stays
+    /// provisional.
     pub fn merge(&mut self, file: &ScheduleFile) {
         for (year, sched) in &file.years {
             // Replace what an earlier notice for the same year said.
@@ -158,7 +245,11 @@ impl Calendar {
                 self.off.remove(&d.date);
                 self.workday.insert(d.date, d.holiday.clone());
             }
-            self.known_years.insert(*year);
+            if sched.missing_statutory(*year).is_empty() {
+                self.known_years.insert(*year);
+            } else {
+                self.known_years.remove(year);
+            }
         }
     }
 
@@ -182,6 +273,12 @@ impl Calendar {
         }
         if let Some(h) = self.workday.get(&date) {
             return DayKind::MakeUpWorkday(h.clone());
+        }
+        // No notice for the year: the statutory holidays still are days off (provisional).
+        if !self.is_year_known(date.year())
+            && let Some(h) = statutory_holiday(date)
+        {
+            return DayKind::Holiday(h.to_string());
         }
         match date.weekday() {
             Weekday::Sat | Weekday::Sun => DayKind::Weekend,
@@ -356,29 +453,146 @@ mod tests {
     }
 
     #[test]
-    fn unknown_years_are_monday_to_friday() {
+    fn unknown_years_are_monday_to_friday_minus_the_statutory_holidays() {
         let cal = Calendar::embedded();
         assert!(!cal.is_known(d("2027-01-01")));
-        assert!(
-            cal.is_working_day(d("2027-01-01")),
-            "a Friday with no notice loaded"
+        assert_eq!(
+            cal.day_kind(d("2027-01-01")),
+            DayKind::Holiday("元旦".into()),
+            "a Friday, but 元旦 is a statutory holiday even with no notice loaded"
         );
+        // 春节 2027: 除夕 Fri 02-05 to 初三 Mon 02-08 (four days since the 2024 amendment).
+        for day in ["2027-02-05", "2027-02-08"] {
+            assert_eq!(
+                cal.day_kind(d(day)),
+                DayKind::Holiday("春节".into()),
+                "{day}"
+            );
+        }
+        assert!(
+            cal.is_working_day(d("2027-02-09")),
+            "no bridge days are guessed"
+        );
+        assert!(cal.is_working_day(d("2027-01-04")), "nor 补假 days");
         assert!(cal.is_known(d("2026-10-01")));
+    }
+
+    /// A complete notice for 2027: every statutory day off, plus `extra` days off.
+    fn notice_2027(extra: &[&str]) -> ScheduleFile {
+        let mut off: Vec<NoticeDay> = statutory_holidays(2027).to_vec();
+        off.extend(extra.iter().map(|e| NoticeDay {
+            date: d(e),
+            holiday: "元旦".into(),
+        }));
+        let mut years = BTreeMap::new();
+        years.insert(
+            2027,
+            YearSchedule {
+                off,
+                workday: vec![],
+                notices: vec![],
+            },
+        );
+        ScheduleFile {
+            about: String::new(),
+            years,
+        }
     }
 
     #[test]
     fn merge_replaces_a_years_notice() {
         let mut cal = Calendar::embedded();
-        let file = ScheduleFile::parse(
-            r#"{"years": {"2027": {"off": [{"date": "2027-01-01", "holiday": "元旦"}], "workday": []}}}"#,
-        )
-        .unwrap();
-        cal.merge(&file);
+        cal.merge(&notice_2027(&["2027-01-04"]));
         assert!(cal.is_known(d("2027-03-01")));
         assert_eq!(
-            cal.day_kind(d("2027-01-01")),
+            cal.day_kind(d("2027-01-04")),
             DayKind::Holiday("元旦".into())
         );
+        cal.merge(&notice_2027(&[]));
+        assert!(cal.is_working_day(d("2027-01-04")), "the later notice wins");
+    }
+
+    #[test]
+    fn a_notice_must_cover_every_statutory_holiday_of_its_year() {
+        let only_spring_festival = ScheduleFile::parse(
+            r#"{"years": {"2027": {"off": [{"date": "2027-02-05", "holiday": "春节"}, {"date": "2027-02-06", "holiday": "春节"},
+                {"date": "2027-02-07", "holiday": "春节"}, {"date": "2027-02-08", "holiday": "春节"}], "workday": []}}}"#,
+        )
+        .unwrap();
+        let err = only_spring_festival.check_covers_statutory().unwrap_err();
+        assert_eq!(err.field(), "schedule.years.2027");
+        for missing in [
+            "元旦 2027-01-01",
+            "清明节 2027-04-05",
+            "端午节 2027-06-09",
+            "中秋节 2027-09-15",
+            "国庆节 2027-10-01",
+        ] {
+            assert!(err.reason().contains(missing), "{missing}: {err}");
+        }
+        assert!(!err.reason().contains("春节"), "{err}");
+        assert!(
+            !err.reason().contains("劳动节"),
+            "Sat 05-01 and Sun 05-02 are rest days anyway"
+        );
+        // Merged anyway (a row stored before the rule), the year stays provisional.
+        let mut cal = Calendar::embedded();
+        cal.merge(&only_spring_festival);
+        assert!(!cal.is_year_known(2027));
+        assert!(
+            !cal.is_working_day(d("2027-01-01")),
+            "statutory 元旦 still applies"
+        );
+        let complete = notice_2027(&[]);
+        assert!(complete.check_covers_statutory().is_ok());
+        cal.merge(&complete);
+        assert!(cal.is_year_known(2027));
+    }
+
+    #[test]
+    fn a_statutory_day_on_a_weekend_is_covered_by_the_weekend() {
+        // 2027-05-01 is a Saturday, 05-02 a Sunday: a notice need not list them unless it makes
+        // them working days.
+        let mut file = notice_2027(&[]);
+        let y = file.years.get_mut(&2027).unwrap();
+        y.off
+            .retain(|o| !o.date.to_string().starts_with("2027-05-0"));
+        assert!(file.check_covers_statutory().is_ok());
+        file.years.get_mut(&2027).unwrap().workday.push(NoticeDay {
+            date: d("2027-05-01"),
+            holiday: "劳动节".into(),
+        });
+        let err = file.check_covers_statutory().unwrap_err();
+        assert!(err.reason().contains("劳动节 2027-05-01"), "{err}");
+    }
+
+    #[test]
+    fn the_embedded_notices_cover_every_statutory_holiday() {
+        let file = ScheduleFile::parse(EMBEDDED_SCHEDULE_JSON).unwrap();
+        file.check_covers_statutory().unwrap();
+        let cal = Calendar::embedded();
+        for year in 2019..=2026 {
+            assert!(cal.is_year_known(year), "{year}");
+        }
+    }
+
+    #[test]
+    fn the_statutory_table_has_every_holiday_of_every_year() {
+        for year in 2019..=2060 {
+            let days = statutory_holidays(year);
+            let count = |h: &str| days.iter().filter(|d| d.holiday == h).count();
+            let (spring, labour) = if year >= 2025 { (4, 2) } else { (3, 1) };
+            assert_eq!(count("元旦"), 1, "{year}");
+            assert_eq!(count("春节"), spring, "{year}");
+            assert_eq!(count("清明节"), 1, "{year}");
+            assert_eq!(count("劳动节"), labour, "{year}");
+            assert_eq!(count("端午节"), 1, "{year}");
+            assert_eq!(count("中秋节"), 1, "{year}");
+            assert_eq!(count("国庆节"), 3, "{year}");
+            assert!(days.iter().all(|d| d.date.year() == year), "{year}");
+        }
+        assert!(statutory_holidays(2061).is_empty());
+        assert_eq!(statutory_holiday(d("2026-10-01")), Some("国庆节"));
     }
 
     #[test]

@@ -530,6 +530,46 @@ mod tests {
     }
 
     #[test]
+    fn a_provisional_year_skips_its_statutory_holidays() {
+        let cal = Calendar::embedded();
+        // Received Fri 2026-12-25 (2026 known, 2027 not): Dec 28–31 are days 1–4, Fri 2027-01-01
+        // (元旦) is skipped, Jan 4–8 are 5–9, Jan 11–15 10–14, Jan 18–22 15–19, Mon Jan 25 day 20.
+        let dl = answer_deadline(&cal, &ClockInput::new(d("2026-12-25"))).unwrap();
+        assert_eq!(dl.due_on, Some(d("2027-01-25")));
+        assert!(dl.provisional);
+        let new_year = dl.days.iter().find(|e| e.date == d("2027-01-01")).unwrap();
+        assert_eq!(
+            new_year.status,
+            DayStatus::Holiday {
+                holiday: "元旦".into()
+            }
+        );
+        assert!(new_year.provisional);
+        // Received Wed 2027-01-20: Jan 21–22 are days 1–2, Jan 25–29 3–7, Feb 1–4 8–11; 春节 is
+        // Fri Feb 5 (除夕) to Mon Feb 8; Feb 9–12 are 12–15, Feb 15–19 16–20.
+        let dl = answer_deadline(&cal, &ClockInput::new(d("2027-01-20"))).unwrap();
+        assert_eq!(dl.due_on, Some(d("2027-02-19")));
+        assert!(dl.provisional);
+        let skipped: Vec<NaiveDate> = dl
+            .days
+            .iter()
+            .filter(|e| matches!(&e.status, DayStatus::Holiday { holiday } if holiday == "春节"))
+            .map(|e| e.date)
+            .collect();
+        assert_eq!(
+            skipped,
+            [
+                d("2027-02-05"),
+                d("2027-02-06"),
+                d("2027-02-07"),
+                d("2027-02-08")
+            ]
+        );
+        // The short periods count the same way (Art. 30 补正 notice: 7 working days).
+        assert_eq!(due_after(&cal, d("2026-12-30"), 7), (d("2027-01-11"), true));
+    }
+
+    #[test]
     fn pauses_parse_from_text() {
         assert_eq!(
             Pause::parse("2025-06-11..2025-06-18").unwrap(),

@@ -18,6 +18,7 @@ pub mod ledger;
 pub mod reporting;
 pub mod synthetic;
 mod voiding;
+pub mod tokens;
 
 mod postgres;
 mod sqlite;
@@ -41,6 +42,7 @@ pub use keys::KeySource;
 pub use ledger::{Problem, VerifyReport};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use tokens::{IssuedToken, NewToken, TokenInfo, TokenStatus};
 
 /// The store's one error type.
 #[derive(Debug, thiserror::Error)]
@@ -385,8 +387,14 @@ pub struct SeedRequest {
 pub trait Store: Send + Sync + 'static {
     /// The backend's name (`sqlite` or `postgres`).
     fn backend(&self) -> &'static str;
-    /// The working-day calendar in force (embedded notices plus imported ones).
+    /// The working-day calendar as this process last loaded it (embedded notices plus imported
+    /// ones). It may lag an import made by another process: compute deadlines with
+    /// [`Store::current_calendar`].
     fn calendar(&self) -> Calendar;
+    /// The calendar in force now: compares the database's calendar version (one primary-key
+    /// read) with the loaded one and reloads the imported notices when another process (a CLI
+    /// `calendar import`, another server) imported since.
+    async fn current_calendar(&self) -> Result<Arc<Calendar>>;
 
     async fn create_agency(&self, new: NewAgency, actor: &Actor) -> Result<Agency>;
     async fn agency(&self, slug: &str) -> Result<Option<Agency>>;
@@ -514,15 +522,36 @@ pub trait Store: Send + Sync + 'static {
     /// The audit chain head: (seq, hash) of the last entry (0 and the genesis for an empty log).
     async fn audit_head(&self) -> Result<(i64, String)>;
 
-    /// Issues an API token for a staff member or administrator; returns the token (shown once).
+    /// Issues an API token for a staff member or administrator, valid for
+    /// [`tokens::DEFAULT_TOKEN_DAYS`]; returns the token (shown once).
     async fn create_token(
         &self,
         name: &str,
         role: Role,
         agency_id: Option<i64>,
         actor: &Actor,
-    ) -> Result<String>;
-    async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>>;
+    ) -> Result<String> {
+        let new = NewToken {
+            name: name.to_string(),
+            role,
+            agency_id,
+            days: tokens::DEFAULT_TOKEN_DAYS,
+        };
+        Ok(self.issue_token(&new, actor).await?.token)
+    }
+    /// Issues a token valid for `new.days` days (administrators only; audited).
+    async fn issue_token(&self, new: &NewToken, actor: &Actor) -> Result<IssuedToken>;
+    /// Every token, oldest first, without the token or its hash (administrators only).
+    async fn tokens(&self, actor: &Actor) -> Result<Vec<TokenInfo>>;
+    /// Revokes a token at once (administrators only; audited); a revoked token is a 409.
+    async fn revoke_token(&self, id: i64, actor: &Actor) -> Result<TokenInfo>;
+    /// The actor of a token that is valid now by the store's clock.
+    async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>> {
+        self.actor_for_token_at(token, Utc::now()).await
+    }
+    /// The actor of a token valid at `now`: known, not revoked, not expired. Read from the
+    /// database on every call (no cache), so a revocation takes effect at once.
+    async fn actor_for_token_at(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Actor>>;
 }
 
 /// What [`Store::report_registers`] reads.

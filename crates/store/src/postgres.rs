@@ -13,6 +13,9 @@ const LOCK_AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1 FOR
 /// the old key never commits after (or is missed by) the rotation.
 const LOCK_KEY_SHARE: &str = "SELECT fingerprint FROM key_check WHERE id = 1 FOR SHARE";
 const LOCK_KEY_ROTATE: &str = "SELECT fingerprint FROM key_check WHERE id = 1 FOR UPDATE";
+/// The calendar version, share-locked first in every deadline-computing write: an import (which
+/// updates the row) waits for them, and they for it.
+const LOCK_CALENDAR_VERSION: &str = "SELECT version FROM calendar_version WHERE id = 1 FOR SHARE";
 
 async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<Tx> {
     Ok(pool.begin().await?)

@@ -8,6 +8,7 @@ use gongkai_domain::report::{
     CheckContext, Finding, Report, ReportFormat, Severity, check, compose, proactive,
     starter_sections, tally_groups, tally_review,
 };
+use gongkai_domain::report::placeholder::section_placeholders;
 
 use crate::{Actor, Agency, ReportVersion, Result, Store, StoreError};
 
@@ -71,6 +72,33 @@ pub fn blocking_findings(report: &Report) -> Vec<Finding> {
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
         .collect()
+}
+
+/// The publish gate for placeholder text: a report whose narrative sections still hold any
+/// (`report::placeholder`, the same definition as the warning S2) is not published. The error
+/// names the first such section as its field and lists every one with the text quoted.
+pub fn refuse_placeholders(report_json: &str) -> Result<()> {
+    let report: Report =
+        serde_json::from_str(report_json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let Some(sections) = &report.sections else {
+        return Ok(());
+    };
+    let found = section_placeholders(sections);
+    let Some(first) = found.first() else {
+        return Ok(());
+    };
+    let all: Vec<String> = found
+        .iter()
+        .map(|s| format!("{} ({}): {}", s.heading, s.field, s.quotes()))
+        .collect();
+    Err(DomainError::invalid(
+        first.field,
+        format!(
+            "placeholder text in section {}; write the section, then save, approve and publish a new version",
+            all.join("; ")
+        ),
+    )
+    .into())
 }
 
 /// Freezes the current figures as a new draft version.

@@ -1,5 +1,5 @@
 // The one SQL code path of gongkai, compiled once per backend: `sqlite.rs` and `postgres.rs`
-// each define `Db`, `begin_write`, `LOCK_REQUEST` and `LOCK_AUDIT_HEAD`, then `include!` this
+// each define `Db`, `begin_write`, `LOCK_REQUEST`, `LOCK_AUDIT_HEAD` and `LOCK_CALENDAR_VERSION`, then `include!` this
 // file. Every statement here is portable between SQLite and PostgreSQL (`$n` parameters,
 // `RETURNING`, `ON CONFLICT`); dates bind as `chrono::NaiveDate`, times as RFC 3339 text.
 
@@ -24,6 +24,7 @@ use crate::{
     ReportStatus, ReportVersion, RequestFilter, RequestRecord, RequestSummary, Result, ReportRegisters, ReviewCase, Role, SeedRequest, Statistic, Store,
     StoreError, digest_eq, random_code, secret_hash,
 };
+use crate::tokens::{IssuedToken, NewToken, TokenInfo, DEFAULT_TOKEN_DAYS};
 use gongkai_domain::report::{DocumentCounts, RequestGroup, Sections, StatisticKey};
 
 type Tx = sqlx::Transaction<'static, Db>;
@@ -33,13 +34,41 @@ type DbRow = <Db as sqlx::Database>::Row;
 pub struct SqlStore {
     pool: sqlx::Pool<Db>,
     cipher: PiiCipher,
-    calendar: RwLock<Calendar>,
+    calendar: RwLock<LoadedCalendar>,
     /// Today for the date rule of every write ([`check_past`]); China time unless a test sets it.
     clock: Arc<dyn Clock>,
 }
 
+/// The calendar this process holds, with the database version it was built from.
+struct LoadedCalendar {
+    /// `calendar_version.version` when loaded; -1 before the first load.
+    version: i64,
+    calendar: Arc<Calendar>,
+}
+
 fn now_text() -> String {
-    Utc::now().to_rfc3339_opts(SecondsFormat::Micros, true)
+    time_text(Utc::now())
+}
+
+fn time_text(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+/// The version of the imported calendar (`sql` reads it, on PostgreSQL possibly share-locked).
+async fn read_calendar_version<'e, E: sqlx::Executor<'e, Database = Db>>(executor: E, sql: &'static str) -> Result<i64> {
+    Ok(sqlx::query(sql).fetch_one(executor).await?.try_get(0)?)
+}
+
+/// The embedded notices with every stored import merged over them, in year order.
+async fn read_calendar<'e, E: sqlx::Executor<'e, Database = Db>>(executor: E) -> Result<Calendar> {
+    let rows = sqlx::query("SELECT body FROM holiday_schedules ORDER BY year").fetch_all(executor).await?;
+    let mut cal = Calendar::embedded();
+    for row in rows {
+        let body: String = row.try_get(0)?;
+        let file = ScheduleFile::parse(&body).map_err(corrupt("holiday_schedules"))?;
+        cal.merge(&file);
+    }
+    Ok(cal)
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>> {
@@ -144,9 +173,30 @@ fn outcome_from(code: Option<String>) -> Result<Option<Outcome>> {
     code.map(|c| c.parse::<Outcome>().map_err(corrupt("outcome"))).transpose()
 }
 
+/// A token row (`id, name, role, slug, created_at, expires_at, revoked_at`). A row issued before
+/// migration 0006 without `expires_at` expires [`DEFAULT_TOKEN_DAYS`] after its creation.
+fn token_from_row(r: &DbRow) -> Result<TokenInfo> {
+    let role: String = r.try_get(2)?;
+    let created_at = parse_time(&r.try_get::<String, _>(4)?)?;
+    let expires_at = match r.try_get::<Option<String>, _>(5)? {
+        Some(t) => parse_time(&t)?,
+        None => created_at + chrono::Duration::days(i64::from(DEFAULT_TOKEN_DAYS)),
+    };
+    Ok(TokenInfo {
+        id: r.try_get(0)?,
+        name: r.try_get(1)?,
+        role: parse_code(&role, Role::from_code)?,
+        agency: r.try_get(3)?,
+        created_at,
+        expires_at,
+        revoked_at: r.try_get::<Option<String>, _>(6)?.as_deref().map(parse_time).transpose()?,
+    })
+}
+
 impl SqlStore {
     fn from_pool(pool: sqlx::Pool<Db>, cipher: PiiCipher) -> Self {
-        SqlStore { pool, cipher, calendar: RwLock::new(Calendar::embedded()), clock: Arc::new(ChinaClock) }
+        let calendar = LoadedCalendar { version: -1, calendar: Arc::new(Calendar::embedded()) };
+        SqlStore { pool, cipher, calendar: RwLock::new(calendar), clock: Arc::new(ChinaClock) }
     }
 
     /// The store with another clock (tests; a deployment keeps China time).
@@ -161,15 +211,46 @@ impl SqlStore {
 
     /// Loads imported holiday notices over the embedded ones.
     async fn load_calendar(&self) -> Result<()> {
-        let rows = sqlx::query("SELECT body FROM holiday_schedules ORDER BY year").fetch_all(&self.pool).await?;
-        let mut cal = Calendar::embedded();
-        for row in rows {
-            let body: String = row.try_get(0)?;
-            let file = ScheduleFile::parse(&body).map_err(corrupt("holiday_schedules"))?;
-            cal.merge(&file);
+        self.current_calendar().await.map(|_| ())
+    }
+
+    fn loaded_calendar(&self) -> (i64, Arc<Calendar>) {
+        let held = self.calendar.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        (held.version, held.calendar.clone())
+    }
+
+    /// Keeps a calendar built from `version`, unless a newer one is already held.
+    fn keep_calendar(&self, version: i64, calendar: Arc<Calendar>) {
+        let mut held = self.calendar.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if version > held.version {
+            *held = LoadedCalendar { version, calendar };
         }
-        *self.calendar.write().expect("calendar lock") = cal;
-        Ok(())
+    }
+
+    /// The calendar for a write transaction. The version row is read first (on PostgreSQL
+    /// share-locked until commit, so no import commits in between; on SQLite the write lock is
+    /// held already), and the notices are reloaded inside the transaction when it changed.
+    async fn calendar_in(&self, tx: &mut Tx) -> Result<Arc<Calendar>> {
+        let version = read_calendar_version(&mut **tx, LOCK_CALENDAR_VERSION).await?;
+        let (held, cal) = self.loaded_calendar();
+        if held == version {
+            return Ok(cal);
+        }
+        let cal = Arc::new(read_calendar(&mut **tx).await?);
+        self.keep_calendar(version, cal.clone());
+        Ok(cal)
+    }
+
+    async fn token_in(tx: &mut Tx, id: i64) -> Result<TokenInfo> {
+        let row = sqlx::query(
+            "SELECT t.id, t.name, t.role, a.slug, t.created_at, t.expires_at, t.revoked_at FROM staff_tokens t \
+             LEFT JOIN agencies a ON a.id = t.agency_id WHERE t.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("token {id}")))?;
+        token_from_row(&row)
     }
 
     async fn load_events(tx: &mut Tx, request_id: i64) -> Result<Vec<RecordedEvent>> {
@@ -310,7 +391,20 @@ impl Store for SqlStore {
     }
 
     fn calendar(&self) -> Calendar {
-        self.calendar.read().expect("calendar lock").clone()
+        (*self.loaded_calendar().1).clone()
+    }
+
+    async fn current_calendar(&self) -> Result<Arc<Calendar>> {
+        // Version first, then the notices: a concurrent import makes the next check reload
+        // again, never labels old notices with the new version.
+        let version = read_calendar_version(&self.pool, "SELECT version FROM calendar_version WHERE id = 1").await?;
+        let (held, cal) = self.loaded_calendar();
+        if held == version {
+            return Ok(cal);
+        }
+        let cal = Arc::new(read_calendar(&self.pool).await?);
+        self.keep_calendar(version, cal.clone());
+        Ok(cal)
     }
 
     async fn create_agency(&self, mut new: NewAgency, actor: &Actor) -> Result<Agency> {
@@ -393,10 +487,10 @@ impl Store for SqlStore {
         }
         let received = Event::Received { on: new.received_on, channel: new.channel };
         let state = CaseState::start(&received)?;
-        let projection = project(&state, &self.calendar());
 
         let mut tx = begin_write(&self.pool).await?;
         Self::key_is_current(&mut tx, &self.cipher).await?;
+        let projection = project(&state, &*self.calendar_in(&mut tx).await?);
         let slug: String = sqlx::query("SELECT slug FROM agencies WHERE id = $1")
             .bind(new.agency_id)
             .fetch_optional(&mut *tx)
@@ -497,9 +591,9 @@ impl Store for SqlStore {
     }
 
     async fn append_event(&self, number: &str, event: Event, actor: &Actor) -> Result<RequestRecord> {
-        let cal = self.calendar();
         let action = format!("request.{}", event.kind());
         let mut tx = begin_write(&self.pool).await?;
+        let cal = self.calendar_in(&mut tx).await?;
         let row = sqlx::query(LOCK_REQUEST).bind(number).fetch_optional(&mut *tx).await?;
         let Some(row) = row else { return Err(StoreError::NotFound(format!("request {number}"))) };
         let request_id: i64 = row.try_get(0)?;
@@ -584,9 +678,18 @@ impl Store for SqlStore {
         if actor.role != Role::Admin {
             return Err(StoreError::NotFound("calendar".into()));
         }
-        let mut cal = self.calendar();
-        cal.merge(&file);
+        let list: Vec<String> = file.years.keys().map(i32::to_string).collect();
+        if let Err(refused) = file.check_covers_statutory() {
+            self.audit_rejection(actor, "calendar.import", &list.join(","), &refused.to_string()).await?;
+            return Err(refused.into());
+        }
         let mut tx = begin_write(&self.pool).await?;
+        // Bump the version first: on PostgreSQL this locks the row every deadline-computing write
+        // share-locks, so none of them commits on the old calendar while this import runs.
+        let version: i64 = sqlx::query("UPDATE calendar_version SET version = version + 1 WHERE id = 1 RETURNING version")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
         let mut years = Vec::new();
         for (year, sched) in &file.years {
             let mut one = ScheduleFile { about: file.about.clone(), years: Default::default() };
@@ -603,6 +706,8 @@ impl Store for SqlStore {
             .await?;
             years.push(*year);
         }
+        // Every stored notice, this import's included, as any process will now load them.
+        let cal = Arc::new(read_calendar(&mut *tx).await?);
         let open = sqlx::query(
             "SELECT id, due_on, due_provisional FROM requests WHERE status NOT IN ('answered', 'withdrawn', 'abandoned')",
         )
@@ -622,10 +727,9 @@ impl Store for SqlStore {
                 Self::save_projection(&mut tx, id, &p, events.len() as i64).await?;
             }
         }
-        let list: Vec<String> = years.iter().map(i32::to_string).collect();
-        audit(&mut tx, actor, "calendar.import", &list.join(","), &format!("ok: {recomputed} recomputed, {changed} changed")).await?;
+        audit(&mut tx, actor, "calendar.import", &list.join(","), &format!("ok: {recomputed} recomputed, {changed} changed (calendar version {version})")).await?;
         tx.commit().await?;
-        *self.calendar.write().expect("calendar lock") = cal;
+        self.keep_calendar(version, cal);
         Ok(CalendarImport { years, recomputed, changed })
     }
 
@@ -1032,6 +1136,8 @@ impl Store for SqlStore {
             }
             .into());
         }
+        // A report still holding placeholder text (（待填写） …) is not published (S2).
+        crate::reporting::refuse_placeholders(&v.report_json)?;
         let audit_seq = next_audit_seq(&mut tx).await?;
         for (format, body) in &files {
             sqlx::query("INSERT INTO report_files (version_id, format, body, sha256, audit_seq) VALUES ($1, $2, $3, $4, $5)")
@@ -1062,7 +1168,7 @@ impl Store for SqlStore {
         if actor.role != Role::Admin {
             return Err(StoreError::NotFound("agency".into()));
         }
-        let cal = self.calendar();
+        let cal = self.current_calendar().await?;
         let mut tx = begin_write(&self.pool).await?;
         Self::key_is_current(&mut tx, &self.cipher).await?;
         // Reserve request numbers per (agency, year).
@@ -1195,38 +1301,81 @@ impl Store for SqlStore {
         self.head().await
     }
 
-    async fn create_token(&self, name: &str, role: Role, agency_id: Option<i64>, actor: &Actor) -> Result<String> {
+    async fn issue_token(&self, new: &NewToken, actor: &Actor) -> Result<IssuedToken> {
         if actor.role != Role::Admin {
             return Err(StoreError::NotFound("token".into()));
         }
-        let name = &text::clean_required("name", name, text::NAME, "is required")?;
-        if matches!(role, Role::Staff | Role::Head) && agency_id.is_none() {
-            return Err(DomainError::invalid("agency", "a staff token belongs to one agency").into());
-        }
+        new.validate("days")?;
         let token = format!("gk_{}", random_code(32));
+        let issued = Utc::now();
+        let expires = new.expires_at(issued);
+        let name = new.name.trim();
         let mut tx = begin_write(&self.pool).await?;
-        sqlx::query("INSERT INTO staff_tokens (token_hash, name, role, agency_id, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(secret_hash("token", &token))
-            .bind(name.trim())
-            .bind(role.code())
-            .bind(agency_id)
-            .bind(now_text())
-            .execute(&mut *tx)
-            .await?;
-        audit(&mut tx, actor, "token.create", &format!("{}:{}", role.code(), name.trim()), "ok").await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO staff_tokens (token_hash, name, role, agency_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(secret_hash("token", &token))
+        .bind(name)
+        .bind(new.role.code())
+        .bind(new.agency_id)
+        .bind(time_text(issued))
+        .bind(time_text(expires))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        let object = format!("token:{id} {}:{name}", new.role.code());
+        audit(&mut tx, actor, "token.create", &object, &format!("ok: expires {}", time_text(expires))).await?;
+        let info = Self::token_in(&mut tx, id).await?;
         tx.commit().await?;
-        Ok(token)
+        Ok(IssuedToken { token, info })
     }
 
-    async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>> {
-        let row = sqlx::query("SELECT name, role, agency_id FROM staff_tokens WHERE token_hash = $1")
-            .bind(secret_hash("token", token))
-            .fetch_optional(&self.pool)
+    async fn tokens(&self, actor: &Actor) -> Result<Vec<TokenInfo>> {
+        if actor.role != Role::Admin {
+            return Err(StoreError::NotFound("token".into()));
+        }
+        let rows = sqlx::query(
+            "SELECT t.id, t.name, t.role, a.slug, t.created_at, t.expires_at, t.revoked_at FROM staff_tokens t \
+             LEFT JOIN agencies a ON a.id = t.agency_id ORDER BY t.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    async fn revoke_token(&self, id: i64, actor: &Actor) -> Result<TokenInfo> {
+        if actor.role != Role::Admin {
+            return Err(StoreError::NotFound(format!("token {id}")));
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        let info = Self::token_in(&mut tx, id).await?;
+        let done = sqlx::query("UPDATE staff_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_text())
+            .bind(id)
+            .execute(&mut *tx)
             .await?;
-        row.map(|r| {
-            let role: String = r.try_get(1)?;
-            Ok(Actor { name: r.try_get(0)?, role: parse_code(&role, Role::from_code)?, agency_id: r.try_get(2)? })
-        })
-        .transpose()
+        if done.rows_affected() != 1 {
+            return Err(StoreError::Conflict(format!("token {id} is already revoked")));
+        }
+        audit(&mut tx, actor, "token.revoke", &format!("token:{id} {}:{}", info.role.code(), info.name), "ok").await?;
+        let info = Self::token_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(info)
+    }
+
+    async fn actor_for_token_at(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Actor>> {
+        let row = sqlx::query(
+            "SELECT t.id, t.name, t.role, a.slug, t.created_at, t.expires_at, t.revoked_at, t.agency_id FROM staff_tokens t \
+             LEFT JOIN agencies a ON a.id = t.agency_id WHERE t.token_hash = $1",
+        )
+        .bind(secret_hash("token", token))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let info = token_from_row(&row)?;
+        if info.status_at(now) != crate::TokenStatus::Active {
+            return Ok(None);
+        }
+        Ok(Some(Actor { name: info.name, role: info.role, agency_id: row.try_get(7)? }))
     }
 }

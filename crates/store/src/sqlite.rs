@@ -14,6 +14,8 @@ const LOCK_REQUEST: &str = "SELECT id, agency_id FROM requests WHERE number = $1
 const LOCK_AUDIT_HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
 const LOCK_KEY_SHARE: &str = "SELECT fingerprint FROM key_check WHERE id = 1";
 const LOCK_KEY_ROTATE: &str = "SELECT fingerprint FROM key_check WHERE id = 1";
+/// The calendar version, read first in every deadline-computing write (the write lock is held).
+const LOCK_CALENDAR_VERSION: &str = "SELECT version FROM calendar_version WHERE id = 1";
 
 async fn begin_write(pool: &sqlx::Pool<Db>) -> Result<Tx> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)

@@ -95,6 +95,37 @@ pub async fn fresh_with_clock(
     }
 }
 
+/// Two stores over one fresh database with one key, as two processes see it (a server and a
+/// CLI command, or two servers): the first is kept in the [`TestStore`].
+pub async fn fresh_pair(backend: Backend) -> Result<(TestStore, Arc<dyn Store>)> {
+    let dir = tempfile::tempdir().map_err(|e| StoreError::Config(e.to_string()))?;
+    let key = PiiCipher::random_key();
+    match backend {
+        Backend::Sqlite => {
+            let path = dir.path().join("gongkai.sqlite3");
+            let first = crate::SqliteStore::open(&path, PiiCipher::from_key(&key)).await?;
+            let second = crate::SqliteStore::open(&path, PiiCipher::from_key(&key)).await?;
+            let ts = TestStore {
+                store: Arc::new(first),
+                url: path.display().to_string(),
+                dir,
+            };
+            Ok((ts, Arc::new(second)))
+        }
+        Backend::Postgres => {
+            let url = fresh_pg_database().await?;
+            let first = crate::PgStore::open(&url, PiiCipher::from_key(&key)).await?;
+            let second = crate::PgStore::open(&url, PiiCipher::from_key(&key)).await?;
+            let ts = TestStore {
+                store: Arc::new(first),
+                url,
+                dir,
+            };
+            Ok((ts, Arc::new(second)))
+        }
+    }
+}
+
 /// Creates an empty database on the test server and returns its URL.
 pub async fn fresh_pg_database() -> Result<String> {
     use sqlx::Connection;

@@ -8,12 +8,12 @@ use chrono::{Duration, NaiveDate};
 use gongkai_domain::applicant::ApplicantKind;
 use gongkai_domain::outcome::Outcome;
 use gongkai_domain::report::{
-    CheckContext, ReportFormat, RequestFact, ReviewFact, ReviewKind, ReviewResult, Severity, check,
-    tally_requests,
+    CheckContext, ReportFormat, RequestFact, ReviewFact, ReviewKind, ReviewResult, Sections,
+    Severity, check, tally_requests,
 };
 use gongkai_domain::request::{CaseState, Event};
 use gongkai_store::testing::{Backend, fresh};
-use gongkai_store::{Actor, NewAgency, Role, SeedRequest, Store, reporting};
+use gongkai_store::{Actor, NewAgency, Role, SeedRequest, Store, StoreError, reporting};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -202,6 +202,24 @@ async fn sign_off_freezes_a_version_and_corrections_are_new_versions() -> Result
             &staff,
         )
         .await?;
+        // The generated report leaves section 五 to be written: it is not published.
+        let v0 = reporting::save_draft(s.as_ref(), &agency, 2024, &staff).await?;
+        let v0 = s.approve_report(v0.id, &head).await?;
+        let refused = reporting::publish(s.as_ref(), &v0, vec![], &head).await;
+        let Err(StoreError::Domain(e)) = refused else {
+            panic!("placeholder text published: {refused:?}");
+        };
+        assert_eq!(e.field(), "sections.problems", "{e}");
+        assert!(e.reason().contains("（待填写）"), "{e}");
+        let starter = reporting::generate(s.as_ref(), &agency, 2024)
+            .await?
+            .sections
+            .unwrap_or_default();
+        let written = Sections {
+            problems: "公开形式还不够丰富。下步将完善制度建设。".into(),
+            ..starter
+        };
+        s.save_sections(agency.id, 2024, &written, &staff).await?;
         let v1 = reporting::save_draft(s.as_ref(), &agency, 2024, &staff).await?;
         assert!(
             s.approve_report(v1.id, &staff).await.is_err(),
@@ -227,11 +245,11 @@ async fn sign_off_freezes_a_version_and_corrections_are_new_versions() -> Result
             Some(&b"# report"[..])
         );
         let v2 = reporting::save_draft(s.as_ref(), &agency, 2024, &staff).await?;
-        assert_eq!(v2.version, 2);
+        assert_eq!(v2.version, 3, "the refused version 1 stays a record");
         let all = s.report_versions(agency.id, 2024).await?;
-        assert_eq!(all.len(), 2);
+        assert_eq!(all.len(), 3);
         assert_eq!(
-            all[0].json_sha256, v1.json_sha256,
+            all[1].json_sha256, v1.json_sha256,
             "the published version is unchanged"
         );
         // A version whose figures break an R-rule is refused.

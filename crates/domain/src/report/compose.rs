@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::placeholder::TO_BE_WRITTEN;
 use super::{
     Decisions, Documents2019, Documents2021, Fees2019, Fees2021, Items2019, Proactive,
     Proactive2019, Proactive2021, Procurement, Report, ReportFormat, Requests, Review, Row,
@@ -383,7 +384,8 @@ pub fn starter_sections(report: &Report) -> Sections {
     overview.push_str(&format!("（五）监督保障\n\n{review}"));
     Sections {
         overview,
-        problems: "存在的主要问题：（待填写）。改进情况：（待填写）。".to_string(),
+        // Left for staff to write: the placeholder S2 warns about and publishing refuses.
+        problems: format!("存在的主要问题：{TO_BE_WRITTEN}。改进情况：{TO_BE_WRITTEN}。"),
         other: "无。".to_string(),
     }
 }
@@ -435,5 +437,8 @@ mod tests {
             s.overview
         );
         assert!(!s.other.is_empty() && !s.problems.is_empty());
+        let gaps = super::super::placeholder::section_placeholders(&s);
+        assert_eq!(gaps.len(), 1, "only section 五 is left to write: {gaps:?}");
+        assert_eq!(gaps[0].field, "sections.problems");
     }
 }

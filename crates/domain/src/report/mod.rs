@@ -5,6 +5,7 @@
 //! 〔2019〕60号; 2021: 〔2021〕30号) differ in table 1 and in the （六）其他处理 rows.
 
 mod compose;
+pub mod placeholder;
 mod rules;
 mod tally;
 

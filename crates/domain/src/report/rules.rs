@@ -1,7 +1,7 @@
 //! 勾稽关系 — the consistency rules of `annual-report.md`, one function for the generator and the
 //! auditor alike.
 //!
-//! Errors: R1–R5. Warnings: B1, X1, X2, F1, S1, T1, D1. A blank cell takes part in no error rule.
+//! Errors: R1–R5. Warnings: B1, X1, X2, F1, S1, S2, T1, D1. A blank cell takes part in no error rule.
 //! When a single wrong cell breaks a row rule and a column rule at once, the findings name that
 //! cell and the value the table's own arithmetic expects there.
 
@@ -128,6 +128,7 @@ pub fn check(report: &Report, ctx: &CheckContext<'_>) -> Vec<Finding> {
     cross_year_rules(report, ctx.previous, &mut out);
     format_rules(report, &mut out);
     section_rules(report, ctx, &mut out);
+    placeholder_rules(report, &mut out);
     narrative_rules(report, ctx, &mut out);
     if let Some(published) = ctx.published_on {
         let (month, day, label) = if ctx.is_government {
@@ -629,6 +630,29 @@ fn section_rules(report: &Report, ctx: &CheckContext<'_>, out: &mut Vec<Finding>
     }
 }
 
+/// S2: no narrative section holds placeholder text (`placeholder::find_placeholders`: the starter
+/// texts' （待填写）, XX, 【请填写…】 …); the report is the agency's public account of the year
+/// (Art. 50), and publishing refuses such a report.
+fn placeholder_rules(report: &Report, out: &mut Vec<Finding>) {
+    let Some(sections) = &report.sections else {
+        return;
+    };
+    for s in super::placeholder::section_placeholders(sections) {
+        let mut f = Finding::new(
+            "S2",
+            Severity::Warning,
+            s.field,
+            format!(
+                "section {} holds placeholder text: {}",
+                s.heading,
+                s.quotes()
+            ),
+        );
+        f.found = s.found.first().map(|p| Value::from(p.text.clone()));
+        out.push(f);
+    }
+}
+
 /// The 总计 of a table 2 row; when the report leaves it blank but fills some applicant cells, the
 /// sum of those cells (blanks read as 0). Used by the warning T1 only, never by an error rule.
 fn row_total(row: &Row) -> Option<i64> {
@@ -835,6 +859,22 @@ mod tests {
             fs.iter()
                 .any(|f| f.rule == "T1" && f.expected == Some(Value::from(15)))
         );
+    }
+
+    #[test]
+    fn placeholder_text_in_a_section_is_a_warning_naming_the_section() {
+        let mut r = fuxin();
+        r.sections = Some(super::super::starter_sections(&r));
+        let fs = check(&r, &CheckContext::default());
+        assert_eq!(rules(&fs), ["S2"], "{fs:#?}");
+        assert_eq!(fs[0].location, "sections.problems");
+        assert!(
+            fs[0].message.contains("五、存在的主要问题及改进情况"),
+            "{}",
+            fs[0].message
+        );
+        assert!(fs[0].message.contains("（待填写）"), "{}", fs[0].message);
+        assert_eq!(fs[0].found, Some(Value::from("（待填写）")));
     }
 
     #[test]
