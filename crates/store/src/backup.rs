@@ -17,7 +17,7 @@ use sqlx::Connection as _;
 use sqlx::Row as _;
 
 use crate::keys::{DB_FILE, KeySource, create_private_dir, create_private_file, sync_dir};
-use crate::{ChainCheck, Location, PgStore, Result, SqliteStore, Store, StoreError};
+use crate::{Location, PgStore, Result, SqliteStore, Store, StoreError, VerifyReport};
 
 /// What a backup wrote.
 #[derive(Debug, Clone)]
@@ -205,7 +205,7 @@ pub struct RestoreReport {
     pub target: String,
     /// `PRAGMA integrity_check` (SQLite).
     pub integrity: Option<String>,
-    pub chain: ChainCheck,
+    pub chain: VerifyReport,
     pub requests: i64,
     pub key: KeyVerdict,
     /// Where `force` put the database that was there.
@@ -218,7 +218,7 @@ pub const KEY_NOT_IN_BACKUP: &str = "the PII key is not in the backup: put the p
 impl RestoreReport {
     /// Restored, verified and the key at hand opens it: ready to start.
     pub fn is_ready(&self) -> bool {
-        matches!(self.chain, ChainCheck::Ok { .. }) && matches!(self.key, KeyVerdict::Matches(_))
+        self.chain.is_ok() && matches!(self.key, KeyVerdict::Matches(_))
     }
 
     /// The report, one statement a line.
@@ -234,13 +234,16 @@ impl RestoreReport {
         if let Some(i) = &self.integrity {
             first.push_str(&format!("; integrity_check: {i}"));
         }
-        match &self.chain {
-            ChainCheck::Ok { entries } => {
-                first.push_str(&format!("; audit chain OK ({entries} entries)"))
-            }
-            ChainCheck::Broken { seq, reason } => {
-                first.push_str(&format!("; audit chain BROKEN at entry {seq}: {reason}"))
-            }
+        if self.chain.is_ok() {
+            first.push_str(&format!(
+                "; audit chain OK ({} entries)",
+                self.chain.entries
+            ));
+        } else {
+            first.push_str(&format!(
+                "; audit log does NOT verify: {}",
+                self.chain.to_string().lines().next().unwrap_or_default()
+            ));
         }
         out.push(first);
         out.push(match &self.key {
@@ -377,7 +380,7 @@ async fn check_sqlite_copy(
     tmp: &Path,
     key: &KeySource,
     target: &str,
-) -> Result<(String, ChainCheck, i64, KeyVerdict)> {
+) -> Result<(String, VerifyReport, i64, KeyVerdict)> {
     let pool = SqliteStore::connect(tmp, 1).await?;
     let rows = sqlx::query("PRAGMA integrity_check")
         .fetch_all(&pool)
@@ -395,10 +398,11 @@ async fn check_sqlite_copy(
     }
     let store = SqliteStore::unkeyed(pool.clone()).await?;
     let chain = store.verify_audit_log().await?;
-    if let ChainCheck::Broken { seq, reason } = &chain {
+    if !chain.is_ok() {
         pool.close().await;
         return Err(StoreError::Backup(format!(
-            "the audit chain of the backup is broken at entry {seq} ({reason}); nothing was restored"
+            "the backup does not verify ({}); nothing was restored",
+            chain.to_string().lines().next().unwrap_or_default()
         )));
     }
     let requests: i64 = sqlx::query("SELECT COUNT(*) FROM requests")

@@ -57,7 +57,9 @@ impl Canon {
 
 /// The registered (never changing) fields of a request, as committed to by the entry that
 /// registered it. The projection columns (status, deadlines, outcome) are not among them: they are
-/// recomputed from the events instead.
+/// recomputed from the events instead. Nor is the sealed personal data: `gongkai key rotate`
+/// re-seals it, and the AEAD binds it to the request number already (a blob moved from another
+/// request, or altered, does not open).
 pub(crate) struct Registration<'a> {
     pub number: &'a str,
     pub agency_id: i64,
@@ -67,7 +69,6 @@ pub(crate) struct Registration<'a> {
     pub org_code: Option<&'a str>,
     pub id_masked: Option<&'a str>,
     pub phone_masked: &'a str,
-    pub pii_sealed: &'a [u8],
     pub description: &'a str,
     pub channel: &'a str,
     pub delivery: &'a str,
@@ -85,7 +86,6 @@ impl Registration<'_> {
             .opt_text(self.org_code)
             .opt_text(self.id_masked)
             .text(self.phone_masked)
-            .bytes(self.pii_sealed)
             .text(self.description)
             .text(self.channel)
             .text(self.delivery)

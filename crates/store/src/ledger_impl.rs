@@ -37,7 +37,7 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
     loop {
         let rows = sqlx::query(
             "SELECT audit_seq, id, number, agency_id, department_id, applicant_kind, applicant_name, org_code, id_masked, \
-             phone_masked, pii_sealed, description, channel, delivery, received_on FROM requests \
+             phone_masked, description, channel, delivery, received_on FROM requests \
              WHERE audit_seq > $1 AND audit_seq <= $2 AND (audit_seq > $3 OR (audit_seq = $3 AND id > $4)) \
              ORDER BY audit_seq, id LIMIT $5",
         )
@@ -51,7 +51,7 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
         for r in &rows {
             at_seq = r.try_get(0)?;
             at_id = r.try_get(1)?;
-            let (number, kind, name, phone, sealed, description, channel, delivery): (String, String, String, String, Vec<u8>, String, String, String) = (
+            let (number, kind, name, phone, description, channel, delivery): (String, String, String, String, String, String, String) = (
                 r.try_get(2)?,
                 r.try_get(5)?,
                 r.try_get(6)?,
@@ -59,7 +59,6 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
                 r.try_get(10)?,
                 r.try_get(11)?,
                 r.try_get(12)?,
-                r.try_get(13)?,
             );
             let org_code: Option<String> = r.try_get(7)?;
             let id_masked: Option<String> = r.try_get(8)?;
@@ -72,11 +71,10 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
                 org_code: org_code.as_deref(),
                 id_masked: id_masked.as_deref(),
                 phone_masked: &phone,
-                pii_sealed: &sealed,
                 description: &description,
                 channel: &channel,
                 delivery: &delivery,
-                received_on: r.try_get(14)?,
+                received_on: r.try_get(13)?,
             }
             .hash();
             out.entry(at_seq).or_default().add(Part::Requests, hash);

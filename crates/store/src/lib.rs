@@ -17,8 +17,8 @@ pub mod keys;
 pub mod ledger;
 pub mod reporting;
 pub mod synthetic;
-mod voiding;
 pub mod tokens;
+mod voiding;
 
 mod postgres;
 mod sqlite;
