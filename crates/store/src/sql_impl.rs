@@ -1305,11 +1305,11 @@ impl Store for SqlStore {
         if actor.role != Role::Admin {
             return Err(StoreError::NotFound("token".into()));
         }
+        let name = &text::clean_required("name", &new.name, text::NAME, "is required")?;
         new.validate("days")?;
         let token = format!("gk_{}", random_code(32));
         let issued = Utc::now();
         let expires = new.expires_at(issued);
-        let name = new.name.trim();
         let mut tx = begin_write(&self.pool).await?;
         let id: i64 = sqlx::query(
             "INSERT INTO staff_tokens (token_hash, name, role, agency_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -157,6 +157,25 @@ fn replace_database(url: &str, db: &str) -> String {
     out
 }
 
+/// Saves the agency's sections for `year` with every starter placeholder written out, as a
+/// disclosure office does before it publishes (publishing refuses placeholder text).
+pub async fn write_sections(
+    store: &dyn Store,
+    agency: &crate::Agency,
+    year: i32,
+    actor: &crate::Actor,
+) -> Result<()> {
+    let starter = crate::reporting::generate(store, agency, year)
+        .await?
+        .sections
+        .unwrap_or_default();
+    let written = gongkai_domain::report::Sections {
+        problems: "公开形式还不够丰富。下步将完善制度建设。".into(),
+        ..starter
+    };
+    store.save_sections(agency.id, year, &written, actor).await
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

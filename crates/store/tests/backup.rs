@@ -185,6 +185,7 @@ async fn a_year_of_records(store: &Arc<dyn Store>) -> Result<(Agency, Vec<String
             &staff,
         )
         .await?;
+    gongkai_store::testing::write_sections(store.as_ref(), &a, 2024, &staff).await?;
     let v = reporting::save_draft(store.as_ref(), &a, 2024, &staff).await?;
     let v = store.approve_report(v.id, &head).await?;
     reporting::publish(

@@ -384,6 +384,7 @@ async fn published(s: &Arc<dyn Store>, a: i64) -> Result<i64> {
         role: Role::Head,
         agency_id: Some(a),
     };
+    gongkai_store::testing::write_sections(s.as_ref(), &agency, 2025, &staff(a)).await?;
     let v = reporting::save_draft(s.as_ref(), &agency, 2025, &staff(a)).await?;
     let v = s.approve_report(v.id, &head).await?;
     let v = reporting::publish(
