@@ -171,11 +171,15 @@ async fn dates_after_today_or_out_of_range_are_refused_naming_the_field() -> Res
         refused(&app.post(publications, Some(&app.staff), &p).await?, "issued_on");
         let p = json!({"kind": "rule", "title": "某管理办法", "issued_on": "9999-12-31"});
         refused(&app.post(publications, Some(&app.staff), &p).await?, "issued_on");
-        // Nothing was stored: the 2025 report counts no rule in force.
+        // Nothing was stored: the 2025 report counts only the valid rule in force.
+        let p = json!({"kind": "rule", "title": "某管理办法", "issued_on": "2020-01-01", "published_on": "2020-01-10"});
+        let (s, v) = app.post(publications, Some(&app.staff), &p).await?;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
         let report = app
-            .get("/api/v1/staff/agencies/fuxin-zrzyj/reports/2025", &app.staff)
+            .get("/api/v1/staff/agencies/fuxin-zrzyj/reports/2024", &app.staff)
             .await?;
-        assert!(!report.to_string().contains("99999"));
+        assert_eq!(report["proactive"]["rules"]["in_force"], 1, "{report}");
+        assert_eq!(report["proactive"]["rules"]["repealed"], 0);
 
         let cases = "/api/v1/staff/agencies/fuxin-zrzyj/review-cases";
         let c = json!({"kind": "reconsideration", "filed_on": "2025-06-10"});
