@@ -419,6 +419,35 @@ mod tests {
     }
 
     #[test]
+    fn free_text_fields_follow_the_text_rule() {
+        let input = ApplicantInput {
+            kind: "natural_person".into(),
+            name: "李\0四".into(),
+            phone: "13800138000".into(),
+            email: Some("li\u{200b}@example.cn".into()),
+            address: Some("\u{1b}[31m阜新市".into()),
+            ..Default::default()
+        };
+        let errs = input.validate().unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field()).collect();
+        assert_eq!(
+            fields,
+            ["applicant.name", "applicant.email", "applicant.address"]
+        );
+        let ok = ApplicantInput {
+            kind: "natural_person".into(),
+            name: "  李   四 ".into(),
+            phone: "13800138000".into(),
+            address: Some(" 辽宁省阜新市　海州区 ".into()),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.name, "李 四");
+        assert_eq!(ok.address.as_deref(), Some("辽宁省阜新市　海州区"));
+    }
+
+    #[test]
     fn organisations_carry_no_id_card() {
         let input = ApplicantInput {
             kind: "commercial".into(),

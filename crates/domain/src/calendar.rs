@@ -614,4 +614,29 @@ mod tests {
             d("2024-02-29")
         );
     }
+
+    #[test]
+    fn a_day_that_happened_is_not_after_today_nor_before_2008() {
+        let today = d("2025-12-31");
+        assert_eq!(check_past("on", today, today).unwrap(), today);
+        for bad in ["2026-01-01", "2199-12-31", "2007-12-31"] {
+            assert_eq!(check_past("on", d(bad), today).unwrap_err().field(), "on");
+        }
+        let far: NaiveDate = "+99999-12-31".parse().unwrap();
+        let e = check_past("repealed_on", far, today).unwrap_err();
+        assert_eq!(e.field(), "repealed_on");
+        assert_eq!(check_past_year("year", 2025, today).unwrap(), 2025);
+        assert!(check_past_year("year", 2026, today).is_err());
+        assert!(check_past_year("year", 2007, today).is_err());
+    }
+
+    #[test]
+    fn a_limit_is_after_the_day_it_is_set_and_within_its_bound() {
+        let (from, latest) = (d("2025-06-10"), d("2025-07-08"));
+        assert!(check_limit("correct_by", d("2025-06-11"), from, latest, "r").is_ok());
+        assert!(check_limit("correct_by", latest, from, latest, "r").is_ok());
+        assert!(check_limit("correct_by", from, from, latest, "r").is_err());
+        let e = check_limit("correct_by", d("2025-07-09"), from, latest, "Art. 30").unwrap_err();
+        assert!(e.reason().contains("Art. 30"), "{e}");
+    }
 }

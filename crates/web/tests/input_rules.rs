@@ -89,8 +89,12 @@ impl App {
         )
         .await
     }
-    /// Staff register a request that arrived in person on `arrived`.
+    /// Staff register a request that arrived in person on `arrived`: its number.
     async fn register(&self, arrived: &str) -> Result<String> {
+        Ok(self.register_with_code(arrived).await?.0)
+    }
+    /// The number and the 查询码 of a request registered by staff.
+    async fn register_with_code(&self, arrived: &str) -> Result<(String, String)> {
         let mut body = filing();
         body["channel"] = json!("in_person");
         body["arrived_on"] = json!(arrived);
@@ -102,7 +106,8 @@ impl App {
             )
             .await?;
         assert_eq!(s, StatusCode::CREATED, "{v}");
-        Ok(v["number"].as_str().unwrap().to_string())
+        let field = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+        Ok((field("number"), field("query_code")))
     }
 }
 
@@ -171,11 +176,15 @@ async fn dates_after_today_or_out_of_range_are_refused_naming_the_field() -> Res
         refused(&app.post(publications, Some(&app.staff), &p).await?, "issued_on");
         let p = json!({"kind": "rule", "title": "某管理办法", "issued_on": "9999-12-31"});
         refused(&app.post(publications, Some(&app.staff), &p).await?, "issued_on");
-        // Nothing was stored: the 2025 report counts no rule in force.
+        // Nothing was stored: the 2025 report counts only the valid rule in force.
+        let p = json!({"kind": "rule", "title": "某管理办法", "issued_on": "2020-01-01", "published_on": "2020-01-10"});
+        let (s, v) = app.post(publications, Some(&app.staff), &p).await?;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
         let report = app
-            .get("/api/v1/staff/agencies/fuxin-zrzyj/reports/2025", &app.staff)
+            .get("/api/v1/staff/agencies/fuxin-zrzyj/reports/2024", &app.staff)
             .await?;
-        assert!(!report.to_string().contains("99999"));
+        assert_eq!(report["proactive"]["rules"]["in_force"], 1, "{report}");
+        assert_eq!(report["proactive"]["rules"]["repealed"], 0);
 
         let cases = "/api/v1/staff/agencies/fuxin-zrzyj/review-cases";
         let c = json!({"kind": "reconsideration", "filed_on": "2025-06-10"});
@@ -219,7 +228,7 @@ async fn hostile_text_and_numbers_are_refused_naming_the_field() -> Result<()> {
 #[tokio::test]
 async fn the_head_voids_a_wrong_answer_and_staff_cannot() -> Result<()> {
     each(|app| async move {
-        let n = app.register("2025-06-02").await?;
+        let (n, code) = app.register_with_code("2025-06-02").await?;
         let (s, v) = app
             .event(
                 &n,
@@ -261,6 +270,18 @@ async fn the_head_voids_a_wrong_answer_and_staff_cannot() -> Result<()> {
             .await?;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         assert_eq!(v["concluded_on"], "2025-06-06");
+        // The applicant sees the right date, and which event was voided.
+        let r = app
+            .http
+            .get(format!(
+                "{}/api/v1/requests/{n}?query_code={code}",
+                app.base
+            ))
+            .send()
+            .await?;
+        let track: Value = r.json().await?;
+        assert_eq!(track["concluded_on"], "2025-06-06", "{track}");
+        assert_eq!(track["events"][1]["voided_by"], 3, "{track}");
         Ok(())
     })
     .await
