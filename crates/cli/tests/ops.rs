@@ -29,12 +29,11 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-#[tokio::test]
-async fn every_command_refuses_to_start_without_the_key() -> Result<()> {
+async fn every_command_refuses_to_start_without_the_key(env: &[(&str, &str)]) -> Result<()> {
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("data");
     let data = data.to_str().context("utf-8")?;
-    let o = gongkai(&["demo", "--data", data], &[])?;
+    let o = gongkai(&["demo", "--data", data], env)?;
     assert!(o.status.success(), "{}", stderr(&o));
     let key = format!("{data}/pii.key");
     std::fs::remove_file(&key)?;
@@ -44,7 +43,7 @@ async fn every_command_refuses_to_start_without_the_key() -> Result<()> {
         vec!["audit-log", "verify", "--data", data],
         vec!["demo", "--data", data],
     ] {
-        let o = gongkai(&args, &[])?;
+        let o = gongkai(&args, env)?;
         assert!(!o.status.success(), "{args:?} ran without its key");
         let err = stderr(&o);
         assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
@@ -63,6 +62,7 @@ async fn every_command_refuses_to_start_without_the_key() -> Result<()> {
         .env_remove("GONGKAI_DATABASE_URL")
         .env_remove("GONGKAI_PII_KEY")
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
@@ -75,6 +75,21 @@ async fn every_command_refuses_to_start_without_the_key() -> Result<()> {
     assert!(err.contains("is missing"), "{err}");
     assert!(!std::path::Path::new(&key).exists(), "no new key was made");
     Ok(())
+}
+
+#[tokio::test]
+async fn every_command_refuses_to_start_without_the_key_on_sqlite() -> Result<()> {
+    every_command_refuses_to_start_without_the_key(&[]).await
+}
+
+#[tokio::test]
+async fn every_command_refuses_to_start_without_the_key_on_postgres() -> Result<()> {
+    if std::env::var(gongkai_store::testing::PG_ENV).is_err() {
+        eprintln!("note: PostgreSQL not configured; skipped");
+        return Ok(());
+    }
+    let url = gongkai_store::testing::fresh_pg_database().await?;
+    every_command_refuses_to_start_without_the_key(&[("GONGKAI_DATABASE_URL", &url)]).await
 }
 
 #[test]

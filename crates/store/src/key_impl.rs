@@ -87,6 +87,7 @@ impl SqlStore {
                 .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get(0)?;
+            let mut resealed_page = Vec::with_capacity(rows.len());
             for row in &rows {
                 let id: i64 = row.try_get(0)?;
                 let number: String = row.try_get(1)?;
@@ -96,12 +97,25 @@ impl SqlStore {
                         "request {number}: its personal data does not open with the current key, so it cannot be re-sealed; nothing was changed"
                     ))
                 })?;
-                sqlx::query("UPDATE requests SET pii_sealed = $1 WHERE id = $2")
-                    .bind(new.seal(&data, &number)?)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                resealed += 1;
+                resealed_page.push((id, new.seal(&data, &number)?));
+            }
+            // A few hundred rows a statement (one round trip each, not one per row).
+            for chunk in resealed_page.chunks(250) {
+                let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2)).collect();
+                let sql = format!(
+                    "WITH v (id, sealed) AS (VALUES {}) UPDATE requests SET pii_sealed = (SELECT sealed FROM v WHERE v.id = requests.id) \
+                     WHERE id IN (SELECT id FROM v)",
+                    values.join(", ")
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (id, sealed) in chunk {
+                    q = q.bind(*id).bind(sealed.as_slice());
+                }
+                let done = q.execute(&mut *tx).await?.rows_affected();
+                if done != chunk.len() as u64 {
+                    return Err(StoreError::Corrupt(format!("key rotation: {done} of {} rows re-sealed", chunk.len())));
+                }
+                resealed += done;
             }
         }
         sqlx::query("UPDATE key_check SET fingerprint = $1, recorded_at = $2 WHERE id = 1")

@@ -369,7 +369,6 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
                 .await
                 .is_ok()
         );
-        drop(copy);
 
         // A second restore into the same place is refused ...
         match backup::restore(&dst.location, &dst.key(), &out, false).await {
@@ -379,9 +378,22 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
             },
             other => bail!("{backend:?}: restored over existing data: {other:?}"),
         }
-        // ... unless forced (SQLite), which keeps the old file aside.
         if backend == Backend::Sqlite {
-            let restored = backup::restore(&dst.location, &dst.key(), &out, true).await?;
+            // ... forced, it is refused while the database is in use ...
+            match backup::restore(&dst.location, &dst.key(), &out, true).await {
+                Err(StoreError::Backup(m)) => assert!(m.contains("is in use"), "{m}"),
+                other => bail!("restored under a running store: {other:?}"),
+            }
+            assert!(
+                copy.personal_data(&numbers[1], &Actor::system())
+                    .await
+                    .is_ok()
+            );
+            // ... and done when it is not, keeping the old file aside.
+            let again = Deployment::new(backend).await?;
+            again.install_key(&key)?;
+            backup::restore(&again.location, &again.key(), &out, false).await?;
+            let restored = backup::restore(&again.location, &again.key(), &out, true).await?;
             assert!(restored.is_ready());
             let aside = restored.set_aside.context("kept aside")?;
             assert!(
@@ -391,7 +403,9 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
                         .to_string()
                         .contains("gongkai.sqlite3.before-restore-")
             );
+            assert!(again.open().await.is_ok());
         }
+        drop(copy);
         // A file that is not a backup is refused and nothing is installed.
         let junk = src._tmp.path().join("junk");
         std::fs::write(
