@@ -22,8 +22,11 @@ fn stdout(o: &Output) -> String {
 
 async fn raw(data: &str, sql: &str) -> Result<()> {
     use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{data}/gongkai.sqlite3")).await?;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string())).execute(&mut conn).await?;
+    let mut conn =
+        sqlx::SqliteConnection::connect(&format!("sqlite://{data}/gongkai.sqlite3")).await?;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+        .execute(&mut conn)
+        .await?;
     Ok(())
 }
 
@@ -35,19 +38,38 @@ async fn verify_names_a_changed_projection_and_a_checkpoint_catches_truncation()
     let cp_file = dir.path().join("cp.json");
     let cp_path = cp_file.to_str().context("utf-8")?;
     let made = gongkai(&["audit-log", "checkpoint", "--data", data, "-o", cp_path])?;
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
     let cp: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cp_file)?)?;
     assert_eq!(cp["seq"], 54);
     {
         use std::os::unix::fs::PermissionsExt as _;
-        let mode = std::fs::metadata(dir.path().join("checkpoint.key"))?.permissions().mode();
+        let mode = std::fs::metadata(dir.path().join("checkpoint.key"))?
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
-    let ok = gongkai(&["audit-log", "verify", "--data", data, "--checkpoint", cp_path])?;
+    let ok = gongkai(&[
+        "audit-log",
+        "verify",
+        "--data",
+        data,
+        "--checkpoint",
+        cp_path,
+    ])?;
     assert!(ok.status.success(), "{}", stdout(&ok));
     let with_key = gongkai(&[
-        "audit-log", "verify", "--data", data, "--checkpoint", cp_path,
-        "--public-key", cp["public_key"].as_str().context("public_key")?,
+        "audit-log",
+        "verify",
+        "--data",
+        data,
+        "--checkpoint",
+        cp_path,
+        "--public-key",
+        cp["public_key"].as_str().context("public_key")?,
     ])?;
     assert!(with_key.status.success(), "{}", stdout(&with_key));
 
@@ -63,17 +85,34 @@ async fn verify_names_a_changed_projection_and_a_checkpoint_catches_truncation()
     )
     .await?;
     let plain = gongkai(&["audit-log", "verify", "--data", data])?;
-    assert!(plain.status.success(), "plain verify cannot tell: {}", stdout(&plain));
-    let caught = gongkai(&["audit-log", "verify", "--data", data, "--checkpoint", cp_path])?;
+    assert!(
+        plain.status.success(),
+        "plain verify cannot tell: {}",
+        stdout(&plain)
+    );
+    let caught = gongkai(&[
+        "audit-log",
+        "verify",
+        "--data",
+        data,
+        "--checkpoint",
+        cp_path,
+    ])?;
     assert_eq!(caught.status.code(), Some(1));
-    assert!(stdout(&caught).contains("entry 54:") && stdout(&caught).contains("truncated"), "{}", stdout(&caught));
+    assert!(
+        stdout(&caught).contains("entry 54:") && stdout(&caught).contains("truncated"),
+        "{}",
+        stdout(&caught)
+    );
 
     // A projection changed behind the store is named: request, field, both values.
     raw(data, "UPDATE requests SET outcome = 'withheld.state_secret' WHERE number = 'fuxin-zrzyj-2020-00001'").await?;
     let named = gongkai(&["audit-log", "verify", "--data", data])?;
     assert_eq!(named.status.code(), Some(1));
     assert!(
-        stdout(&named).contains("PROBLEM request fuxin-zrzyj-2020-00001: outcome: the row says withheld.state_secret"),
+        stdout(&named).contains(
+            "PROBLEM request fuxin-zrzyj-2020-00001: outcome: the row says withheld.state_secret"
+        ),
         "{}",
         stdout(&named)
     );
