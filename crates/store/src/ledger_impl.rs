@@ -276,9 +276,11 @@ impl SqlStore {
             ("request_events", "CAST(request_id AS TEXT) || '/' || CAST(seq AS TEXT)"),
             ("report_files", "CAST(version_id AS TEXT) || '/' || format"),
         ] {
+            // Three range probes of the audit_seq index (an OR would scan the table).
             let sql = format!(
-                "SELECT {key}, audit_seq FROM {table} WHERE audit_seq IS NULL OR audit_seq < 0 OR audit_seq > $1 ORDER BY 1 LIMIT {}",
-                MAX_PROBLEMS
+                "SELECT * FROM (SELECT {key}, audit_seq FROM {table} WHERE audit_seq IS NULL \
+                 UNION ALL SELECT {key}, audit_seq FROM {table} WHERE audit_seq < 0 \
+                 UNION ALL SELECT {key}, audit_seq FROM {table} WHERE audit_seq > $1) AS uncovered LIMIT {MAX_PROBLEMS}"
             );
             let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(last).fetch_all(&self.pool).await?;
             // Rows committed since the walk come with their (later) entries: read the head after

@@ -651,3 +651,135 @@ async fn checkpoints_catch_a_truncated_or_rewritten_tail_and_pass_a_grown_log() 
     }
     Ok(())
 }
+
+/// A database written before migration 0004 (entries without payload hashes, rows without
+/// `audit_seq`) keeps verifying; its rows are counted as legacy, and a row later slipped in as
+/// "legacy" is found.
+#[tokio::test]
+async fn a_log_written_before_the_ledger_was_chained_keeps_verifying() -> Result<()> {
+    use gongkai_domain::calendar::Calendar;
+    use gongkai_domain::request::CaseState;
+    use gongkai_store::PiiCipher;
+    use gongkai_store::audit::{GENESIS, entry_hash};
+    for backend in Backend::all() {
+        let dir = tempfile::tempdir()?;
+        let (url, blob) = match backend {
+            Backend::Sqlite => (
+                dir.path().join("gongkai.sqlite3").display().to_string(),
+                "X'00'",
+            ),
+            Backend::Postgres => (
+                gongkai_store::testing::fresh_pg_database().await?,
+                "'\\x00'::bytea",
+            ),
+        };
+        let received = Event::Received {
+            on: d("2024-03-04"),
+            channel: Channel::Online,
+        };
+        let due = CaseState::start(&received)?.answer_deadline(&Calendar::embedded());
+        let body = serde_json::to_string(&received)?;
+        let at = "2024-03-04T08:00:00.000000Z";
+        let h1 = entry_hash(GENESIS, 1, at, "admin:system", "agency.create", "old", "ok");
+        let h2 = entry_hash(
+            &h1,
+            2,
+            at,
+            "public:public",
+            "request.received",
+            "old-2024-00001",
+            "ok",
+        );
+        let legacy = format!(
+            "INSERT INTO agencies (id, slug, name, is_government, created_at) VALUES (1, 'old', '旧机关', FALSE, '{at}'); \
+             INSERT INTO requests (id, agency_id, number, query_code_hash, applicant_kind, applicant_name, phone_masked, pii_sealed, \
+               description, channel, delivery, received_on, status, due_on, due_provisional, event_count, created_at) \
+             VALUES (1, 1, 'old-2024-00001', 'x', 'natural_person', '李四', '138****8000', {blob}, '某文件', 'online', 'email', \
+               '2024-03-04', 'processing', '{}', {}, 1, '{at}'); \
+             INSERT INTO request_events (request_id, seq, kind, on_date, body, actor, recorded_at) \
+             VALUES (1, 1, 'received', '2024-03-04', '{body}', 'public:public', '{at}'); \
+             INSERT INTO audit_log (seq, at, actor, action, object, outcome, prev_hash, hash) VALUES \
+               (1, '{at}', 'admin:system', 'agency.create', 'old', 'ok', '{GENESIS}', '{h1}'), \
+               (2, '{at}', 'public:public', 'request.received', 'old-2024-00001', 'ok', '{h1}', '{h2}'); \
+             UPDATE audit_head SET seq = 2, hash = '{h2}' WHERE id = 1",
+            due.due_on.unwrap(),
+            if due.provisional { "TRUE" } else { "FALSE" },
+        );
+        let cipher = || PiiCipher::from_key(&PiiCipher::random_key());
+        let store: Arc<dyn Store> = match backend {
+            Backend::Sqlite => {
+                let options = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(&url)
+                    .create_if_missing(true);
+                let pool = sqlx::SqlitePool::connect_with(options).await?;
+                sqlx::migrate!("migrations/sqlite").run_to(3, &pool).await?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(legacy))
+                    .execute(&pool)
+                    .await?;
+                pool.close().await;
+                Arc::new(
+                    gongkai_store::SqliteStore::open(std::path::Path::new(&url), cipher()).await?,
+                )
+            }
+            Backend::Postgres => {
+                let pool = sqlx::PgPool::connect(&url).await?;
+                sqlx::migrate!("migrations/postgres")
+                    .run_to(3, &pool)
+                    .await?;
+                sqlx::raw_sql(sqlx::AssertSqlSafe(legacy))
+                    .execute(&pool)
+                    .await?;
+                // The rows above were given their ids: move the identity sequences past them.
+                sqlx::raw_sql(
+                    "SELECT setval(pg_get_serial_sequence('agencies', 'id'), 1); \
+                     SELECT setval(pg_get_serial_sequence('requests', 'id'), 1)",
+                )
+                .execute(&pool)
+                .await?;
+                pool.close().await;
+                Arc::new(gongkai_store::PgStore::open(&url, cipher()).await?)
+            }
+        };
+        let report = store.verify_audit_log().await?;
+        assert_ok(&report);
+        assert_eq!(
+            (report.entries, report.requests, report.legacy_events),
+            (2, 1, 1),
+            "{backend:?}"
+        );
+        let a = store.agency("old").await?.unwrap().id;
+        store
+            .create_request(new_request(a, "2025-03-03"), &Actor::public())
+            .await?;
+        let report = store.verify_audit_log().await?;
+        assert_ok(&report);
+        assert_eq!(
+            (report.entries, report.requests, report.events),
+            (3, 2, 1),
+            "{backend:?}"
+        );
+
+        let ts = TestStore {
+            store: store.clone(),
+            dir,
+            url,
+        };
+        ts.raw_exec(
+            "INSERT INTO request_events (request_id, seq, kind, on_date, body, actor, recorded_at, audit_seq) \
+             VALUES (1, 2, 'withdrawn', '2024-03-05', '{\"type\":\"withdrawn\",\"on\":\"2024-03-05\"}', 'public:public', 'x', 0)",
+        )
+        .await?;
+        let report = store.verify_audit_log().await?;
+        assert!(
+            report.problems.iter().any(|p| p
+                .message
+                .contains("marked as recorded before the ledger was chained")),
+            "{backend:?}:\n{report}"
+        );
+        assert!(
+            names(&report, "old-2024-00001", "status"),
+            "{backend:?}:\n{report}"
+        );
+    }
+    Ok(())
+}
