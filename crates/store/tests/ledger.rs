@@ -663,14 +663,23 @@ async fn a_log_written_before_the_ledger_was_chained_keeps_verifying() -> Result
     use gongkai_store::audit::{GENESIS, entry_hash};
     for backend in Backend::all() {
         let dir = tempfile::tempdir()?;
+        // A real sealed blob: opening a database from before the key check checks the key on it.
+        let key = PiiCipher::random_key();
+        let sealed = hex::encode(PiiCipher::from_key(&key).seal(
+            &gongkai_store::PersonalData {
+                phone: "13800138000".into(),
+                ..Default::default()
+            },
+            "old-2024-00001",
+        )?);
         let (url, blob) = match backend {
             Backend::Sqlite => (
                 dir.path().join("gongkai.sqlite3").display().to_string(),
-                "X'00'",
+                format!("X'{sealed}'"),
             ),
             Backend::Postgres => (
                 gongkai_store::testing::fresh_pg_database().await?,
-                "'\\x00'::bytea",
+                format!("'\\x{sealed}'::bytea"),
             ),
         };
         let received = Event::Received {
@@ -705,7 +714,7 @@ async fn a_log_written_before_the_ledger_was_chained_keeps_verifying() -> Result
             due.due_on.unwrap(),
             if due.provisional { "TRUE" } else { "FALSE" },
         );
-        let cipher = || PiiCipher::from_key(&PiiCipher::random_key());
+        let cipher = || PiiCipher::from_key(&key);
         let store: Arc<dyn Store> = match backend {
             Backend::Sqlite => {
                 let options = sqlx::sqlite::SqliteConnectOptions::new()
