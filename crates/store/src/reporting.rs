@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use gongkai_domain::DomainError;
+use gongkai_domain::report::placeholder::section_placeholders;
 use gongkai_domain::report::{
     CheckContext, Finding, Report, ReportFormat, Severity, check, compose, proactive,
     starter_sections, tally_groups, tally_review,
 };
-use gongkai_domain::report::placeholder::section_placeholders;
 
 use crate::{Actor, Agency, ReportVersion, Result, Store, StoreError};
 

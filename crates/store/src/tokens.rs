@@ -46,10 +46,7 @@ impl NewToken {
                 ));
             }
             Role::Public => {
-                return Err(DomainError::invalid(
-                    "role",
-                    "must be staff, head or admin",
-                ));
+                return Err(DomainError::invalid("role", "must be staff, head or admin"));
             }
             _ => {}
         }

@@ -10,9 +10,7 @@ use gongkai_domain::applicant::ApplicantInput;
 use gongkai_domain::calendar::{NoticeDay, ScheduleFile, YearSchedule, statutory_holidays};
 use gongkai_domain::request::{Channel, Delivery, Event};
 use gongkai_store::testing::{Backend, fresh, fresh_pair};
-use gongkai_store::{
-    Actor, NewAgency, NewRequest, NewToken, Role, Store, StoreError, TokenStatus,
-};
+use gongkai_store::{Actor, NewAgency, NewRequest, NewToken, Role, Store, StoreError, TokenStatus};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -113,7 +111,11 @@ async fn tokens_expire_can_be_revoked_and_fail_at_once() -> Result<()> {
             )
             .await?;
         let info = &issued.info;
-        assert_eq!(info.expires_at - info.created_at, Duration::days(7), "{backend:?}");
+        assert_eq!(
+            info.expires_at - info.created_at,
+            Duration::days(7),
+            "{backend:?}"
+        );
         let now = Utc::now();
         let actor = s.actor_for_token(&issued.token).await?.expect("valid now");
         assert_eq!((actor.role, actor.agency_id), (Role::Staff, Some(a)));
@@ -124,7 +126,9 @@ async fn tokens_expire_can_be_revoked_and_fail_at_once() -> Result<()> {
             "valid until it expires"
         );
         assert!(
-            s.actor_for_token_at(&issued.token, info.expires_at).await?.is_none(),
+            s.actor_for_token_at(&issued.token, info.expires_at)
+                .await?
+                .is_none(),
             "{backend:?}: expired at expires_at"
         );
         assert!(
@@ -138,11 +142,17 @@ async fn tokens_expire_can_be_revoked_and_fail_at_once() -> Result<()> {
         let listed = s.tokens(&admin).await?;
         assert_eq!(listed.len(), 2);
         assert_eq!(listed[0], issued.info);
-        assert_eq!(listed[1].expires_at - listed[1].created_at, Duration::days(90));
+        assert_eq!(
+            listed[1].expires_at - listed[1].created_at,
+            Duration::days(90)
+        );
         assert_eq!(listed[0].agency.as_deref(), Some("fuxin-zrzyj"));
         let json = serde_json::to_string(&listed)?;
         for secret in [&issued.token, &admin_token] {
-            assert!(!json.contains(secret.as_str()), "a listing never shows a token");
+            assert!(
+                !json.contains(secret.as_str()),
+                "a listing never shows a token"
+            );
         }
         assert!(!json.contains("hash"), "{json}");
 
@@ -152,12 +162,20 @@ async fn tokens_expire_can_be_revoked_and_fail_at_once() -> Result<()> {
             s.revoke_token(info.id, &staff).await,
             Err(StoreError::NotFound(_))
         ));
-        assert!(matches!(s.tokens(&staff).await, Err(StoreError::NotFound(_))));
+        assert!(matches!(
+            s.tokens(&staff).await,
+            Err(StoreError::NotFound(_))
+        ));
         let revoked = s.revoke_token(info.id, &admin).await?;
         assert_eq!(revoked.status_at(Utc::now()), TokenStatus::Revoked);
-        assert!(s.actor_for_token(&issued.token).await?.is_none(), "{backend:?}");
         assert!(
-            s.actor_for_token_at(&issued.token, info.created_at).await?.is_none(),
+            s.actor_for_token(&issued.token).await?.is_none(),
+            "{backend:?}"
+        );
+        assert!(
+            s.actor_for_token_at(&issued.token, info.created_at)
+                .await?
+                .is_none(),
             "revoked whatever the time"
         );
         assert!(matches!(
@@ -168,7 +186,10 @@ async fn tokens_expire_can_be_revoked_and_fail_at_once() -> Result<()> {
             s.revoke_token(9999, &admin).await,
             Err(StoreError::NotFound(_))
         ));
-        assert!(s.actor_for_token(&admin_token).await?.is_some(), "others unaffected");
+        assert!(
+            s.actor_for_token(&admin_token).await?.is_some(),
+            "others unaffected"
+        );
 
         // Bounds, and the audit trail of both actions.
         for days in [0, 367] {
@@ -200,7 +221,10 @@ async fn tokens_expire_can_be_revoked_and_fail_at_once() -> Result<()> {
                 ("token.revoke", first.as_str()),
             ]
         );
-        assert!(!log.iter().any(|e| e.object.contains(&issued.token) || e.outcome.contains(&issued.token)));
+        assert!(
+            !log.iter()
+                .any(|e| e.object.contains(&issued.token) || e.outcome.contains(&issued.token))
+        );
     }
     Ok(())
 }
@@ -212,31 +236,56 @@ async fn an_import_through_one_store_reaches_another_on_the_same_database() -> R
         let importer = ts.store.clone();
         let a = agency(&importer, "fuxin-zrzyj").await?;
         // The other process files and extends a request into 2027, which has no notice.
-        let r = other.create_request(new_request(a, "2026-11-20"), &Actor::public()).await?;
+        let r = other
+            .create_request(new_request(a, "2026-11-20"), &Actor::public())
+            .await?;
         assert!(!r.due_provisional);
         let rec = other.append_event(&r.number, extension(), &head(a)).await?;
-        assert_eq!(rec.due_on, Some(d("2027-01-18")), "{backend:?}: 元旦 skipped, provisionally");
+        assert_eq!(
+            rec.due_on,
+            Some(d("2027-01-18")),
+            "{backend:?}: 元旦 skipped, provisionally"
+        );
         assert!(rec.due_provisional);
         assert!(!other.current_calendar().await?.is_year_known(2027));
 
         // The notice arrives through the first store (`gongkai calendar import` on the CLI).
-        let summary = importer.import_calendar(notice_2027(&["2027-01-04"]), &Actor::system()).await?;
+        let summary = importer
+            .import_calendar(notice_2027(&["2027-01-04"]), &Actor::system())
+            .await?;
         assert_eq!((summary.recomputed, summary.changed), (1, 1));
 
         // The other store's next deadline uses it: the staff view, a new filing, a new event.
-        assert!(other.current_calendar().await?.is_year_known(2027), "{backend:?}");
+        assert!(
+            other.current_calendar().await?.is_year_known(2027),
+            "{backend:?}"
+        );
         let stored = other.request(&r.number).await?.unwrap();
         assert_eq!(stored.due_on, Some(d("2027-01-19")));
         assert!(!stored.due_provisional);
-        let r2 = other.create_request(new_request(a, "2026-11-20"), &Actor::public()).await?;
-        let rec2 = other.append_event(&r2.number, extension(), &head(a)).await?;
-        assert_eq!(rec2.due_on, Some(d("2027-01-19")), "{backend:?}: the write path reloaded");
+        let r2 = other
+            .create_request(new_request(a, "2026-11-20"), &Actor::public())
+            .await?;
+        let rec2 = other
+            .append_event(&r2.number, extension(), &head(a))
+            .await?;
+        assert_eq!(
+            rec2.due_on,
+            Some(d("2027-01-19")),
+            "{backend:?}: the write path reloaded"
+        );
         assert!(!rec2.due_provisional);
 
         // A second import (01-04 a working day again) reaches it as well.
-        importer.import_calendar(notice_2027(&[]), &Actor::system()).await?;
-        let r3 = other.create_request(new_request(a, "2026-11-20"), &Actor::public()).await?;
-        let rec3 = other.append_event(&r3.number, extension(), &head(a)).await?;
+        importer
+            .import_calendar(notice_2027(&[]), &Actor::system())
+            .await?;
+        let r3 = other
+            .create_request(new_request(a, "2026-11-20"), &Actor::public())
+            .await?;
+        let rec3 = other
+            .append_event(&r3.number, extension(), &head(a))
+            .await?;
         assert_eq!(rec3.due_on, Some(d("2027-01-18")));
         assert!(!rec3.due_provisional);
     }
@@ -249,7 +298,9 @@ async fn an_incomplete_notice_is_refused_and_a_complete_one_makes_the_year_final
         let ts = fresh(backend).await?;
         let s = ts.store.clone();
         let a = agency(&s, "fuxin-zrzyj").await?;
-        let r = s.create_request(new_request(a, "2026-11-20"), &Actor::public()).await?;
+        let r = s
+            .create_request(new_request(a, "2026-11-20"), &Actor::public())
+            .await?;
         s.append_event(&r.number, extension(), &head(a)).await?;
 
         let mut only_spring_festival = notice_2027(&[]);
@@ -259,7 +310,9 @@ async fn an_incomplete_notice_is_refused_and_a_complete_one_makes_the_year_final
             .unwrap()
             .off
             .retain(|o| o.holiday == "春节");
-        let refused = s.import_calendar(only_spring_festival, &Actor::system()).await;
+        let refused = s
+            .import_calendar(only_spring_festival, &Actor::system())
+            .await;
         let Err(StoreError::Domain(e)) = refused else {
             panic!("{backend:?}: an import of 春节 alone was accepted: {refused:?}");
         };
@@ -267,7 +320,10 @@ async fn an_incomplete_notice_is_refused_and_a_complete_one_makes_the_year_final
         for missing in ["元旦 2027-01-01", "清明节 2027-04-05", "国庆节 2027-10-01"] {
             assert!(e.reason().contains(missing), "{missing}: {e}");
         }
-        assert!(!s.current_calendar().await?.is_year_known(2027), "nothing stored");
+        assert!(
+            !s.current_calendar().await?.is_year_known(2027),
+            "nothing stored"
+        );
         let rec = s.request(&r.number).await?.unwrap();
         assert!(rec.due_provisional, "still provisional");
         let log = s.audit_entries(0, 100).await?;
@@ -277,11 +333,15 @@ async fn an_incomplete_notice_is_refused_and_a_complete_one_makes_the_year_final
             "the refusal is audited"
         );
 
-        s.import_calendar(notice_2027(&[]), &Actor::system()).await?;
+        s.import_calendar(notice_2027(&[]), &Actor::system())
+            .await?;
         assert!(s.current_calendar().await?.is_year_known(2027));
         let rec = s.request(&r.number).await?.unwrap();
         assert_eq!(rec.due_on, Some(d("2027-01-18")));
-        assert!(!rec.due_provisional, "{backend:?}: final once the notice is complete");
+        assert!(
+            !rec.due_provisional,
+            "{backend:?}: final once the notice is complete"
+        );
     }
     Ok(())
 }

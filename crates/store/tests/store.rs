@@ -229,25 +229,46 @@ async fn importing_a_calendar_recomputes_open_deadlines() -> Result<()> {
     each_backend(|s| async move {
         let a = agency(&s, "fuxin-zrzyj").await?;
         // Received 2026-12-24: the deadline runs into 2027, whose notice is not loaded.
-        let r = s.create_request(new_request(a, "2026-12-24"), &Actor::public()).await?;
+        let r = s
+            .create_request(new_request(a, "2026-12-24"), &Actor::public())
+            .await?;
         assert!(r.due_provisional);
-        assert_eq!(r.due_on, Some(d("2027-01-22")), "Monday-Friday minus the statutory 元旦");
-        let closed = s.create_request(new_request(a, "2026-12-24"), &Actor::public()).await?;
-        s.append_event(&closed.number, Event::Withdrawn { on: d("2026-12-25") }, &staff(a)).await?;
+        assert_eq!(
+            r.due_on,
+            Some(d("2027-01-22")),
+            "Monday-Friday minus the statutory 元旦"
+        );
+        let closed = s
+            .create_request(new_request(a, "2026-12-24"), &Actor::public())
+            .await?;
+        s.append_event(
+            &closed.number,
+            Event::Withdrawn {
+                on: d("2026-12-25"),
+            },
+            &staff(a),
+        )
+        .await?;
         // A complete notice: every statutory holiday of 2027 off, and Mon 01-04 too.
         let mut off: Vec<serde_json::Value> = gongkai_domain::calendar::statutory_holidays(2027)
             .iter()
             .map(|h| serde_json::json!({"date": h.date, "holiday": h.holiday}))
             .collect();
         off.push(serde_json::json!({"date": "2027-01-04", "holiday": "元旦"}));
-        let file = ScheduleFile::parse(&serde_json::json!({"years": {"2027": {"off": off, "workday": []}}}).to_string())?;
+        let file = ScheduleFile::parse(
+            &serde_json::json!({"years": {"2027": {"off": off, "workday": []}}}).to_string(),
+        )?;
         let refused = s.import_calendar(file.clone(), &staff(a)).await;
         assert!(refused.is_err(), "only administrators change the calendar");
         let summary = s.import_calendar(file, &Actor::system()).await?;
         assert_eq!((summary.recomputed, summary.changed), (1, 1));
         let rec = s.request(&r.number).await?.unwrap();
         assert!(!rec.due_provisional);
-        assert_eq!(rec.due_on, Some(d("2027-01-25")), "the notice's 01-04 pushes it by a working day");
+        assert_eq!(
+            rec.due_on,
+            Some(d("2027-01-25")),
+            "the notice's 01-04 pushes it by a working day"
+        );
         assert!(s.calendar().is_year_known(2027));
         Ok(())
     })
