@@ -117,6 +117,9 @@ fn applicant(i: usize, kind: ApplicantKind) -> Result<Applicant> {
     })
 }
 
+/// Section 五 of the published 2020 report.
+const PROBLEMS_2020: &str = "由于政务公开涉及面广、政策性强，存在公开时间滞后、集中发布等现象，公开的形式还不够丰富，公开的格式上还不够统一规范，距离上级要求和群众期盼仍有一定差距。下步，阜新市自然资源局将进一步完善政府信息公开的制度建设，建立健全制度体系，以制度建设为保障，确保政府信息及时、准确、有效公开。";
+
 /// Creates the demo; a second run finds it and changes nothing.
 pub async fn create(store: &dyn Store) -> Result<String> {
     if store.agency(SLUG).await?.is_some() {
@@ -143,7 +146,7 @@ pub async fn create(store: &dyn Store) -> Result<String> {
         role: gongkai_store::Role::Staff,
         agency_id: Some(agency.id),
     };
-    let calendar = store.calendar();
+    let calendar = store.current_calendar().await?;
     let mut numbers = Vec::new();
     for (i, (received, kind, what)) in REQUESTS_2020.iter().enumerate() {
         let received = d(received)?;
@@ -219,6 +222,15 @@ pub async fn create(store: &dyn Store) -> Result<String> {
             )
             .await?;
     }
+    // Sections 五 and 六 as the published report words them: the starter text leaves 五 to be
+    // written (placeholder text, S2), and a report holding it is not published.
+    let generated = gongkai_store::reporting::generate(store, &agency, 2020).await?;
+    let mut sections = generated.sections.unwrap_or_default();
+    sections.problems = PROBLEMS_2020.into();
+    sections.other = "无".into();
+    store
+        .save_sections(agency.id, 2020, &sections, &staff)
+        .await?;
     Ok(format!(
         "created demo agency {SLUG} ({NAME}): {} departments, {} requests of 2020 ({} … {}), 1 reconsideration, 1 lawsuit",
         DEPARTMENTS.len(),

@@ -4,6 +4,7 @@
 mod audit_log;
 mod demo;
 mod ops;
+mod token;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use gongkai_domain::calendar::{ScheduleFile, parse_date};
 use gongkai_domain::deadline::{ClockInput, Pause, Regime, answer_deadline};
-use gongkai_store::{Actor, NewAgency, Role, Store};
+use gongkai_store::{Actor, NewAgency, Store};
 
 #[derive(Parser)]
 #[command(
@@ -80,7 +81,7 @@ enum Command {
     /// API tokens for staff and administrators.
     Token {
         #[command(subcommand)]
-        command: TokenCommand,
+        command: token::TokenCommand,
     },
     /// Agencies of this deployment.
     Agency {
@@ -198,23 +199,6 @@ enum CalendarCommand {
     /// Load a year's schedule (the format of holidays-cn.json) and recompute open deadlines.
     Import {
         file: PathBuf,
-        #[command(flatten)]
-        data: DataArg,
-    },
-}
-
-#[derive(Subcommand)]
-enum TokenCommand {
-    /// Issue a token (printed once).
-    Create {
-        #[arg(long)]
-        name: String,
-        /// staff, head (公开办负责人) or admin.
-        #[arg(long, default_value = "staff")]
-        role: String,
-        /// The agency a staff token acts for.
-        #[arg(long)]
-        agency: Option<String>,
         #[command(flatten)]
         data: DataArg,
     },
@@ -358,8 +342,8 @@ async fn run(command: Command) -> Result<ExitCode> {
                 input.extension_days = Regime::for_receipt(received).max_extension_days();
             }
             let calendar = match data {
-                Some(dir) => open_store(&dir).await?.calendar(),
-                None => gongkai_domain::calendar::Calendar::embedded(),
+                Some(dir) => open_store(&dir).await?.current_calendar().await?,
+                None => std::sync::Arc::new(gongkai_domain::calendar::Calendar::embedded()),
             };
             let deadline = answer_deadline(&calendar, &input)?;
             match deadline.due_on {
@@ -384,37 +368,7 @@ async fn run(command: Command) -> Result<ExitCode> {
             );
         }
         Command::AuditLog { command } => return audit_log::run(command).await,
-        Command::Token {
-            command:
-                TokenCommand::Create {
-                    name,
-                    role,
-                    agency,
-                    data,
-                },
-        } => {
-            let store = open_store(&data.data).await?;
-            let role = match Role::from_code(&role) {
-                Some(r @ (Role::Staff | Role::Head | Role::Admin)) => r,
-                _ => bail!("--role must be staff, head or admin"),
-            };
-            let agency_id = match agency {
-                Some(slug) => Some(
-                    store
-                        .agency(&slug)
-                        .await?
-                        .with_context(|| format!("no agency '{slug}'"))?
-                        .id,
-                ),
-                None => None,
-            };
-            println!(
-                "{}",
-                store
-                    .create_token(&name, role, agency_id, &Actor::system())
-                    .await?
-            );
-        }
+        Command::Token { command } => token::run(command).await?,
         Command::Agency {
             command:
                 AgencyCommand::Create {

@@ -86,9 +86,10 @@ fn demo_is_idempotent_and_the_audit_log_verifies() -> Result<()> {
     let verify = gongkai(&["audit-log", "verify", "--data", data], &[])?;
     assert!(verify.status.success());
     // agency + 5 departments + 15 × (received, answered) + 2 review cases + 16 table-1 statistics
+    // + the sections
     assert_eq!(
         stdout(&verify).trim(),
-        "OK 54 entries, 15 requests, 30 events"
+        "OK 55 entries, 15 requests, 30 events"
     );
     Ok(())
 }
@@ -103,10 +104,23 @@ fn calendar_import_recomputes_open_deadlines() -> Result<()> {
     ))?;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let file = dir.path().join("2027.json");
+    // A notice holding one holiday is refused, naming what it leaves out.
     std::fs::write(
         &file,
         r#"{"years": {"2027": {"off": [{"date": "2027-01-01", "holiday": "元旦"}], "workday": []}}}"#,
     )?;
+    let o = gk(&format!(
+        "calendar import {} --data {}",
+        file.to_str().context("path")?,
+        data
+    ))?;
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("schedule.years.2027") && err.contains("春节 2027-02-05"),
+        "{err}"
+    );
+    std::fs::write(&file, notice_2027(&[]))?;
     let o = gk(&format!(
         "calendar import {} --data {}",
         file.to_str().context("path")?,
@@ -533,5 +547,120 @@ fn audit_reads_a_published_report_and_exits_by_its_findings() -> Result<()> {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     let o = gongkai(&["audit", "/nonexistent/report.pdf"], &[])?;
     assert_eq!(o.status.code(), Some(2));
+    Ok(())
+}
+
+/// A 2027 notice giving every statutory holiday off, and `extra` days too.
+fn notice_2027(extra: &[&str]) -> String {
+    let mut off: Vec<Value> = gongkai_domain::calendar::statutory_holidays(2027)
+        .iter()
+        .map(|h| json!({"date": h.date, "holiday": h.holiday}))
+        .collect();
+    off.extend(extra.iter().map(|e| json!({"date": e, "holiday": "元旦"})));
+    json!({"years": {"2027": {"off": off, "workday": []}}}).to_string()
+}
+
+#[tokio::test]
+async fn a_calendar_import_on_the_command_line_reaches_the_running_server() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().context("utf-8 path")?;
+    let server = start_server(dir.path(), &[]).await?;
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/v1/deadline?received=2026-12-24", server.base);
+    let v: Value = http.get(&url).send().await?.json().await?;
+    assert_eq!(
+        v["due_on"], "2027-01-22",
+        "Mon-Fri minus the statutory 元旦: {v}"
+    );
+    assert_eq!(v["provisional"], true);
+    let file = dir.path().join("2027.json");
+    std::fs::write(&file, notice_2027(&["2027-01-04"]))?;
+    let o = gk(&format!(
+        "calendar import {} --data {data}",
+        file.to_str().context("path")?
+    ))?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = http.get(&url).send().await?.json().await?;
+    assert_eq!(
+        v["due_on"], "2027-01-25",
+        "the server uses the import at once: {v}"
+    );
+    assert_eq!(v["provisional"], false);
+    let o = gongkai(
+        &["deadline", "--received", "2026-12-24", "--data", data],
+        &[],
+    )?;
+    assert_eq!(stdout(&o).lines().next(), Some("2027-01-25"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn tokens_are_listed_and_revoked_from_the_command_line() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().context("utf-8 path")?;
+    let o = gk(&format!(
+        "agency create --slug tok-test --name 某局 --data {data}"
+    ))?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = gk(&format!(
+        "token create --name 经办人 --role staff --agency tok-test --days 30 --data {data}"
+    ))?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let token = stdout(&o).trim().to_string();
+    assert!(token.starts_with("gk_"), "{token}");
+    let o = gk(&format!(
+        "token create --name 值班 --role admin --days 0 --data {data}"
+    ))?;
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--days"));
+
+    let o = gk(&format!("token list --data {data}"))?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    assert!(!out.contains(&token), "the list never shows a token");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "id\tname\trole\tagency\tcreated\texpires\tstatus");
+    let cols: Vec<&str> = lines[1].split('\t').collect();
+    assert_eq!(
+        (cols[0], cols[1], cols[2], cols[3], cols[6]),
+        ("1", "经办人", "staff", "tok-test", "active")
+    );
+    let created = chrono::DateTime::parse_from_rfc3339(cols[4])?;
+    let expires = chrono::DateTime::parse_from_rfc3339(cols[5])?;
+    assert_eq!(expires - created, chrono::Duration::days(30));
+
+    let server = start_server(dir.path(), &[]).await?;
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/v1/staff/agencies/tok-test/requests", server.base);
+    let status = |token: String| {
+        let (http, url) = (http.clone(), url.clone());
+        async move { anyhow::Ok(http.get(url).bearer_auth(token).send().await?.status()) }
+    };
+    assert_eq!(status(token.clone()).await?, reqwest::StatusCode::OK);
+    let o = gk(&format!("token revoke 1 --data {data}"))?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("revoked token 1"));
+    assert_eq!(
+        status(token.clone()).await?,
+        reqwest::StatusCode::UNAUTHORIZED,
+        "revoked on the command line, refused by the running server at once"
+    );
+    let o = gk(&format!("token revoke 1 --data {data}"))?;
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("already revoked"));
+    let o = gk(&format!("token revoke 7 --data {data}"))?;
+    assert!(!o.status.success());
+    let o = gk(&format!("token list --data {data}"))?;
+    assert!(
+        stdout(&o)
+            .lines()
+            .nth(1)
+            .unwrap_or_default()
+            .contains("\trevoked "),
+        "{}",
+        stdout(&o)
+    );
+    let o = gongkai(&["audit-log", "verify", "--data", data], &[])?;
+    assert!(o.status.success(), "{}", stdout(&o));
     Ok(())
 }

@@ -113,7 +113,18 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/admin/agencies/{agency}/departments",
             post(admin::add_department),
         )
-        .route("/api/v1/admin/tokens", post(admin::create_token))
+        .route(
+            "/api/v1/admin/tokens",
+            post(admin::create_token).get(admin::list_tokens),
+        )
+        .route(
+            "/api/v1/admin/tokens/{id}",
+            axum::routing::delete(admin::delete_token),
+        )
+        .route(
+            "/api/v1/admin/tokens/{id}/revoke",
+            post(admin::revoke_token),
+        )
         .route("/api/v1/admin/calendar", post(admin::import_calendar))
         .route("/api/v1/admin/audit-log", get(admin::audit_log))
         .route(

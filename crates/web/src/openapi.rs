@@ -24,7 +24,8 @@ impl Modify for TokenAuth {
     paths(
         public::file_request, public::track_request, public::deadline, public::list_agencies, public::get_agency,
         staff::register_request, staff::list_requests, staff::get_request, staff::append_event, staff::personal_data,
-        admin::create_agency, admin::add_department, admin::create_token, admin::import_calendar, admin::audit_log,
+        admin::create_agency, admin::add_department, admin::create_token, admin::list_tokens, admin::revoke_token,
+        admin::delete_token, admin::import_calendar, admin::audit_log,
         admin::verify_audit_log,
         reports::current_report, reports::drill_down, reports::save_sections, reports::set_statistic, reports::add_publication,
         reports::create_version, reports::list_versions, reports::approve, reports::publish,

@@ -21,7 +21,11 @@ struct TestApp {
 
 /// Starts the real app on port 0 with a fresh database; today is Monday 2025-06-09.
 async fn spawn_app(backend: Backend) -> Result<TestApp> {
-    let ts = fresh(backend).await?;
+    spawn_app_on(fresh(backend).await?).await
+}
+
+/// The app over a given store (see [`spawn_app`]).
+async fn spawn_app_on(ts: TestStore) -> Result<TestApp> {
     let store = ts.store.clone();
     let agency = store
         .create_agency(
@@ -372,7 +376,11 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
         assert_eq!(r["requests"]["disclosed"], json!([1, 0, 0, 0, 0, 0, 1]));
         assert_eq!(r["requests"]["carried_forward"], json!([1, 0, 0, 0, 0, 0, 1]));
         let rules: Vec<&str> = r["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
-        assert_eq!(rules, ["B1"], "consistent by construction; only the table-1 figures of other systems are missing");
+        assert_eq!(
+            rules,
+            ["B1", "S2"],
+            "consistent by construction; only the table-1 figures of other systems are missing, and section 五 is still to be written"
+        );
         for (key, value) in [
             ("licensing.decisions", 988.0),
             ("penalty.decisions", 8.0),
@@ -389,7 +397,8 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
         assert_eq!(v["errors"][0]["field"], "key");
         let (_, r) = app.get(report_path, &app.staff).await?;
-        assert_eq!(r["findings"], json!([]), "{}", r["findings"]);
+        assert_eq!(r["findings"].as_array().map(Vec::len), Some(1), "{}", r["findings"]);
+        assert_eq!(r["findings"][0]["rule"], "S2", "{}", r["findings"]);
         assert_eq!(r["proactive"]["licensing"]["decisions"], 988);
         assert!(r["sections"]["overview"].as_str().unwrap().contains("3件"), "{}", r["sections"]);
 
@@ -453,7 +462,11 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
         let (s, _) = app.post(&decision, &other, json!({"decided_on": "2025-07-02", "result": "upheld"})).await?;
         assert_eq!(s, StatusCode::NOT_FOUND);
 
-        // Sign-off: draft → approved (by the head only) → published, then frozen.
+        // Section 五 written (the starter text leaves it to staff), then sign-off: draft →
+        // approved (by the head only) → published, then frozen.
+        let sections = json!({"overview": r["sections"]["overview"], "problems": "公开形式还不够丰富。下步将完善制度建设。", "other": "无。"});
+        let (s, v) = app.send(reqwest::Method::PUT, &format!("{report_path}/sections"), Some(&app.staff), Some(&sections)).await?;
+        assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
         let (s, v) = app.post(&format!("{report_path}/versions"), &app.staff, json!({})).await?;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         assert_eq!(v["status"], "draft");
@@ -502,4 +515,211 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
         Ok(())
     })
     .await
+}
+
+#[tokio::test]
+async fn a_report_still_holding_placeholder_text_is_not_published() -> Result<()> {
+    on_each_backend(|app| async move {
+        let head = app.token("公开办主任", "head", "fuxin-zrzyj").await?;
+        let report_path = "/api/v1/staff/agencies/fuxin-zrzyj/reports/2025";
+        let (s, r) = app.get(report_path, &app.staff).await?;
+        assert_eq!(s, StatusCode::OK, "{r}");
+        let s2: Vec<&Value> = r["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "S2").collect();
+        assert_eq!(s2.len(), 1, "{}", r["findings"]);
+        assert_eq!(s2[0]["where"], "sections.problems");
+        assert!(s2[0]["message"].as_str().unwrap().contains("（待填写）"), "{}", s2[0]);
+        let version = |app: Arc<TestApp>, head: String| async move {
+            let (s, v) = app.post(&format!("{report_path}/versions"), &app.staff, json!({})).await?;
+            assert_eq!(s, StatusCode::CREATED, "{v}");
+            let id = v["id"].as_i64().unwrap();
+            let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/approve"), &head, json!({})).await?;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            anyhow::Ok(id)
+        };
+        // The generated report, starter text and all: approved, but not published.
+        let id = version(app.clone(), head.clone()).await?;
+        let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &head, json!({})).await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["errors"][0]["field"], "sections.problems", "{v}");
+        let rule = v["errors"][0]["rule"].as_str().unwrap();
+        assert!(rule.contains("五、存在的主要问题及改进情况") && rule.contains("（待填写）"), "{rule}");
+        let (s, _) = app.get_public("/api/v1/agencies/fuxin-zrzyj/reports/2025/pdf").await?;
+        assert_eq!(s, StatusCode::NOT_FOUND, "nothing was published");
+        // Other forms of placeholder are refused the same way, in any section.
+        let sections = json!({"overview": "2025年，XX局认真贯彻落实条例。", "problems": "公开形式还不够丰富。", "other": "无。"});
+        let (s, _) = app.send(reqwest::Method::PUT, &format!("{report_path}/sections"), Some(&app.staff), Some(&sections)).await?;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let id = version(app.clone(), head.clone()).await?;
+        let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &head, json!({})).await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["errors"][0]["field"], "sections.overview", "{v}");
+        // Written out, it is published.
+        let sections = json!({"overview": "2025年，本局认真贯彻落实条例。", "problems": "公开形式还不够丰富。", "other": "无。"});
+        let (s, _) = app.send(reqwest::Method::PUT, &format!("{report_path}/sections"), Some(&app.staff), Some(&sections)).await?;
+        assert_eq!(s, StatusCode::NO_CONTENT);
+        let (_, r) = app.get(report_path, &app.staff).await?;
+        assert!(!r["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "S2"), "{}", r["findings"]);
+        let id = version(app.clone(), head.clone()).await?;
+        let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &head, json!({})).await?;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn tokens_expire_are_listed_and_revoked_at_once() -> Result<()> {
+    on_each_backend(|app| async move {
+        let requests = "/api/v1/staff/agencies/fuxin-zrzyj/requests";
+        let body = json!({"name": "临时经办人", "role": "staff", "agency": "fuxin-zrzyj", "expires_in_days": 7});
+        let (s, v) = app.post("/api/v1/admin/tokens", &app.admin, body).await?;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let token = v["token"].as_str().unwrap().to_string();
+        let id = v["id"].as_i64().unwrap();
+        assert!(v["expires_at"].is_string(), "{v}");
+        assert_eq!(app.get(requests, &token).await?.0, StatusCode::OK);
+
+        let (s, list) = app.get("/api/v1/admin/tokens", &app.admin).await?;
+        assert_eq!(s, StatusCode::OK, "{list}");
+        let listed = list.as_array().unwrap();
+        assert_eq!(listed.len(), 3, "admin, staff, and the new one: {list}");
+        let mine = listed.iter().find(|t| t["id"] == id).unwrap();
+        assert_eq!(mine["name"], "临时经办人");
+        assert_eq!(mine["role"], "staff");
+        assert_eq!(mine["agency"], "fuxin-zrzyj");
+        assert_eq!(mine["status"], "active");
+        assert_eq!(mine["revoked_at"], Value::Null);
+        let created = chrono::DateTime::parse_from_rfc3339(mine["created_at"].as_str().unwrap())?;
+        let expires = chrono::DateTime::parse_from_rfc3339(mine["expires_at"].as_str().unwrap())?;
+        assert_eq!(expires - created, chrono::Duration::days(7));
+        let default = listed.iter().find(|t| t["name"] == "公开办").unwrap();
+        let created = chrono::DateTime::parse_from_rfc3339(default["created_at"].as_str().unwrap())?;
+        let expires = chrono::DateTime::parse_from_rfc3339(default["expires_at"].as_str().unwrap())?;
+        assert_eq!(expires - created, chrono::Duration::days(90), "the default lifetime");
+        let text = list.to_string();
+        for secret in [&token, &app.admin, &app.staff] {
+            assert!(!text.contains(secret.as_str()), "no token in the listing");
+        }
+        assert!(listed.iter().all(|t| t.get("token").is_none() && t.get("token_hash").is_none()));
+        assert_eq!(app.get("/api/v1/admin/tokens", &app.staff).await?.0, StatusCode::NOT_FOUND, "admins only");
+
+        // Revoked: the very next request fails.
+        let (s, v) = app.post(&format!("/api/v1/admin/tokens/{id}/revoke"), &app.admin, json!({})).await?;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["status"], "revoked");
+        let (s, v) = app.get(requests, &token).await?;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
+        assert_eq!(v["error"], "unauthorized");
+        let (s, _) = app.send(reqwest::Method::DELETE, &format!("/api/v1/admin/tokens/{id}"), Some(&app.admin), None).await?;
+        assert_eq!(s, StatusCode::CONFLICT, "already revoked");
+        let (s, _) = app.send(reqwest::Method::DELETE, "/api/v1/admin/tokens/999", Some(&app.admin), None).await?;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let other = app.token("另一人", "staff", "fuxin-zrzyj").await?;
+        let (_, list) = app.get("/api/v1/admin/tokens", &app.admin).await?;
+        let other_id = list.as_array().unwrap().iter().find(|t| t["name"] == "另一人").unwrap()["id"].clone();
+        let (s, v) = app.send(reqwest::Method::DELETE, &format!("/api/v1/admin/tokens/{other_id}"), Some(&app.admin), None).await?;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(app.get(requests, &other).await?.0, StatusCode::UNAUTHORIZED);
+        assert_eq!(app.get(requests, &app.staff).await?.0, StatusCode::OK, "other tokens unaffected");
+
+        // Lifetimes are bounded; the field is named.
+        for (days, status) in [(json!(0), StatusCode::UNPROCESSABLE_ENTITY), (json!(367), StatusCode::UNPROCESSABLE_ENTITY), (json!("x"), StatusCode::BAD_REQUEST)] {
+            let body = json!({"name": "x", "role": "admin", "expires_in_days": days});
+            let (s, v) = app.post("/api/v1/admin/tokens", &app.admin, body).await?;
+            assert_eq!(s, status, "{v}");
+            assert_eq!(v["errors"][0]["field"], "expires_in_days", "{v}");
+        }
+        let (_, log) = app.get("/api/v1/admin/audit-log?limit=1000", &app.admin).await?;
+        let revokes = log.as_array().unwrap().iter().filter(|e| e["action"] == "token.revoke").count();
+        assert_eq!(revokes, 2);
+        let (_, doc) = app.get_public("/api/openapi.json").await?;
+        assert!(doc["paths"]["/api/v1/admin/tokens"]["get"].is_object());
+        assert!(doc["paths"]["/api/v1/admin/tokens/{id}/revoke"]["post"].is_object());
+        assert!(doc["paths"]["/api/v1/admin/tokens/{id}"]["delete"].is_object());
+        assert!(doc["components"]["schemas"]["TokenView"].is_object());
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_calendar_imported_by_another_process_is_used_by_the_running_server() -> Result<()> {
+    for backend in Backend::all() {
+        let (ts, cli) = gongkai_store::testing::fresh_pair(backend).await?;
+        let app = spawn_app_on(ts).await?;
+        let deadline = "/api/v1/deadline?received=2026-12-24";
+        let (_, v) = app.get_public(deadline).await?;
+        assert_eq!(
+            v["due_on"], "2027-01-22",
+            "{backend:?}: Mon–Fri minus the statutory 元旦: {v}"
+        );
+        assert_eq!(v["provisional"], true);
+        // A request received 2026-11-20 and extended on 11-30 (recorded by the other process):
+        // 40 working days run to 2027-01-18 with only 元旦 skipped in January.
+        let agency_id = cli.agency("fuxin-zrzyj").await?.unwrap().id;
+        let applicant = gongkai_domain::applicant::ApplicantInput {
+            kind: "natural_person".into(),
+            name: "李四".into(),
+            id_number: Some("11010519491231002X".into()),
+            phone: "13800138000".into(),
+            ..Default::default()
+        }
+        .validate()
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d");
+        let new = gongkai_store::NewRequest {
+            agency_id,
+            applicant,
+            description: "2020年某地块征收补偿方案".into(),
+            channel: gongkai_domain::request::Channel::Letter,
+            delivery: gongkai_domain::request::Delivery::Collect,
+            received_on: day("2026-11-20")?,
+            department_id: None,
+        };
+        let head = Actor {
+            name: "王主任".into(),
+            role: Role::Head,
+            agency_id: Some(agency_id),
+        };
+        let number = cli.create_request(new, &head).await?.number;
+        let extended = gongkai_domain::request::Event::Extended {
+            on: day("2026-11-30")?,
+            approver: "王主任".into(),
+            days: 20,
+            reason: "需要调取档案".into(),
+        };
+        cli.append_event(&number, extended, &head).await?;
+        let staff_view = format!("/api/v1/staff/requests/{number}");
+        let (_, before) = app.get(&staff_view, &app.staff).await?;
+        assert_eq!(before["deadline"]["due_on"], "2027-01-18", "{before}");
+        assert_eq!(before["deadline"]["provisional"], true);
+
+        // The other process (a CLI `calendar import`) loads a complete 2027 notice with 01-04 off.
+        let mut off: Vec<Value> = gongkai_domain::calendar::statutory_holidays(2027)
+            .iter()
+            .map(|h| json!({"date": h.date, "holiday": h.holiday}))
+            .collect();
+        off.push(json!({"date": "2027-01-04", "holiday": "元旦"}));
+        let file = gongkai_domain::calendar::ScheduleFile::parse(
+            &json!({"years": {"2027": {"off": off, "workday": []}}}).to_string(),
+        )?;
+        cli.import_calendar(file, &Actor::system()).await?;
+        let (_, v) = app.get_public(deadline).await?;
+        assert_eq!(
+            v["due_on"], "2027-01-25",
+            "{backend:?}: the server sees the import: {v}"
+        );
+        assert_eq!(v["provisional"], false);
+        let (_, after) = app.get(&staff_view, &app.staff).await?;
+        assert_eq!(
+            after["deadline"]["due_on"], "2027-01-19",
+            "{backend:?}: the staff view too"
+        );
+        assert_eq!(after["deadline"]["provisional"], false);
+        assert_eq!(
+            after["due_on"], "2027-01-19",
+            "the stored projection, recomputed by the import"
+        );
+    }
+    Ok(())
 }

@@ -4,9 +4,12 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use gongkai_domain::calendar::ScheduleFile;
+use gongkai_store::tokens::DEFAULT_TOKEN_DAYS;
 use gongkai_store::{
-    Agency, AuditEntry, CalendarImport, Department, NewAgency, Role, VerifyReport,
+    Agency, AuditEntry, CalendarImport, Department, NewAgency, NewToken, Role, TokenInfo,
+    TokenStatus, VerifyReport,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -89,20 +92,69 @@ pub async fn add_department(
 pub struct NewTokenBody {
     #[serde(default)]
     pub name: String,
-    /// `staff` or `admin`.
+    /// `staff`, `head` or `admin`.
     #[serde(default)]
     pub role: String,
-    /// The agency a staff token acts for.
+    /// The agency a staff or head token acts for.
     pub agency: Option<String>,
+    /// Days until the token expires: 1–366, default 90.
+    #[schema(minimum = 1, maximum = 366, default = 90)]
+    pub expires_in_days: Option<u32>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
     /// Shown once; stored only as a hash.
     pub token: String,
+    pub id: i64,
+    pub expires_at: DateTime<Utc>,
 }
 
-/// Issue an API token.
+/// Where a token stands now.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenState {
+    Active,
+    Expired,
+    Revoked,
+}
+
+/// A token as listed: never the token or its hash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenView {
+    pub id: i64,
+    pub name: String,
+    /// `staff`, `head` or `admin`.
+    pub role: String,
+    /// The agency (slug) a staff or head token acts for.
+    pub agency: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub status: TokenState,
+}
+
+impl TokenView {
+    fn of(t: TokenInfo, now: DateTime<Utc>) -> Self {
+        let status = match t.status_at(now) {
+            TokenStatus::Active => TokenState::Active,
+            TokenStatus::Expired => TokenState::Expired,
+            TokenStatus::Revoked => TokenState::Revoked,
+        };
+        TokenView {
+            id: t.id,
+            name: t.name,
+            role: t.role.code().to_string(),
+            agency: t.agency,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
+            status,
+        }
+    }
+}
+
+/// Issue an API token (valid for `expires_in_days`, default 90).
 #[utoipa::path(
     post, path = "/api/v1/admin/tokens", tag = "admin", request_body = NewTokenBody, security(("token" = [])),
     responses((status = 201, body = TokenResponse), (status = 422, body = crate::error::ErrorBody))
@@ -120,11 +172,75 @@ pub async fn create_token(
         Some(slug) => Some(agency_or_404(&state, slug).await?.id),
         None => None,
     };
-    let token = state
-        .store
-        .create_token(&body.name, role, agency_id, &actor)
-        .await?;
-    Ok((StatusCode::CREATED, Json(TokenResponse { token })))
+    let new = NewToken {
+        name: body.name,
+        role,
+        agency_id,
+        days: body.expires_in_days.unwrap_or(DEFAULT_TOKEN_DAYS),
+    };
+    new.validate("expires_in_days")?;
+    let issued = state.store.issue_token(&new, &actor).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenResponse {
+            token: issued.token,
+            id: issued.info.id,
+            expires_at: issued.info.expires_at,
+        }),
+    ))
+}
+
+/// List every API token with its lifetime and status (never the token or its hash).
+#[utoipa::path(
+    get, path = "/api/v1/admin/tokens", tag = "admin", security(("token" = [])),
+    responses((status = 200, body = Vec<TokenView>), (status = 401, body = crate::error::ErrorBody))
+)]
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+) -> Result<Json<Vec<TokenView>>, ApiError> {
+    let now = Utc::now();
+    let tokens = state.store.tokens(&actor).await?;
+    Ok(Json(
+        tokens.into_iter().map(|t| TokenView::of(t, now)).collect(),
+    ))
+}
+
+/// Revoke a token: it fails (401) from the next request on. Also `DELETE /api/v1/admin/tokens/{id}`.
+#[utoipa::path(
+    post, path = "/api/v1/admin/tokens/{id}/revoke", tag = "admin",
+    params(("id" = i64, Path, description = "token id (from the listing)")), security(("token" = [])),
+    responses(
+        (status = 200, body = TokenView),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 409, description = "already revoked", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+    Path(id): Path<i64>,
+) -> Result<Json<TokenView>, ApiError> {
+    let info = state.store.revoke_token(id, &actor).await?;
+    Ok(Json(TokenView::of(info, Utc::now())))
+}
+
+/// Revoke a token (the same as `POST /api/v1/admin/tokens/{id}/revoke`).
+#[utoipa::path(
+    delete, path = "/api/v1/admin/tokens/{id}", tag = "admin",
+    params(("id" = i64, Path, description = "token id (from the listing)")), security(("token" = [])),
+    responses(
+        (status = 200, body = TokenView),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 409, description = "already revoked", body = crate::error::ErrorBody),
+    )
+)]
+pub async fn delete_token(
+    state: State<AppState>,
+    actor: AdminActor,
+    id: Path<i64>,
+) -> Result<Json<TokenView>, ApiError> {
+    revoke_token(state, actor, id).await
 }
 
 /// Import a newer year's holiday notice (the format of `holidays-cn.json`); every open

@@ -159,7 +159,7 @@ pub async fn deadline(
     if q.extended {
         input.extension_days = Regime::for_receipt(received).max_extension_days();
     }
-    let detail = answer_deadline(&state.store.calendar(), &input)?;
+    let detail = answer_deadline(&*state.store.current_calendar().await?, &input)?;
     Ok(Json(DeadlineResponse {
         due_on: detail.due_on,
         provisional: detail.provisional,

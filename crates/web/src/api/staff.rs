@@ -165,8 +165,8 @@ async fn visible_record(
     }
 }
 
-fn staff_view(state: &AppState, record: RequestRecord) -> Result<StaffRequestView, ApiError> {
-    let cal = state.store.calendar();
+async fn staff_view(state: &AppState, record: RequestRecord) -> Result<StaffRequestView, ApiError> {
+    let cal = state.store.current_calendar().await?;
     let case = CaseState::replay(&cal, &record.event_list())?;
     let deadline = case.answer_deadline(&cal);
     Ok(StaffRequestView {
@@ -190,7 +190,7 @@ pub async fn get_request(
     Path(number): Path<String>,
 ) -> Result<Json<StaffRequestView>, ApiError> {
     let record = visible_record(&state, &actor, &number).await?;
-    Ok(Json(staff_view(&state, record)?))
+    Ok(Json(staff_view(&state, record).await?))
 }
 
 /// Record one event of the procedure. The body is the event, tagged by `type`:
@@ -251,7 +251,7 @@ pub async fn append_event(
         }])
     })?;
     let record = state.store.append_event(&number, event, &actor).await?;
-    Ok((StatusCode::CREATED, Json(staff_view(&state, record)?)))
+    Ok((StatusCode::CREATED, Json(staff_view(&state, record).await?)))
 }
 
 const EVENT_TYPES: [&str; 11] = [
