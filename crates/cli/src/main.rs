@@ -2,6 +2,7 @@
 //! audit log, tokens and agencies, annual reports (generate from records; audit published ones).
 
 mod demo;
+mod serve;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -41,6 +42,8 @@ enum Command {
         /// Address to listen on (port 0 picks a free port; the address is printed).
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
+        #[command(flatten)]
+        limits: serve::LimitArgs,
     },
     /// Create the demo agency fuxin-zrzyj (阜新市自然资源局) and its 2020 records (idempotent).
     Demo {
@@ -284,7 +287,7 @@ async fn run(command: Command) -> Result<ExitCode> {
                 u8::try_from(gongkai_audit::cli::run(args)).unwrap_or(2),
             ));
         }
-        Command::Serve { data, bind } => {
+        Command::Serve { data, bind, limits } => {
             let store = open_store(&data.data).await?;
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
@@ -295,7 +298,8 @@ async fn run(command: Command) -> Result<ExitCode> {
                 data.data.display(),
                 store.backend()
             );
-            gongkai_web::serve(listener, gongkai_web::AppState::new(store)).await?;
+            gongkai_web::serve(listener, gongkai_web::AppState::new(store), limits.limits())
+                .await?;
         }
         Command::Demo { data } => {
             let store = open_store(&data.data).await?;
