@@ -105,7 +105,14 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
                     ErrorKind::ParseErrorAtKey { key, .. }
                     | ErrorKind::InvalidUtf8InPathParam { key }
                     | ErrorKind::DeserializeError { key, .. } => key,
-                    _ => "path".to_string(),
+                    // A single parameter's error carries no key: the route's one parameter.
+                    _ => match axum::extract::RawPathParams::from_request_parts(parts, state).await {
+                        Ok(params) if params.iter().count() == 1 => params
+                            .iter()
+                            .next()
+                            .map_or_else(|| "path".to_string(), |(k, _)| k.to_string()),
+                        _ => "path".to_string(),
+                    },
                 };
                 Err(ApiError::Malformed(FieldError { field, rule }))
             }

@@ -231,7 +231,7 @@ mod tests {
             ),
             (
                 json!({"type": "fee_noticed", "on": on, "basis": {"basis": "by_weight"}}),
-                "basis",
+                "basis.basis",
             ),
             (
                 json!({"type": "fee_noticed", "on": on, "basis": {"basis": "by_pages", "pages": 2}, "amount_yuan": -5}),
