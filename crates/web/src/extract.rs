@@ -63,17 +63,37 @@ fn body_rejection(e: BytesRejection) -> ApiError {
     })
 }
 
-/// Decodes JSON keeping the path of the first error (`applicant.kind`, `items`, …).
+/// Decodes JSON keeping the path of the first error (`applicant.kind`, `items`, …). A body that
+/// is not JSON, or a value of the wrong JSON type, is malformed (400); a value of the right type
+/// that is not allowed (an unknown code, an impossible date) is invalid (422). A number with a
+/// zero fraction (`5.0`) counts as the integer it is, as in JSON Schema.
 pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(path_error)?;
-    de.end().map_err(|e| {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         ApiError::Malformed(FieldError {
             field: "body".into(),
             rule: e.to_string(),
         })
     })?;
-    Ok(value)
+    integral_floats(&mut value);
+    serde_path_to_error::deserialize(value).map_err(path_error)
+}
+
+/// `5.0` → `5` everywhere in a JSON value.
+fn integral_floats(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() < 9.0e15
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats),
+        Value::Object(map) => map.values_mut().for_each(integral_floats),
+        _ => {}
+    }
 }
 
 pub(crate) fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
@@ -83,10 +103,15 @@ pub(crate) fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> Ap
     } else {
         path
     };
-    ApiError::Malformed(FieldError {
-        field,
-        rule: e.into_inner().to_string(),
-    })
+    let inner = e.into_inner();
+    let rule = inner.to_string();
+    let wrong_type = rule.starts_with("invalid type:") || !inner.is_data();
+    let error = FieldError { field, rule };
+    if wrong_type {
+        ApiError::Malformed(error)
+    } else {
+        ApiError::Validation(vec![error])
+    }
 }
 
 /// Path parameters; an unparsable one (`/report-versions/abc/approve`) is a 400 naming it.
@@ -106,7 +131,8 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
                     | ErrorKind::InvalidUtf8InPathParam { key }
                     | ErrorKind::DeserializeError { key, .. } => key,
                     // A single parameter's error carries no key: the route's one parameter.
-                    _ => match axum::extract::RawPathParams::from_request_parts(parts, state).await {
+                    _ => match axum::extract::RawPathParams::from_request_parts(parts, state).await
+                    {
                         Ok(params) if params.iter().count() == 1 => params
                             .iter()
                             .next()

@@ -59,7 +59,7 @@ pub async fn policy(
         method = %method,
         route = route.as_deref().unwrap_or("(no route)"),
         status = response.status().as_u16(),
-        ms = started.elapsed().as_secs_f64() * 1000.0,
+        ms = started.elapsed().as_millis() as u64,
         "request"
     );
     response

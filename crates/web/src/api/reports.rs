@@ -169,14 +169,14 @@ pub async fn set_statistic(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReviewCaseBody {
     /// reconsideration, litigation_direct or litigation_after_reconsideration.
-    #[schema(value_type = String)]
+    #[schema(value_type = super::schemas::ReviewKind)]
     pub kind: ReviewKind,
     /// The request it concerns (申请编号), if any.
     pub request_number: Option<String>,
     pub filed_on: NaiveDate,
     pub decided_on: Option<NaiveDate>,
     /// upheld, corrected or other; required with `decided_on`.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<super::schemas::ReviewResult>)]
     pub result: Option<ReviewResult>,
 }
 
@@ -184,7 +184,7 @@ pub struct ReviewCaseBody {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReviewDecisionBody {
     pub decided_on: NaiveDate,
-    #[schema(value_type = String)]
+    #[schema(value_type = super::schemas::ReviewResult)]
     pub result: ReviewResult,
 }
 

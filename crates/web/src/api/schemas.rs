@@ -176,12 +176,10 @@ pub struct Created {
 pub struct ReviewCaseView {
     pub id: i64,
     pub request_number: Option<String>,
-    /// `reconsideration`, `litigation_direct` or `litigation_after_reconsideration`.
-    pub kind: String,
+    pub kind: ReviewKind,
     pub filed_on: NaiveDate,
     pub decided_on: NaiveDate,
-    /// `upheld`, `corrected` or `other`.
-    pub result: String,
+    pub result: ReviewResult,
 }
 
 /// 计收方式 — the basis of a fee (109号).
@@ -256,11 +254,36 @@ pub enum EventBody {
 /// A 规章 or 规范性文件 for the publications register.
 #[derive(Serialize, ToSchema)]
 pub struct NewPublication {
-    /// `rule` (规章) or `normative_document` (规范性文件).
-    pub kind: String,
+    pub kind: PublicationKind,
     pub title: String,
     pub doc_number: Option<String>,
     pub issued_on: NaiveDate,
     pub published_on: Option<NaiveDate>,
     pub repealed_on: Option<NaiveDate>,
+}
+
+/// 行政复议 / 行政诉讼 — which kind of case (report table 3).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewKind {
+    Reconsideration,
+    LitigationDirect,
+    LitigationAfterReconsideration,
+}
+
+/// How a review case ended.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewResult {
+    Upheld,
+    Corrected,
+    Other,
+}
+
+/// 规章 (`rule`) or 规范性文件 (`normative_document`).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicationKind {
+    Rule,
+    NormativeDocument,
 }
