@@ -76,7 +76,7 @@ set +e
   --generation-deterministic \
   --header "Authorization: Bearer $TOKEN" \
   --request-timeout 20 \
-  --max-time 240 \
+  --max-time 180 \
   --no-color \
   --workers 2 \
   "$@"

@@ -688,3 +688,45 @@ async fn connections_above_the_limit_are_refused() -> Result<()> {
     assert_eq!(again, Some(StatusCode::OK));
     Ok(())
 }
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_error_answer() -> Result<()> {
+    let app = spawn(Backend::Sqlite, no_rates()).await?;
+    let (_, doc) = app.get("/api/openapi.json", None).await?;
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            let what = format!("{method} {path}");
+            for status in ["400", "408", "500"] {
+                assert!(responses.contains_key(status), "{what} lacks {status}");
+            }
+            if op.get("requestBody").is_some() {
+                for status in ["413", "415", "422"] {
+                    assert!(responses.contains_key(status), "{what} lacks {status}");
+                }
+            }
+            if op.get("security").is_some() {
+                assert!(responses.contains_key("401"), "{what} lacks 401");
+            }
+            for (status, r) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert_eq!(
+                        r["content"]["application/json"]["schema"]["$ref"],
+                        "#/components/schemas/ErrorBody",
+                        "{what} {status}"
+                    );
+                }
+            }
+        }
+    }
+    let filing = &doc["paths"]["/api/v1/agencies/{agency}/requests"]["post"]["responses"];
+    assert!(filing["429"]["headers"]["Retry-After"].is_object());
+    let list = &doc["paths"]["/api/v1/staff/agencies/{agency}/requests"]["get"]["responses"]["200"];
+    assert_eq!(
+        list["content"]["application/json"]["schema"]["items"]["$ref"],
+        "#/components/schemas/RequestSummary",
+        "a real schema, not Object"
+    );
+    Ok(())
+}

@@ -124,6 +124,7 @@ pub struct ReportVersion {
     pub approved_by: Option<String>,
     pub published_at: Option<String>,
     /// `[format, sha256]` of each rendered file, once published.
+    #[schema(value_type = Vec<Vec<String>>)]
     pub files: Vec<(String, String)>,
 }
 
