@@ -424,7 +424,7 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
                 json!({"kind": "lawsuit", "filed_on": "2025-06-20"}),
             )
             .await?;
-        assert_eq!(s, StatusCode::BAD_REQUEST, "an unknown kind names the field: {v}");
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an unknown kind (right JSON type, not allowed) names the field: {v}");
         assert!(v.to_string().contains("kind"), "{v}");
         let decision = format!("/api/v1/staff/review-cases/{case}/decision");
         let (s, v) = app
