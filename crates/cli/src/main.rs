@@ -4,6 +4,7 @@
 mod audit_log;
 mod demo;
 mod ops;
+mod serve;
 mod token;
 
 use std::net::SocketAddr;
@@ -44,6 +45,8 @@ enum Command {
         /// Address to listen on (port 0 picks a free port; the address is printed).
         #[arg(long, default_value = "127.0.0.1:8080")]
         bind: SocketAddr,
+        #[command(flatten)]
+        limits: serve::LimitArgs,
     },
     /// Create the demo agency fuxin-zrzyj (阜新市自然资源局) and its 2020 records (idempotent).
     Demo {
@@ -302,7 +305,7 @@ async fn run(command: Command) -> Result<ExitCode> {
         Command::Restore { data, file, force } => {
             return ops::restore(&data.data, &file, force).await;
         }
-        Command::Serve { data, bind } => {
+        Command::Serve { data, bind, limits } => {
             let store = open_store(&data.data).await?;
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
@@ -313,7 +316,8 @@ async fn run(command: Command) -> Result<ExitCode> {
                 data.data.display(),
                 store.backend()
             );
-            gongkai_web::serve(listener, gongkai_web::AppState::new(store)).await?;
+            gongkai_web::serve(listener, gongkai_web::AppState::new(store), limits.limits())
+                .await?;
         }
         Command::Demo { data } => {
             let store = open_store(&data.data).await?;

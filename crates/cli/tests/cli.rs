@@ -151,13 +151,23 @@ struct Server {
 
 async fn start_server(data: &Path, env: &[(String, String)]) -> Result<Server> {
     let mut cmd = tokio::process::Command::new(BIN);
-    cmd.args(["serve", "--bind", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .env_remove("GONGKAI_DATABASE_URL")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true);
+    // No rate limits: the clients file from one address as fast as they can.
+    cmd.args([
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--filing-limit",
+        "0",
+        "--tracking-limit",
+        "0",
+        "--data",
+    ])
+    .arg(data)
+    .env_remove("GONGKAI_DATABASE_URL")
+    .env("RUST_LOG", "warn")
+    .stdout(Stdio::piped())
+    .stderr(Stdio::inherit())
+    .kill_on_drop(true);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -179,7 +189,7 @@ async fn start_server(data: &Path, env: &[(String, String)]) -> Result<Server> {
 
 fn filing(i: usize) -> Value {
     json!({
-        "applicant": {"kind": "natural_person", "name": format!("申请人{i}"), "id_number": "11010519491231002X", "phone": "13800138000"},
+        "applicant": {"kind": "natural_person", "name": format!("申请人{i}"), "id_number": "11010519491231002X", "phone": "13800138000", "email": "a@example.cn"},
         "description": format!("第{i}件申请"),
         "delivery": "email"
     })

@@ -131,6 +131,28 @@ impl Delivery {
             )
         })
     }
+
+    /// The contact this delivery needs: an answer by e-mail goes to the applicant's e-mail
+    /// address, one by post to their postal address (Art. 29(1): the request gives the
+    /// applicant's contact; Art. 40: the information is provided in the form asked for).
+    pub fn check_contact(
+        self,
+        email: Option<&str>,
+        address: Option<&str>,
+    ) -> Result<(), DomainError> {
+        let given = |v: Option<&str>| v.is_some_and(|v| !v.trim().is_empty());
+        match self {
+            Delivery::Email if !given(email) => Err(DomainError::invalid(
+                "applicant.email",
+                "is required for delivery by e-mail",
+            )),
+            Delivery::Post if !given(address) => Err(DomainError::invalid(
+                "applicant.address",
+                "is required for delivery by post",
+            )),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Who is consulted while the clock stands still.

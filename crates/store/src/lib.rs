@@ -51,6 +51,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The actor may see the thing but the action is another role's (e.g. the head's).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     #[error(transparent)]
     Domain(#[from] DomainError),
     #[error("database error: {0}")]
@@ -105,6 +108,39 @@ impl Actor {
             Role::Staff | Role::Head => self.agency_id == Some(agency_id),
             Role::Public => false,
         }
+    }
+    /// Whether this actor is the head of an agency's disclosure office (政府信息公开工作机构负责人):
+    /// the one who approves an extension (Art. 33) and approves and publishes the annual report
+    /// (Art. 49). A deployment administrator is not: that is an IT role, not the office's head.
+    pub fn is_head_of(&self, agency_id: i64) -> bool {
+        self.role == Role::Head && self.agency_id == Some(agency_id)
+    }
+    /// `Ok` if [`Actor::is_head_of`], else [`StoreError::Forbidden`] naming the action.
+    pub fn require_head_of(&self, agency_id: i64, action: &str) -> Result<()> {
+        if self.is_head_of(agency_id) {
+            Ok(())
+        } else {
+            Err(StoreError::Forbidden(format!(
+                "{action} is for the head of the agency's disclosure office (a head token)"
+            )))
+        }
+    }
+    /// Whether this actor may record `event` on a request of `agency_id` (isolation aside): an
+    /// extension (延期答复, Art. 33) is approved by the head of the disclosure office, so only a
+    /// head records it, and the approver recorded is that head's own name; an `approver` that
+    /// names anyone else is refused.
+    pub fn may_record(&self, event: &Event, agency_id: i64) -> Result<()> {
+        if let Event::Extended { approver, .. } = event {
+            self.require_head_of(agency_id, "an extension (Art. 33)")?;
+            if approver.trim() != self.name {
+                return Err(DomainError::invalid(
+                    "approver",
+                    format!("must be the authenticated head ({})", self.name),
+                )
+                .into());
+            }
+        }
+        Ok(())
     }
     pub(crate) fn label(&self) -> String {
         format!("{}:{}", self.role.code(), self.name)
@@ -267,6 +303,8 @@ pub struct RequestSummary {
     pub status: Status,
     pub due_on: Option<NaiveDate>,
     pub due_provisional: bool,
+    /// The day it was answered, withdrawn or deemed abandoned.
+    pub concluded_on: Option<NaiveDate>,
     pub outcome: Option<Outcome>,
 }
 

@@ -601,6 +601,11 @@ impl Store for SqlStore {
         if !actor.may_act_for(agency_id) {
             return Err(StoreError::NotFound(format!("request {number}")));
         }
+        if let Err(refused) = actor.may_record(&event, agency_id) {
+            tx.rollback().await?;
+            self.audit_rejection(actor, &action, number, &refused.to_string()).await?;
+            return Err(refused);
+        }
         let recorded = Self::load_events(&mut tx, request_id).await?;
         let events: Vec<Event> = recorded.iter().map(|r| r.event.clone()).collect();
         let state = CaseState::replay(&cal, &events).map_err(corrupt("stored ledger"))?;
@@ -626,7 +631,7 @@ impl Store for SqlStore {
     async fn list_requests(&self, agency_id: i64, filter: &RequestFilter) -> Result<Vec<RequestSummary>> {
         let limit = if filter.limit <= 0 { 50 } else { filter.limit.min(500) };
         let rows = sqlx::query(
-            "SELECT number, applicant_kind, applicant_name, received_on, status, due_on, due_provisional, outcome FROM requests \
+            "SELECT number, applicant_kind, applicant_name, received_on, status, due_on, due_provisional, concluded_on, outcome FROM requests \
              WHERE agency_id = $1 AND ($2 IS NULL OR status = $2) \
              AND ($3 IS NULL OR (due_on <= $3 AND status NOT IN ('answered', 'withdrawn', 'abandoned'))) \
              ORDER BY received_on DESC, id DESC LIMIT $4 OFFSET $5",
@@ -650,6 +655,7 @@ impl Store for SqlStore {
                     status: parse_code(&status, Status::from_code)?,
                     due_on: r.try_get("due_on")?,
                     due_provisional: r.try_get("due_provisional")?,
+                    concluded_on: r.try_get("concluded_on")?,
                     outcome: outcome_from(r.try_get("outcome")?)?,
                 })
             })
@@ -1101,13 +1107,7 @@ impl Store for SqlStore {
         if !actor.may_act_for(v.agency_id) {
             return Err(StoreError::NotFound(format!("report version {version_id}")));
         }
-        if !matches!(actor.role, Role::Head | Role::Admin) {
-            return Err(DomainError::Transition {
-                event: "approve",
-                reason: "a report is approved by the head of the disclosure office".into(),
-            }
-            .into());
-        }
+        actor.require_head_of(v.agency_id, "approving an annual report")?;
         if v.status != ReportStatus::Draft {
             return Err(DomainError::Transition { event: "approve", reason: format!("version {} is {}", v.version, v.status.code()) }.into());
         }
@@ -1129,6 +1129,7 @@ impl Store for SqlStore {
         if !actor.may_act_for(v.agency_id) {
             return Err(StoreError::NotFound(format!("report version {version_id}")));
         }
+        actor.require_head_of(v.agency_id, "publishing an annual report")?;
         if v.status != ReportStatus::Approved {
             return Err(DomainError::Transition {
                 event: "publish",

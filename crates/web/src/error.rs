@@ -19,7 +19,9 @@ pub struct FieldError {
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorBody {
-    /// `validation`, `malformed`, `not_found`, `unauthorized`, `conflict`, `illegal_transition`, `internal`.
+    /// `validation`, `malformed`, `not_found`, `unauthorized`, `forbidden`, `conflict`,
+    /// `illegal_transition`, `method_not_allowed`, `timeout`, `payload_too_large`,
+    /// `unsupported_media_type`, `too_many_requests`, `internal`.
     pub error: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -43,6 +45,24 @@ pub enum ApiError {
     /// 409: the event is not allowed in the request's current state.
     #[error("{event}: {reason}")]
     Transition { event: String, reason: String },
+    /// 403: authenticated, but the action is another role's (e.g. the head's, Art. 33).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// 405: the route exists, the method does not.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 408: the request (or its body) took longer than the server allows.
+    #[error("request timeout")]
+    Timeout,
+    /// 413: the body is larger than the server accepts.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// 415: a body that is not `application/json`.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// 429: over the per-address rate limit; retry after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
     #[error("internal error")]
     Internal(String),
 }
@@ -90,6 +110,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(what) => ApiError::NotFound(what),
             StoreError::Conflict(what) => ApiError::Conflict(what),
+            StoreError::Forbidden(why) => ApiError::Forbidden(why),
             StoreError::Domain(d) => d.into(),
             other => ApiError::Internal(other.to_string()),
         }
@@ -150,6 +171,70 @@ impl IntoResponse for ApiError {
                     }],
                 },
             ),
+            ApiError::Forbidden(why) => (
+                StatusCode::FORBIDDEN,
+                ErrorBody {
+                    error: "forbidden",
+                    message: why,
+                    errors: vec![],
+                },
+            ),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorBody {
+                    error: "method_not_allowed",
+                    message: "this route does not take this method".into(),
+                    errors: vec![],
+                },
+            ),
+            ApiError::Timeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorBody {
+                    error: "timeout",
+                    message: "the request took longer than the server allows".into(),
+                    errors: vec![],
+                },
+            ),
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorBody {
+                    error: "payload_too_large",
+                    message: "the body is larger than the server accepts".into(),
+                    errors: vec![FieldError {
+                        field: "body".into(),
+                        rule: "is too large".into(),
+                    }],
+                },
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorBody {
+                    error: "unsupported_media_type",
+                    message: "the body must be JSON (Content-Type: application/json)".into(),
+                    errors: vec![FieldError {
+                        field: "content-type".into(),
+                        rule: "must be application/json".into(),
+                    }],
+                },
+            ),
+            ApiError::TooManyRequests { retry_after_secs } => {
+                let body = ErrorBody {
+                    error: "too_many_requests",
+                    message: format!(
+                        "too many requests from this address; retry after {retry_after_secs} s"
+                    ),
+                    errors: vec![],
+                };
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    [(
+                        axum::http::header::RETRY_AFTER,
+                        retry_after_secs.max(1).to_string(),
+                    )],
+                    Json(body),
+                )
+                    .into_response();
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (

@@ -3,20 +3,24 @@
 
 pub mod api;
 pub mod error;
+pub mod extract;
+pub mod headers;
+pub mod limits;
 pub mod openapi;
+pub mod server;
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 use gongkai_store::{Actor, Role, Store};
-use serde::de::DeserializeOwned;
-use tower_http::trace::TraceLayer;
 
 pub use error::{ApiError, FieldError};
+pub use extract::{JsonBody, Path, Query};
+pub use limits::{RateLimit, ServerLimits};
+pub use server::{serve, serve_until};
 
 /// Today's date: the domain's clock, re-exported for the app state and tests.
 pub use gongkai_domain::clock::{ChinaClock, Clock, FixedClock};
@@ -37,9 +41,19 @@ impl AppState {
     }
 }
 
-/// The whole application.
-pub fn router(state: AppState) -> Router {
+/// The whole application, with the request-level parts of `limits` (body size and time, request
+/// timeout, rate limits); [`serve`] adds the connection-level ones.
+pub fn router(state: AppState, limits: &ServerLimits) -> Router {
     use api::{admin, public, reports, staff};
+    let filing = Arc::new(limits::RateLimiter::new(limits.filing));
+    let tracking = Arc::new(limits::RateLimiter::new(limits.tracking));
+    let per_address = |limiter: &Arc<limits::RateLimiter>| {
+        axum::middleware::from_fn_with_state(limiter.clone(), limits::rate_limited)
+    };
+    let policy = Arc::new(headers::RequestPolicy {
+        request_timeout: limits.request_timeout,
+        body_read_timeout: limits.body_read_timeout,
+    });
     Router::new()
         .route("/health", get(public::health))
         .route("/api/openapi.json", get(openapi::document))
@@ -48,9 +62,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/agencies/{agency}", get(public::get_agency))
         .route(
             "/api/v1/agencies/{agency}/requests",
-            post(public::file_request),
+            post(public::file_request).route_layer(per_address(&filing)),
         )
-        .route("/api/v1/requests/{number}", get(public::track_request))
+        .route(
+            "/api/v1/requests/{number}",
+            get(public::track_request).route_layer(per_address(&tracking)),
+        )
         .route(
             "/api/v1/agencies/{agency}/reports/{year}/{format}",
             get(reports::published_file),
@@ -131,40 +148,14 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/admin/audit-log/verify",
             get(admin::verify_audit_log),
         )
-        .layer(TraceLayer::new_for_http())
+        .fallback(headers::not_found)
+        .method_not_allowed_fallback(headers::method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(limits.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(
+            policy,
+            headers::policy,
+        ))
         .with_state(state)
-}
-
-/// JSON body extractor whose errors name the field (path) and the problem, as a 400 in the
-/// API's error shape.
-pub struct JsonBody<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            ApiError::Malformed(FieldError {
-                field: "body".into(),
-                rule: e.to_string(),
-            })
-        })?;
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        serde_path_to_error::deserialize(&mut de)
-            .map(JsonBody)
-            .map_err(|e| {
-                let path = e.path().to_string();
-                let field = if path == "." || path.is_empty() {
-                    "body".to_string()
-                } else {
-                    path
-                };
-                ApiError::Malformed(FieldError {
-                    field,
-                    rule: e.into_inner().to_string(),
-                })
-            })
-    }
 }
 
 /// A staff member or administrator, from `Authorization: Bearer <token>`.
@@ -206,31 +197,5 @@ impl FromRequestParts<AppState> for AdminActor {
         } else {
             Err(ApiError::NotFound("resource".into()))
         }
-    }
-}
-
-/// Serves until Ctrl-C or SIGTERM.
-pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            s.recv().await;
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
     }
 }

@@ -59,7 +59,8 @@ async fn spawn_app_on(ts: TestStore) -> Result<TestApp> {
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { gongkai_web::serve(listener, state).await });
+    let limits = gongkai_web::ServerLimits::without_rate_limits();
+    tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
     Ok(TestApp {
         base,
         http: reqwest::Client::new(),
@@ -71,7 +72,7 @@ async fn spawn_app_on(ts: TestStore) -> Result<TestApp> {
 
 fn filing() -> Value {
     json!({
-        "applicant": {"kind": "natural_person", "name": "李四", "id_number": "11010519491231002X", "phone": "13800138000"},
+        "applicant": {"kind": "natural_person", "name": "李四", "id_number": "11010519491231002X", "phone": "13800138000", "email": "lisi@example.cn"},
         "description": "2020年某地块征收补偿方案",
         "channel": "online",
         "delivery": "email"
@@ -434,7 +435,7 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
                 json!({"kind": "lawsuit", "filed_on": "2025-06-20"}),
             )
             .await?;
-        assert_eq!(s, StatusCode::BAD_REQUEST, "an unknown kind names the field: {v}");
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "an unknown kind (right JSON type, not allowed) names the field: {v}");
         assert!(v.to_string().contains("kind"), "{v}");
         let decision = format!("/api/v1/staff/review-cases/{case}/decision");
         let (s, v) = app
@@ -471,17 +472,22 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
         assert_eq!(s, StatusCode::CREATED, "{v}");
         assert_eq!(v["status"], "draft");
         let id = v["id"].as_i64().unwrap();
-        let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &app.staff, json!({})).await?;
+        let head = app.token("公开办主任", "head", "fuxin-zrzyj").await?;
+        let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &head, json!({})).await?;
         assert_eq!(s, StatusCode::CONFLICT, "a draft is not published: {v}");
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/approve"), &app.staff, json!({})).await?;
-        assert_eq!(s, StatusCode::CONFLICT, "staff do not approve: {v}");
-        let head = app.token("公开办主任", "head", "fuxin-zrzyj").await?;
+        assert_eq!(s, StatusCode::FORBIDDEN, "staff do not approve: {v}");
+        assert_eq!(v["error"], "forbidden");
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/approve"), &head, json!({})).await?;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["status"], "approved");
         let public_pdf = "/api/v1/agencies/fuxin-zrzyj/reports/2025/pdf".to_string();
         assert_eq!(app.get_public(&public_pdf).await?.0, StatusCode::NOT_FOUND, "not yet published");
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &app.staff, json!({})).await?;
+        assert_eq!(s, StatusCode::FORBIDDEN, "staff do not publish: {v}");
+        let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &app.admin, json!({})).await?;
+        assert_eq!(s, StatusCode::FORBIDDEN, "nor does the deployment administrator: {v}");
+        let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &head, json!({})).await?;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["status"], "published");
         let hashes: std::collections::BTreeMap<String, String> = v["files"]
@@ -498,7 +504,7 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
         assert!(pdf.starts_with(b"%PDF"));
         use sha2::Digest;
         assert_eq!(hex::encode(sha2::Sha256::digest(&pdf)), hashes["pdf"], "served as frozen");
-        let (s, _) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &app.staff, json!({})).await?;
+        let (s, _) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &head, json!({})).await?;
         assert_eq!(s, StatusCode::CONFLICT, "published once");
 
         // A later change of the records does not touch the published version.

@@ -47,7 +47,8 @@ async fn spawn(backend: Backend) -> Result<App> {
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { gongkai_web::serve(listener, state).await });
+    let limits = gongkai_web::ServerLimits::without_rate_limits();
+    tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
     Ok(App {
         base,
         http: reqwest::Client::new(),

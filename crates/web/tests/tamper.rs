@@ -44,6 +44,7 @@ async fn a_forged_published_file_is_refused_with_a_json_500_and_audited() -> Res
         tokio::spawn(gongkai_web::serve(
             listener,
             gongkai_web::AppState::new(s.clone()),
+            gongkai_web::ServerLimits::without_rate_limits(),
         ));
         let r = reqwest::get(&url).await?;
         assert_eq!(r.status(), 200);

@@ -1,8 +1,9 @@
 //! Administration (admin token): agencies, departments, tokens, the holiday calendar, the audit
 //! log.
 
+use crate::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use gongkai_domain::calendar::ScheduleFile;
@@ -34,7 +35,7 @@ pub struct NewAgencyBody {
 /// Create an agency (with departments).
 #[utoipa::path(
     post, path = "/api/v1/admin/agencies", tag = "admin", request_body = NewAgencyBody, security(("token" = [])),
-    responses((status = 201, body = Object), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody))
+    responses((status = 201, body = super::schemas::Agency), (status = 409, description = "the slug is taken", body = crate::error::ErrorBody))
 )]
 pub async fn create_agency(
     State(state): State<AppState>,
@@ -68,7 +69,7 @@ pub struct NewDepartmentBody {
 #[utoipa::path(
     post, path = "/api/v1/admin/agencies/{agency}/departments", tag = "admin",
     params(("agency" = String, Path, description = "agency slug")), request_body = NewDepartmentBody, security(("token" = [])),
-    responses((status = 201, body = Object), (status = 409, body = crate::error::ErrorBody))
+    responses((status = 201, body = super::schemas::Department), (status = 409, description = "the name is taken", body = crate::error::ErrorBody))
 )]
 pub async fn add_department(
     State(state): State<AppState>,
@@ -157,7 +158,7 @@ impl TokenView {
 /// Issue an API token (valid for `expires_in_days`, default 90).
 #[utoipa::path(
     post, path = "/api/v1/admin/tokens", tag = "admin", request_body = NewTokenBody, security(("token" = [])),
-    responses((status = 201, body = TokenResponse), (status = 422, body = crate::error::ErrorBody))
+    responses((status = 201, body = TokenResponse))
 )]
 pub async fn create_token(
     State(state): State<AppState>,
@@ -247,7 +248,7 @@ pub async fn delete_token(
 /// request's deadline is recomputed.
 #[utoipa::path(
     post, path = "/api/v1/admin/calendar", tag = "admin", request_body(content = Object), security(("token" = [])),
-    responses((status = 200, body = Object), (status = 422, body = crate::error::ErrorBody))
+    responses((status = 200, body = super::schemas::CalendarImport))
 )]
 pub async fn import_calendar(
     State(state): State<AppState>,
@@ -268,7 +269,7 @@ pub struct AuditQuery {
 /// Read the audit log.
 #[utoipa::path(
     get, path = "/api/v1/admin/audit-log", tag = "admin", params(AuditQuery), security(("token" = [])),
-    responses((status = 200, body = Vec<Object>))
+    responses((status = 200, body = Vec<super::schemas::AuditEntry>))
 )]
 pub async fn audit_log(
     State(state): State<AppState>,

@@ -1,8 +1,10 @@
 //! The JSON API: request/response bodies and the handlers of the public, staff and admin areas.
 
 pub mod admin;
+pub mod events;
 pub mod public;
 pub mod reports;
+pub mod schemas;
 pub mod staff;
 
 use chrono::NaiveDate;
@@ -58,13 +60,13 @@ pub(crate) struct Filing {
 }
 
 pub(crate) fn validate_filing(
-    applicant: &ApplicantBody,
+    applicant_body: &ApplicantBody,
     description: &str,
     channel: &str,
     delivery: &str,
 ) -> Result<Filing, Vec<DomainError>> {
     let mut errors = Vec::new();
-    let applicant = applicant
+    let applicant = applicant_body
         .input()
         .validate()
         .map_err(|e| errors.extend(e))
@@ -76,6 +78,14 @@ pub(crate) fn validate_filing(
     let delivery = Delivery::from_code(delivery)
         .map_err(|e| errors.push(e))
         .ok();
+    if let Some(d) = delivery
+        && let Err(e) = d.check_contact(
+            applicant_body.email.as_deref(),
+            applicant_body.address.as_deref(),
+        )
+    {
+        errors.push(e);
+    }
     match (applicant, channel, delivery) {
         (Some(applicant), Some(channel), Some(delivery)) if errors.is_empty() => Ok(Filing {
             applicant,

@@ -1,8 +1,9 @@
 //! Public endpoints: file a request, follow it with its number and query code, compute a
 //! deadline, list agencies.
 
+use crate::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use gongkai_domain::deadline::{ClockInput, Deadline, Pause, Regime, answer_deadline};
 use gongkai_store::{Actor, Department, NewRequest};
@@ -25,7 +26,8 @@ pub struct FileRequestBody {
     /// 所需信息的内容描述 (Art. 29(2)).
     #[serde(default)]
     pub description: String,
-    /// How it arrives; the portal is `online` (received the day it is submitted and confirmed).
+    /// How it arrives: only `online` here (received the day it is submitted and confirmed);
+    /// requests of other channels are registered by staff.
     #[serde(default = "online")]
     pub channel: String,
     /// `collect`, `post`, `email`, `fax` or `online`.
@@ -44,9 +46,7 @@ fn online() -> String {
     request_body = FileRequestBody,
     responses(
         (status = 201, description = "received", body = FiledResponse),
-        (status = 400, description = "malformed JSON", body = crate::error::ErrorBody),
-        (status = 422, description = "invalid fields, each named with its rule", body = crate::error::ErrorBody),
-        (status = 404, description = "unknown agency", body = crate::error::ErrorBody),
+        (status = 409, description = "a number conflict", body = crate::error::ErrorBody),
     )
 )]
 pub async fn file_request(
@@ -55,12 +55,27 @@ pub async fn file_request(
     JsonBody(body): JsonBody<FileRequestBody>,
 ) -> Result<(StatusCode, Json<FiledResponse>), ApiError> {
     let agency = agency_or_404(&state, &agency).await?;
-    let filing = validate_filing(
+    let mut filing = validate_filing(
         &body.applicant,
         &body.description,
         &body.channel,
         &body.delivery,
-    )?;
+    );
+    if body.channel != "online" {
+        let e = gongkai_domain::DomainError::invalid(
+            "channel",
+            "the portal files online requests only; other channels are registered by staff",
+        );
+        filing = Err(match filing {
+            Ok(_) => vec![e],
+            Err(mut errors) => {
+                errors.retain(|x| x.field() != "channel");
+                errors.push(e);
+                errors
+            }
+        });
+    }
+    let filing = filing?;
     // The portal confirms receipt at once: for Art. 31 both sides confirm on the day of submission.
     let today = state.clock.today();
     let received_on = filing.channel.receipt_date(today, Some(today))?;
@@ -131,11 +146,19 @@ pub struct DeadlineResponse {
     pub due_on: Option<chrono::NaiveDate>,
     pub provisional: bool,
     pub explanation: Vec<String>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = super::schemas::Deadline)]
     pub detail: Deadline,
 }
 
-/// Compute an answer deadline and explain it.
+/// Pauses a deadline query may give at most (one per consultation, Art. 32–34, and fee notice).
+pub const MAX_PAUSES: usize = 10;
+/// Days after receipt within which a deadline query's correction and pauses lie (so that the
+/// day-by-day answer stays small: a few dozen KB at most).
+pub const MAX_DEADLINE_SPAN_DAYS: u64 = 180;
+
+/// Compute an answer deadline and explain it. At most [`MAX_PAUSES`] pauses, all within
+/// [`MAX_DEADLINE_SPAN_DAYS`] days after receipt (and the correction too); more is refused
+/// with a field error.
 #[utoipa::path(
     get, path = "/api/v1/deadline", tag = "public", params(DeadlineQuery),
     responses((status = 200, body = DeadlineResponse), (status = 422, body = crate::error::ErrorBody))
@@ -148,13 +171,44 @@ pub async fn deadline(
         .ok_or_else(|| ApiError::field("received", "is required (YYYY-MM-DD)"))?;
     let mut input = ClockInput::new(received);
     input.corrected = optional_date("corrected", q.corrected.as_deref())?;
-    for part in q
+    let latest = received + chrono::Days::new(MAX_DEADLINE_SPAN_DAYS);
+    if input.corrected.is_some_and(|c| c > latest) {
+        return Err(ApiError::field(
+            "corrected",
+            format!("must be within {MAX_DEADLINE_SPAN_DAYS} days after received"),
+        ));
+    }
+    let parts: Vec<&str> = q
         .paused
         .iter()
         .flat_map(|p| p.split(','))
-        .filter(|p| !p.trim().is_empty())
-    {
-        input.pauses.push(Pause::parse(part.trim())?);
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() > MAX_PAUSES {
+        return Err(ApiError::field(
+            "paused",
+            format!("at most {MAX_PAUSES} pauses"),
+        ));
+    }
+    let mut paused_days = 0;
+    for part in parts {
+        let pause = Pause::parse(part)?;
+        let to = pause.to.unwrap_or(pause.from);
+        if pause.from < received || to > latest {
+            return Err(ApiError::field(
+                "paused",
+                format!("{part}: a pause lies within {MAX_DEADLINE_SPAN_DAYS} days after received"),
+            ));
+        }
+        paused_days += (to - pause.from).num_days();
+        input.pauses.push(pause);
+    }
+    if paused_days > MAX_DEADLINE_SPAN_DAYS as i64 {
+        return Err(ApiError::field(
+            "paused",
+            format!("the pauses last at most {MAX_DEADLINE_SPAN_DAYS} days in all"),
+        ));
     }
     if q.extended {
         input.extension_days = Regime::for_receipt(received).max_extension_days();
@@ -168,27 +222,40 @@ pub async fn deadline(
     }))
 }
 
-/// An agency as the public sees it.
+/// An agency in the list of the deployment's agencies.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AgencySummary {
+    pub slug: String,
+    pub name: String,
+}
+
+/// A department (承办部门): its `id` is what staff give as `department_id` when registering.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DepartmentView {
+    pub id: i64,
+    pub name: String,
+}
+
+/// An agency as the public sees it, with its departments.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AgencyView {
     pub slug: String,
     pub name: String,
-    pub departments: Vec<String>,
+    pub departments: Vec<DepartmentView>,
 }
 
 /// List the agencies of this deployment.
-#[utoipa::path(get, path = "/api/v1/agencies", tag = "public", responses((status = 200, body = Vec<AgencyView>)))]
+#[utoipa::path(get, path = "/api/v1/agencies", tag = "public", responses((status = 200, body = Vec<AgencySummary>)))]
 pub async fn list_agencies(
     State(state): State<AppState>,
-) -> Result<Json<Vec<AgencyView>>, ApiError> {
+) -> Result<Json<Vec<AgencySummary>>, ApiError> {
     let agencies = state.store.agencies().await?;
     Ok(Json(
         agencies
             .into_iter()
-            .map(|a| AgencyView {
+            .map(|a| AgencySummary {
                 slug: a.slug,
                 name: a.name,
-                departments: vec![],
             })
             .collect(),
     ))
@@ -198,7 +265,7 @@ pub async fn list_agencies(
 #[utoipa::path(
     get, path = "/api/v1/agencies/{agency}", tag = "public",
     params(("agency" = String, Path, description = "agency slug")),
-    responses((status = 200, body = AgencyView), (status = 404, body = crate::error::ErrorBody))
+    responses((status = 200, body = AgencyView))
 )]
 pub async fn get_agency(
     State(state): State<AppState>,
@@ -209,6 +276,12 @@ pub async fn get_agency(
     Ok(Json(AgencyView {
         slug: a.slug,
         name: a.name,
-        departments: departments.into_iter().map(|d| d.name).collect(),
+        departments: departments
+            .into_iter()
+            .map(|d| DepartmentView {
+                id: d.id,
+                name: d.name,
+            })
+            .collect(),
     }))
 }

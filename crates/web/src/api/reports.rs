@@ -1,8 +1,9 @@
 //! Annual reports: generated from the records, drill-down into cells, narrative sections, the
 //! table-1 registers, and sign-off (draft → approved → published, frozen).
 
+use crate::Path;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
@@ -32,7 +33,7 @@ async fn own_agency(state: &AppState, actor: &Actor, slug: &str) -> Result<Agenc
 #[utoipa::path(
     get, path = "/api/v1/staff/agencies/{agency}/reports/{year}", tag = "reports",
     params(("agency" = String, Path), ("year" = i32, Path)), security(("token" = [])),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody))
+    responses((status = 200, description = "the canonical JSON of the report (see the national formats) with `findings`", body = Object), (status = 422, description = "a year without a national format", body = crate::error::ErrorBody))
 )]
 pub async fn current_report(
     State(state): State<AppState>,
@@ -61,7 +62,7 @@ pub struct CellDrillDown {
     get, path = "/api/v1/staff/agencies/{agency}/reports/{year}/cells/{cell}", tag = "reports",
     params(("agency" = String, Path), ("year" = i32, Path), ("cell" = String, Path, description = "JSON path of the cell, e.g. requests.new[6] or review.litigation_direct.total")),
     security(("token" = [])),
-    responses((status = 200, body = CellDrillDown), (status = 422, body = crate::error::ErrorBody))
+    responses((status = 200, body = CellDrillDown), (status = 422, description = "not a cell", body = crate::error::ErrorBody))
 )]
 pub async fn drill_down(
     State(state): State<AppState>,
@@ -109,7 +110,7 @@ pub async fn drill_down(
 #[utoipa::path(
     put, path = "/api/v1/staff/agencies/{agency}/reports/{year}/sections", tag = "reports",
     params(("agency" = String, Path), ("year" = i32, Path)), request_body(content = Object), security(("token" = [])),
-    responses((status = 204), (status = 422, body = crate::error::ErrorBody))
+    responses((status = 204, description = "saved"))
 )]
 pub async fn save_sections(
     State(state): State<AppState>,
@@ -139,7 +140,7 @@ pub struct StatisticBody {
 #[utoipa::path(
     post, path = "/api/v1/staff/agencies/{agency}/reports/{year}/statistics", tag = "reports",
     params(("agency" = String, Path), ("year" = i32, Path)), request_body = StatisticBody, security(("token" = [])),
-    responses((status = 204), (status = 422, body = crate::error::ErrorBody))
+    responses((status = 204, description = "saved"))
 )]
 pub async fn set_statistic(
     State(state): State<AppState>,
@@ -168,14 +169,14 @@ pub async fn set_statistic(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReviewCaseBody {
     /// reconsideration, litigation_direct or litigation_after_reconsideration.
-    #[schema(value_type = String)]
+    #[schema(value_type = super::schemas::ReviewKind)]
     pub kind: ReviewKind,
     /// The request it concerns (申请编号), if any.
     pub request_number: Option<String>,
     pub filed_on: NaiveDate,
     pub decided_on: Option<NaiveDate>,
     /// upheld, corrected or other; required with `decided_on`.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<super::schemas::ReviewResult>)]
     pub result: Option<ReviewResult>,
 }
 
@@ -183,7 +184,7 @@ pub struct ReviewCaseBody {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReviewDecisionBody {
     pub decided_on: NaiveDate,
-    #[schema(value_type = String)]
+    #[schema(value_type = super::schemas::ReviewResult)]
     pub result: ReviewResult,
 }
 
@@ -191,7 +192,7 @@ pub struct ReviewDecisionBody {
 #[utoipa::path(
     post, path = "/api/v1/staff/agencies/{agency}/review-cases", tag = "reports",
     params(("agency" = String, Path)), request_body = ReviewCaseBody, security(("token" = [])),
-    responses((status = 201, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody))
+    responses((status = 201, body = super::schemas::Created))
 )]
 pub async fn add_review_case(
     State(state): State<AppState>,
@@ -222,7 +223,7 @@ pub async fn add_review_case(
 #[utoipa::path(
     post, path = "/api/v1/staff/review-cases/{id}/decision", tag = "reports",
     params(("id" = i64, Path)), request_body = ReviewDecisionBody, security(("token" = [])),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody))
+    responses((status = 200, body = super::schemas::ReviewCaseView), (status = 409, description = "already decided", body = crate::error::ErrorBody))
 )]
 pub async fn decide_review_case(
     State(state): State<AppState>,
@@ -247,8 +248,8 @@ pub async fn decide_review_case(
 /// Register a 规章 or 规范性文件 (counted in table 1).
 #[utoipa::path(
     post, path = "/api/v1/staff/agencies/{agency}/publications", tag = "reports",
-    params(("agency" = String, Path)), request_body(content = Object), security(("token" = [])),
-    responses((status = 201, body = Object), (status = 422, body = crate::error::ErrorBody))
+    params(("agency" = String, Path)), request_body(content = super::schemas::NewPublication), security(("token" = [])),
+    responses((status = 201, body = super::schemas::Created))
 )]
 pub async fn add_publication(
     State(state): State<AppState>,
@@ -265,7 +266,7 @@ pub async fn add_publication(
 #[utoipa::path(
     post, path = "/api/v1/staff/agencies/{agency}/reports/{year}/versions", tag = "reports",
     params(("agency" = String, Path), ("year" = i32, Path)), security(("token" = [])),
-    responses((status = 201, body = Object))
+    responses((status = 201, body = super::schemas::ReportVersion), (status = 422, description = "a year without a national format", body = crate::error::ErrorBody))
 )]
 pub async fn create_version(
     State(state): State<AppState>,
@@ -283,7 +284,7 @@ pub async fn create_version(
 #[utoipa::path(
     get, path = "/api/v1/staff/agencies/{agency}/reports/{year}/versions", tag = "reports",
     params(("agency" = String, Path), ("year" = i32, Path)), security(("token" = [])),
-    responses((status = 200, body = Vec<Object>))
+    responses((status = 200, body = Vec<super::schemas::ReportVersion>))
 )]
 pub async fn list_versions(
     State(state): State<AppState>,
@@ -298,7 +299,7 @@ pub async fn list_versions(
 #[utoipa::path(
     post, path = "/api/v1/staff/report-versions/{id}/approve", tag = "reports",
     params(("id" = i64, Path)), security(("token" = [])),
-    responses((status = 200, body = Object), (status = 409, body = crate::error::ErrorBody))
+    responses((status = 200, body = super::schemas::ReportVersion), (status = 403, description = "approving is the head's", body = crate::error::ErrorBody), (status = 409, description = "not a draft", body = crate::error::ErrorBody))
 )]
 pub async fn approve(
     State(state): State<AppState>,
@@ -313,7 +314,7 @@ pub async fn approve(
 #[utoipa::path(
     post, path = "/api/v1/staff/report-versions/{id}/publish", tag = "reports",
     params(("id" = i64, Path)), security(("token" = [])),
-    responses((status = 200, body = Object), (status = 409, body = crate::error::ErrorBody))
+    responses((status = 200, body = super::schemas::ReportVersion), (status = 403, description = "publishing is the head's", body = crate::error::ErrorBody), (status = 409, description = "not approved, or a rule fails", body = crate::error::ErrorBody))
 )]
 pub async fn publish(
     State(state): State<AppState>,
@@ -321,6 +322,7 @@ pub async fn publish(
     Path(id): Path<i64>,
 ) -> Result<Json<ReportVersion>, ApiError> {
     let version = find_version(&state, &actor, id).await?;
+    actor.require_head_of(version.agency_id, "publishing an annual report")?;
     if version.status != ReportStatus::Approved {
         return Err(ApiError::Transition {
             event: "publish".into(),
@@ -345,8 +347,18 @@ pub async fn publish(
 #[utoipa::path(
     get, path = "/api/v1/agencies/{agency}/reports/{year}/{format}", tag = "public",
     params(("agency" = String, Path), ("year" = i32, Path), ("format" = String, Path, description = "json, md, html, docx or pdf")),
-    responses((status = 200, description = "the file as published"), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody),
-        (status = 500, body = crate::error::ErrorBody, description = "the stored file no longer hashes to its published digest: not served (logged and audited as report.file_tampered)"))
+    responses(
+        (status = 200, description = "the file as published", content(
+            (Object = "application/json"),
+            (String = "text/markdown"),
+            (String = "text/html"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (Vec<u8> = "application/pdf"),
+        )),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 422, description = "not a format", body = crate::error::ErrorBody),
+        (status = 500, body = crate::error::ErrorBody, description = "the stored file no longer hashes to its published digest: not served (logged and audited as report.file_tampered)"),
+    )
 )]
 pub async fn published_file(
     State(state): State<AppState>,

@@ -2,21 +2,19 @@
 //! every event of the procedure, see personal data (audited). Every query is scoped to the
 //! staff member's agency.
 
+use crate::{Path, Query};
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use gongkai_domain::DomainError;
-use gongkai_domain::calendar::{check_past, parse_date};
+use gongkai_domain::calendar::check_past;
 use gongkai_domain::deadline::Deadline;
-use gongkai_domain::fee::FeeBasis;
-use gongkai_domain::outcome::Outcome;
-use gongkai_domain::request::{CaseState, Event, Status};
+use gongkai_domain::request::{CaseState, Status};
 use gongkai_store::{PersonalData, RequestFilter, RequestRecord, RequestSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApplicantBody, FiledResponse, agency_or_404, optional_date, validate_filing};
-use crate::{ApiError, AppState, FieldError, JsonBody, StaffActor};
+use crate::{ApiError, AppState, JsonBody, StaffActor};
 
 /// A request registered by staff from any channel (Art. 31 decides its receipt date).
 #[derive(Debug, Deserialize, ToSchema)]
@@ -42,7 +40,7 @@ pub struct RegisterRequestBody {
     params(("agency" = String, Path, description = "agency slug")),
     request_body = RegisterRequestBody,
     security(("token" = [])),
-    responses((status = 201, body = FiledResponse), (status = 422, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody))
+    responses((status = 201, body = FiledResponse), (status = 409, description = "a number conflict", body = crate::error::ErrorBody))
 )]
 pub async fn register_request(
     State(state): State<AppState>,
@@ -98,13 +96,20 @@ pub async fn register_request(
     Ok((StatusCode::CREATED, Json(FiledResponse::from(created))))
 }
 
+/// The largest page of a request listing.
+pub const MAX_PAGE: i64 = 500;
+
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ListQuery {
     /// `processing`, `awaiting_correction`, `consulting`, `awaiting_fee`, `answered`, `withdrawn`, `abandoned`.
     pub status: Option<String>,
     /// Open requests due on or before this day.
     pub due_by: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+    /// Rows to skip (default 0).
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 
@@ -113,7 +118,7 @@ pub struct ListQuery {
     get, path = "/api/v1/staff/agencies/{agency}/requests", tag = "staff",
     params(("agency" = String, Path, description = "agency slug"), ListQuery),
     security(("token" = [])),
-    responses((status = 200, body = Vec<Object>), (status = 401, body = crate::error::ErrorBody))
+    responses((status = 200, body = Vec<super::schemas::RequestSummary>), (status = 422, description = "a bad status, due_by, limit or offset", body = crate::error::ErrorBody))
 )]
 pub async fn list_requests(
     State(state): State<AppState>,
@@ -135,8 +140,16 @@ pub async fn list_requests(
     let filter = RequestFilter {
         status,
         due_by: optional_date("due_by", q.due_by.as_deref())?,
-        limit: q.limit.unwrap_or(50),
-        offset: q.offset.unwrap_or(0),
+        limit: match q.limit {
+            None => 50,
+            Some(n) if (1..=MAX_PAGE).contains(&n) => n,
+            Some(_) => return Err(ApiError::field("limit", format!("must be 1 to {MAX_PAGE}"))),
+        },
+        offset: match q.offset {
+            None => 0,
+            Some(n) if n >= 0 => n,
+            Some(_) => return Err(ApiError::field("offset", "must be 0 or more")),
+        },
     };
     Ok(Json(state.store.list_requests(agency.id, &filter).await?))
 }
@@ -182,7 +195,7 @@ async fn staff_view(state: &AppState, record: RequestRecord) -> Result<StaffRequ
     get, path = "/api/v1/staff/requests/{number}", tag = "staff",
     params(("number" = String, Path, description = "申请编号")),
     security(("token" = [])),
-    responses((status = 200, body = StaffRequestView), (status = 404, body = crate::error::ErrorBody))
+    responses((status = 200, body = super::schemas::StaffRequestView))
 )]
 pub async fn get_request(
     State(state): State<AppState>,
@@ -205,99 +218,24 @@ pub async fn get_request(
 #[utoipa::path(
     post, path = "/api/v1/staff/requests/{number}/events", tag = "staff",
     params(("number" = String, Path, description = "申请编号")),
-    request_body(content = Object, description = "an event, tagged by `type`"),
+    request_body(content = super::schemas::EventBody, description = "an event, tagged by `type`"),
     security(("token" = [])),
     responses(
-        (status = 201, body = StaffRequestView),
+        (status = 201, body = super::schemas::StaffRequestView),
+        (status = 403, description = "an extension is the head's (Art. 33)", body = crate::error::ErrorBody),
         (status = 409, description = "not allowed in the request's current state", body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody),
     )
 )]
 pub async fn append_event(
     State(state): State<AppState>,
     StaffActor(actor): StaffActor,
     Path(number): Path<String>,
-    JsonBody(mut body): JsonBody<serde_json::Value>,
+    JsonBody(body): JsonBody<serde_json::Value>,
 ) -> Result<(StatusCode, Json<StaffRequestView>), ApiError> {
     visible_record(&state, &actor, &number).await?;
-    if body.get("type").and_then(|t| t.as_str()) == Some("fee_noticed")
-        && body.get("amount_yuan").is_none()
-    {
-        let basis: FeeBasis = serde_json::from_value(
-            body.get("basis").cloned().unwrap_or_default(),
-        )
-        .map_err(|e| {
-            ApiError::Malformed(FieldError {
-                field: "basis".into(),
-                rule: e.to_string(),
-            })
-        })?;
-        body["amount_yuan"] = basis.amount_yuan()?.into();
-    }
-    let problems = check_event_fields(&body);
-    if !problems.is_empty() {
-        return Err(problems.into());
-    }
-    let event: Event = serde_path_to_error::deserialize(body).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." {
-            "type".to_string()
-        } else {
-            path
-        };
-        ApiError::Validation(vec![FieldError {
-            field,
-            rule: e.into_inner().to_string(),
-        }])
-    })?;
+    let event = super::events::decode_event(body, &actor.name)?;
     let record = state.store.append_event(&number, event, &actor).await?;
     Ok((StatusCode::CREATED, Json(staff_view(&state, record).await?)))
-}
-
-const EVENT_TYPES: [&str; 11] = [
-    "correction_requested",
-    "corrected",
-    "consultation_started",
-    "consultation_answered",
-    "extended",
-    "fee_noticed",
-    "fee_paid",
-    "answered",
-    "withdrawn",
-    "deemed_abandoned",
-    "voided",
-];
-
-/// Checks the fields an event body shares before it is decoded, so that each error names its
-/// field (a tagged union's decoder loses the path).
-fn check_event_fields(body: &serde_json::Value) -> Vec<DomainError> {
-    let mut errors = Vec::new();
-    match body.get("type").and_then(|t| t.as_str()) {
-        Some(t) if EVENT_TYPES.contains(&t) => {}
-        _ => errors.push(DomainError::invalid(
-            "type",
-            format!("must be one of {}", EVENT_TYPES.join(", ")),
-        )),
-    }
-    for field in ["on", "correct_by"] {
-        match body.get(field) {
-            None if field == "on" => {
-                errors.push(DomainError::invalid("on", "is required (YYYY-MM-DD)"))
-            }
-            None => {}
-            Some(v) => {
-                if let Err(e) = parse_date(field, v.as_str().unwrap_or_default()) {
-                    errors.push(e);
-                }
-            }
-        }
-    }
-    if let Some(o) = body.get("outcome")
-        && let Err(e) = o.as_str().unwrap_or_default().parse::<Outcome>()
-    {
-        errors.push(e);
-    }
-    errors
 }
 
 /// The applicant's personal data in the clear (each view is audited).
@@ -305,7 +243,7 @@ fn check_event_fields(body: &serde_json::Value) -> Vec<DomainError> {
     get, path = "/api/v1/staff/requests/{number}/personal-data", tag = "staff",
     params(("number" = String, Path, description = "申请编号")),
     security(("token" = [])),
-    responses((status = 200, body = Object), (status = 404, body = crate::error::ErrorBody))
+    responses((status = 200, body = super::schemas::PersonalData))
 )]
 pub async fn personal_data(
     State(state): State<AppState>,

@@ -1,0 +1,290 @@
+//! Schemas for the OpenAPI document of JSON shapes whose Rust types live in crates without
+//! utoipa (the domain and the store): each struct here describes exactly what those types
+//! serialize to. They are never built; `scripts/schemathesis.sh` checks every response against
+//! them.
+
+#![allow(dead_code)]
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A line of a request listing (`gongkai_store::RequestSummary`).
+#[derive(Serialize, ToSchema)]
+pub struct RequestSummary {
+    pub number: String,
+    /// `natural_person`, `commercial`, `research`, `social_welfare`, `legal_services`, `other_org`.
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub received_on: NaiveDate,
+    /// `processing`, `awaiting_correction`, `consulting`, `awaiting_fee`, `answered`,
+    /// `withdrawn`, `abandoned`.
+    pub status: String,
+    pub due_on: Option<NaiveDate>,
+    pub due_provisional: bool,
+    /// The day it was answered, withdrawn or deemed abandoned.
+    pub concluded_on: Option<NaiveDate>,
+    /// The table-2 row code of the answer (e.g. `disclosed`, `withheld.state_secret`).
+    pub outcome: Option<String>,
+}
+
+/// An event as recorded in the ledger: the event's own fields (`type`, `on`, …; see the
+/// event body) and who recorded it when.
+#[derive(Serialize, ToSchema)]
+pub struct RecordedEvent {
+    pub seq: i64,
+    /// The event type, e.g. `received`, `answered`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub on: NaiveDate,
+    /// `role:name` of the actor.
+    pub actor: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// One day on the way to a deadline; `status` is `counted` (with `n`, `make_up_for`),
+/// `weekend`, `holiday` (with `holiday`) or `paused` (with `since`, `reason`).
+#[derive(Serialize, ToSchema)]
+pub struct DayEntry {
+    pub date: NaiveDate,
+    pub status: String,
+    pub provisional: bool,
+    pub n: Option<u32>,
+    pub make_up_for: Option<String>,
+    pub holiday: Option<String>,
+    pub since: Option<NaiveDate>,
+    /// `consultation` or `fee_notice`.
+    pub reason: Option<String>,
+}
+
+/// A computed deadline with every day that led to it (`gongkai_domain::deadline::Deadline`).
+#[derive(Serialize, ToSchema)]
+pub struct Deadline {
+    /// The last day to answer; `null` while a consultation is still open.
+    pub due_on: Option<NaiveDate>,
+    /// `regulation2007` or `regulation2019`.
+    pub regime: String,
+    pub counted_from: NaiveDate,
+    pub answer_days: u32,
+    pub extension_days: u32,
+    pub days_left_when_paused: Option<u32>,
+    pub provisional: bool,
+    pub days: Vec<DayEntry>,
+}
+
+/// A request as staff see it: the record, its ledger, the deadline and why.
+#[derive(Serialize, ToSchema)]
+pub struct StaffRequestView {
+    pub id: i64,
+    pub agency_id: i64,
+    pub department_id: Option<i64>,
+    pub number: String,
+    pub applicant_kind: String,
+    pub applicant_name: String,
+    pub org_code: Option<String>,
+    pub id_number_masked: Option<String>,
+    pub phone_masked: String,
+    pub description: String,
+    pub channel: String,
+    pub delivery: String,
+    pub received_on: NaiveDate,
+    pub status: String,
+    pub due_on: Option<NaiveDate>,
+    pub due_provisional: bool,
+    pub concluded_on: Option<NaiveDate>,
+    pub outcome: Option<String>,
+    pub events: Vec<RecordedEvent>,
+    pub deadline: Deadline,
+    pub explanation: Vec<String>,
+    /// Last day for the one-time 补正 notice (Art. 30).
+    pub correction_notice_due: NaiveDate,
+}
+
+/// An applicant's personal data in the clear.
+#[derive(Serialize, ToSchema)]
+pub struct PersonalData {
+    pub id_number: Option<String>,
+    pub phone: String,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+/// A version of an annual report (`gongkai_store::ReportVersion`).
+#[derive(Serialize, ToSchema)]
+pub struct ReportVersion {
+    pub id: i64,
+    pub agency_id: i64,
+    pub year: i32,
+    pub version: i64,
+    /// `draft`, `approved` or `published`.
+    pub status: String,
+    /// The canonical JSON as frozen.
+    pub report_json: String,
+    pub json_sha256: String,
+    pub approved_by: Option<String>,
+    pub published_at: Option<String>,
+    /// `[format, sha256]` of each rendered file, once published.
+    #[schema(value_type = Vec<Vec<String>>)]
+    pub files: Vec<(String, String)>,
+}
+
+/// An agency (`gongkai_store::Agency`).
+#[derive(Serialize, ToSchema)]
+pub struct Agency {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub is_government: bool,
+}
+
+/// A department (`gongkai_store::Department`).
+#[derive(Serialize, ToSchema)]
+pub struct Department {
+    pub id: i64,
+    pub agency_id: i64,
+    pub name: String,
+}
+
+/// What a calendar import changed.
+#[derive(Serialize, ToSchema)]
+pub struct CalendarImport {
+    pub years: Vec<i32>,
+    pub recomputed: u64,
+    pub changed: u64,
+}
+
+/// An entry of the hash-chained audit log.
+#[derive(Serialize, ToSchema)]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub object: String,
+    pub outcome: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The id of what was created.
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// A review case with its decision.
+#[derive(Serialize, ToSchema)]
+pub struct ReviewCaseView {
+    pub id: i64,
+    pub request_number: Option<String>,
+    pub kind: ReviewKind,
+    pub filed_on: NaiveDate,
+    pub decided_on: NaiveDate,
+    pub result: ReviewResult,
+}
+
+/// 计收方式 — the basis of a fee (109号).
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "basis", rename_all = "snake_case")]
+pub enum FeeBasis {
+    /// 按件计收: this request is the `ordinal`-th of the applicant in the month.
+    ByCount { ordinal: u32 },
+    /// 按量计收: pages provided.
+    ByPages { pages: u32 },
+}
+
+/// One event of the procedure, tagged by `type` (what staff record).
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventBody {
+    /// 补正告知 (Art. 30).
+    CorrectionRequested {
+        on: NaiveDate,
+        items: String,
+        correct_by: NaiveDate,
+    },
+    /// 补正.
+    Corrected {
+        on: NaiveDate,
+    },
+    /// 征求意见 (Art. 32–34).
+    ConsultationStarted {
+        on: NaiveDate,
+        /// `third_party` or `co_maker_agency`.
+        party: String,
+        with: String,
+    },
+    ConsultationAnswered {
+        on: NaiveDate,
+    },
+    /// 延期答复 (Art. 33): recorded only with a head token; the approver is that head (an
+    /// `approver` naming anyone else is refused).
+    Extended {
+        on: NaiveDate,
+        approver: Option<String>,
+        days: u32,
+        reason: String,
+    },
+    /// 收费通知 (109号); without `amount_yuan` the amount of the tiers.
+    FeeNoticed {
+        on: NaiveDate,
+        basis: FeeBasis,
+        amount_yuan: Option<u64>,
+    },
+    FeePaid {
+        on: NaiveDate,
+    },
+    /// 答复 (Art. 36).
+    Answered {
+        on: NaiveDate,
+        /// The table-2 row code, e.g. `disclosed`, `withheld.state_secret`.
+        outcome: String,
+        letter_no: Option<String>,
+    },
+    Withdrawn {
+        on: NaiveDate,
+    },
+    /// 视为放弃.
+    DeemedAbandoned {
+        on: NaiveDate,
+        /// `no_correction` or `fee_unpaid`.
+        reason: String,
+    },
+}
+
+/// A 规章 or 规范性文件 for the publications register.
+#[derive(Serialize, ToSchema)]
+pub struct NewPublication {
+    pub kind: PublicationKind,
+    pub title: String,
+    pub doc_number: Option<String>,
+    pub issued_on: NaiveDate,
+    pub published_on: Option<NaiveDate>,
+    pub repealed_on: Option<NaiveDate>,
+}
+
+/// 行政复议 / 行政诉讼 — which kind of case (report table 3).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewKind {
+    Reconsideration,
+    LitigationDirect,
+    LitigationAfterReconsideration,
+}
+
+/// How a review case ended.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewResult {
+    Upheld,
+    Corrected,
+    Other,
+}
+
+/// 规章 (`rule`) or 规范性文件 (`normative_document`).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PublicationKind {
+    Rule,
+    NormativeDocument,
+}

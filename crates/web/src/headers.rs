@@ -1,0 +1,96 @@
+//! What every response gets, whatever answered it (a handler, an extractor's rejection, the
+//! 404/405 fallbacks, a timeout): the security headers, `Cache-Control: no-store` wherever
+//! personal data may be, a request timeout, and one log line per request.
+//!
+//! The log line names the method, the matched route (`/api/v1/requests/{number}`, never the
+//! URI, whose query string carries the 查询码), the status and the time in milliseconds, and
+//! nothing else: no personal data, no query strings.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::header::{self, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::ApiError;
+use crate::extract::BodyReadTimeout;
+
+/// Routes whose answers carry no personal data and may be cached: the published report files
+/// and the OpenAPI document.
+pub const CACHEABLE_ROUTES: [&str; 2] = [
+    "/api/v1/agencies/{agency}/reports/{year}/{format}",
+    "/api/openapi.json",
+];
+
+/// The timeouts the [`policy`] middleware applies to each request.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestPolicy {
+    pub request_timeout: Duration,
+    pub body_read_timeout: Duration,
+}
+
+/// Middleware (outermost): the request timeout (408), the body-read timeout for
+/// [`crate::JsonBody`], the headers, the log line.
+pub async fn policy(
+    State(policy): State<Arc<RequestPolicy>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned());
+    req.extensions_mut()
+        .insert(BodyReadTimeout(policy.body_read_timeout));
+    let mut response = match tokio::time::timeout(policy.request_timeout, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::Timeout.into_response(),
+    };
+    let cacheable = route
+        .as_deref()
+        .is_some_and(|r| CACHEABLE_ROUTES.contains(&r));
+    secure(response.headers_mut(), cacheable);
+    tracing::info!(
+        target: "gongkai_web::request",
+        method = %method,
+        route = route.as_deref().unwrap_or("(no route)"),
+        status = response.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    response
+}
+
+/// Sets the security headers (and `no-store` unless `cacheable`).
+pub fn secure(headers: &mut axum::http::HeaderMap, cacheable: bool) {
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("frame-ancestors 'none'"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if !cacheable {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
+/// The answer to a path no route matches.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("route".into())
+}
+
+/// The answer to a method a route does not take.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}
