@@ -2,6 +2,7 @@
 //! audit log, tokens and agencies, annual reports (generate from records; audit published ones).
 
 mod demo;
+mod output;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -251,6 +252,9 @@ async fn open_store(data: &Path) -> Result<std::sync::Arc<dyn Store>> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. } | Command::Audit(_)) {
+        output::default_sigpipe();
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
@@ -428,6 +432,12 @@ async fn run(command: Command) -> Result<ExitCode> {
             let format: gongkai_render::OutputFormat = format
                 .parse()
                 .map_err(|e| anyhow::anyhow!("--format: {e}"))?;
+            if output.is_none() {
+                output::check_destination(
+                    format,
+                    std::io::IsTerminal::is_terminal(&std::io::stdout()),
+                )?;
+            }
             let store = open_store(&data.data).await?;
             let report = if agency == "all" {
                 gongkai_store::reporting::generate_aggregate(store.as_ref(), "全部机关", year)
