@@ -7,13 +7,14 @@
 //! or not an annual report (with the reason on stderr).
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 
 use gongkai_domain::report::{Finding, Report, Severity};
 use serde_json::{Value, json};
 
-use crate::{AuditError, Extracted, extract_bytes};
+use crate::input::{MAX_INPUT_BYTES, read_input, walk};
+use crate::{AuditError, Extracted, decode, extract};
 
 /// Arguments of `gongkai audit`.
 #[derive(Debug, Clone, clap::Args)]
@@ -76,10 +77,14 @@ pub fn run_with(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write, progr
         return UNREADABLE;
     }
     let previous = match &args.previous {
-        Some(p) => match read_input(p).and_then(|b| extract_bytes(&b, p.to_str())) {
+        Some(p) => match audit_file(p) {
             Ok(x) => Some(x.report),
             Err(e) => {
-                let _ = writeln!(err, "gongkai audit: --previous {}: {e}", p.display());
+                let _ = writeln!(
+                    err,
+                    "gongkai audit: --previous: {}",
+                    named(&e, &p.display())
+                );
                 return UNREADABLE;
             }
         },
@@ -89,7 +94,7 @@ pub fn run_with(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write, progr
     let mut audited: Vec<Audited> = inputs
         .iter()
         .map(|path| {
-            let result = read_input(path).and_then(|b| extract_bytes(&b, path.to_str()));
+            let result = audit_file(path);
             if let Some(b) = &bar {
                 b.inc(1);
             }
@@ -111,16 +116,39 @@ pub fn run_with(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write, progr
     } else {
         write_text(&audited, batch, out)
     };
+    // The reasons go to stderr, once; the readable summary on stdout does not repeat them.
     for a in &audited {
         if let Err(e) = &a.result {
-            let _ = writeln!(err, "gongkai audit: {}: {e}", a.name);
+            let _ = writeln!(err, "gongkai audit: {}", named(e, &a.name));
         }
     }
-    if let Err(e) = written {
-        let _ = writeln!(err, "gongkai audit: cannot write the output: {e}");
-        return UNREADABLE;
+    match written {
+        // `gongkai audit … | head`: the reader has gone, which is not an error of the audit.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => {
+            let _ = writeln!(err, "gongkai audit: cannot write the output: {e}");
+            return UNREADABLE;
+        }
+        Ok(()) => {}
     }
     audited.iter().map(Audited::exit).max().unwrap_or(OK)
+}
+
+/// Reads, decodes and extracts one input; the file's bytes are freed before the extraction.
+fn audit_file(path: &std::path::Path) -> Result<Extracted, AuditError> {
+    let bytes = read_input(path, MAX_INPUT_BYTES)?;
+    let text = decode::decode(&bytes, path.to_str())?;
+    drop(bytes);
+    extract(&text)
+}
+
+/// The error with the file's name in front, unless the message names it already.
+fn named(e: &AuditError, name: &dyn std::fmt::Display) -> String {
+    if e.names_the_file() {
+        e.to_string()
+    } else {
+        format!("{name}: {e}")
+    }
 }
 
 fn progress_bar(n: u64) -> indicatif::ProgressBar {
@@ -166,52 +194,6 @@ fn expand(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, bool), AuditError> {
         }
     }
     Ok((out, batch))
-}
-
-/// The report files under a directory (text, HTML, DOCX, PDF), sorted, hidden ones skipped.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') {
-            continue;
-        }
-        if p.is_dir() {
-            walk(&p, out)?;
-        } else if is_report_file(&p) {
-            out.push(p);
-        }
-    }
-    Ok(())
-}
-
-fn is_report_file(p: &Path) -> bool {
-    let ext = p
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    matches!(
-        ext.as_str(),
-        "txt" | "text" | "htm" | "html" | "shtml" | "xhtml" | "docx" | "pdf"
-    )
-}
-
-fn read_input(path: &Path) -> Result<Vec<u8>, AuditError> {
-    let io = |source| AuditError::Io {
-        path: path.display().to_string(),
-        source,
-    };
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(io)?;
-        Ok(buf)
-    } else {
-        std::fs::read(path).map_err(io)
-    }
 }
 
 fn errors(r: &Report) -> usize {
@@ -363,10 +345,9 @@ fn csv_escape(field: &str) -> String {
 
 fn write_text(audited: &[Audited], batch: bool, out: &mut dyn Write) -> std::io::Result<()> {
     for a in audited {
-        match (&a.report, &a.result) {
-            (Some(r), Ok(x)) => describe(r, x, &a.name, out)?,
-            (_, Err(e)) => writeln!(out, "✗ {}: {e}\n", a.name)?,
-            _ => {}
+        // An unreadable input's reason is told on stderr only (see `run_with`).
+        if let (Some(r), Ok(x)) = (&a.report, &a.result) {
+            describe(r, x, &a.name, out)?;
         }
     }
     if batch {

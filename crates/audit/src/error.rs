@@ -10,6 +10,12 @@ pub enum AuditError {
         #[source]
         source: std::io::Error,
     },
+    /// A FIFO, a device, a socket or a directory: only regular files are audited.
+    #[error("cannot read {path}: {kind}, not a regular file; only regular files are audited")]
+    NotAFile { path: String, kind: &'static str },
+    /// Over the input size limit ([`crate::input::MAX_INPUT_BYTES`]); refused before reading.
+    #[error("cannot read {path}: {size} bytes, over the limit of {limit} bytes for one report")]
+    TooLarge { path: String, size: u64, limit: u64 },
     /// Zero bytes, or only whitespace.
     #[error("the input is empty")]
     Empty,
@@ -22,6 +28,13 @@ pub enum AuditError {
 }
 
 impl AuditError {
+    /// Whether the message already names the file (so a caller does not prefix it again).
+    pub fn names_the_file(&self) -> bool {
+        matches!(
+            self,
+            AuditError::Io { .. } | AuditError::NotAFile { .. } | AuditError::TooLarge { .. }
+        )
+    }
     pub(crate) fn unreadable(reason: impl Into<String>) -> Self {
         AuditError::Unreadable(reason.into())
     }

@@ -21,6 +21,7 @@
 pub mod cli;
 pub mod decode;
 mod error;
+pub mod input;
 mod lexer;
 mod narrative;
 mod normalize;

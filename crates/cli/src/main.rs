@@ -4,6 +4,7 @@
 mod audit_log;
 mod demo;
 mod ops;
+mod output;
 mod serve;
 mod token;
 
@@ -265,6 +266,9 @@ async fn open_store(data: &Path) -> Result<std::sync::Arc<dyn Store>> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. } | Command::Audit(_)) {
+        output::default_sigpipe();
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
@@ -409,6 +413,12 @@ async fn run(command: Command) -> Result<ExitCode> {
             let format: gongkai_render::OutputFormat = format
                 .parse()
                 .map_err(|e| anyhow::anyhow!("--format: {e}"))?;
+            if output.is_none() {
+                output::check_destination(
+                    format,
+                    std::io::IsTerminal::is_terminal(&std::io::stdout()),
+                )?;
+            }
             let store = open_store(&data.data).await?;
             let report = if agency == "all" {
                 gongkai_store::reporting::generate_aggregate(store.as_ref(), "全部机关", year)

@@ -674,3 +674,189 @@ async fn tokens_are_listed_and_revoked_from_the_command_line() -> Result<()> {
     assert!(o.status.success(), "{}", stdout(&o));
     Ok(())
 }
+
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples");
+
+/// The statutory holidays of 2027 (`shared/spec/statutory-holidays.json`): an import of 2027
+/// must hold every one of them.
+const STATUTORY_2027: [&str; 13] = [
+    "2027-01-01",
+    "2027-02-05",
+    "2027-02-06",
+    "2027-02-07",
+    "2027-02-08",
+    "2027-04-05",
+    "2027-05-01",
+    "2027-05-02",
+    "2027-06-09",
+    "2027-09-15",
+    "2027-10-01",
+    "2027-10-02",
+    "2027-10-03",
+];
+
+#[test]
+fn the_example_files_of_the_readme_import() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().context("utf-8 path")?;
+    let holidays = format!("{EXAMPLES}/holidays-2027.json");
+    let schedule: Value = serde_json::from_str(&std::fs::read_to_string(&holidays)?)?;
+    let off: Vec<&str> = schedule["years"]["2027"]["off"]
+        .as_array()
+        .context("off days")?
+        .iter()
+        .filter_map(|d| d["date"].as_str())
+        .collect();
+    for day in STATUTORY_2027 {
+        assert!(off.contains(&day), "the example keeps the statutory {day}");
+    }
+    let o = gongkai(&["calendar", "import", &holidays, "--data", data], &[])?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("imported [2027]"), "{}", stdout(&o));
+    let o = gongkai(
+        &["deadline", "--received", "2027-01-29", "--data", data],
+        &[],
+    )?;
+    assert!(
+        stdout(&o).contains("2027-02-09 Tue skipped"),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = gongkai(&["demo", "--data", data], &[])?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let figures = format!("{EXAMPLES}/figures.csv");
+    let o = gongkai(
+        &[
+            "stats",
+            "import",
+            &figures,
+            "--agency",
+            "fuxin-zrzyj",
+            "--year",
+            "2020",
+            "--data",
+            data,
+        ],
+        &[],
+    )?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout(&o).contains("imported 16 figures"), "{}", stdout(&o));
+    Ok(())
+}
+
+/// Runs `gongkai` with its standard output a pipe whose reader is already closed.
+fn into_closed_pipe(args: &[&str]) -> Result<Output> {
+    let (reader, writer) = std::io::pipe()?;
+    drop(reader);
+    Ok(Command::new(BIN)
+        .args(args)
+        .env_remove("GONGKAI_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .output()?)
+}
+
+fn quietly_ended(o: &Output) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    o.status.success() || o.status.signal() == Some(libc::SIGPIPE)
+}
+
+#[test]
+fn a_closed_pipe_ends_a_command_quietly() -> Result<()> {
+    // `gongkai deadline … | head`: a panic ("Broken pipe", exit 101) before.
+    let o = into_closed_pipe(&["deadline", "--received", "2024-09-27"])?;
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(quietly_ended(&o), "{:?}: {err}", o.status);
+    assert!(!err.contains("panicked"), "{err}");
+    let o = into_closed_pipe(&["--help"])?;
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+    // The auditor handles its closed output itself: its own exit code, nothing on stderr.
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/reports");
+    let o = into_closed_pipe(&["audit", "--csv", fixtures])?;
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.is_empty(), "{err}");
+    Ok(())
+}
+
+/// A pseudo-terminal: (master, slave).
+fn pty() -> Result<(std::fs::File, std::fs::File)> {
+    use std::os::fd::FromRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    // SAFETY: plain calls on a descriptor this function owns; the name buffer is NUL-terminated
+    // by ptsname_r.
+    unsafe {
+        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        if master < 0 {
+            bail!("posix_openpt: {}", std::io::Error::last_os_error());
+        }
+        let master_file = std::fs::File::from_raw_fd(master);
+        if libc::grantpt(master) != 0 || libc::unlockpt(master) != 0 {
+            bail!("grantpt/unlockpt: {}", std::io::Error::last_os_error());
+        }
+        let mut name = [0 as libc::c_char; 128];
+        if libc::ptsname_r(master, name.as_mut_ptr(), name.len()) != 0 {
+            bail!("ptsname_r: {}", std::io::Error::last_os_error());
+        }
+        let path = std::ffi::CStr::from_ptr(name.as_ptr()).to_str()?.to_owned();
+        let slave = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NOCTTY)
+            .open(path)?;
+        Ok((master_file, slave))
+    }
+}
+
+#[test]
+fn a_binary_report_is_not_written_to_a_terminal() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().context("utf-8 path")?;
+    let o = gk(&format!(
+        "agency create --slug tty --name 某局 --data {data}"
+    ))?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report = |format: &str| {
+        let mut cmd = Command::new(BIN);
+        cmd.args([
+            "report", "--data", data, "--agency", "tty", "--year", "2024",
+        ])
+        .args(["--format", format])
+        .env_remove("GONGKAI_DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stderr(Stdio::piped());
+        cmd
+    };
+    for format in ["pdf", "docx"] {
+        let (mut master, slave) = pty()?;
+        let mut cmd = report(format);
+        cmd.stdout(slave);
+        let child = cmd.spawn()?;
+        drop(cmd);
+        // Drain the terminal, so that a child writing to it is never blocked.
+        let drained = std::thread::spawn(move || {
+            let mut seen = Vec::new();
+            let _ = std::io::Read::read_to_end(&mut master, &mut seen);
+            seen.len()
+        });
+        let o = child.wait_with_output()?;
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !o.status.success(),
+            "{format} to a terminal must be refused"
+        );
+        assert!(err.contains("-o FILE"), "{err}");
+        assert_eq!(
+            drained.join().ok(),
+            Some(0),
+            "nothing written to the terminal"
+        );
+    }
+    // Into a pipe it is written as before.
+    let o = report("pdf").output()?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.stdout.starts_with(b"%PDF"));
+    Ok(())
+}

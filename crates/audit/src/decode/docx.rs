@@ -3,7 +3,7 @@
 
 use std::io::Read;
 
-use super::html::{Cell, grid_text};
+use super::html::{Cell, CellBudget, MAX_SPAN, grid_text};
 use super::markup::{Node, attr, entities, nodes};
 use crate::AuditError;
 
@@ -21,7 +21,7 @@ pub fn to_text(bytes: &[u8]) -> Result<String, AuditError> {
         .take(MAX_XML)
         .read_to_string(&mut xml)
         .map_err(|e| AuditError::unreadable(format!("DOCX document.xml: {e}")))?;
-    Ok(document_text(&xml))
+    document_text(&xml)
 }
 
 #[derive(Default)]
@@ -33,7 +33,9 @@ struct Table {
     continued: bool,
 }
 
-fn document_text(xml: &str) -> String {
+/// The text of `word/document.xml`; tables over the limits of [`grid_text`] are refused.
+pub fn document_text(xml: &str) -> Result<String, AuditError> {
+    let mut budget = CellBudget::default();
     let mut out = String::new();
     let mut tables: Vec<Table> = Vec::new();
     let mut in_text = false;
@@ -72,7 +74,7 @@ fn document_text(xml: &str) -> String {
                     ("w:tbl", false) => tables.push(Table::default()),
                     ("w:tbl", true) => {
                         if let Some(t) = tables.pop() {
-                            let text = grid_text(&t.rows);
+                            let text = grid_text(&t.rows, &mut budget)?;
                             match tables.last_mut().and_then(|tb| tb.cell.as_mut()) {
                                 Some(cell) => cell.text.push_str(&text.replace(['\t', '\n'], " ")),
                                 None => {
@@ -118,7 +120,7 @@ fn document_text(xml: &str) -> String {
                             cell.colspan = attr(attrs, "w:val")
                                 .and_then(|v| v.parse().ok())
                                 .unwrap_or(1)
-                                .clamp(1, 64);
+                                .clamp(1, MAX_SPAN);
                         }
                     }
                     ("w:vmerge", false) => {
@@ -131,7 +133,7 @@ fn document_text(xml: &str) -> String {
             }
         }
     }
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -143,8 +145,17 @@ mod tests {
         let xml = r#"<w:document><w:body><w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p>
             <w:tbl><w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>总计</w:t></w:r></w:p></w:tc>
             <w:tc><w:p><w:r><w:t>6</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:body></w:document>"#;
-        let text = document_text(xml);
+        let text = document_text(xml).unwrap();
         assert!(text.contains("一、总体情况\n"));
         assert!(text.contains("总计\t\t6\n"), "{text:?}");
+    }
+
+    #[test]
+    fn grid_span_bombs_are_refused() {
+        let cell = r#"<w:tc><w:tcPr><w:gridSpan w:val="64"/></w:tcPr></w:tc>"#;
+        let row = format!("<w:tr>{}</w:tr>", cell.repeat(40));
+        let xml = format!("<w:tbl>{}</w:tbl>", row.repeat(40));
+        let e = document_text(&xml).unwrap_err().to_string();
+        assert!(e.contains("rowspan/colspan"), "{e}");
     }
 }

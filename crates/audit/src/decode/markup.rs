@@ -14,46 +14,55 @@ pub enum Node<'a> {
     Text(&'a str),
 }
 
-/// Splits markup into nodes; comments, doctypes, processing instructions are skipped, CDATA is
-/// text.
-pub fn nodes(s: &str) -> Vec<Node<'_>> {
-    let mut out = Vec::new();
-    let mut rest = s;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            out.push(Node::Text(rest));
-            break;
-        };
-        if lt > 0 {
-            out.push(Node::Text(&rest[..lt]));
-        }
-        rest = &rest[lt..];
-        if let Some(body) = rest.strip_prefix("<!--") {
-            rest = body.find("-->").map_or("", |e| &body[e + 3..]);
-            continue;
-        }
-        if let Some(body) = rest.strip_prefix("<![CDATA[") {
-            let end = body.find("]]>").unwrap_or(body.len());
-            out.push(Node::Text(&body[..end]));
-            rest = body.get(end + 3..).unwrap_or("");
-            continue;
-        }
-        let Some(gt) = rest.find('>') else {
-            out.push(Node::Text(rest));
-            break;
-        };
-        let inner = &rest[1..gt];
-        rest = &rest[gt + 1..];
-        if inner.starts_with('!') || inner.starts_with('?') {
-            continue;
-        }
-        if let Some(tag) = tag(inner) {
-            out.push(tag);
-        } else {
-            out.push(Node::Text(""));
+/// Splits markup into nodes, lazily (a document's nodes are never all in memory at once);
+/// comments, doctypes, processing instructions are skipped, CDATA is text.
+pub fn nodes(s: &str) -> Nodes<'_> {
+    Nodes { rest: s }
+}
+
+/// The iterator of [`nodes`].
+pub struct Nodes<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Nodes<'a> {
+    type Item = Node<'a>;
+
+    fn next(&mut self) -> Option<Node<'a>> {
+        loop {
+            let rest = self.rest;
+            if rest.is_empty() {
+                return None;
+            }
+            let Some(lt) = rest.find('<') else {
+                self.rest = "";
+                return Some(Node::Text(rest));
+            };
+            if lt > 0 {
+                self.rest = &rest[lt..];
+                return Some(Node::Text(&rest[..lt]));
+            }
+            if let Some(body) = rest.strip_prefix("<!--") {
+                self.rest = body.find("-->").map_or("", |e| &body[e + 3..]);
+                continue;
+            }
+            if let Some(body) = rest.strip_prefix("<![CDATA[") {
+                let end = body.find("]]>").unwrap_or(body.len());
+                self.rest = body.get(end + 3..).unwrap_or("");
+                return Some(Node::Text(&body[..end]));
+            }
+            let Some(gt) = rest.find('>') else {
+                self.rest = "";
+                return Some(Node::Text(rest));
+            };
+            let inner = &rest[1..gt];
+            self.rest = &rest[gt + 1..];
+            if inner.starts_with('!') || inner.starts_with('?') {
+                continue;
+            }
+            return Some(tag(inner).unwrap_or(Node::Text("")));
         }
     }
-    out
 }
 
 fn tag(inner: &str) -> Option<Node<'_>> {
@@ -172,13 +181,14 @@ mod tests {
 
     #[test]
     fn tags_attributes_entities() {
-        let n = nodes("<td rowspan=\"2\" colspan=3>a&amp;b&#20013;</td><!-- x --><br/>");
+        let n: Vec<Node> =
+            nodes("<td rowspan=\"2\" colspan=3>a&amp;b&#20013;</td><!-- x --><br/>").collect();
         assert_eq!(n.len(), 4);
         if let Node::Tag { attrs, .. } = &n[0] {
             assert_eq!(attr(attrs, "rowspan").as_deref(), Some("2"));
             assert_eq!(attr(attrs, "colspan").as_deref(), Some("3"));
         }
         assert_eq!(entities("a&amp;b&#20013;&bogus;&"), "a&b中&bogus;&");
-        assert!(!nodes("<<<>>>< a").is_empty());
+        assert!(nodes("<<<>>>< a").next().is_some());
     }
 }
