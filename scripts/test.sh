@@ -4,7 +4,8 @@
 # PostgreSQL: uses GONGKAI_TEST_PG_URL if set; else a server on 127.0.0.1:5432 that accepts the
 # user postgres without a password; else installs Debian's postgresql (when missing) and starts a
 # throwaway cluster on a loopback port, stopped again on exit. Tools the tests call (pdftotext)
-# are installed from Debian's packages when missing.
+# are installed from Debian's packages when missing. After `cargo test` it runs schemathesis, the
+# short durability drill and the fuzz smoke run (GONGKAI_TEST_CARGO_ONLY=1 skips those).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,3 +67,16 @@ fi
 
 echo "test.sh: PostgreSQL at $GONGKAI_TEST_PG_URL"
 cargo test --workspace --locked "$@"
+
+# Beyond the unit and integration tests: the API against its own OpenAPI document (schemathesis),
+# kill -9 while filing (the short form of the durability drill), and every fuzz target for a few
+# seconds. GONGKAI_TEST_CARGO_ONLY=1 skips them (e.g. while iterating on one crate).
+if [ "${GONGKAI_TEST_CARGO_ONLY:-0}" != 1 ]; then
+    command -v python3 >/dev/null || apt_install python3 python3-pip
+    echo "test.sh: schemathesis"
+    scripts/schemathesis.sh
+    echo "test.sh: durability drill (short form)"
+    scripts/drill.sh --rounds 2 --quick
+    echo "test.sh: fuzz smoke run"
+    scripts/fuzz-smoke.sh 10
+fi
