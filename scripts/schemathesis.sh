@@ -66,12 +66,16 @@ if [ -z "$BASE" ]; then
   exit 1
 fi
 
+CONFIG=$(pwd)/scripts/schemathesis.toml
 set +e
-"$ST" --config-file scripts/schemathesis.toml run "$BASE/api/openapi.json" \
+# From the temp directory, so that schemathesis's cache stays out of the work tree.
+cd "$DATA"
+"$ST" --config-file "$CONFIG" run "$BASE/api/openapi.json" \
   --url "$BASE" \
   --checks all \
   --max-examples "$MAX_EXAMPLES" \
   --generation-deterministic \
+  --generation-database none \
   --header "Authorization: Bearer $TOKEN" \
   --request-timeout 20 \
   --max-time 180 \

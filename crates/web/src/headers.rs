@@ -46,9 +46,13 @@ pub async fn policy(
         .map(|m| m.as_str().to_owned());
     req.extensions_mut()
         .insert(BodyReadTimeout(policy.body_read_timeout));
-    let mut response = match tokio::time::timeout(policy.request_timeout, next.run(req)).await {
-        Ok(response) => response,
-        Err(_) => ApiError::Timeout.into_response(),
+    let mut response = if carries_non_json_body(&req) {
+        ApiError::UnsupportedMediaType.into_response()
+    } else {
+        match tokio::time::timeout(policy.request_timeout, next.run(req)).await {
+            Ok(response) => response,
+            Err(_) => ApiError::Timeout.into_response(),
+        }
     };
     let cacheable = route
         .as_deref()
@@ -63,6 +67,27 @@ pub async fn policy(
         "request"
     );
     response
+}
+
+/// A POST, PUT or PATCH with a body that does not say it is JSON (the API takes only
+/// `application/json` bodies; a POST without a body, e.g. `approve`, needs no content type).
+fn carries_non_json_body(req: &Request) -> bool {
+    use axum::http::Method;
+    if !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH) {
+        return false;
+    }
+    let headers = req.headers();
+    let has_body = headers.contains_key(header::TRANSFER_ENCODING)
+        || headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0");
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"));
+    has_body && !json
 }
 
 /// Sets the security headers (and `no-store` unless `cacheable`).

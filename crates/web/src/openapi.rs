@@ -5,7 +5,7 @@
 //! of [`crate::error::ErrorBody`]): 400 for an unparsable path or query parameter or body, 408
 //! for a request or body too slow, 500; 404 where a path names something (or an admin route,
 //! which answers 404 to other tokens); 401 where a token is required; 413, 415 and 422 where a
-//! body is taken; 429 (with `Retry-After`) on the rate-limited public routes.
+//! body is taken (415 on every POST and PUT that is sent a non-JSON body); 429 (with `Retry-After`) on the rate-limited public routes.
 
 use std::sync::LazyLock;
 
@@ -93,8 +93,10 @@ pub fn document_json() -> Value {
             }
             if has_body {
                 add.push(("413", "the body is too large"));
-                add.push(("415", "the body is not application/json"));
                 add.push(("422", "invalid fields, each named with its rule"));
+            }
+            if has_body || matches!(method.as_str(), "post" | "put" | "patch") {
+                add.push(("415", "a body that is not application/json"));
             }
             let limited = RATE_LIMITED.contains(&(path.as_str(), method.as_str()));
             let responses = op

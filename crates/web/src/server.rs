@@ -42,6 +42,7 @@ pub async fn serve_until(
         .header_read_timeout(limits.header_read_timeout)
         .keep_alive(true);
     tokio::pin!(shutdown);
+    let mut refused: u64 = 0;
     loop {
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -56,11 +57,16 @@ pub async fn serve_until(
             () = &mut shutdown => break,
         };
         let Ok(permit) = permits.clone().try_acquire_owned() else {
-            tracing::warn!(
-                limit = limits.max_connections,
-                "connection limit reached; connection closed"
-            );
             drop(stream);
+            refused += 1;
+            // Logged at 1, 2, 4, 8, … refusals: a flood does not flood the log.
+            if refused.is_power_of_two() {
+                tracing::warn!(
+                    limit = limits.max_connections,
+                    refused,
+                    "connection limit reached; connections closed at once"
+                );
+            }
             continue;
         };
         let _ = stream.set_nodelay(true);

@@ -249,6 +249,24 @@ async fn only_json_bodies_and_bounded_ones() -> Result<()> {
         let v: Value = r.json().await?;
         assert_eq!(v["error"], "unsupported_media_type");
     }
+    // A route without a body refuses a non-JSON one too, and takes none at all.
+    let approve = format!("{}/api/v1/staff/report-versions/1/approve", app.base);
+    let r = app
+        .http
+        .post(&approve)
+        .bearer_auth(&app.head)
+        .header("content-type", "text/plain")
+        .body("approve!")
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let r = app
+        .http
+        .post(&approve)
+        .bearer_auth(&app.head)
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "no body, no version 1");
     let r = app
         .http
         .post(&url)
