@@ -152,6 +152,36 @@ fn huaian_wrapped_labels_and_2021_table_1() {
 }
 
 #[test]
+fn no_real_report_is_taken_for_placeholder_text() {
+    let mut read = 0;
+    for entry in std::fs::read_dir(FIXTURES).expect("fixtures") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if !name.ends_with(".txt") {
+            continue;
+        }
+        let report = audited(&name);
+        let sections = report.sections.clone().unwrap_or_default();
+        assert!(
+            !sections.problems.trim().is_empty(),
+            "{name}: section 五 read"
+        );
+        let s2: Vec<_> = report
+            .findings
+            .iter()
+            .flatten()
+            .filter(|f| f.rule == "S2")
+            .collect();
+        assert!(s2.is_empty(), "{name}: {s2:#?}");
+        read += 1;
+    }
+    assert!(read >= 4, "{read} reports");
+}
+
+#[test]
 fn the_fixtures_directory_is_where_the_tests_think() {
     assert!(std::path::Path::new(FIXTURES).join("README.md").exists());
 }
