@@ -44,7 +44,7 @@ async fn verify_names_a_changed_projection_and_a_checkpoint_catches_truncation()
         String::from_utf8_lossy(&made.stderr)
     );
     let cp: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cp_file)?)?;
-    assert_eq!(cp["seq"], 54);
+    assert_eq!(cp["seq"], 55);
     {
         use std::os::unix::fs::PermissionsExt as _;
         let mode = std::fs::metadata(dir.path().join("checkpoint.key"))?
@@ -100,7 +100,7 @@ async fn verify_names_a_changed_projection_and_a_checkpoint_catches_truncation()
     ])?;
     assert_eq!(caught.status.code(), Some(1));
     assert!(
-        stdout(&caught).contains("entry 54:") && stdout(&caught).contains("truncated"),
+        stdout(&caught).contains("entry 55:") && stdout(&caught).contains("truncated"),
         "{}",
         stdout(&caught)
     );

@@ -128,8 +128,12 @@ impl Actor {
     /// Whether this actor may record `event` on a request of `agency_id` (isolation aside): an
     /// extension (延期答复, Art. 33) is approved by the head of the disclosure office, so only a
     /// head records it, and the approver recorded is that head's own name; an `approver` that
-    /// names anyone else is refused.
+    /// names anyone else is refused. A `voided` event corrects the record of a case that is legal
+    /// evidence, so it too is the head's.
     pub fn may_record(&self, event: &Event, agency_id: i64) -> Result<()> {
+        if let Event::Voided { .. } = event {
+            self.require_head_of(agency_id, "voiding an event")?;
+        }
         if let Event::Extended { approver, .. } = event {
             self.require_head_of(agency_id, "an extension (Art. 33)")?;
             if approver.trim() != self.name {

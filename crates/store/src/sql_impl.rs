@@ -609,9 +609,7 @@ impl Store for SqlStore {
         let recorded = Self::load_events(&mut tx, request_id).await?;
         let events: Vec<Event> = recorded.iter().map(|r| r.event.clone()).collect();
         let state = CaseState::replay(&cal, &events).map_err(corrupt("stored ledger"))?;
-        let (event, state) = match crate::voiding::may_record(&event, actor)
-            .and_then(|()| state.append(&cal, &events, event, self.today()))
-        {
+        let (event, state) = match state.append(&cal, &events, event, self.today()) {
             Ok(accepted) => accepted,
             Err(refused) => {
                 tx.rollback().await?;

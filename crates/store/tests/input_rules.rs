@@ -331,7 +331,12 @@ async fn text_and_numbers_are_bounded_on_every_write_path() -> Result<()> {
             days: 20,
             reason: "需调取档案".into(),
         };
-        assert_eq!(field_of(s.append_event(&n, ext, &actor).await)?, "approver");
+        let head = Actor {
+            name: "主任".into(),
+            role: Role::Head,
+            agency_id: actor.agency_id,
+        };
+        assert_eq!(field_of(s.append_event(&n, ext, &head).await)?, "approver");
         let answered = Event::Answered {
             on: d("2025-06-11"),
             outcome: Outcome::Disclosed,
@@ -448,7 +453,7 @@ async fn the_head_voids_a_wrong_answer_and_the_report_follows() -> Result<()> {
         // Staff may not void, nor another agency's head.
         let refused = s.append_event(&n, void.clone(), &staff(a)).await;
         assert!(
-            matches!(&refused, Err(StoreError::Domain(e)) if e.reason().contains("head")),
+            matches!(&refused, Err(StoreError::Forbidden(why)) if why.contains("head")),
             "{refused:?}"
         );
         let other = s.append_event(&n, void.clone(), &head(a + 1000)).await;

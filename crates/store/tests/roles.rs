@@ -144,6 +144,7 @@ async fn only_the_head_extends_and_is_the_approver_recorded() -> Result<()> {
         assert_eq!(list[0].concluded_on, Some(d("2025-06-23")));
 
         // Approving and publishing the annual report are the head's.
+        gongkai_store::testing::write_sections(s.as_ref(), &agency, 2025, &staff).await?;
         let v = reporting::save_draft(s.as_ref(), &agency, 2025, &staff).await?;
         for who in [&staff, &Actor::system()] {
             let r = s.approve_report(v.id, who).await;

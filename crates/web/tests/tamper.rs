@@ -26,6 +26,7 @@ async fn a_forged_published_file_is_refused_with_a_json_500_and_audited() -> Res
             role: Role::Head,
             agency_id: Some(agency.id),
         };
+        gongkai_store::testing::write_sections(s.as_ref(), &agency, 2024, &head).await?;
         let v = reporting::save_draft(s.as_ref(), &agency, 2024, &head).await?;
         let v = s.approve_report(v.id, &head).await?;
         reporting::publish(
