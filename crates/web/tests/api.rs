@@ -700,6 +700,25 @@ async fn a_calendar_imported_by_another_process_is_used_by_the_running_server() 
         assert_eq!(before["deadline"]["due_on"], "2027-01-18", "{before}");
         assert_eq!(before["deadline"]["provisional"], true);
 
+        // A notice holding only 春节 is refused, naming what it leaves out.
+        let spring = json!({"years": {"2027": {"off": [
+            {"date": "2027-02-05", "holiday": "春节"}, {"date": "2027-02-06", "holiday": "春节"},
+            {"date": "2027-02-07", "holiday": "春节"}, {"date": "2027-02-08", "holiday": "春节"}], "workday": []}}});
+        let (s, v) = app
+            .post("/api/v1/admin/calendar", &app.admin, spring)
+            .await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+        assert_eq!(v["errors"][0]["field"], "schedule.years.2027", "{v}");
+        assert!(
+            v["errors"][0]["rule"]
+                .as_str()
+                .unwrap()
+                .contains("元旦 2027-01-01"),
+            "{v}"
+        );
+        let (_, v) = app.get_public(deadline).await?;
+        assert_eq!(v["provisional"], true, "the year stays provisional");
+
         // The other process (a CLI `calendar import`) loads a complete 2027 notice with 01-04 off.
         let mut off: Vec<Value> = gongkai_domain::calendar::statutory_holidays(2027)
             .iter()

@@ -100,14 +100,9 @@ pub fn find_placeholders(text: &str) -> Vec<Placeholder> {
 }
 
 fn starts_with(chars: &[char], i: usize, word: &str) -> bool {
-    let mut k = i;
-    for w in word.chars() {
-        if chars.get(k) != Some(&w) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    (i..)
+        .zip(word.chars())
+        .all(|(k, w)| chars.get(k) == Some(&w))
 }
 
 fn is_ascii_word(c: Option<&char>) -> bool {
