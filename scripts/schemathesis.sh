@@ -75,7 +75,6 @@ cd "$DATA"
   --checks all \
   --max-examples "$MAX_EXAMPLES" \
   --generation-deterministic \
-  --generation-database none \
   --header "Authorization: Bearer $TOKEN" \
   --request-timeout 20 \
   --max-time 180 \
