@@ -80,6 +80,11 @@ impl Extracted {
 
 /// Extracts a report from its text (any layout this crate knows; see the crate doc).
 pub fn extract(text: &str) -> Result<Extracted, AuditError> {
+    if u32::try_from(text.len()).is_err() {
+        return Err(AuditError::unreadable(
+            "over 4 GiB of text, more than any annual report",
+        ));
+    }
     let text = normalize::normalize(text);
     if text.trim().is_empty() {
         return Err(AuditError::Empty);

@@ -10,7 +10,9 @@ use crate::normalize::is_cjk;
 /// split mid-word ("中华人民共\n\n和国") are found and can be mapped back.
 pub struct Compact {
     pub chars: Vec<char>,
-    offsets: Vec<usize>,
+    /// Byte offsets as `u32` (8 bytes a character in all, not 12): [`crate::extract`] refuses
+    /// text over 4 GiB.
+    offsets: Vec<u32>,
     len: usize,
 }
 
@@ -21,7 +23,7 @@ impl Compact {
         for (i, c) in text.char_indices() {
             if !c.is_whitespace() {
                 chars.push(c);
-                offsets.push(i);
+                offsets.push(u32::try_from(i).unwrap_or(u32::MAX));
             }
         }
         Compact {
@@ -32,7 +34,7 @@ impl Compact {
     }
     /// The byte offset in the text of compact index `i` (the end of the text past the last).
     pub fn byte(&self, i: usize) -> usize {
-        self.offsets.get(i).copied().unwrap_or(self.len)
+        self.offsets.get(i).map_or(self.len, |&o| o as usize)
     }
     pub fn find(&self, from: usize, needle: &str) -> Option<usize> {
         crate::stream::find_chars(&self.chars, from, needle).map(|m| m.0)
