@@ -155,7 +155,7 @@ fn prepare_groups(groups: Vec<Group>, notes: &mut Vec<String>) -> Vec<Group> {
                 "table 2: a run of {} numbers is not a whole number of rows; its last 7 are read",
                 nums.len()
             ));
-            let skip = nums.len() - 7;
+            let skip = nums.len().saturating_sub(7);
             g.cells = nums.into_iter().skip(skip).map(Some).collect();
             out.push(g);
         }
