@@ -157,6 +157,20 @@ fn replace_database(url: &str, db: &str) -> String {
     out
 }
 
+/// Creates an agency (not a people's government) as the deployment's administrator.
+pub async fn agency(store: &dyn Store, slug: &str, name: &str) -> Result<crate::Agency> {
+    store
+        .create_agency(
+            crate::NewAgency {
+                slug: slug.into(),
+                name: name.into(),
+                is_government: false,
+            },
+            &crate::Actor::system(),
+        )
+        .await
+}
+
 /// Saves the agency's sections for `year` with every starter placeholder written out, as a
 /// disclosure office does before it publishes (publishing refuses placeholder text).
 pub async fn write_sections(

@@ -17,8 +17,7 @@ use gongkai_store::backup::{self, KeyVerdict};
 use gongkai_store::keys::KEY_FILE;
 use gongkai_store::testing::{Backend, fresh_pg_database};
 use gongkai_store::{
-    Actor, Agency, KeySource, Location, NewAgency, NewRequest, Role, Statistic, Store, StoreError,
-    reporting,
+    Actor, Agency, KeySource, Location, NewRequest, Role, Statistic, Store, StoreError, reporting,
 };
 
 fn d(s: &str) -> NaiveDate {
@@ -85,16 +84,7 @@ fn new_request(agency_id: i64, i: usize, received: &str) -> Result<NewRequest> {
 }
 
 async fn agency(store: &Arc<dyn Store>, slug: &str) -> Result<Agency> {
-    Ok(store
-        .create_agency(
-            NewAgency {
-                slug: slug.into(),
-                name: "某市自然资源局".into(),
-                is_government: false,
-            },
-            &Actor::system(),
-        )
-        .await?)
+    Ok(gongkai_store::testing::agency(store.as_ref(), slug, "某市自然资源局").await?)
 }
 
 /// A year of records: requests through their procedure, a review case, a publication, a figure,

@@ -42,16 +42,7 @@ fn head(agency_id: i64) -> Actor {
 
 async fn setup(backend: Backend) -> Result<(TestStore, i64)> {
     let ts = fresh_with_clock(backend, Arc::new(FixedClock(d(TODAY)))).await?;
-    let a = ts
-        .store
-        .create_agency(
-            NewAgency {
-                slug: "fuxin-zrzyj".into(),
-                name: "阜新市自然资源局".into(),
-                is_government: false,
-            },
-            &Actor::system(),
-        )
+    let a = gongkai_store::testing::agency(ts.store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局")
         .await?;
     Ok((ts, a.id))
 }

@@ -13,9 +13,7 @@ use gongkai_domain::outcome::Outcome;
 use gongkai_domain::request::{Channel, Delivery, Event};
 use gongkai_store::keys::{self, KEY_FILE};
 use gongkai_store::testing::{Backend, fresh_pg_database};
-use gongkai_store::{
-    Actor, KeySource, Location, NewAgency, NewRequest, PiiCipher, Store, StoreError,
-};
+use gongkai_store::{Actor, KeySource, Location, NewRequest, PiiCipher, Store, StoreError};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -87,18 +85,7 @@ fn mode(path: &Path) -> u32 {
 async fn file_requests(store: &Arc<dyn Store>, slug: &str, n: usize) -> Result<Vec<String>> {
     let agency = match store.agency(slug).await? {
         Some(a) => a,
-        None => {
-            store
-                .create_agency(
-                    NewAgency {
-                        slug: slug.into(),
-                        name: "某市某局".into(),
-                        is_government: false,
-                    },
-                    &Actor::system(),
-                )
-                .await?
-        }
+        None => gongkai_store::testing::agency(store.as_ref(), slug, "某市某局").await?,
     };
     let mut numbers = Vec::new();
     for i in 0..n {

@@ -14,7 +14,7 @@ use gongkai_domain::request::{Channel, Delivery, Event};
 use gongkai_store::audit::entry_hash_with;
 use gongkai_store::checkpoint::{self, CheckpointKey};
 use gongkai_store::testing::{Backend, TestStore, fresh};
-use gongkai_store::{Actor, NewAgency, NewRequest, Role, Store, VerifyReport, reporting};
+use gongkai_store::{Actor, NewRequest, Role, Store, VerifyReport, reporting};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -106,15 +106,7 @@ fn new_request(agency_id: i64, received: &str) -> NewRequest {
 /// An agency with three requests, the first answered (disclosed). Returns the agency id and
 /// the request numbers.
 async fn ledger(s: &Arc<dyn Store>) -> Result<(i64, Vec<String>)> {
-    let a = s
-        .create_agency(
-            NewAgency {
-                slug: "fuxin-zrzyj".into(),
-                name: "阜新市自然资源局".into(),
-                is_government: false,
-            },
-            &Actor::system(),
-        )
+    let a = gongkai_store::testing::agency(s.as_ref(), "fuxin-zrzyj", "阜新市自然资源局")
         .await?
         .id;
     let mut numbers = Vec::new();

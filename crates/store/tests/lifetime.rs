@@ -10,23 +10,14 @@ use gongkai_domain::applicant::ApplicantInput;
 use gongkai_domain::calendar::{NoticeDay, ScheduleFile, YearSchedule, statutory_holidays};
 use gongkai_domain::request::{Channel, Delivery, Event};
 use gongkai_store::testing::{Backend, fresh, fresh_pair};
-use gongkai_store::{Actor, NewAgency, NewRequest, NewToken, Role, Store, StoreError, TokenStatus};
+use gongkai_store::{Actor, NewRequest, NewToken, Role, Store, StoreError, TokenStatus};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
 async fn agency(store: &Arc<dyn Store>, slug: &str) -> Result<i64> {
-    let a = store
-        .create_agency(
-            NewAgency {
-                slug: slug.into(),
-                name: "阜新市自然资源局".into(),
-                is_government: false,
-            },
-            &Actor::system(),
-        )
-        .await?;
+    let a = gongkai_store::testing::agency(store.as_ref(), slug, "阜新市自然资源局").await?;
     Ok(a.id)
 }
 

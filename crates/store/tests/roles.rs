@@ -9,7 +9,7 @@ use gongkai_domain::applicant::ApplicantInput;
 use gongkai_domain::outcome::Outcome;
 use gongkai_domain::request::{Channel, Delivery, Event};
 use gongkai_store::testing::{Backend, fresh};
-use gongkai_store::{Actor, NewAgency, NewRequest, RequestFilter, Role, StoreError, reporting};
+use gongkai_store::{Actor, NewRequest, RequestFilter, Role, StoreError, reporting};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -37,26 +37,9 @@ async fn only_the_head_extends_and_is_the_approver_recorded() -> Result<()> {
     for backend in Backend::all() {
         let ts = fresh(backend).await?;
         let s = ts.store.clone();
-        let agency = s
-            .create_agency(
-                NewAgency {
-                    slug: "roles".into(),
-                    name: "阜新市自然资源局".into(),
-                    is_government: false,
-                },
-                &Actor::system(),
-            )
-            .await?;
-        let other = s
-            .create_agency(
-                NewAgency {
-                    slug: "other".into(),
-                    name: "另一机关".into(),
-                    is_government: false,
-                },
-                &Actor::system(),
-            )
-            .await?;
+        let agency =
+            gongkai_store::testing::agency(s.as_ref(), "roles", "阜新市自然资源局").await?;
+        let other = gongkai_store::testing::agency(s.as_ref(), "other", "另一机关").await?;
         let staff = actor("经办人", Role::Staff, agency.id);
         let head = actor("负责人", Role::Head, agency.id);
         let other_head = actor("别人", Role::Head, other.id);

@@ -11,7 +11,7 @@ use gongkai_domain::calendar::ScheduleFile;
 use gongkai_domain::outcome::Outcome;
 use gongkai_domain::request::{Channel, Delivery, Event, Status};
 use gongkai_store::testing::{Backend, TestStore, fresh, fresh_with_clock};
-use gongkai_store::{Actor, NewAgency, NewRequest, Role, Store, StoreError};
+use gongkai_store::{Actor, NewRequest, Role, Store, StoreError};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -26,16 +26,7 @@ fn staff(agency_id: i64) -> Actor {
 }
 
 async fn agency(store: &Arc<dyn Store>, slug: &str) -> Result<i64> {
-    let a = store
-        .create_agency(
-            NewAgency {
-                slug: slug.into(),
-                name: "阜新市自然资源局".into(),
-                is_government: false,
-            },
-            &Actor::system(),
-        )
-        .await?;
+    let a = gongkai_store::testing::agency(store.as_ref(), slug, "阜新市自然资源局").await?;
     Ok(a.id)
 }
 

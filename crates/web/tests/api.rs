@@ -6,7 +6,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use chrono::NaiveDate;
 use gongkai_store::testing::{Backend, TestStore, fresh};
-use gongkai_store::{Actor, NewAgency, Role};
+use gongkai_store::{Actor, Role};
 use gongkai_web::{AppState, FixedClock};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -27,26 +27,9 @@ async fn spawn_app(backend: Backend) -> Result<TestApp> {
 /// The app over a given store (see [`spawn_app`]).
 async fn spawn_app_on(ts: TestStore) -> Result<TestApp> {
     let store = ts.store.clone();
-    let agency = store
-        .create_agency(
-            NewAgency {
-                slug: "fuxin-zrzyj".into(),
-                name: "阜新市自然资源局".into(),
-                is_government: false,
-            },
-            &Actor::system(),
-        )
-        .await?;
-    store
-        .create_agency(
-            NewAgency {
-                slug: "other".into(),
-                name: "另一机关".into(),
-                is_government: false,
-            },
-            &Actor::system(),
-        )
-        .await?;
+    let agency =
+        gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
+    gongkai_store::testing::agency(store.as_ref(), "other", "另一机关").await?;
     let admin = store
         .create_token("root", Role::Admin, None, &Actor::system())
         .await?;

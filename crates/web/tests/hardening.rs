@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 use gongkai_store::testing::{Backend, TestStore, fresh};
-use gongkai_store::{Actor, NewAgency, Role};
+use gongkai_store::{Actor, Role};
 use gongkai_web::{AppState, FixedClock, RateLimit, ServerLimits};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -30,16 +30,8 @@ struct App {
 async fn spawn(backend: Backend, limits: ServerLimits) -> Result<App> {
     let ts = fresh(backend).await?;
     let store = ts.store.clone();
-    let agency = store
-        .create_agency(
-            NewAgency {
-                slug: "fuxin-zrzyj".into(),
-                name: "阜新市自然资源局".into(),
-                is_government: false,
-            },
-            &Actor::system(),
-        )
-        .await?;
+    let agency =
+        gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
     store
         .add_department(agency.id, "政府信息公开办公室", &Actor::system())
         .await?;

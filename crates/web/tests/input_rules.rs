@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Result;
 use chrono::NaiveDate;
 use gongkai_store::testing::{Backend, TestStore, fresh_with_clock};
-use gongkai_store::{Actor, NewAgency, Role};
+use gongkai_store::{Actor, Role};
 use gongkai_web::{AppState, FixedClock};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -25,16 +25,8 @@ async fn spawn(backend: Backend) -> Result<App> {
     let today = Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap()));
     let ts = fresh_with_clock(backend, today.clone()).await?;
     let store = ts.store.clone();
-    let agency = store
-        .create_agency(
-            NewAgency {
-                slug: "fuxin-zrzyj".into(),
-                name: "阜新市自然资源局".into(),
-                is_government: false,
-            },
-            &Actor::system(),
-        )
-        .await?;
+    let agency =
+        gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
     let staff = store
         .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
         .await?;

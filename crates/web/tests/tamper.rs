@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 use gongkai_store::testing::{Backend, fresh};
-use gongkai_store::{Actor, NewAgency, Role, reporting};
+use gongkai_store::{Actor, Role, reporting};
 use serde_json::Value;
 
 #[tokio::test]
@@ -11,16 +11,8 @@ async fn a_forged_published_file_is_refused_with_a_json_500_and_audited() -> Res
     for backend in Backend::all() {
         let ts = fresh(backend).await?;
         let s = ts.store.clone();
-        let agency = s
-            .create_agency(
-                NewAgency {
-                    slug: "fuxin-zrzyj".into(),
-                    name: "阜新市自然资源局".into(),
-                    is_government: false,
-                },
-                &Actor::system(),
-            )
-            .await?;
+        let agency =
+            gongkai_store::testing::agency(s.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
         let head = Actor {
             name: "负责人".into(),
             role: Role::Head,
