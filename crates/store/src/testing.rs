@@ -157,6 +157,30 @@ fn replace_database(url: &str, db: &str) -> String {
     out
 }
 
+/// A valid request of 李四 (a natural person, collecting the answer in person) to `agency_id`,
+/// received on `received` (YYYY-MM-DD).
+pub fn new_request(agency_id: i64, received: &str) -> crate::NewRequest {
+    use gongkai_domain::request::{Channel, Delivery};
+    let applicant = gongkai_domain::applicant::ApplicantInput {
+        kind: "natural_person".into(),
+        name: "李四".into(),
+        id_number: Some("11010519491231002X".into()),
+        phone: "13800138000".into(),
+        ..Default::default()
+    }
+    .validate()
+    .expect("a valid applicant");
+    crate::NewRequest {
+        agency_id,
+        applicant,
+        description: "2020年某地块征收补偿方案".into(),
+        channel: Channel::Online,
+        delivery: Delivery::Collect,
+        received_on: chrono::NaiveDate::parse_from_str(received, "%Y-%m-%d").expect("YYYY-MM-DD"),
+        department_id: None,
+    }
+}
+
 /// Creates an agency (not a people's government) as the deployment's administrator.
 pub async fn agency(store: &dyn Store, slug: &str, name: &str) -> Result<crate::Agency> {
     store

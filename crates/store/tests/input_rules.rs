@@ -10,11 +10,10 @@ use gongkai_domain::clock::FixedClock;
 use gongkai_domain::fee::FeeBasis;
 use gongkai_domain::outcome::Outcome;
 use gongkai_domain::report::{ReviewFact, ReviewKind, ReviewResult, Sections};
-use gongkai_domain::request::{Channel, Delivery, Event, Status};
-use gongkai_store::testing::{Backend, TestStore, fresh_with_clock};
+use gongkai_domain::request::{Event, Status};
+use gongkai_store::testing::{Backend, TestStore, fresh_with_clock, new_request};
 use gongkai_store::{
-    Actor, NewAgency, NewPublication, NewRequest, PublicationKind, Role, Statistic, Store,
-    StoreError,
+    Actor, NewAgency, NewPublication, PublicationKind, Role, Statistic, Store, StoreError,
 };
 
 fn d(s: &str) -> NaiveDate {
@@ -45,27 +44,6 @@ async fn setup(backend: Backend) -> Result<(TestStore, i64)> {
     let a = gongkai_store::testing::agency(ts.store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局")
         .await?;
     Ok((ts, a.id))
-}
-
-fn new_request(agency_id: i64, received: &str) -> NewRequest {
-    let applicant = ApplicantInput {
-        kind: "natural_person".into(),
-        name: "李四".into(),
-        id_number: Some("11010519491231002X".into()),
-        phone: "13800138000".into(),
-        ..Default::default()
-    }
-    .validate()
-    .unwrap();
-    NewRequest {
-        agency_id,
-        applicant,
-        description: "2020年某地块征收补偿方案".into(),
-        channel: Channel::Online,
-        delivery: Delivery::Email,
-        received_on: d(received),
-        department_id: None,
-    }
 }
 
 /// The field a refusal names (a domain error through the store).

@@ -8,13 +8,12 @@ use std::sync::Arc;
 
 use anyhow::{Result, ensure};
 use chrono::NaiveDate;
-use gongkai_domain::applicant::ApplicantInput;
 use gongkai_domain::outcome::Outcome;
-use gongkai_domain::request::{Channel, Delivery, Event};
+use gongkai_domain::request::{Channel, Event};
 use gongkai_store::audit::entry_hash_with;
 use gongkai_store::checkpoint::{self, CheckpointKey};
-use gongkai_store::testing::{Backend, TestStore, fresh};
-use gongkai_store::{Actor, NewRequest, Role, Store, VerifyReport, reporting};
+use gongkai_store::testing::{Backend, TestStore, fresh, new_request};
+use gongkai_store::{Actor, Role, Store, VerifyReport, reporting};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -79,27 +78,6 @@ impl Raw {
             }
         }
         Ok(())
-    }
-}
-
-fn new_request(agency_id: i64, received: &str) -> NewRequest {
-    let applicant = ApplicantInput {
-        kind: "natural_person".into(),
-        name: "李四".into(),
-        id_number: Some("11010519491231002X".into()),
-        phone: "13800138000".into(),
-        ..Default::default()
-    }
-    .validate()
-    .unwrap();
-    NewRequest {
-        agency_id,
-        applicant,
-        description: "2020年某地块征收补偿方案".into(),
-        channel: Channel::Online,
-        delivery: Delivery::Email,
-        received_on: d(received),
-        department_id: None,
     }
 }
 

@@ -6,11 +6,10 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::{Duration, NaiveDate, Utc};
-use gongkai_domain::applicant::ApplicantInput;
 use gongkai_domain::calendar::{NoticeDay, ScheduleFile, YearSchedule, statutory_holidays};
-use gongkai_domain::request::{Channel, Delivery, Event};
-use gongkai_store::testing::{Backend, fresh, fresh_pair};
-use gongkai_store::{Actor, NewRequest, NewToken, Role, Store, StoreError, TokenStatus};
+use gongkai_domain::request::Event;
+use gongkai_store::testing::{Backend, fresh, fresh_pair, new_request};
+use gongkai_store::{Actor, NewToken, Role, Store, StoreError, TokenStatus};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -19,27 +18,6 @@ fn d(s: &str) -> NaiveDate {
 async fn agency(store: &Arc<dyn Store>, slug: &str) -> Result<i64> {
     let a = gongkai_store::testing::agency(store.as_ref(), slug, "阜新市自然资源局").await?;
     Ok(a.id)
-}
-
-fn new_request(agency_id: i64, received: &str) -> NewRequest {
-    let applicant = ApplicantInput {
-        kind: "natural_person".into(),
-        name: "李四".into(),
-        id_number: Some("11010519491231002X".into()),
-        phone: "13800138000".into(),
-        ..Default::default()
-    }
-    .validate()
-    .unwrap();
-    NewRequest {
-        agency_id,
-        applicant,
-        description: "2020年某地块征收补偿方案".into(),
-        channel: Channel::Online,
-        delivery: Delivery::Collect,
-        received_on: d(received),
-        department_id: None,
-    }
 }
 
 fn head(agency_id: i64) -> Actor {

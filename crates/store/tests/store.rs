@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use gongkai_domain::applicant::{ApplicantInput, ApplicantKind};
+use gongkai_domain::applicant::ApplicantKind;
 use gongkai_domain::calendar::ScheduleFile;
 use gongkai_domain::outcome::Outcome;
-use gongkai_domain::request::{Channel, Delivery, Event, Status};
-use gongkai_store::testing::{Backend, TestStore, fresh, fresh_with_clock};
-use gongkai_store::{Actor, NewRequest, Role, Store, StoreError};
+use gongkai_domain::request::{Event, Status};
+use gongkai_store::testing::{Backend, TestStore, fresh, fresh_with_clock, new_request};
+use gongkai_store::{Actor, Role, Store, StoreError};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -28,27 +28,6 @@ fn staff(agency_id: i64) -> Actor {
 async fn agency(store: &Arc<dyn Store>, slug: &str) -> Result<i64> {
     let a = gongkai_store::testing::agency(store.as_ref(), slug, "阜新市自然资源局").await?;
     Ok(a.id)
-}
-
-fn new_request(agency_id: i64, received: &str) -> NewRequest {
-    let applicant = ApplicantInput {
-        kind: "natural_person".into(),
-        name: "李四".into(),
-        id_number: Some("11010519491231002X".into()),
-        phone: "13800138000".into(),
-        ..Default::default()
-    }
-    .validate()
-    .unwrap();
-    NewRequest {
-        agency_id,
-        applicant,
-        description: "2020年某地块征收补偿方案".into(),
-        channel: Channel::Online,
-        delivery: Delivery::Email,
-        received_on: d(received),
-        department_id: None,
-    }
 }
 
 async fn each_backend<F, Fut>(test: F) -> Result<()>
