@@ -330,7 +330,7 @@ impl SqlStore {
     /// by id ranges; each page is one statement (one snapshot, so a concurrent append is seen
     /// with its projection or not at all).
     async fn verify_projections(&self, report: &mut VerifyReport) -> Result<()> {
-        let cal = self.calendar();
+        let cal = self.current_calendar().await?;
         let mut after = i64::MIN;
         loop {
             let bound = sqlx::query("SELECT MAX(id) FROM (SELECT id FROM requests WHERE id > $1 ORDER BY id LIMIT $2) AS page")

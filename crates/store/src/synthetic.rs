@@ -183,7 +183,7 @@ pub async fn seed(
         acc += w / total_weight;
         cumulative.push(acc);
     }
-    let cal = store.calendar();
+    let cal = store.current_calendar().await?;
     let first = NaiveDate::from_ymd_opt(FIRST_DAY.0, FIRST_DAY.1, FIRST_DAY.2).expect("valid");
     let mut rng = StdRng::seed_from_u64(seed);
     let mut done = 0u64;
