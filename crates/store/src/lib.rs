@@ -429,10 +429,6 @@ pub struct SeedRequest {
 pub trait Store: Send + Sync + 'static {
     /// The backend's name (`sqlite` or `postgres`).
     fn backend(&self) -> &'static str;
-    /// The working-day calendar as this process last loaded it (embedded notices plus imported
-    /// ones). It may lag an import made by another process: compute deadlines with
-    /// [`Store::current_calendar`].
-    fn calendar(&self) -> Calendar;
     /// The calendar in force now: compares the database's calendar version (one primary-key
     /// read) with the loaded one and reloads the imported notices when another process (a CLI
     /// `calendar import`, another server) imported since.

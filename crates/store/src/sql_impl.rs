@@ -390,10 +390,6 @@ impl Store for SqlStore {
         BACKEND
     }
 
-    fn calendar(&self) -> Calendar {
-        (*self.loaded_calendar().1).clone()
-    }
-
     async fn current_calendar(&self) -> Result<Arc<Calendar>> {
         // Version first, then the notices: a concurrent import makes the next check reload
         // again, never labels old notices with the new version.

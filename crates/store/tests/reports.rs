@@ -49,7 +49,7 @@ async fn store_ledgers(
     agency_id: i64,
     rows: &[RandomRequest],
 ) -> Result<Vec<RequestFact>> {
-    let cal = store.calendar();
+    let cal = store.current_calendar().await?;
     // Every outcome an answer may carry without earlier steps ('unclear after correction' needs a 补正).
     let unclear =
         Outcome::UnableToProvide(gongkai_domain::outcome::UnableReason::UnclearAfterCorrection);
