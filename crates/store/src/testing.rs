@@ -157,6 +157,53 @@ fn replace_database(url: &str, db: &str) -> String {
     out
 }
 
+/// A data directory (and, on PostgreSQL, a fresh database) laid out as a deployment has them, for
+/// tests of opening, the PII key, backup and restore.
+pub struct Deployment {
+    _tmp: tempfile::TempDir,
+    /// The data directory (not created: opening creates it, as `gongkai` does).
+    pub dir: std::path::PathBuf,
+    pub location: crate::Location,
+    pub backend: Backend,
+}
+
+impl Deployment {
+    pub async fn new(backend: Backend) -> Result<Self> {
+        let tmp = tempfile::tempdir().map_err(|e| StoreError::Config(e.to_string()))?;
+        let dir = tmp.path().join("data");
+        let location = match backend {
+            Backend::Sqlite => crate::Location::Dir(dir.clone()),
+            Backend::Postgres => crate::Location::Postgres {
+                url: fresh_pg_database().await?,
+            },
+        };
+        Ok(Deployment {
+            _tmp: tmp,
+            dir,
+            location,
+            backend,
+        })
+    }
+    /// A directory beside the data directory (for backups, keys kept elsewhere), removed with it.
+    pub fn scratch(&self) -> &std::path::Path {
+        self._tmp.path()
+    }
+    /// `DIR/pii.key`.
+    pub fn key_path(&self) -> std::path::PathBuf {
+        self.dir.join(crate::keys::KEY_FILE)
+    }
+    pub fn key_file(&self) -> crate::KeySource {
+        crate::KeySource::File(self.key_path())
+    }
+    /// Opens with the key file of the data directory.
+    pub async fn open(&self) -> Result<Arc<dyn Store>> {
+        self.open_with(&self.key_file()).await
+    }
+    pub async fn open_with(&self, key: &crate::KeySource) -> Result<Arc<dyn Store>> {
+        crate::open(&self.location, key).await
+    }
+}
+
 /// A valid request of 李四 (a natural person, collecting the answer in person) to `agency_id`,
 /// received on `received` (YYYY-MM-DD).
 pub fn new_request(agency_id: i64, received: &str) -> crate::NewRequest {

@@ -15,52 +15,21 @@ use gongkai_domain::report::{ReviewFact, ReviewKind, ReviewResult};
 use gongkai_domain::request::{Channel, Delivery, Event};
 use gongkai_store::backup::{self, KeyVerdict};
 use gongkai_store::keys::KEY_FILE;
-use gongkai_store::testing::{Backend, fresh_pg_database};
-use gongkai_store::{
-    Actor, Agency, KeySource, Location, NewRequest, Role, Statistic, Store, StoreError, reporting,
-};
+use gongkai_store::testing::{Backend, Deployment};
+use gongkai_store::{Actor, Agency, NewRequest, Role, Statistic, Store, StoreError, reporting};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-struct Deployment {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
-    location: Location,
-}
-
-impl Deployment {
-    async fn new(backend: Backend) -> Result<Self> {
-        let tmp = tempfile::tempdir()?;
-        let dir = tmp.path().join("data");
-        let location = match backend {
-            Backend::Sqlite => Location::Dir(dir.clone()),
-            Backend::Postgres => Location::Postgres {
-                url: fresh_pg_database().await?,
-            },
-        };
-        Ok(Deployment {
-            _tmp: tmp,
-            dir,
-            location,
-        })
-    }
-    fn key(&self) -> KeySource {
-        KeySource::File(self.dir.join(KEY_FILE))
-    }
-    async fn open(&self) -> Result<Arc<dyn Store>, StoreError> {
-        gongkai_store::open(&self.location, &self.key()).await
-    }
-    /// Puts `key` (hex) into this deployment's data directory, as an operator would.
-    fn install_key(&self, key: &str) -> Result<()> {
-        std::fs::create_dir_all(&self.dir)?;
-        std::fs::set_permissions(&self.dir, std::fs::Permissions::from_mode(0o700))?;
-        let path = self.dir.join(KEY_FILE);
-        std::fs::write(&path, key)?;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-        Ok(())
-    }
+/// Puts `key` (hex) into a deployment's data directory, as an operator would.
+fn install_key(dep: &Deployment, key: &str) -> Result<()> {
+    std::fs::create_dir_all(&dep.dir)?;
+    std::fs::set_permissions(&dep.dir, std::fs::Permissions::from_mode(0o700))?;
+    let path = dep.key_path();
+    std::fs::write(&path, key)?;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    Ok(())
 }
 
 fn new_request(agency_id: i64, i: usize, received: &str) -> Result<NewRequest> {
@@ -250,7 +219,7 @@ async fn a_backup_taken_while_writing_restores_to_the_same_records() -> Result<(
             })
         };
         tokio::time::timeout(std::time::Duration::from_secs(30), first_rx).await??;
-        let out = src._tmp.path().join("backup.gk");
+        let out = src.scratch().join("backup.gk");
         let summary = backup::backup(&src.location, &out).await?;
         stop.store(true, Ordering::SeqCst);
         let filed = writer.await??;
@@ -276,8 +245,8 @@ async fn a_backup_taken_while_writing_restores_to_the_same_records() -> Result<(
 
         // Restore into a fresh place that has the same key.
         let dst = Deployment::new(backend).await?;
-        dst.install_key(&key)?;
-        let restored = backup::restore(&dst.location, &dst.key(), &out, false).await?;
+        install_key(&dst, &key)?;
+        let restored = backup::restore(&dst.location, &dst.key_file(), &out, false).await?;
         assert!(
             restored.is_ready(),
             "{backend:?}: {:?}",
@@ -331,12 +300,12 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
         let src = Deployment::new(backend).await?;
         let store = src.open().await?;
         let (_, numbers) = a_year_of_records(&store).await?;
-        let out = src._tmp.path().join("backup.gk");
+        let out = src.scratch().join("backup.gk");
         backup::backup(&src.location, &out).await?;
         let key = std::fs::read_to_string(src.dir.join(KEY_FILE))?;
 
         let dst = Deployment::new(backend).await?;
-        let restored = backup::restore(&dst.location, &dst.key(), &out, false).await?;
+        let restored = backup::restore(&dst.location, &dst.key_file(), &out, false).await?;
         assert_eq!(restored.key, KeyVerdict::Missing);
         assert!(!restored.is_ready());
         let said = restored.lines(&dst.dir).join("\n");
@@ -352,7 +321,7 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
             matches!(dst.open().await, Err(StoreError::Key(_))),
             "refused until the key is there"
         );
-        dst.install_key(&key)?;
+        install_key(&dst, &key)?;
         let copy = dst.open().await?;
         assert!(
             copy.personal_data(&numbers[0], &Actor::system())
@@ -361,7 +330,7 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
         );
 
         // A second restore into the same place is refused ...
-        match backup::restore(&dst.location, &dst.key(), &out, false).await {
+        match backup::restore(&dst.location, &dst.key_file(), &out, false).await {
             Err(StoreError::Backup(m)) => match backend {
                 Backend::Sqlite => assert!(m.contains("pass --force"), "{m}"),
                 Backend::Postgres => assert!(m.contains("is not empty"), "{m}"),
@@ -370,7 +339,7 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
         }
         if backend == Backend::Sqlite {
             // ... forced, it is refused while the database is in use ...
-            match backup::restore(&dst.location, &dst.key(), &out, true).await {
+            match backup::restore(&dst.location, &dst.key_file(), &out, true).await {
                 Err(StoreError::Backup(m)) => assert!(m.contains("is in use"), "{m}"),
                 other => bail!("restored under a running store: {other:?}"),
             }
@@ -381,9 +350,9 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
             );
             // ... and done when it is not, keeping the old file aside.
             let again = Deployment::new(backend).await?;
-            again.install_key(&key)?;
-            backup::restore(&again.location, &again.key(), &out, false).await?;
-            let restored = backup::restore(&again.location, &again.key(), &out, true).await?;
+            install_key(&again, &key)?;
+            backup::restore(&again.location, &again.key_file(), &out, false).await?;
+            let restored = backup::restore(&again.location, &again.key_file(), &out, true).await?;
             assert!(restored.is_ready());
             let aside = restored.set_aside.context("kept aside")?;
             assert!(
@@ -397,14 +366,14 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
         }
         drop(copy);
         // A file that is not a backup is refused and nothing is installed.
-        let junk = src._tmp.path().join("junk");
+        let junk = src.scratch().join("junk");
         std::fs::write(
             &junk,
             b"not a database at all, just some bytes.......................",
         )?;
         let fresh = Deployment::new(backend).await?;
         assert!(
-            backup::restore(&fresh.location, &fresh.key(), &junk, false)
+            backup::restore(&fresh.location, &fresh.key_file(), &junk, false)
                 .await
                 .is_err()
         );
@@ -420,11 +389,12 @@ async fn a_restore_with_another_key_is_not_ready() -> Result<()> {
     for backend in Backend::all() {
         let src = Deployment::new(backend).await?;
         a_year_of_records(&src.open().await?).await?;
-        let out: PathBuf = src._tmp.path().join("backup.gk");
+        let out: PathBuf = src.scratch().join("backup.gk");
         backup::backup(&src.location, &out).await?;
         let dst = Deployment::new(backend).await?;
-        dst.install_key(&"ab".repeat(32))?;
-        let restored = backup::restore(&dst.location, &dst.key(), Path::new(&out), false).await?;
+        install_key(&dst, &"ab".repeat(32))?;
+        let restored =
+            backup::restore(&dst.location, &dst.key_file(), Path::new(&out), false).await?;
         match &restored.key {
             KeyVerdict::Refused(m) => assert!(m.contains("is not the key of the database"), "{m}"),
             other => bail!("{backend:?}: {other:?}"),

@@ -3,7 +3,7 @@
 //! re-seals every row. On both backends where a database is involved.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
@@ -12,56 +12,19 @@ use gongkai_domain::applicant::ApplicantInput;
 use gongkai_domain::outcome::Outcome;
 use gongkai_domain::request::{Channel, Delivery, Event};
 use gongkai_store::keys::{self, KEY_FILE};
-use gongkai_store::testing::{Backend, fresh_pg_database};
+use gongkai_store::testing::{Backend, Deployment};
 use gongkai_store::{Actor, KeySource, Location, NewRequest, PiiCipher, Store, StoreError};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-/// A data directory and where its database is.
-struct Deployment {
-    _tmp: tempfile::TempDir,
-    dir: PathBuf,
-    location: Location,
-    backend: Backend,
-}
-
-impl Deployment {
-    async fn new(backend: Backend) -> Result<Self> {
-        let tmp = tempfile::tempdir()?;
-        let dir = tmp.path().join("data");
-        let location = match backend {
-            Backend::Sqlite => Location::Dir(dir.clone()),
-            Backend::Postgres => Location::Postgres {
-                url: fresh_pg_database().await?,
-            },
-        };
-        Ok(Deployment {
-            _tmp: tmp,
-            dir,
-            location,
-            backend,
-        })
-    }
-    fn key_path(&self) -> PathBuf {
-        self.dir.join(KEY_FILE)
-    }
-    fn key_file(&self) -> KeySource {
-        KeySource::File(self.key_path())
-    }
-    async fn open(&self) -> Result<Arc<dyn Store>, StoreError> {
-        gongkai_store::open(&self.location, &self.key_file()).await
-    }
-    async fn open_with(&self, key: &KeySource) -> Result<Arc<dyn Store>, StoreError> {
-        gongkai_store::open(&self.location, key).await
-    }
-    async fn refused(&self, key: &KeySource) -> Result<String> {
-        match self.open_with(key).await {
-            Ok(_) => bail!("{:?}: opened with {key:?}", self.backend),
-            Err(StoreError::Key(msg)) => Ok(msg),
-            Err(other) => bail!("{:?}: not a key error: {other}", self.backend),
-        }
+/// The message of the key error opening `dep` with `key` gives.
+async fn refused(dep: &Deployment, key: &KeySource) -> Result<String> {
+    match dep.open_with(key).await {
+        Ok(_) => bail!("{:?}: opened with {key:?}", dep.backend),
+        Err(StoreError::Key(msg)) => Ok(msg),
+        Err(other) => bail!("{:?}: not a key error: {other}", dep.backend),
     }
 }
 
@@ -148,7 +111,7 @@ async fn a_deleted_key_is_refused_and_never_replaced() -> Result<()> {
         let key = std::fs::read_to_string(dep.key_path())?;
         std::fs::remove_file(dep.key_path())?;
 
-        let msg = dep.refused(&dep.key_file()).await?;
+        let msg = refused(&dep, &dep.key_file()).await?;
         assert!(!msg.contains('\n'), "one line: {msg}");
         assert!(
             msg.contains(&format!("{} is missing", dep.key_path().display())),
@@ -180,15 +143,15 @@ async fn a_wrong_key_is_refused_from_a_file_and_from_the_variable() -> Result<()
         let key = std::fs::read_to_string(dep.key_path())?;
 
         write_key(&dep.key_path(), &random_hex_key(), 0o600)?;
-        let msg = dep.refused(&dep.key_file()).await?;
+        let msg = refused(&dep, &dep.key_file()).await?;
         assert!(msg.contains("is not the key of the database"), "{msg}");
         assert!(msg.contains(&dep.key_path().display().to_string()), "{msg}");
-        let msg = dep.refused(&KeySource::Env(random_hex_key())).await?;
+        let msg = refused(&dep, &KeySource::Env(random_hex_key())).await?;
         assert!(
             msg.starts_with("the PII key in GONGKAI_PII_KEY is not the key"),
             "{msg}"
         );
-        let msg = dep.refused(&KeySource::Env("not hex".into())).await?;
+        let msg = refused(&dep, &KeySource::Env("not hex".into())).await?;
         assert!(
             msg.contains("GONGKAI_PII_KEY must be 64 hex digits"),
             "{msg}"
@@ -217,7 +180,7 @@ async fn a_database_without_a_fingerprint_is_checked_on_a_sealed_row() -> Result
         let key = std::fs::read_to_string(dep.key_path())?;
 
         write_key(&dep.key_path(), &random_hex_key(), 0o600)?;
-        let msg = dep.refused(&dep.key_file()).await?;
+        let msg = refused(&dep, &dep.key_file()).await?;
         assert!(
             msg.contains(&format!(
                 "cannot open the personal data of request {}",
@@ -229,7 +192,11 @@ async fn a_database_without_a_fingerprint_is_checked_on_a_sealed_row() -> Result
         all_open(&dep.open().await?, &numbers).await?;
         // Recorded now: a wrong key is refused by the fingerprint.
         write_key(&dep.key_path(), &random_hex_key(), 0o600)?;
-        assert!(dep.refused(&dep.key_file()).await?.contains("fingerprint"));
+        assert!(
+            refused(&dep, &dep.key_file())
+                .await?
+                .contains("fingerprint")
+        );
     }
     Ok(())
 }
@@ -290,7 +257,7 @@ async fn a_new_data_directory_gets_private_files() -> Result<()> {
         drop(store);
         std::fs::remove_file(dep.key_path())?;
         // No requests yet, but the fingerprint is recorded: refused all the same.
-        assert!(dep.refused(&dep.key_file()).await?.contains("is missing"));
+        assert!(refused(&dep, &dep.key_file()).await?.contains("is missing"));
     }
     Ok(())
 }
@@ -302,7 +269,7 @@ async fn a_key_readable_by_others_is_refused() -> Result<()> {
         drop(dep.open().await?);
         for m in [0o640, 0o604, 0o644] {
             std::fs::set_permissions(dep.key_path(), std::fs::Permissions::from_mode(m))?;
-            let msg = dep.refused(&dep.key_file()).await?;
+            let msg = refused(&dep, &dep.key_file()).await?;
             assert!(
                 msg.contains(&format!("run `chmod 600 {}`", dep.key_path().display())),
                 "{msg}"
@@ -359,7 +326,7 @@ async fn rotation_reseals_every_row_and_retires_the_old_key() -> Result<()> {
             "a rotation keeps the ledger verifiable: {verified}"
         );
         drop(store);
-        let msg = dep.refused(&KeySource::Env(old.clone())).await?;
+        let msg = refused(&dep, &KeySource::Env(old.clone())).await?;
         assert!(msg.contains("is not the key of the database"), "{msg}");
 
         // With the key in the variable the new key is handed out once, not written.
@@ -378,7 +345,7 @@ async fn rotation_reseals_every_row_and_retires_the_old_key() -> Result<()> {
             "the file is untouched"
         );
         all_open(&dep.open_with(&KeySource::Env(third)).await?, &numbers).await?;
-        dep.refused(&env).await?;
+        refused(&dep, &env).await?;
     }
     Ok(())
 }
@@ -396,7 +363,7 @@ async fn a_leftover_new_key_is_explained() -> Result<()> {
 
         // Before the commit: the database still matches pii.key.
         write_key(&pending, &random_hex_key(), 0o600)?;
-        let msg = dep.refused(&dep.key_file()).await?;
+        let msg = refused(&dep, &dep.key_file()).await?;
         assert!(msg.contains("did not commit"), "{msg}");
         assert!(msg.contains(&format!("rm {}", pending.display())), "{msg}");
         std::fs::remove_file(&pending)?;
@@ -405,7 +372,7 @@ async fn a_leftover_new_key_is_explained() -> Result<()> {
         keys::rotate(&dep.location, &dep.key_file(), &Actor::system(), |_| Ok(())).await?;
         std::fs::rename(dep.key_path(), &pending)?;
         write_key(&dep.key_path(), &old, 0o600)?;
-        let msg = dep.refused(&dep.key_file()).await?;
+        let msg = refused(&dep, &dep.key_file()).await?;
         assert!(msg.contains("that committed"), "{msg}");
         assert!(
             msg.contains(&format!(
