@@ -79,7 +79,7 @@ cd "$DATA"
   --request-timeout 20 \
   --max-time 180 \
   --no-color \
-  --workers 2 \
+  --workers 1 \
   "$@"
 STATUS=$?
 set -e
