@@ -20,8 +20,14 @@ pub mod text;
 /// The domain's one error type. `field` names what was wrong, `reason` the rule it broke.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DomainError {
+    /// A field that breaks a rule: `reason` in English (CLI, API), `zh` the same rule in Chinese
+    /// for the citizen (pages, the API's `message_zh`), where one has been written.
     #[error("{field}: {reason}")]
-    Invalid { field: String, reason: String },
+    Invalid {
+        field: String,
+        reason: String,
+        zh: Option<String>,
+    },
     #[error("{event}: {reason}")]
     Transition { event: &'static str, reason: String },
 }
@@ -31,6 +37,29 @@ impl DomainError {
         DomainError::Invalid {
             field: field.into(),
             reason: reason.into(),
+            zh: None,
+        }
+    }
+
+    /// The same error with its rule stated in Chinese for the citizen.
+    pub fn zh(self, text: impl Into<String>) -> Self {
+        match self {
+            DomainError::Invalid { field, reason, .. } => DomainError::Invalid {
+                field,
+                reason,
+                zh: Some(text.into()),
+            },
+            other => other,
+        }
+    }
+
+    /// The rule in Chinese: the text given with [`DomainError::zh`], else a general sentence
+    /// (every error a citizen can see has one of its own).
+    pub fn reason_zh(&self) -> String {
+        match self {
+            DomainError::Invalid { zh: Some(zh), .. } => zh.clone(),
+            DomainError::Invalid { .. } => "填写内容不符合要求，请检查后重新填写".to_string(),
+            DomainError::Transition { .. } => "当前办理阶段不能进行此操作".to_string(),
         }
     }
 

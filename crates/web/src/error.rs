@@ -79,7 +79,7 @@ impl ApiError {
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
         match e {
-            DomainError::Invalid { field, reason } => ApiError::Validation(vec![FieldError {
+            DomainError::Invalid { field, reason, .. } => ApiError::Validation(vec![FieldError {
                 field,
                 rule: reason,
             }]),
@@ -113,6 +113,20 @@ impl From<StoreError> for ApiError {
             StoreError::Forbidden(why) => ApiError::Forbidden(why),
             StoreError::Domain(d) => d.into(),
             other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<gongkai_app::AppError> for ApiError {
+    fn from(e: gongkai_app::AppError) -> Self {
+        use gongkai_app::AppError;
+        match e {
+            AppError::Invalid(errors) => errors.into(),
+            AppError::Transition { event, reason } => ApiError::Transition { event, reason },
+            AppError::NotFound(what) => ApiError::NotFound(what),
+            AppError::Conflict(what) => ApiError::Conflict(what),
+            AppError::Forbidden(why) => ApiError::Forbidden(why),
+            AppError::Store(e) => ApiError::Internal(e.to_string()),
         }
     }
 }

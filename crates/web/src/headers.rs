@@ -19,10 +19,15 @@ use crate::extract::BodyReadTimeout;
 
 /// Routes whose answers carry no personal data and may be cached: the published report files
 /// and the OpenAPI document.
-pub const CACHEABLE_ROUTES: [&str; 2] = [
+pub const CACHEABLE_ROUTES: [&str; 3] = [
     "/api/v1/agencies/{agency}/reports/{year}/{format}",
     "/api/openapi.json",
+    "/assets/{file}",
 ];
+
+/// The content security policy of every response: no inline script or style, nothing from
+/// another origin, forms posted only to this site, never framed.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The timeouts the [`policy`] middleware applies to each request.
 #[derive(Debug, Clone, Copy)]
@@ -69,11 +74,18 @@ pub async fn policy(
     response
 }
 
-/// A POST, PUT or PATCH with a body that does not say it is JSON (the API takes only
+/// Whether `path` is the JSON API's (its errors are JSON; everything else answers pages).
+pub fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// A POST, PUT or PATCH to the API with a body that does not say it is JSON (the API takes only
 /// `application/json` bodies; a POST without a body, e.g. `approve`, needs no content type).
 fn carries_non_json_body(req: &Request) -> bool {
     use axum::http::Method;
-    if !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH) {
+    if !is_api(req.uri().path())
+        || !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
+    {
         return false;
     }
     let headers = req.headers();
@@ -98,7 +110,7 @@ pub fn secure(headers: &mut axum::http::HeaderMap, cacheable: bool) {
     );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("frame-ancestors 'none'"),
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
@@ -110,12 +122,20 @@ pub fn secure(headers: &mut axum::http::HeaderMap, cacheable: bool) {
     }
 }
 
-/// The answer to a path no route matches.
-pub async fn not_found() -> ApiError {
-    ApiError::NotFound("route".into())
+/// The answer to a path no route matches: JSON under `/api/`, the 404 page elsewhere.
+pub async fn not_found(uri: axum::http::Uri) -> Response {
+    if is_api(uri.path()) {
+        ApiError::NotFound("route".into()).into_response()
+    } else {
+        crate::pages::PageError::NotFound.into_response()
+    }
 }
 
 /// The answer to a method a route does not take.
-pub async fn method_not_allowed() -> ApiError {
-    ApiError::MethodNotAllowed
+pub async fn method_not_allowed(uri: axum::http::Uri) -> Response {
+    if is_api(uri.path()) {
+        ApiError::MethodNotAllowed.into_response()
+    } else {
+        crate::pages::PageError::NotFound.into_response()
+    }
 }

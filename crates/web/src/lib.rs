@@ -7,6 +7,7 @@ pub mod extract;
 pub mod headers;
 pub mod limits;
 pub mod openapi;
+pub mod pages;
 pub mod server;
 
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
+use gongkai_app::App;
 use gongkai_store::{Actor, Role, Store};
 
 pub use error::{ApiError, FieldError};
@@ -25,18 +27,25 @@ pub use server::{serve, serve_until};
 /// Today's date: the domain's clock, re-exported for the app state and tests.
 pub use gongkai_domain::clock::{ChinaClock, Clock, FixedClock};
 
-/// What every handler can reach.
+/// What every handler can reach: the application layer, and (until every handler calls a use
+/// case) the store and clock behind it.
 #[derive(Clone)]
 pub struct AppState {
+    pub app: App,
     pub store: Arc<dyn Store>,
     pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>) -> Self {
+        Self::with_clock(store, Arc::new(ChinaClock))
+    }
+
+    pub fn with_clock(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         AppState {
+            app: App::new(store.clone(), clock.clone()),
             store,
-            clock: Arc::new(ChinaClock),
+            clock,
         }
     }
 }
@@ -148,6 +157,7 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
             "/api/v1/admin/audit-log/verify",
             get(admin::verify_audit_log),
         )
+        .merge(pages::routes())
         .fallback(headers::not_found)
         .method_not_allowed_fallback(headers::method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(limits.max_body_bytes))

@@ -36,10 +36,10 @@ async fn spawn_app_on(ts: TestStore) -> Result<TestApp> {
     let staff = store
         .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
         .await?;
-    let state = AppState {
+    let state = AppState::with_clock(
         store,
-        clock: Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap())),
-    };
+        Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap())),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let limits = gongkai_web::ServerLimits::without_rate_limits();

@@ -33,10 +33,7 @@ async fn spawn(backend: Backend) -> Result<App> {
     let head = store
         .create_token("公开办主任", Role::Head, Some(agency.id), &Actor::system())
         .await?;
-    let state = AppState {
-        store,
-        clock: today,
-    };
+    let state = AppState::with_clock(store, today);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base = format!("http://{}", listener.local_addr()?);
     let limits = gongkai_web::ServerLimits::without_rate_limits();

@@ -8,9 +8,7 @@ pub mod schemas;
 pub mod staff;
 
 use chrono::NaiveDate;
-use gongkai_domain::DomainError;
-use gongkai_domain::applicant::{Applicant, ApplicantInput};
-use gongkai_domain::request::{Channel, Delivery};
+use gongkai_domain::applicant::ApplicantInput;
 use gongkai_store::{Agency, RequestRecord};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -37,7 +35,7 @@ pub struct ApplicantBody {
 }
 
 impl ApplicantBody {
-    fn input(&self) -> ApplicantInput {
+    pub(crate) fn input(&self) -> ApplicantInput {
         ApplicantInput {
             kind: self.kind.clone(),
             name: self.name.clone(),
@@ -50,62 +48,7 @@ impl ApplicantBody {
     }
 }
 
-/// The parts of a filing every channel shares, validated together so that every bad field is
-/// reported at once.
-pub(crate) struct Filing {
-    pub applicant: Applicant,
-    pub description: String,
-    pub channel: Channel,
-    pub delivery: Delivery,
-}
-
-pub(crate) fn validate_filing(
-    applicant_body: &ApplicantBody,
-    description: &str,
-    channel: &str,
-    delivery: &str,
-) -> Result<Filing, Vec<DomainError>> {
-    let mut errors = Vec::new();
-    let applicant = applicant_body
-        .input()
-        .validate()
-        .map_err(|e| errors.extend(e))
-        .ok();
-    let description = gongkai_domain::text::description(description)
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
-    let channel = Channel::from_code(channel).map_err(|e| errors.push(e)).ok();
-    let delivery = Delivery::from_code(delivery)
-        .map_err(|e| errors.push(e))
-        .ok();
-    if let Some(d) = delivery
-        && let Err(e) = d.check_contact(
-            applicant_body.email.as_deref(),
-            applicant_body.address.as_deref(),
-        )
-    {
-        errors.push(e);
-    }
-    match (applicant, channel, delivery) {
-        (Some(applicant), Some(channel), Some(delivery)) if errors.is_empty() => Ok(Filing {
-            applicant,
-            description,
-            channel,
-            delivery,
-        }),
-        _ => Err(errors),
-    }
-}
-
-pub(crate) fn optional_date(
-    field: &str,
-    text: Option<&str>,
-) -> Result<Option<NaiveDate>, DomainError> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        Some(t) => gongkai_domain::calendar::parse_date(field, t).map(Some),
-        None => Ok(None),
-    }
-}
+pub(crate) use gongkai_app::filing::optional_date;
 
 pub(crate) async fn agency_or_404(state: &AppState, slug: &str) -> Result<Agency, ApiError> {
     state

@@ -6,13 +6,11 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use gongkai_domain::deadline::{ClockInput, Deadline, Pause, Regime, answer_deadline};
-use gongkai_store::{Actor, Department, NewRequest};
+use gongkai_store::Department;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{
-    ApplicantBody, FiledResponse, TrackingResponse, agency_or_404, optional_date, validate_filing,
-};
+use super::{ApplicantBody, FiledResponse, TrackingResponse, agency_or_404, optional_date};
 use crate::{ApiError, AppState, JsonBody};
 
 pub async fn health() -> &'static str {
@@ -54,46 +52,13 @@ pub async fn file_request(
     Path(agency): Path<String>,
     JsonBody(body): JsonBody<FileRequestBody>,
 ) -> Result<(StatusCode, Json<FiledResponse>), ApiError> {
-    let agency = agency_or_404(&state, &agency).await?;
-    let mut filing = validate_filing(
-        &body.applicant,
-        &body.description,
-        &body.channel,
-        &body.delivery,
-    );
-    if body.channel != "online" {
-        let e = gongkai_domain::DomainError::invalid(
-            "channel",
-            "the portal files online requests only; other channels are registered by staff",
-        );
-        filing = Err(match filing {
-            Ok(_) => vec![e],
-            Err(mut errors) => {
-                errors.retain(|x| x.field() != "channel");
-                errors.push(e);
-                errors
-            }
-        });
-    }
-    let filing = filing?;
-    // The portal confirms receipt at once: for Art. 31 both sides confirm on the day of submission.
-    let today = state.clock.today();
-    let received_on = filing.channel.receipt_date(today, Some(today))?;
-    let created = state
-        .store
-        .create_request(
-            NewRequest {
-                agency_id: agency.id,
-                applicant: filing.applicant,
-                description: filing.description,
-                channel: filing.channel,
-                delivery: filing.delivery,
-                received_on,
-                department_id: None,
-            },
-            &Actor::public(),
-        )
-        .await?;
+    let input = gongkai_app::FilingInput {
+        applicant: body.applicant.input(),
+        description: body.description,
+        channel: body.channel,
+        delivery: body.delivery,
+    };
+    let created = state.app.file_online(&agency, &input).await?;
     Ok((StatusCode::CREATED, Json(FiledResponse::from(created))))
 }
 
@@ -119,11 +84,7 @@ pub async fn track_request(
     Path(number): Path<String>,
     Query(q): Query<TrackQuery>,
 ) -> Result<Json<TrackingResponse>, ApiError> {
-    let record = state
-        .store
-        .request_for_applicant(&number, &q.query_code)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("request {number}")))?;
+    let record = state.app.track(&number, &q.query_code).await?;
     Ok(Json(TrackingResponse::of(&record)))
 }
 

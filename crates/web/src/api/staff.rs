@@ -6,14 +6,13 @@ use crate::{Path, Query};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use gongkai_domain::calendar::check_past;
 use gongkai_domain::deadline::Deadline;
 use gongkai_domain::request::{CaseState, Status};
 use gongkai_store::{PersonalData, RequestFilter, RequestRecord, RequestSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApplicantBody, FiledResponse, agency_or_404, optional_date, validate_filing};
+use super::{ApplicantBody, FiledResponse, agency_or_404, optional_date};
 use crate::{ApiError, AppState, JsonBody, StaffActor};
 
 /// A request registered by staff from any channel (Art. 31 decides its receipt date).
@@ -48,51 +47,18 @@ pub async fn register_request(
     Path(agency): Path<String>,
     JsonBody(body): JsonBody<RegisterRequestBody>,
 ) -> Result<(StatusCode, Json<FiledResponse>), ApiError> {
-    let agency = agency_or_404(&state, &agency).await?;
-    if !actor.may_act_for(agency.id) {
-        return Err(ApiError::NotFound(format!("agency {}", agency.slug)));
-    }
-    let mut errors = Vec::new();
-    let filing = validate_filing(
-        &body.applicant,
-        &body.description,
-        &body.channel,
-        &body.delivery,
-    )
-    .map_err(|e| errors.extend(e))
-    .ok();
-    let arrived = optional_date("arrived_on", body.arrived_on.as_deref())
-        .map_err(|e| errors.push(e))
-        .ok()
-        .flatten();
-    let confirmed = optional_date("confirmed_on", body.confirmed_on.as_deref())
-        .map_err(|e| errors.push(e))
-        .ok()
-        .flatten();
-    let (Some(filing), true) = (filing, errors.is_empty()) else {
-        return Err(errors.into());
+    let input = gongkai_app::filing::RegistrationInput {
+        filing: gongkai_app::FilingInput {
+            applicant: body.applicant.input(),
+            description: body.description,
+            channel: body.channel,
+            delivery: body.delivery,
+        },
+        arrived_on: body.arrived_on,
+        confirmed_on: body.confirmed_on,
+        department_id: body.department_id,
     };
-    let today = state.clock.today();
-    let arrived = check_past("arrived_on", arrived.unwrap_or(today), today)?;
-    if let Some(c) = confirmed {
-        check_past("confirmed_on", c, today)?;
-    }
-    let received_on = filing.channel.receipt_date(arrived, confirmed)?;
-    let created = state
-        .store
-        .create_request(
-            gongkai_store::NewRequest {
-                agency_id: agency.id,
-                applicant: filing.applicant,
-                description: filing.description,
-                channel: filing.channel,
-                delivery: filing.delivery,
-                received_on,
-                department_id: body.department_id,
-            },
-            &actor,
-        )
-        .await?;
+    let created = state.app.register(&agency, &input, &actor).await?;
     Ok((StatusCode::CREATED, Json(FiledResponse::from(created))))
 }
 
