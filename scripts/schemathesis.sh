@@ -67,6 +67,9 @@ if [ -z "$BASE" ]; then
 fi
 
 CONFIG=$(pwd)/scripts/schemathesis.toml
+# One worker: hypothesis's example generation is not thread-safe (FlakyFailure in its caches).
+# The token routes that delete or revoke by id are left out: the fuzzer would revoke its own
+# token (id 1) and spend the rest of the run on 401s; crates/web/tests cover them.
 set +e
 # From the temp directory, so that schemathesis's cache stays out of the work tree.
 cd "$DATA"
@@ -80,6 +83,7 @@ cd "$DATA"
   --max-time 180 \
   --no-color \
   --workers 1 \
+  --exclude-path-regex '^/api/v1/admin/tokens/\{id\}' \
   "$@"
 STATUS=$?
 set -e
