@@ -31,6 +31,7 @@ impl From<DomainError> for AppError {
                 event: event.to_string(),
                 reason,
             },
+            DomainError::Forbidden(why) => AppError::Forbidden(why),
             invalid => AppError::Invalid(vec![invalid]),
         }
     }

@@ -38,6 +38,7 @@ use serde::Serialize;
 
 pub use audit::{AuditEntry, ChainCheck};
 pub use crypto::{PersonalData, PiiCipher};
+pub use gongkai_domain::actor::{Actor, Role};
 pub use keys::KeySource;
 pub use ledger::{Problem, VerifyReport};
 pub use postgres::PgStore;
@@ -76,113 +77,6 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-/// Who acts. Recorded in the audit log and on every event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Actor {
-    pub name: String,
-    pub role: Role,
-    /// The one agency a staff member may act for; `None` for deployment administrators.
-    pub agency_id: Option<i64>,
-}
-
-impl Actor {
-    pub fn public() -> Self {
-        Actor {
-            name: "public".into(),
-            role: Role::Public,
-            agency_id: None,
-        }
-    }
-    pub fn system() -> Self {
-        Actor {
-            name: "system".into(),
-            role: Role::Admin,
-            agency_id: None,
-        }
-    }
-    /// Whether this actor may act for an agency (agency isolation).
-    pub fn may_act_for(&self, agency_id: i64) -> bool {
-        match self.role {
-            Role::Admin => true,
-            Role::Staff | Role::Head => self.agency_id == Some(agency_id),
-            Role::Public => false,
-        }
-    }
-    /// Whether this actor is the head of an agency's disclosure office (政府信息公开工作机构负责人):
-    /// the one who approves an extension (Art. 33) and approves and publishes the annual report
-    /// (Art. 49). A deployment administrator is not: that is an IT role, not the office's head.
-    pub fn is_head_of(&self, agency_id: i64) -> bool {
-        self.role == Role::Head && self.agency_id == Some(agency_id)
-    }
-    /// `Ok` if [`Actor::is_head_of`], else [`StoreError::Forbidden`] naming the action.
-    pub fn require_head_of(&self, agency_id: i64, action: &str) -> Result<()> {
-        if self.is_head_of(agency_id) {
-            Ok(())
-        } else {
-            Err(StoreError::Forbidden(format!(
-                "{action} is for the head of the agency's disclosure office (a head token)"
-            )))
-        }
-    }
-    /// Whether this actor may record `event` on a request of `agency_id` (isolation aside): an
-    /// extension (延期答复, Art. 33) is approved by the head of the disclosure office, so only a
-    /// head records it, and the approver recorded is that head's own name; an `approver` that
-    /// names anyone else is refused. A `voided` event corrects the record of a case that is legal
-    /// evidence, so it too is the head's.
-    pub fn may_record(&self, event: &Event, agency_id: i64) -> Result<()> {
-        if let Event::Voided { .. } = event {
-            self.require_head_of(agency_id, "voiding an event")?;
-        }
-        if let Event::Extended { approver, .. } = event {
-            self.require_head_of(agency_id, "an extension (Art. 33)")?;
-            if approver.trim() != self.name {
-                return Err(DomainError::invalid(
-                    "approver",
-                    format!("must be the authenticated head ({})", self.name),
-                )
-                .into());
-            }
-        }
-        Ok(())
-    }
-    pub(crate) fn label(&self) -> String {
-        format!("{}:{}", self.role.code(), self.name)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Public,
-    /// 公开办/承办部门 staff of one agency.
-    Staff,
-    /// 政府信息公开工作机构负责人 — head of one agency's disclosure office: approves extensions and
-    /// annual reports.
-    Head,
-    /// Deployment administrator (all agencies).
-    Admin,
-}
-
-impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Public => "public",
-            Role::Staff => "staff",
-            Role::Head => "head",
-            Role::Admin => "admin",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Self> {
-        match s {
-            "public" => Some(Role::Public),
-            "staff" => Some(Role::Staff),
-            "head" => Some(Role::Head),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-}
 
 /// A disclosing agency (行政机关).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -600,7 +600,7 @@ impl Store for SqlStore {
         if let Err(refused) = actor.may_record(&event, agency_id) {
             tx.rollback().await?;
             self.audit_rejection(actor, &action, number, &refused.to_string()).await?;
-            return Err(refused);
+            return Err(refused.into());
         }
         let recorded = Self::load_events(&mut tx, request_id).await?;
         let events: Vec<Event> = recorded.iter().map(|r| r.event.clone()).collect();

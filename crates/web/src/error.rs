@@ -87,6 +87,7 @@ impl From<DomainError> for ApiError {
                 event: event.to_string(),
                 reason,
             },
+            DomainError::Forbidden(why) => ApiError::Forbidden(why),
         }
     }
 }
