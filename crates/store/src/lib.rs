@@ -318,7 +318,10 @@ pub struct SeedRequest {
     pub events: Vec<Event>,
 }
 
-/// The repository of everything gongkai keeps.
+/// The repository of everything gongkai keeps. It checks what data must satisfy (the domain's
+/// rules on every write, the ledger's transitions, the publish gate) but not who may act: that
+/// is decided once in the application layer (`gongkai-app`) from the [`Actor`], which the store
+/// records on every event and audit entry.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// The backend's name (`sqlite` or `postgres`).
@@ -375,6 +378,8 @@ pub trait Store: Send + Sync + 'static {
         fact: ReviewFact,
         actor: &Actor,
     ) -> Result<i64>;
+    /// The agency a review case belongs to (`None` for an unknown id).
+    async fn review_case_agency(&self, case_id: i64) -> Result<Option<i64>>;
     /// Records the decision of a pending case; a decided case is not changed (409).
     async fn decide_review_case(
         &self,
@@ -445,6 +450,15 @@ pub trait Store: Send + Sync + 'static {
     /// Inserts synthetic requests in one transaction (no per-row audit: one audit entry per batch).
     async fn bulk_seed(&self, rows: &[SeedRequest], actor: &Actor) -> Result<u64>;
 
+    /// Audits an action the application refused (`outcome` = `rejected: why`), in its own
+    /// transaction: who tried what on which object.
+    async fn audit_refusal(
+        &self,
+        actor: &Actor,
+        action: &str,
+        object: &str,
+        why: &str,
+    ) -> Result<()>;
     async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>>;
     /// Verifies the audit chain from the genesis to the head, that every ledger row, registered
     /// request and published file is what the entry recording it committed to (rows changed,

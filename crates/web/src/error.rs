@@ -127,6 +127,7 @@ impl From<gongkai_app::AppError> for ApiError {
             AppError::NotFound(what) => ApiError::NotFound(what),
             AppError::Conflict(what) => ApiError::Conflict(what),
             AppError::Forbidden(why) => ApiError::Forbidden(why),
+            AppError::Internal(why) => ApiError::Internal(why),
             AppError::Store(e) => ApiError::Internal(e.to_string()),
         }
     }

@@ -1,5 +1,6 @@
 //! gongkai-web — the HTTP layer: routes, extractors, the JSON API and its OpenAPI document.
-//! Handlers validate input into domain types and call the [`Store`]; they hold no SQL.
+//! Handlers parse their input, call the application layer ([`App`]) and render what comes
+//! back; authorisation is the application's, from the one [`RequestActor`] extractor.
 
 pub mod api;
 pub mod error;
@@ -168,7 +169,57 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .with_state(state)
 }
 
-/// A staff member or administrator, from `Authorization: Bearer <token>`.
+/// The name of the session cookie of the pages (sessions come with issue 10).
+pub const SESSION_COOKIE: &str = "gongkai_session";
+
+/// Who is acting, from the one place the web layer authenticates: `Authorization: Bearer
+/// <token>` (the API) or the `gongkai_session` cookie (the pages; resolved by
+/// [`App::actor_for_session`], which knows no session before issue 10). Without either — or
+/// with a token that is unknown, expired or revoked — the actor is the public. Handlers that
+/// need staff take [`StaffActor`] or [`AdminActor`], which refuse the public with a 401.
+pub struct RequestActor(pub Actor);
+
+impl FromRequestParts<AppState> for RequestActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(token) = bearer_token(parts) {
+            let actor = state.app.actor_for_token(token).await?;
+            return Ok(RequestActor(actor.unwrap_or_else(Actor::public)));
+        }
+        if let Some(cookie) = session_cookie(parts) {
+            let actor = state.app.actor_for_session(&cookie).await?;
+            return Ok(RequestActor(actor.unwrap_or_else(Actor::public)));
+        }
+        Ok(RequestActor(Actor::public()))
+    }
+}
+
+fn bearer_token(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+fn session_cookie(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+/// A staff member or administrator ([`RequestActor`] that is not the public; else 401).
 pub struct StaffActor(pub Actor);
 
 impl FromRequestParts<AppState> for StaffActor {
@@ -178,20 +229,14 @@ impl FromRequestParts<AppState> for StaffActor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::Unauthorized)?;
-        match state.store.actor_for_token(token.trim()).await? {
-            Some(actor) if actor.role != Role::Public => Ok(StaffActor(actor)),
+        match RequestActor::from_request_parts(parts, state).await? {
+            RequestActor(actor) if actor.role != Role::Public => Ok(StaffActor(actor)),
             _ => Err(ApiError::Unauthorized),
         }
     }
 }
 
-/// An administrator of the deployment.
+/// An administrator of the deployment (a staff member who is not one finds nothing: 404).
 pub struct AdminActor(pub Actor);
 
 impl FromRequestParts<AppState> for AdminActor {
@@ -202,7 +247,7 @@ impl FromRequestParts<AppState> for AdminActor {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let StaffActor(actor) = StaffActor::from_request_parts(parts, state).await?;
-        if actor.role == Role::Admin {
+        if actor.is_admin() {
             Ok(AdminActor(actor))
         } else {
             Err(ApiError::NotFound("resource".into()))

@@ -1,18 +1,18 @@
 //! Staff endpoints (token required): register requests from every channel, list them, record
-//! every event of the procedure, see personal data (audited). Every query is scoped to the
-//! staff member's agency.
+//! every event of the procedure, see personal data (audited). Each handler parses its input and
+//! calls the application, which scopes every query to the staff member's agency.
 
 use crate::{Path, Query};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use gongkai_domain::deadline::Deadline;
-use gongkai_domain::request::{CaseState, Status};
+use gongkai_domain::request::Status;
 use gongkai_store::{PersonalData, RequestFilter, RequestRecord, RequestSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApplicantBody, FiledResponse, agency_or_404, optional_date};
+use super::{ApplicantBody, FiledResponse, optional_date};
 use crate::{ApiError, AppState, JsonBody, StaffActor};
 
 /// A request registered by staff from any channel (Art. 31 decides its receipt date).
@@ -92,10 +92,6 @@ pub async fn list_requests(
     Path(agency): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<RequestSummary>>, ApiError> {
-    let agency = agency_or_404(&state, &agency).await?;
-    if !actor.may_act_for(agency.id) {
-        return Err(ApiError::NotFound(format!("agency {}", agency.slug)));
-    }
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(
             Status::from_code(s)
@@ -117,7 +113,9 @@ pub async fn list_requests(
             Some(_) => return Err(ApiError::field("offset", "must be 0 or more")),
         },
     };
-    Ok(Json(state.store.list_requests(agency.id, &filter).await?))
+    Ok(Json(
+        state.app.list_requests(&agency, &filter, &actor).await?,
+    ))
 }
 
 /// A request as staff see it: the ledger, the deadline and why.
@@ -133,27 +131,15 @@ pub struct StaffRequestView {
     pub correction_notice_due: chrono::NaiveDate,
 }
 
-async fn visible_record(
-    state: &AppState,
-    actor: &gongkai_store::Actor,
-    number: &str,
-) -> Result<RequestRecord, ApiError> {
-    match state.store.request(number).await? {
-        Some(r) if actor.may_act_for(r.agency_id) => Ok(r),
-        _ => Err(ApiError::NotFound(format!("request {number}"))),
+impl From<gongkai_app::StaffView> for StaffRequestView {
+    fn from(v: gongkai_app::StaffView) -> Self {
+        StaffRequestView {
+            record: v.record,
+            deadline: v.deadline,
+            explanation: v.explanation,
+            correction_notice_due: v.correction_notice_due,
+        }
     }
-}
-
-async fn staff_view(state: &AppState, record: RequestRecord) -> Result<StaffRequestView, ApiError> {
-    let cal = state.store.current_calendar().await?;
-    let case = CaseState::replay(&cal, &record.event_list())?;
-    let deadline = case.answer_deadline(&cal);
-    Ok(StaffRequestView {
-        explanation: deadline.explain(),
-        correction_notice_due: case.correction_notice_due(&cal),
-        deadline,
-        record,
-    })
 }
 
 /// One request with its ledger and deadline explanation.
@@ -168,8 +154,7 @@ pub async fn get_request(
     StaffActor(actor): StaffActor,
     Path(number): Path<String>,
 ) -> Result<Json<StaffRequestView>, ApiError> {
-    let record = visible_record(&state, &actor, &number).await?;
-    Ok(Json(staff_view(&state, record).await?))
+    Ok(Json(state.app.request_view(&number, &actor).await?.into()))
 }
 
 /// Record one event of the procedure. The body is the event, tagged by `type`:
@@ -198,10 +183,11 @@ pub async fn append_event(
     Path(number): Path<String>,
     JsonBody(body): JsonBody<serde_json::Value>,
 ) -> Result<(StatusCode, Json<StaffRequestView>), ApiError> {
-    visible_record(&state, &actor, &number).await?;
+    // Isolation first: another agency's request is a 404 whatever the body.
+    state.app.visible_request(&number, &actor).await?;
     let event = super::events::decode_event(body, &actor.name)?;
-    let record = state.store.append_event(&number, event, &actor).await?;
-    Ok((StatusCode::CREATED, Json(staff_view(&state, record).await?)))
+    let view = state.app.append_event(&number, event, &actor).await?;
+    Ok((StatusCode::CREATED, Json(view.into())))
 }
 
 /// The applicant's personal data in the clear (each view is audited).
@@ -216,5 +202,5 @@ pub async fn personal_data(
     StaffActor(actor): StaffActor,
     Path(number): Path<String>,
 ) -> Result<Json<PersonalData>, ApiError> {
-    Ok(Json(state.store.personal_data(&number, &actor).await?))
+    Ok(Json(state.app.personal_data(&number, &actor).await?))
 }
