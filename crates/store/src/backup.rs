@@ -45,7 +45,7 @@ impl std::fmt::Display for BackupSummary {
         }
         write!(
             f,
-            "); the PII key is not in it: keep the key (pii.key or GONGKAI_PII_KEY) elsewhere"
+            "); the PII key is not in it: keep the key (pii.key or GONGKAI_PII_KEY) elsewhere, with query.key (the 查询码 key) beside it"
         )
     }
 }

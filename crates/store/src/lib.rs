@@ -571,7 +571,8 @@ pub(crate) fn random_code(len: usize) -> String {
         .collect()
 }
 
-/// SHA-256 of a secret salted with what it belongs to, hex.
+/// SHA-256 of a secret salted with what it belongs to, hex: how API tokens are stored, and how
+/// 查询码 were stored before the HMAC (rows without the `h1:` prefix still verify this way).
 pub(crate) fn secret_hash(salt: &str, secret: &str) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
@@ -579,6 +580,74 @@ pub(crate) fn secret_hash(salt: &str, secret: &str) -> String {
     h.update([0]);
     h.update(secret.trim().to_ascii_uppercase().as_bytes());
     hex::encode(h.finalize())
+}
+
+/// The server secret of the 查询码: a code is stored as `h1:` + HMAC-SHA256 under this key over
+/// the request number and the code, so that a database dump alone does not let anyone test
+/// guesses offline (the old bare SHA-256 salted with the public number did). The key is kept
+/// beside the PII key (`query.key`, 0600, created with a new database — or with the first
+/// open of an older one that has no `h1:` row yet — and refused when unreadable or missing
+/// while `h1:` rows exist); a deployment whose PII key comes from the environment derives it
+/// from that key instead. PII key rotation does not touch it.
+#[derive(Clone)]
+pub struct QueryKey([u8; 32]);
+
+impl std::fmt::Debug for QueryKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("QueryKey(..)")
+    }
+}
+
+/// The prefix of a 查询码 stored as an HMAC.
+pub(crate) const QUERY_HMAC_PREFIX: &str = "h1:";
+
+impl QueryKey {
+    pub fn from_key(key: &[u8; 32]) -> Self {
+        QueryKey(*key)
+    }
+
+    /// What is stored for `code` of request `number`.
+    pub(crate) fn code_hash(&self, number: &str, code: &str) -> String {
+        let mut msg = number.as_bytes().to_vec();
+        msg.push(0);
+        msg.extend_from_slice(code.trim().to_ascii_uppercase().as_bytes());
+        format!(
+            "{QUERY_HMAC_PREFIX}{}",
+            hex::encode(hmac_sha256(&self.0, &msg))
+        )
+    }
+
+    /// Whether `code` is the code of request `number` whose stored value is `stored`: an HMAC
+    /// (`h1:`) or, for a row written before, the salted SHA-256.
+    pub(crate) fn verifies(&self, stored: &str, number: &str, code: &str) -> bool {
+        if stored.starts_with(QUERY_HMAC_PREFIX) {
+            digest_eq(stored, &self.code_hash(number, code))
+        } else {
+            digest_eq(stored, &secret_hash(number, code))
+        }
+    }
+}
+
+/// HMAC-SHA256 (RFC 2104) over `msg` under `key` (at most one block long).
+pub(crate) fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    const BLOCK: usize = 64;
+    let mut k = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| k.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(msg)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
 }
 
 /// Constant-time comparison of two hex digests.
@@ -592,3 +661,35 @@ pub(crate) fn digest_eq(a: &str, b: &str) -> bool {
 
 #[cfg(feature = "testing")]
 pub mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_sha256_is_rfc_4231() {
+        // RFC 4231, test cases 1 and 2.
+        assert_eq!(
+            hex::encode(hmac_sha256(&[0x0b; 20], b"Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+        );
+        assert_eq!(
+            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn a_query_code_is_an_hmac_and_an_old_row_still_verifies() {
+        let key = QueryKey::from_key(&[7; 32]);
+        let stored = key.code_hash("fx-2025-00001", "ABCDE23456");
+        assert!(stored.starts_with("h1:"));
+        assert_ne!(&stored[3..], secret_hash("fx-2025-00001", "ABCDE23456"));
+        assert!(key.verifies(&stored, "fx-2025-00001", " abcde23456 "));
+        assert!(!key.verifies(&stored, "fx-2025-00002", "ABCDE23456"));
+        assert!(!QueryKey::from_key(&[8; 32]).verifies(&stored, "fx-2025-00001", "ABCDE23456"));
+        let old = secret_hash("fx-2025-00001", "ABCDE23456");
+        assert!(key.verifies(&old, "fx-2025-00001", "ABCDE23456"));
+        assert!(!key.verifies(&old, "fx-2025-00001", "ABCDE23457"));
+    }
+}

@@ -34,6 +34,8 @@ type DbRow = <Db as sqlx::Database>::Row;
 pub struct SqlStore {
     pool: sqlx::Pool<Db>,
     cipher: PiiCipher,
+    /// The server secret of the 查询码 HMAC.
+    query_key: crate::QueryKey,
     calendar: RwLock<LoadedCalendar>,
     /// Today for the date rule of every write ([`check_past`]); China time unless a test sets it.
     clock: Arc<dyn Clock>,
@@ -196,7 +198,8 @@ fn token_from_row(r: &DbRow) -> Result<TokenInfo> {
 impl SqlStore {
     fn from_pool(pool: sqlx::Pool<Db>, cipher: PiiCipher) -> Self {
         let calendar = LoadedCalendar { version: -1, calendar: Arc::new(Calendar::embedded()) };
-        SqlStore { pool, cipher, calendar: RwLock::new(calendar), clock: Arc::new(ChinaClock) }
+        let query_key = cipher.derived_query_key();
+        SqlStore { pool, cipher, query_key, calendar: RwLock::new(calendar), clock: Arc::new(ChinaClock) }
     }
 
     /// The store with another clock (tests; a deployment keeps China time).
@@ -525,7 +528,7 @@ impl Store for SqlStore {
         .bind(new.agency_id)
         .bind(new.department_id)
         .bind(&number)
-        .bind(secret_hash(&number, &query_code))
+        .bind(self.query_key.code_hash(&number, &query_code))
         .bind(a.kind.code())
         .bind(&a.name)
         .bind(a.org_code.as_ref().map(|c| c.as_str().to_string()))
@@ -571,7 +574,7 @@ impl Store for SqlStore {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let stored: String = row.try_get(0)?;
-        if !digest_eq(&stored, &secret_hash(number, query_code)) {
+        if !self.query_key.verifies(&stored, number, query_code) {
             return Ok(None);
         }
         self.request(number).await
@@ -1149,7 +1152,7 @@ impl Store for SqlStore {
                 let p = project(&state, &cal);
                 let phone = format!("139{:08}", (seq.unsigned_abs() * 7919) % 100_000_000);
                 let sealed = self.cipher.seal(&PersonalData { phone: phone.clone(), ..Default::default() }, &number)?;
-                let code_hash = secret_hash(&number, &random_code(10));
+                let code_hash = self.query_key.code_hash(&number, &random_code(10));
                 prepared.push((r, number, events, p, sealed, code_hash, phone));
             }
             let mut qb: sqlx::QueryBuilder<Db> = sqlx::QueryBuilder::new(
