@@ -148,10 +148,7 @@ impl EventShape {
 }
 
 fn malformed(field: impl Into<String>, rule: impl Into<String>) -> ApiError {
-    ApiError::Validation(vec![FieldError {
-        field: field.into(),
-        rule: rule.into(),
-    }])
+    ApiError::Validation(vec![FieldError::new(field, rule)])
 }
 
 /// Decodes a staff event body. `actor_name` is the default `approver` of an `extended` event
