@@ -9,7 +9,9 @@ use axum::response::IntoResponse;
 use chrono::NaiveDate;
 use gongkai_domain::report::{Report, ReviewKind, ReviewResult, Sections};
 use gongkai_render::OutputFormat;
-use gongkai_store::{NewPublication, ReportVersion, Statistic};
+use gongkai_store::{NewPublication, Statistic};
+
+use super::schemas::ReportVersion;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -217,7 +219,9 @@ pub async fn create_version(
 ) -> Result<(StatusCode, Json<ReportVersion>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(state.app.create_version(&agency, year, &actor).await?),
+        Json(ReportVersion::of(
+            state.app.create_version(&agency, year, &actor).await?,
+        )?),
     ))
 }
 
@@ -232,7 +236,13 @@ pub async fn list_versions(
     StaffActor(actor): StaffActor,
     Path((agency, year)): Path<(String, i32)>,
 ) -> Result<Json<Vec<ReportVersion>>, ApiError> {
-    Ok(Json(state.app.versions(&agency, year, &actor).await?))
+    let versions = state.app.versions(&agency, year, &actor).await?;
+    Ok(Json(
+        versions
+            .into_iter()
+            .map(ReportVersion::of)
+            .collect::<Result<_, _>>()?,
+    ))
 }
 
 /// Approve a draft (head of the disclosure office).
@@ -246,7 +256,9 @@ pub async fn approve(
     StaffActor(actor): StaffActor,
     Path(id): Path<i64>,
 ) -> Result<Json<ReportVersion>, ApiError> {
-    Ok(Json(state.app.approve(id, &actor).await?))
+    Ok(Json(ReportVersion::of(
+        state.app.approve(id, &actor).await?,
+    )?))
 }
 
 /// Publish an approved version: renders it (json, md, html, docx, pdf), stores and hashes the
@@ -261,7 +273,9 @@ pub async fn publish(
     StaffActor(actor): StaffActor,
     Path(id): Path<i64>,
 ) -> Result<Json<ReportVersion>, ApiError> {
-    Ok(Json(state.app.publish(id, &actor).await?))
+    Ok(Json(ReportVersion::of(
+        state.app.publish(id, &actor).await?,
+    )?))
 }
 
 /// The published annual report of a year, as frozen (the latest published version), for the
