@@ -72,34 +72,6 @@ pub struct Deadline {
     pub days: Vec<DayEntry>,
 }
 
-/// A request as staff see it: the record, its ledger, the deadline and why.
-#[derive(Serialize, ToSchema)]
-pub struct StaffRequestView {
-    pub id: i64,
-    pub agency_id: i64,
-    pub department_id: Option<i64>,
-    pub number: String,
-    pub applicant_kind: String,
-    pub applicant_name: String,
-    pub org_code: Option<String>,
-    pub id_number_masked: Option<String>,
-    pub phone_masked: String,
-    pub description: String,
-    pub channel: String,
-    pub delivery: String,
-    pub received_on: NaiveDate,
-    pub status: String,
-    pub due_on: Option<NaiveDate>,
-    pub due_provisional: bool,
-    pub concluded_on: Option<NaiveDate>,
-    pub outcome: Option<String>,
-    pub events: Vec<RecordedEvent>,
-    pub deadline: Deadline,
-    pub explanation: Vec<String>,
-    /// Last day for the one-time 补正 notice (Art. 30).
-    pub correction_notice_due: NaiveDate,
-}
-
 /// An applicant's personal data in the clear.
 #[derive(Serialize, ToSchema)]
 pub struct PersonalData {

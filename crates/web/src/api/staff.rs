@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use gongkai_domain::deadline::Deadline;
 use gongkai_domain::request::Status;
-use gongkai_store::{PersonalData, RequestFilter, RequestRecord, RequestSummary};
+use gongkai_store::{PersonalData, RequestFilter, RequestSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -118,13 +118,44 @@ pub async fn list_requests(
     ))
 }
 
-/// A request as staff see it: the ledger, the deadline and why.
+/// A request as staff see it, on the wire: the record (personal data masked), its ledger, the
+/// deadline and why — with the Chinese labels beside the codes, and no internal row ids.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StaffRequestView {
-    #[serde(flatten)]
-    #[schema(value_type = Object)]
-    pub record: RequestRecord,
-    #[schema(value_type = Object)]
+    /// 申请编号.
+    pub number: String,
+    /// The 承办部门 it was assigned to, if any (as given when registering).
+    pub department_id: Option<i64>,
+    #[schema(value_type = String)]
+    pub applicant_kind: gongkai_domain::applicant::ApplicantKind,
+    pub applicant_kind_label_zh: &'static str,
+    pub applicant_name: String,
+    pub org_code: Option<String>,
+    pub id_number_masked: Option<String>,
+    pub phone_masked: String,
+    pub description: String,
+    #[schema(value_type = String)]
+    pub channel: gongkai_domain::request::Channel,
+    #[schema(value_type = String)]
+    pub delivery: gongkai_domain::request::Delivery,
+    pub received_on: chrono::NaiveDate,
+    /// `processing`, `awaiting_correction`, `consulting`, `awaiting_fee`, `answered`,
+    /// `withdrawn`, `abandoned`.
+    #[schema(value_type = String)]
+    pub status: Status,
+    /// 办理中, 待补正 …
+    pub status_label_zh: &'static str,
+    pub due_on: Option<chrono::NaiveDate>,
+    pub due_provisional: bool,
+    pub concluded_on: Option<chrono::NaiveDate>,
+    /// The table-2 row code of the answer (e.g. `disclosed`, `withheld.state_secret`).
+    #[schema(value_type = Option<String>)]
+    pub outcome: Option<gongkai_domain::outcome::Outcome>,
+    /// The table-2 row heading of the answer.
+    pub outcome_label_zh: Option<&'static str>,
+    #[schema(value_type = Vec<super::schemas::RecordedEvent>)]
+    pub events: Vec<gongkai_store::RecordedEvent>,
+    #[schema(value_type = super::schemas::Deadline)]
     pub deadline: Deadline,
     pub explanation: Vec<String>,
     /// Last day for the one-time 补正 notice (Art. 30).
@@ -133,8 +164,28 @@ pub struct StaffRequestView {
 
 impl From<gongkai_app::StaffView> for StaffRequestView {
     fn from(v: gongkai_app::StaffView) -> Self {
+        let r = v.record;
         StaffRequestView {
-            record: v.record,
+            number: r.number,
+            department_id: r.department_id,
+            applicant_kind: r.applicant_kind,
+            applicant_kind_label_zh: r.applicant_kind.label_zh(),
+            applicant_name: r.applicant_name,
+            org_code: r.org_code,
+            id_number_masked: r.id_number_masked,
+            phone_masked: r.phone_masked,
+            description: r.description,
+            channel: r.channel,
+            delivery: r.delivery,
+            received_on: r.received_on,
+            status: r.status,
+            status_label_zh: r.status.label_zh(),
+            due_on: r.due_on,
+            due_provisional: r.due_provisional,
+            concluded_on: r.concluded_on,
+            outcome: r.outcome,
+            outcome_label_zh: r.outcome.map(|o| o.heading_zh()),
+            events: r.events,
             deadline: v.deadline,
             explanation: v.explanation,
             correction_notice_due: v.correction_notice_due,
@@ -147,7 +198,7 @@ impl From<gongkai_app::StaffView> for StaffRequestView {
     get, path = "/api/v1/staff/requests/{number}", tag = "staff",
     params(("number" = String, Path, description = "申请编号")),
     security(("token" = [])),
-    responses((status = 200, body = super::schemas::StaffRequestView))
+    responses((status = 200, body = StaffRequestView))
 )]
 pub async fn get_request(
     State(state): State<AppState>,
@@ -172,7 +223,7 @@ pub async fn get_request(
     request_body(content = super::schemas::EventBody, description = "an event, tagged by `type`"),
     security(("token" = [])),
     responses(
-        (status = 201, body = super::schemas::StaffRequestView),
+        (status = 201, body = StaffRequestView),
         (status = 403, description = "an extension is the head's (Art. 33)", body = crate::error::ErrorBody),
         (status = 409, description = "not allowed in the request's current state", body = crate::error::ErrorBody),
     )

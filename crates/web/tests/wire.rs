@@ -1,0 +1,104 @@
+//! The API's own wire types (issue 9, section 1): no internal row ids where the store has them,
+//! no JSON inside a JSON string, Chinese labels beside codes. The real server on a random port.
+
+use std::sync::Arc;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use gongkai_store::testing::{Backend, fresh_with_clock};
+use gongkai_store::{Actor, Role};
+use gongkai_web::{AppState, FixedClock};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sha2::Digest;
+
+#[derive(serde::Deserialize)]
+struct VersionWire {
+    report: Box<serde_json::value::RawValue>,
+    json_sha256: String,
+}
+
+#[tokio::test]
+async fn staff_views_and_report_versions_are_wire_types_of_their_own() -> Result<()> {
+    for backend in Backend::all() {
+        let today = Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap()));
+        let ts = fresh_with_clock(backend, today.clone()).await?;
+        let store = ts.store.clone();
+        let agency =
+            gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局")
+                .await?;
+        let staff = store
+            .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
+            .await?;
+        let state = AppState::with_clock(store, today);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let limits = gongkai_web::ServerLimits::without_rate_limits();
+        tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+        let http = reqwest::Client::new();
+
+        let r = http
+            .post(format!("{base}/api/v1/staff/agencies/fuxin-zrzyj/requests"))
+            .bearer_auth(&staff)
+            .json(&json!({
+                "applicant": {"kind": "natural_person", "name": "李四",
+                              "id_number": "11010519491231002X", "phone": "13800138000"},
+                "description": "2020年某地块征收补偿方案",
+                "channel": "in_person", "delivery": "collect", "arrived_on": "2025-06-09"
+            }))
+            .send()
+            .await?;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let number = r.json::<Value>().await?["number"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let view: Value = http
+            .get(format!("{base}/api/v1/staff/requests/{number}"))
+            .bearer_auth(&staff)
+            .send()
+            .await?
+            .json()
+            .await?;
+        for internal in ["id", "agency_id"] {
+            assert!(view.get(internal).is_none(), "no {internal}: {view}");
+        }
+        assert_eq!(view["number"], number.as_str());
+        assert_eq!(view["status"], "processing");
+        assert_eq!(view["status_label_zh"], "办理中");
+        assert_eq!(view["id_number_masked"], "110105********002X");
+        assert!(
+            view["deadline"].is_object() && view["events"].is_array(),
+            "{view}"
+        );
+
+        let r = http
+            .post(format!(
+                "{base}/api/v1/staff/agencies/fuxin-zrzyj/reports/2024/versions"
+            ))
+            .bearer_auth(&staff)
+            .send()
+            .await?;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let text = r.text().await?;
+        let v: Value = serde_json::from_str(&text)?;
+        assert!(
+            v["report"].is_object(),
+            "the report is JSON, not a string: {v}"
+        );
+        assert!(
+            v.get("report_json").is_none() && v.get("agency_id").is_none(),
+            "{v}"
+        );
+        assert_eq!(v["status"], "draft");
+        assert_eq!(v["status_label_zh"], "草稿");
+        let wire: VersionWire = serde_json::from_str(&text)?;
+        assert_eq!(
+            hex::encode(sha2::Sha256::digest(wire.report.get().as_bytes())),
+            wire.json_sha256,
+            "the embedded report is exactly the frozen bytes"
+        );
+        drop(ts);
+    }
+    Ok(())
+}
