@@ -102,3 +102,88 @@ async fn staff_views_and_report_versions_are_wire_types_of_their_own() -> Result
     }
     Ok(())
 }
+
+/// Each route is declared once with its documentation: every API route of the router is in the
+/// OpenAPI document with its methods, with the error answers added, and typed bodies.
+#[tokio::test]
+async fn the_document_has_every_route_declared_with_it() -> Result<()> {
+    let ts = gongkai_store::testing::fresh(Backend::Sqlite).await?;
+    let state = AppState::new(ts.store.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let limits = gongkai_web::ServerLimits::without_rate_limits();
+    tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+    let doc: Value = reqwest::get(format!("{base}/api/openapi.json"))
+        .await?
+        .json()
+        .await?;
+    let expected = [
+        ("/api/v1/deadline", "get"),
+        ("/api/v1/agencies", "get"),
+        ("/api/v1/agencies/{agency}", "get"),
+        ("/api/v1/agencies/{agency}/requests", "post"),
+        ("/api/v1/requests/{number}", "get"),
+        ("/api/v1/agencies/{agency}/reports/{year}/{format}", "get"),
+        ("/api/v1/staff/agencies/{agency}/requests", "post"),
+        ("/api/v1/staff/agencies/{agency}/requests", "get"),
+        ("/api/v1/staff/requests/{number}", "get"),
+        ("/api/v1/staff/requests/{number}/events", "post"),
+        ("/api/v1/staff/requests/{number}/personal-data", "get"),
+        ("/api/v1/staff/agencies/{agency}/reports/{year}", "get"),
+        (
+            "/api/v1/staff/agencies/{agency}/reports/{year}/cells/{cell}",
+            "get",
+        ),
+        (
+            "/api/v1/staff/agencies/{agency}/reports/{year}/sections",
+            "put",
+        ),
+        (
+            "/api/v1/staff/agencies/{agency}/reports/{year}/statistics",
+            "post",
+        ),
+        (
+            "/api/v1/staff/agencies/{agency}/reports/{year}/versions",
+            "post",
+        ),
+        (
+            "/api/v1/staff/agencies/{agency}/reports/{year}/versions",
+            "get",
+        ),
+        ("/api/v1/staff/agencies/{agency}/publications", "post"),
+        ("/api/v1/staff/agencies/{agency}/review-cases", "post"),
+        ("/api/v1/staff/review-cases/{id}/decision", "post"),
+        ("/api/v1/staff/report-versions/{id}/approve", "post"),
+        ("/api/v1/staff/report-versions/{id}/publish", "post"),
+        ("/api/v1/admin/agencies", "post"),
+        ("/api/v1/admin/agencies/{agency}/departments", "post"),
+        ("/api/v1/admin/tokens", "post"),
+        ("/api/v1/admin/tokens", "get"),
+        ("/api/v1/admin/tokens/{id}", "delete"),
+        ("/api/v1/admin/tokens/{id}/revoke", "post"),
+        ("/api/v1/admin/calendar", "post"),
+        ("/api/v1/admin/audit-log", "get"),
+        ("/api/v1/admin/audit-log/verify", "get"),
+    ];
+    for (path, method) in expected {
+        let op = &doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} documented");
+        assert!(
+            op["responses"]["500"].is_object(),
+            "{method} {path}: error answers added"
+        );
+    }
+    assert_eq!(
+        doc["paths"]["/api/v1/requests/{number}"]["get"]["responses"]["429"]["headers"]["Retry-After"]
+            ["required"],
+        true
+    );
+    let view = &doc["components"]["schemas"]["StaffRequestView"]["properties"];
+    assert!(
+        view["status_label_zh"].is_object() && view.get("agency_id").is_none(),
+        "{view}"
+    );
+    let error = &doc["components"]["schemas"]["ErrorBody"]["properties"];
+    assert!(error["message_zh"].is_object(), "{error}");
+    Ok(())
+}
