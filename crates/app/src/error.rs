@@ -19,6 +19,10 @@ pub enum AppError {
     /// Authenticated, but the action is not this actor's.
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// Something the application could not do that is no fault of the input (rendering a
+    /// report failed): logged, never shown.
+    #[error("internal: {0}")]
+    Internal(String),
     /// Anything else the store could not do (I/O, a broken invariant): logged, never shown.
     #[error(transparent)]
     Store(StoreError),
@@ -31,6 +35,7 @@ impl From<DomainError> for AppError {
                 event: event.to_string(),
                 reason,
             },
+            DomainError::Forbidden(why) => AppError::Forbidden(why),
             invalid => AppError::Invalid(vec![invalid]),
         }
     }

@@ -2,9 +2,17 @@
 //! API, the pages and the CLI. Callers turn their input (JSON, a form, arguments) into the
 //! plain input types here and render what comes back; the rules live here and in the domain,
 //! and the [`Store`] is the repository behind them.
+//!
+//! Authorisation is decided here, once, from the [`Actor`](gongkai_store::Actor) each caller
+//! authenticates: another agency's request, report or case is [`AppError::NotFound`] (the same
+//! as a missing one), an action that is another role's (the head's) is
+//! [`AppError::Forbidden`]. The store below checks what data must satisfy, not who acts.
 
+pub mod admin;
 pub mod error;
 pub mod filing;
+pub mod procedure;
+pub mod reports;
 pub mod tracking;
 
 use std::sync::Arc;
@@ -12,8 +20,11 @@ use std::sync::Arc;
 use gongkai_domain::clock::Clock;
 use gongkai_store::{Agency, Store};
 
+pub use admin::TokenInput;
 pub use error::AppError;
 pub use filing::FilingInput;
+pub use procedure::StaffView;
+pub use reports::{CellDrillDown, ReviewCaseInput};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 

@@ -54,7 +54,7 @@ pub async fn run(command: AuditLogCommand) -> Result<ExitCode> {
             public_key,
             key,
         } => {
-            let store = open_store(&data.data).await?;
+            let store = open_store(&data.path()).await?;
             let report = match checkpoint {
                 None => store.verify_audit_log().await?,
                 Some(file) => {
@@ -65,7 +65,7 @@ pub async fn run(command: AuditLogCommand) -> Result<ExitCode> {
                     let trusted = match public_key {
                         Some(hex) => checkpoint::parse_public_key(&hex)?,
                         None => {
-                            let path = key_path(&data.data, key);
+                            let path = key_path(&data.path(), key);
                             CheckpointKey::load(&path)
                                 .with_context(|| "give the signer's key with --public-key HEX")?
                                 .public_key()
@@ -83,8 +83,8 @@ pub async fn run(command: AuditLogCommand) -> Result<ExitCode> {
             }
         }
         AuditLogCommand::Checkpoint { data, output, key } => {
-            let store = open_store(&data.data).await?;
-            let key = CheckpointKey::load_or_create(&key_path(&data.data, key))?;
+            let store = open_store(&data.path()).await?;
+            let key = CheckpointKey::load_or_create(&key_path(&data.path(), key))?;
             let report = store.verify_audit_log().await?;
             if !report.is_ok() {
                 print!("{report}");

@@ -6,6 +6,7 @@ mod demo;
 mod ops;
 mod output;
 mod serve;
+mod settings;
 mod token;
 
 use std::net::SocketAddr;
@@ -25,6 +26,10 @@ use gongkai_store::{Actor, NewAgency, Store};
     about = "政府信息公开 — government information disclosure"
 )]
 struct Cli {
+    /// A TOML configuration file (bind, data, database_url, pii_key_file, [limits]); the
+    /// GONGKAI_* environment overrides it and flags override both.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -33,8 +38,15 @@ struct Cli {
 struct DataArg {
     /// Data directory (SQLite database and the personal-data key). With
     /// GONGKAI_DATABASE_URL=postgres://… the database is PostgreSQL and DIR keeps only the key.
-    #[arg(long, value_name = "DIR", env = "GONGKAI_DATA", default_value = "data")]
-    data: PathBuf,
+    #[arg(long = "data", value_name = "DIR", env = "GONGKAI_DATA")]
+    dir: Option<PathBuf>,
+}
+
+impl DataArg {
+    /// The directory: the flag (or GONGKAI_DATA), else the settings' `data`, else `data`.
+    fn path(&self) -> PathBuf {
+        settings::get().data_dir(self.dir.as_deref())
+    }
 }
 
 #[derive(Subcommand)]
@@ -43,9 +55,10 @@ enum Command {
     Serve {
         #[command(flatten)]
         data: DataArg,
-        /// Address to listen on (port 0 picks a free port; the address is printed).
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        bind: SocketAddr,
+        /// Address to listen on (port 0 picks a free port; the address is printed); default
+        /// the settings' `bind` / GONGKAI_BIND, else 127.0.0.1:8080.
+        #[arg(long)]
+        bind: Option<SocketAddr>,
         #[command(flatten)]
         limits: serve::LimitArgs,
     },
@@ -264,8 +277,25 @@ async fn open_store(data: &Path) -> Result<std::sync::Arc<dyn Store>> {
     ops::open_store(data).await
 }
 
+/// The application layer over the data in `data`: the use cases the API calls, so the command
+/// line obeys the same rules (as the deployment's operator, [`Actor::system`]).
+async fn open_app(data: &Path) -> Result<gongkai_app::App> {
+    Ok(gongkai_app::App::new(
+        open_store(data).await?,
+        std::sync::Arc::new(gongkai_domain::clock::ChinaClock),
+    ))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The one place the environment and the configuration file are read.
+    match settings::Settings::load(cli.config.as_deref(), std::env::vars()) {
+        Ok(s) => settings::install(s),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    }
     if !matches!(cli.command, Command::Serve { .. } | Command::Audit(_)) {
         output::default_sigpipe();
     }
@@ -306,27 +336,31 @@ async fn run(command: Command) -> Result<ExitCode> {
         }
         Command::Key {
             command: KeyCommand::Rotate { data },
-        } => return ops::key_rotate(&data.data).await,
-        Command::Backup { data, output } => return ops::backup(&data.data, &output).await,
+        } => return ops::key_rotate(&data.path()).await,
+        Command::Backup { data, output } => return ops::backup(&data.path(), &output).await,
         Command::Restore { data, file, force } => {
-            return ops::restore(&data.data, &file, force).await;
+            return ops::restore(&data.path(), &file, force).await;
         }
         Command::Serve { data, bind, limits } => {
-            let store = open_store(&data.data).await?;
+            let settings = settings::get();
+            let bind = bind
+                .or(settings.bind)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+            let limits = limits.limits(&settings.limits);
+            let store = open_store(&data.path()).await?;
             let listener = tokio::net::TcpListener::bind(bind)
                 .await
                 .with_context(|| format!("cannot listen on {bind}"))?;
             let addr = listener.local_addr()?;
             println!(
                 "gongkai listening on http://{addr} (data: {}, store: {})",
-                data.data.display(),
+                data.path().display(),
                 store.backend()
             );
-            gongkai_web::serve(listener, gongkai_web::AppState::new(store), limits.limits())
-                .await?;
+            gongkai_web::serve(listener, gongkai_web::AppState::new(store), limits).await?;
         }
         Command::Demo { data } => {
-            let store = open_store(&data.data).await?;
+            let store = open_store(&data.path()).await?;
             let summary = demo::create(store.as_ref()).await?;
             println!("{summary}");
         }
@@ -370,8 +404,8 @@ async fn run(command: Command) -> Result<ExitCode> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let schedule = ScheduleFile::parse(&text)?;
-            let store = open_store(&data.data).await?;
-            let summary = store.import_calendar(schedule, &Actor::system()).await?;
+            let app = open_app(&data.path()).await?;
+            let summary = app.import_calendar(schedule, &Actor::system()).await?;
             println!(
                 "imported {:?}; {} open requests recomputed, {} deadlines changed",
                 summary.years, summary.recomputed, summary.changed
@@ -389,20 +423,15 @@ async fn run(command: Command) -> Result<ExitCode> {
                     data,
                 },
         } => {
-            let store = open_store(&data.data).await?;
-            let agency = store
-                .create_agency(
-                    NewAgency {
-                        slug,
-                        name,
-                        is_government: government,
-                    },
-                    &Actor::system(),
-                )
+            let app = open_app(&data.path()).await?;
+            let new = NewAgency {
+                slug,
+                name,
+                is_government: government,
+            };
+            let agency = app
+                .create_agency(new, &departments, &Actor::system())
                 .await?;
-            for d in &departments {
-                store.add_department(agency.id, d, &Actor::system()).await?;
-            }
             println!("created {} ({})", agency.slug, agency.name);
         }
         Command::Report {
@@ -421,7 +450,7 @@ async fn run(command: Command) -> Result<ExitCode> {
                     std::io::IsTerminal::is_terminal(&std::io::stdout()),
                 )?;
             }
-            let store = open_store(&data.data).await?;
+            let store = open_store(&data.path()).await?;
             let report = if agency == "all" {
                 gongkai_store::reporting::generate_aggregate(store.as_ref(), "全部机关", year)
                     .await?
@@ -466,19 +495,19 @@ async fn run(command: Command) -> Result<ExitCode> {
                     data,
                 },
         } => {
-            let store = open_store(&data.data).await?;
-            let a = store
+            let app = open_app(&data.path()).await?;
+            let a = app
+                .store()
                 .agency(&agency)
                 .await?
                 .with_context(|| format!("--agency: no agency '{agency}'"))?;
-            store
-                .set_statistic(
-                    a.id,
-                    year,
-                    gongkai_store::Statistic { key, value, source },
-                    &Actor::system(),
-                )
-                .await?;
+            app.set_statistic(
+                &a.slug,
+                year,
+                gongkai_store::Statistic { key, value, source },
+                &Actor::system(),
+            )
+            .await?;
         }
         Command::Stats {
             command:
@@ -492,15 +521,15 @@ async fn run(command: Command) -> Result<ExitCode> {
             let text = std::fs::read_to_string(&file)
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let stats = parse_statistics_csv(&text)?;
-            let store = open_store(&data.data).await?;
-            let a = store
+            let app = open_app(&data.path()).await?;
+            let a = app
+                .store()
                 .agency(&agency)
                 .await?
                 .with_context(|| format!("--agency: no agency '{agency}'"))?;
             let n = stats.len();
             for stat in stats {
-                store
-                    .set_statistic(a.id, year, stat, &Actor::system())
+                app.set_statistic(&a.slug, year, stat, &Actor::system())
                     .await?;
             }
             println!("imported {n} figures for {agency} {year}");
@@ -514,7 +543,7 @@ async fn run(command: Command) -> Result<ExitCode> {
             if agencies == 0 || agencies > 100_000 {
                 bail!("--agencies must be 1..=100000");
             }
-            let store = open_store(&data.data).await?;
+            let store = open_store(&data.path()).await?;
             let bar = indicatif::ProgressBar::new(requests as u64);
             if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
                 bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -533,7 +562,7 @@ async fn run(command: Command) -> Result<ExitCode> {
         Command::Agency {
             command: AgencyCommand::List { data },
         } => {
-            let store = open_store(&data.data).await?;
+            let store = open_store(&data.path()).await?;
             for a in store.agencies().await? {
                 println!("{}\t{}", a.slug, a.name);
             }

@@ -1,33 +1,22 @@
-//! Where the data and its key are (the environment is read here, not in the store), and the
-//! operator's commands: `key rotate`, `backup`, `restore`.
+//! Where the data and its key are (from the settings `main` built; no library reads the
+//! environment), and the operator's commands: `key rotate`, `backup`, `restore`.
 
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use gongkai_store::keys::{KEY_ENV, KEY_FILE};
+use gongkai_store::keys::KEY_ENV;
 use gongkai_store::{Actor, KeySource, Location, Store};
 
-/// Selects PostgreSQL (and names its database).
-pub const DATABASE_ENV: &str = "GONGKAI_DATABASE_URL";
-
-/// `GONGKAI_DATABASE_URL=postgres://…` selects PostgreSQL; otherwise SQLite under `data`.
+/// Where the data lives, by the [`Settings`](crate::settings::Settings) built in `main`.
 pub fn location(data: &Path) -> Location {
-    match std::env::var(DATABASE_ENV) {
-        Ok(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Location::Postgres { url }
-        }
-        _ => Location::Dir(data.to_path_buf()),
-    }
+    crate::settings::get().location(data)
 }
 
-/// `GONGKAI_PII_KEY` (64 hex digits) if set, else `DIR/pii.key`.
+/// Where the PII key is, by the settings built in `main`.
 pub fn key_source(data: &Path) -> KeySource {
-    match std::env::var(KEY_ENV) {
-        Ok(hex_key) => KeySource::Env(hex_key),
-        Err(_) => KeySource::File(data.join(KEY_FILE)),
-    }
+    crate::settings::get().key_source(data)
 }
 
 pub async fn open_store(data: &Path) -> Result<Arc<dyn Store>> {

@@ -4,7 +4,7 @@ use anyhow::{Context, Result};
 use chrono::{SecondsFormat, Utc};
 use clap::Subcommand;
 use gongkai_store::tokens::{DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS};
-use gongkai_store::{Actor, NewToken, Role};
+use gongkai_store::{Actor, Role};
 
 use crate::{DataArg, open_store};
 
@@ -56,25 +56,20 @@ pub(crate) async fn run(command: TokenCommand) -> Result<()> {
             if !(1..=MAX_TOKEN_DAYS).contains(&days) {
                 anyhow::bail!("--days: a token lives 1-{MAX_TOKEN_DAYS} days");
             }
-            let store = open_store(&data.data).await?;
-            let agency_id = match agency {
-                Some(slug) => Some(
-                    store
-                        .agency(&slug)
-                        .await?
-                        .with_context(|| format!("--agency: no agency '{slug}'"))?
-                        .id,
-                ),
-                None => None,
-            };
-            let new = NewToken {
+            let store = open_store(&data.path()).await?;
+            if let Some(slug) = &agency {
+                store
+                    .agency(slug)
+                    .await?
+                    .with_context(|| format!("--agency: no agency '{slug}'"))?;
+            }
+            let input = gongkai_app::TokenInput {
                 name,
-                role,
-                agency_id,
-                days,
+                role: role.code().to_string(),
+                agency,
+                days: Some(days),
             };
-            new.validate("--days")?;
-            let issued = store.issue_token(&new, &admin).await?;
+            let issued = app(store).issue_token(&input, "--days", &admin).await?;
             println!("{}", issued.token);
             eprintln!(
                 "token {} expires {}",
@@ -83,10 +78,10 @@ pub(crate) async fn run(command: TokenCommand) -> Result<()> {
             );
         }
         TokenCommand::List { data } => {
-            let store = open_store(&data.data).await?;
+            let store = open_store(&data.path()).await?;
             let now = Utc::now();
             println!("id\tname\trole\tagency\tcreated\texpires\tstatus");
-            for t in store.tokens(&admin).await? {
+            for t in app(store).tokens(&admin).await? {
                 let status = match t.revoked_at {
                     Some(at) => format!("revoked {}", time(at)),
                     None => t.status_at(now).code().to_string(),
@@ -103,12 +98,20 @@ pub(crate) async fn run(command: TokenCommand) -> Result<()> {
             }
         }
         TokenCommand::Revoke { id, data } => {
-            let store = open_store(&data.data).await?;
-            let t = store.revoke_token(id, &admin).await?;
+            let store = open_store(&data.path()).await?;
+            let t = app(store).revoke_token(id, &admin).await?;
             println!("revoked token {} ({} {})", t.id, t.role.code(), t.name);
         }
     }
     Ok(())
+}
+
+/// The application layer over `store` (the token use cases are the administrator's).
+fn app(store: std::sync::Arc<dyn gongkai_store::Store>) -> gongkai_app::App {
+    gongkai_app::App::new(
+        store,
+        std::sync::Arc::new(gongkai_domain::clock::ChinaClock),
+    )
 }
 
 fn time(t: chrono::DateTime<Utc>) -> String {

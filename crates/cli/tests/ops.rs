@@ -189,7 +189,13 @@ fn backup_and_restore_through_the_command_line() -> Result<()> {
         "{}",
         stdout(&o)
     );
+    assert!(
+        stdout(&o).contains("put the query.key you keep with the pii.key into"),
+        "{}",
+        stdout(&o)
+    );
     std::fs::copy(src.join("pii.key"), dst.join("pii.key"))?;
+    std::fs::copy(src.join("query.key"), dst.join("query.key"))?;
     let report = |data: &str| -> Result<Vec<u8>> {
         let o = gongkai(
             &[

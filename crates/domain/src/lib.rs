@@ -6,6 +6,7 @@
 //! [`report`] model with its consistency rules. No I/O: the store, the web layer, the report
 //! generator and the auditor all call into this crate.
 
+pub mod actor;
 pub mod admission;
 pub mod applicant;
 pub mod calendar;
@@ -30,6 +31,10 @@ pub enum DomainError {
     },
     #[error("{event}: {reason}")]
     Transition { event: &'static str, reason: String },
+    /// The actor may see the thing but the action is another role's (e.g. the head's, see
+    /// [`actor::Actor::may_record`]).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
 }
 
 impl DomainError {
@@ -60,6 +65,7 @@ impl DomainError {
             DomainError::Invalid { zh: Some(zh), .. } => zh.clone(),
             DomainError::Invalid { .. } => "填写内容不符合要求，请检查后重新填写".to_string(),
             DomainError::Transition { .. } => "当前办理阶段不能进行此操作".to_string(),
+            DomainError::Forbidden(_) => "此操作须由信息公开工作机构负责人进行".to_string(),
         }
     }
 
@@ -68,12 +74,14 @@ impl DomainError {
         match self {
             DomainError::Invalid { field, .. } => field,
             DomainError::Transition { event, .. } => event,
+            DomainError::Forbidden(_) => "actor",
         }
     }
 
     pub fn reason(&self) -> &str {
         match self {
             DomainError::Invalid { reason, .. } | DomainError::Transition { reason, .. } => reason,
+            DomainError::Forbidden(why) => why,
         }
     }
 }

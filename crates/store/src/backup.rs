@@ -45,7 +45,7 @@ impl std::fmt::Display for BackupSummary {
         }
         write!(
             f,
-            "); the PII key is not in it: keep the key (pii.key or GONGKAI_PII_KEY) elsewhere"
+            "); the PII key is not in it: keep the key (pii.key or GONGKAI_PII_KEY) elsewhere, with query.key (the 查询码 key) beside it"
         )
     }
 }
@@ -254,6 +254,14 @@ impl RestoreReport {
             ),
             KeyVerdict::Refused(msg) => msg.clone(),
         });
+        let query_key = data_dir.join(crate::keys::QUERY_KEY_FILE);
+        if !query_key.exists() {
+            out.push(format!(
+                "the 查询码 key is not in the backup either: put the {} you keep with the pii.key into {} before starting (with GONGKAI_PII_KEY it is derived from the key)",
+                crate::keys::QUERY_KEY_FILE,
+                data_dir.display()
+            ));
+        }
         out
     }
 }

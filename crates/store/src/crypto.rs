@@ -23,6 +23,9 @@ pub struct PiiCipher {
     cipher: ChaCha20Poly1305,
     /// [`crate::keys::fingerprint`] of the key: what the database records, never the key.
     fingerprint: String,
+    /// The 查询码 key derived from this key, for a deployment whose PII key comes from the
+    /// environment (no directory to keep `query.key` in): see [`crate::QueryKey`].
+    derived_query_key: [u8; 32],
 }
 
 impl std::fmt::Debug for PiiCipher {
@@ -36,7 +39,13 @@ impl PiiCipher {
         PiiCipher {
             cipher: ChaCha20Poly1305::new(Key::from_slice(key)),
             fingerprint: crate::keys::fingerprint(key),
+            derived_query_key: crate::keys::derive_query_key(key),
         }
+    }
+
+    /// The 查询码 key derived from this key (used only where no `query.key` file is kept).
+    pub(crate) fn derived_query_key(&self) -> crate::QueryKey {
+        crate::QueryKey::from_key(&self.derived_query_key)
     }
 
     /// The key's fingerprint (SHA-256 over a domain-separation string and the key), hex.

@@ -48,9 +48,25 @@ impl SqlStore {
             None => crate::keys::load(source, new_database, database)?,
         };
         Self::adopt_key(&pool, &cipher, &source.describe(), database).await?;
-        let store = SqlStore::from_pool(pool, cipher);
+        let query_key = match source.query_key_path() {
+            Some(path) => {
+                let may_create = new_database || !Self::has_hmac_codes(&pool).await?;
+                Some(crate::keys::load_query_key(&path, may_create, database)?)
+            }
+            None => None,
+        };
+        let mut store = SqlStore::from_pool(pool, cipher);
+        if let Some(k) = query_key {
+            store.query_key = k;
+        }
         store.load_calendar().await?;
         Ok(store)
+    }
+
+    /// Whether any 查询码 is stored as an HMAC (then its key must be at hand).
+    async fn has_hmac_codes(pool: &sqlx::Pool<Db>) -> Result<bool> {
+        let row = sqlx::query("SELECT 1 FROM requests WHERE query_code_hash LIKE 'h1:%' LIMIT 1").fetch_optional(pool).await?;
+        Ok(row.is_some())
     }
 
     /// Inside a transaction that seals personal data: the key this process holds must still be

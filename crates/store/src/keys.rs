@@ -22,16 +22,19 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::{Actor, Location, PgStore, PiiCipher, Result, SqliteStore, StoreError};
+use crate::{Actor, Location, PgStore, PiiCipher, QueryKey, Result, SqliteStore, StoreError};
 
 /// The environment variable the binary reads the key from (64 hex digits), named in messages.
 pub const KEY_ENV: &str = "GONGKAI_PII_KEY";
 /// The key file's name in the data directory.
 pub const KEY_FILE: &str = "pii.key";
+/// The 查询码 key's file name, beside the PII key file (see [`crate::QueryKey`]).
+pub const QUERY_KEY_FILE: &str = "query.key";
 /// The SQLite database's name in the data directory.
 pub const DB_FILE: &str = "gongkai.sqlite3";
 
 const FINGERPRINT_DOMAIN: &[u8] = b"gongkai pii key fingerprint v1\0";
+const QUERY_KEY_DOMAIN: &[u8] = b"gongkai query-code key v1\0";
 
 /// Where the PII key comes from. The binary builds it (from `GONGKAI_PII_KEY` or `DIR/pii.key`).
 #[derive(Clone, PartialEq, Eq)]
@@ -65,6 +68,15 @@ impl KeySource {
         match self {
             KeySource::Env(_) => true,
             KeySource::File(p) => p.exists(),
+        }
+    }
+
+    /// `query.key` beside a key file, where the 查询码 key is kept; `None` for a key from the
+    /// environment (the 查询码 key is then derived from it).
+    pub fn query_key_path(&self) -> Option<PathBuf> {
+        match self {
+            KeySource::Env(_) => None,
+            KeySource::File(p) => Some(p.with_file_name(QUERY_KEY_FILE)),
         }
     }
 
@@ -216,12 +228,19 @@ pub(crate) fn load(source: &KeySource, may_create: bool, database: &str) -> Resu
 
 /// Reads a key file: `None` when it does not exist; refused when group or others may read it.
 fn read_key_file(path: &Path) -> Result<Option<PiiCipher>> {
+    Ok(read_secret(path, "PII key")?.map(|k| PiiCipher::from_key(&k)))
+}
+
+/// Reads a 32-byte secret kept as 64 hex digits in a file of its own (`what` names it in
+/// messages): `None` when the file does not exist; refused when group or others may read it,
+/// when it is not a regular file or does not hold 64 hex digits.
+fn read_secret(path: &Path, what: &str) -> Result<Option<[u8; 32]>> {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => {
             return Err(StoreError::Key(format!(
-                "cannot read the PII key file {}: {e}",
+                "cannot read the {what} file {}: {e}",
                 path.display()
             )));
         }
@@ -232,7 +251,7 @@ fn read_key_file(path: &Path) -> Result<Option<PiiCipher>> {
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             return Err(StoreError::Key(format!(
-                "the PII key file {} may be read by group or others (mode {mode:04o}): run `chmod 600 {}`",
+                "the {what} file {} may be read by group or others (mode {mode:04o}): run `chmod 600 {}`",
                 path.display(),
                 path.display()
             )));
@@ -240,22 +259,71 @@ fn read_key_file(path: &Path) -> Result<Option<PiiCipher>> {
     }
     if !meta.is_file() {
         return Err(StoreError::Key(format!(
-            "the PII key file {} is not a regular file",
+            "the {what} file {} is not a regular file",
             path.display()
         )));
     }
     let text = std::fs::read_to_string(path).map_err(|e| {
         StoreError::Key(format!(
-            "cannot read the PII key file {}: {e}",
+            "cannot read the {what} file {}: {e}",
             path.display()
         ))
     })?;
-    PiiCipher::from_hex(&text).map(Some).map_err(|_| {
-        StoreError::Key(format!(
-            "the PII key file {} must hold 64 hex digits (32 bytes)",
+    hex::decode(text.trim())
+        .ok()
+        .and_then(|b| <[u8; 32]>::try_from(b).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            StoreError::Key(format!(
+                "the {what} file {} must hold 64 hex digits (32 bytes)",
+                path.display()
+            ))
+        })
+}
+
+/// The 查询码 key derived from a PII key given in the environment (no `query.key` file):
+/// SHA-256 over a domain-separation string and the key.
+pub(crate) fn derive_query_key(pii_key: &[u8; 32]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(QUERY_KEY_DOMAIN);
+    h.update(pii_key);
+    h.finalize().into()
+}
+
+/// The 查询码 key from `path` (see [`crate::QueryKey`]). A missing file is created (0600,
+/// random) when `may_create` — a new database, or one without a code stored as an HMAC yet —
+/// and refused otherwise, since the codes already issued could no longer be checked.
+pub(crate) fn load_query_key(path: &Path, may_create: bool, database: &str) -> Result<QueryKey> {
+    if let Some(k) = read_secret(path, "query-code key")? {
+        return Ok(QueryKey::from_key(&k));
+    }
+    if !may_create {
+        return Err(StoreError::Key(format!(
+            "the query-code key file {} is missing but requests of the database {database} were given 查询码 under it: \
+             put the {QUERY_KEY_FILE} you keep elsewhere (with the pii.key) back into {}; without it no applicant can track a request",
+            path.display(),
+            path.parent()
+                .map_or_else(|| ".".into(), |d| d.display().to_string())
+        )));
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        create_private_dir(dir)?;
+    }
+    let key = PiiCipher::random_key();
+    match write_private(path, hex::encode(key).as_bytes()) {
+        Ok(()) => Ok(QueryKey::from_key(&key)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            read_secret(path, "query-code key")?
+                .map(|k| QueryKey::from_key(&k))
+                .ok_or_else(|| {
+                    StoreError::Key(format!("{} vanished while it was created", path.display()))
+                })
+        }
+        Err(e) => Err(StoreError::Key(format!(
+            "cannot create the query-code key file {}: {e}",
             path.display()
-        ))
-    })
+        ))),
+    }
 }
 
 /// Creates `dir` (and missing parents) with mode 0700; an existing directory is left as it is.

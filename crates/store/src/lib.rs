@@ -38,6 +38,7 @@ use serde::Serialize;
 
 pub use audit::{AuditEntry, ChainCheck};
 pub use crypto::{PersonalData, PiiCipher};
+pub use gongkai_domain::actor::{Actor, Role};
 pub use keys::KeySource;
 pub use ledger::{Problem, VerifyReport};
 pub use postgres::PgStore;
@@ -76,113 +77,6 @@ pub enum StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-/// Who acts. Recorded in the audit log and on every event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Actor {
-    pub name: String,
-    pub role: Role,
-    /// The one agency a staff member may act for; `None` for deployment administrators.
-    pub agency_id: Option<i64>,
-}
-
-impl Actor {
-    pub fn public() -> Self {
-        Actor {
-            name: "public".into(),
-            role: Role::Public,
-            agency_id: None,
-        }
-    }
-    pub fn system() -> Self {
-        Actor {
-            name: "system".into(),
-            role: Role::Admin,
-            agency_id: None,
-        }
-    }
-    /// Whether this actor may act for an agency (agency isolation).
-    pub fn may_act_for(&self, agency_id: i64) -> bool {
-        match self.role {
-            Role::Admin => true,
-            Role::Staff | Role::Head => self.agency_id == Some(agency_id),
-            Role::Public => false,
-        }
-    }
-    /// Whether this actor is the head of an agency's disclosure office (政府信息公开工作机构负责人):
-    /// the one who approves an extension (Art. 33) and approves and publishes the annual report
-    /// (Art. 49). A deployment administrator is not: that is an IT role, not the office's head.
-    pub fn is_head_of(&self, agency_id: i64) -> bool {
-        self.role == Role::Head && self.agency_id == Some(agency_id)
-    }
-    /// `Ok` if [`Actor::is_head_of`], else [`StoreError::Forbidden`] naming the action.
-    pub fn require_head_of(&self, agency_id: i64, action: &str) -> Result<()> {
-        if self.is_head_of(agency_id) {
-            Ok(())
-        } else {
-            Err(StoreError::Forbidden(format!(
-                "{action} is for the head of the agency's disclosure office (a head token)"
-            )))
-        }
-    }
-    /// Whether this actor may record `event` on a request of `agency_id` (isolation aside): an
-    /// extension (延期答复, Art. 33) is approved by the head of the disclosure office, so only a
-    /// head records it, and the approver recorded is that head's own name; an `approver` that
-    /// names anyone else is refused. A `voided` event corrects the record of a case that is legal
-    /// evidence, so it too is the head's.
-    pub fn may_record(&self, event: &Event, agency_id: i64) -> Result<()> {
-        if let Event::Voided { .. } = event {
-            self.require_head_of(agency_id, "voiding an event")?;
-        }
-        if let Event::Extended { approver, .. } = event {
-            self.require_head_of(agency_id, "an extension (Art. 33)")?;
-            if approver.trim() != self.name {
-                return Err(DomainError::invalid(
-                    "approver",
-                    format!("must be the authenticated head ({})", self.name),
-                )
-                .into());
-            }
-        }
-        Ok(())
-    }
-    pub(crate) fn label(&self) -> String {
-        format!("{}:{}", self.role.code(), self.name)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    Public,
-    /// 公开办/承办部门 staff of one agency.
-    Staff,
-    /// 政府信息公开工作机构负责人 — head of one agency's disclosure office: approves extensions and
-    /// annual reports.
-    Head,
-    /// Deployment administrator (all agencies).
-    Admin,
-}
-
-impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Public => "public",
-            Role::Staff => "staff",
-            Role::Head => "head",
-            Role::Admin => "admin",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Self> {
-        match s {
-            "public" => Some(Role::Public),
-            "staff" => Some(Role::Staff),
-            "head" => Some(Role::Head),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-}
 
 /// A disclosing agency (行政机关).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -424,7 +318,10 @@ pub struct SeedRequest {
     pub events: Vec<Event>,
 }
 
-/// The repository of everything gongkai keeps.
+/// The repository of everything gongkai keeps. It checks what data must satisfy (the domain's
+/// rules on every write, the ledger's transitions, the publish gate) but not who may act: that
+/// is decided once in the application layer (`gongkai-app`) from the [`Actor`], which the store
+/// records on every event and audit entry.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// The backend's name (`sqlite` or `postgres`).
@@ -481,6 +378,8 @@ pub trait Store: Send + Sync + 'static {
         fact: ReviewFact,
         actor: &Actor,
     ) -> Result<i64>;
+    /// The agency a review case belongs to (`None` for an unknown id).
+    async fn review_case_agency(&self, case_id: i64) -> Result<Option<i64>>;
     /// Records the decision of a pending case; a decided case is not changed (409).
     async fn decide_review_case(
         &self,
@@ -551,6 +450,15 @@ pub trait Store: Send + Sync + 'static {
     /// Inserts synthetic requests in one transaction (no per-row audit: one audit entry per batch).
     async fn bulk_seed(&self, rows: &[SeedRequest], actor: &Actor) -> Result<u64>;
 
+    /// Audits an action the application refused (`outcome` = `rejected: why`), in its own
+    /// transaction: who tried what on which object.
+    async fn audit_refusal(
+        &self,
+        actor: &Actor,
+        action: &str,
+        object: &str,
+        why: &str,
+    ) -> Result<()>;
     async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>>;
     /// Verifies the audit chain from the genesis to the head, that every ledger row, registered
     /// request and published file is what the entry recording it committed to (rows changed,
@@ -663,7 +571,8 @@ pub(crate) fn random_code(len: usize) -> String {
         .collect()
 }
 
-/// SHA-256 of a secret salted with what it belongs to, hex.
+/// SHA-256 of a secret salted with what it belongs to, hex: how API tokens are stored, and how
+/// 查询码 were stored before the HMAC (rows without the `h1:` prefix still verify this way).
 pub(crate) fn secret_hash(salt: &str, secret: &str) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
@@ -671,6 +580,74 @@ pub(crate) fn secret_hash(salt: &str, secret: &str) -> String {
     h.update([0]);
     h.update(secret.trim().to_ascii_uppercase().as_bytes());
     hex::encode(h.finalize())
+}
+
+/// The server secret of the 查询码: a code is stored as `h1:` + HMAC-SHA256 under this key over
+/// the request number and the code, so that a database dump alone does not let anyone test
+/// guesses offline (the old bare SHA-256 salted with the public number did). The key is kept
+/// beside the PII key (`query.key`, 0600, created with a new database — or with the first
+/// open of an older one that has no `h1:` row yet — and refused when unreadable or missing
+/// while `h1:` rows exist); a deployment whose PII key comes from the environment derives it
+/// from that key instead. PII key rotation does not touch it.
+#[derive(Clone)]
+pub struct QueryKey([u8; 32]);
+
+impl std::fmt::Debug for QueryKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("QueryKey(..)")
+    }
+}
+
+/// The prefix of a 查询码 stored as an HMAC.
+pub(crate) const QUERY_HMAC_PREFIX: &str = "h1:";
+
+impl QueryKey {
+    pub fn from_key(key: &[u8; 32]) -> Self {
+        QueryKey(*key)
+    }
+
+    /// What is stored for `code` of request `number`.
+    pub(crate) fn code_hash(&self, number: &str, code: &str) -> String {
+        let mut msg = number.as_bytes().to_vec();
+        msg.push(0);
+        msg.extend_from_slice(code.trim().to_ascii_uppercase().as_bytes());
+        format!(
+            "{QUERY_HMAC_PREFIX}{}",
+            hex::encode(hmac_sha256(&self.0, &msg))
+        )
+    }
+
+    /// Whether `code` is the code of request `number` whose stored value is `stored`: an HMAC
+    /// (`h1:`) or, for a row written before, the salted SHA-256.
+    pub(crate) fn verifies(&self, stored: &str, number: &str, code: &str) -> bool {
+        if stored.starts_with(QUERY_HMAC_PREFIX) {
+            digest_eq(stored, &self.code_hash(number, code))
+        } else {
+            digest_eq(stored, &secret_hash(number, code))
+        }
+    }
+}
+
+/// HMAC-SHA256 (RFC 2104) over `msg` under `key` (at most one block long).
+pub(crate) fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    const BLOCK: usize = 64;
+    let mut k = [0u8; BLOCK];
+    if key.len() > BLOCK {
+        k[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        k[..key.len()].copy_from_slice(key);
+    }
+    let pad = |byte: u8| k.map(|b| b ^ byte);
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(msg)
+        .finalize();
+    Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize()
+        .into()
 }
 
 /// Constant-time comparison of two hex digests.
@@ -684,3 +661,35 @@ pub(crate) fn digest_eq(a: &str, b: &str) -> bool {
 
 #[cfg(feature = "testing")]
 pub mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_sha256_is_rfc_4231() {
+        // RFC 4231, test cases 1 and 2.
+        assert_eq!(
+            hex::encode(hmac_sha256(&[0x0b; 20], b"Hi There")),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
+        );
+        assert_eq!(
+            hex::encode(hmac_sha256(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+    }
+
+    #[test]
+    fn a_query_code_is_an_hmac_and_an_old_row_still_verifies() {
+        let key = QueryKey::from_key(&[7; 32]);
+        let stored = key.code_hash("fx-2025-00001", "ABCDE23456");
+        assert!(stored.starts_with("h1:"));
+        assert_ne!(&stored[3..], secret_hash("fx-2025-00001", "ABCDE23456"));
+        assert!(key.verifies(&stored, "fx-2025-00001", " abcde23456 "));
+        assert!(!key.verifies(&stored, "fx-2025-00002", "ABCDE23456"));
+        assert!(!QueryKey::from_key(&[8; 32]).verifies(&stored, "fx-2025-00001", "ABCDE23456"));
+        let old = secret_hash("fx-2025-00001", "ABCDE23456");
+        assert!(key.verifies(&old, "fx-2025-00001", "ABCDE23456"));
+        assert!(!key.verifies(&old, "fx-2025-00001", "ABCDE23457"));
+    }
+}

@@ -10,7 +10,7 @@ use gongkai_domain::report::{
     starter_sections, tally_groups, tally_review,
 };
 
-use crate::{Actor, Agency, ReportVersion, Result, Store, StoreError};
+use crate::{Actor, Agency, ReportStatus, ReportVersion, Result, Store, StoreError};
 
 /// The report of one agency for `year`, from its records. Sections are the saved ones or, when
 /// none were saved, starter texts written from the figures.
@@ -114,13 +114,22 @@ pub async fn save_draft(
     store.save_report_draft(agency.id, year, &json, actor).await
 }
 
-/// Publishes an approved version with its rendered files; refused while any R-rule fails.
-pub async fn publish(
-    store: &dyn Store,
-    version: &ReportVersion,
-    files: Vec<(String, Vec<u8>)>,
-    actor: &Actor,
-) -> Result<ReportVersion> {
+/// The publish gate, the one decision whether a version may be published: it is approved,
+/// no error-level finding of `report::check` (R1–R5 …) stands, and no narrative section still
+/// holds placeholder text (S2). [`Store::publish_report`] runs it inside its transaction, so no
+/// caller publishes past it; the application runs it first, before rendering the files.
+pub fn publish_gate(version: &ReportVersion) -> Result<Report> {
+    if version.status != ReportStatus::Approved {
+        return Err(DomainError::Transition {
+            event: "publish",
+            reason: format!(
+                "version {} is {}; only an approved report is published",
+                version.version,
+                version.status.code()
+            ),
+        }
+        .into());
+    }
     let report: Report = serde_json::from_str(&version.report_json)
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let blocking = blocking_findings(&report);
@@ -137,5 +146,17 @@ pub async fn publish(
         }
         .into());
     }
+    refuse_placeholders(&version.report_json)?;
+    Ok(report)
+}
+
+/// Publishes an approved version with its rendered files (the gate runs inside
+/// [`Store::publish_report`]); the application's `publish` renders the files itself.
+pub async fn publish(
+    store: &dyn Store,
+    version: &ReportVersion,
+    files: Vec<(String, Vec<u8>)>,
+    actor: &Actor,
+) -> Result<ReportVersion> {
     store.publish_report(version.id, files, actor).await
 }

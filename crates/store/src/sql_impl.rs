@@ -34,6 +34,8 @@ type DbRow = <Db as sqlx::Database>::Row;
 pub struct SqlStore {
     pool: sqlx::Pool<Db>,
     cipher: PiiCipher,
+    /// The server secret of the 查询码 HMAC.
+    query_key: crate::QueryKey,
     calendar: RwLock<LoadedCalendar>,
     /// Today for the date rule of every write ([`check_past`]); China time unless a test sets it.
     clock: Arc<dyn Clock>,
@@ -196,7 +198,8 @@ fn token_from_row(r: &DbRow) -> Result<TokenInfo> {
 impl SqlStore {
     fn from_pool(pool: sqlx::Pool<Db>, cipher: PiiCipher) -> Self {
         let calendar = LoadedCalendar { version: -1, calendar: Arc::new(Calendar::embedded()) };
-        SqlStore { pool, cipher, calendar: RwLock::new(calendar), clock: Arc::new(ChinaClock) }
+        let query_key = cipher.derived_query_key();
+        SqlStore { pool, cipher, query_key, calendar: RwLock::new(calendar), clock: Arc::new(ChinaClock) }
     }
 
     /// The store with another clock (tests; a deployment keeps China time).
@@ -406,9 +409,6 @@ impl Store for SqlStore {
     async fn create_agency(&self, mut new: NewAgency, actor: &Actor) -> Result<Agency> {
         new.name = text::clean_required("name", &new.name, text::NAME, "1-100 characters")?;
         new.validate()?;
-        if actor.role != Role::Admin {
-            return Err(StoreError::NotFound("agency".into()));
-        }
         let mut tx = begin_write(&self.pool).await?;
         let row = sqlx::query(
             "INSERT INTO agencies (slug, name, is_government, created_at) VALUES ($1, $2, $3, $4) RETURNING id, slug, name, is_government",
@@ -449,9 +449,6 @@ impl Store for SqlStore {
 
     async fn add_department(&self, agency_id: i64, name: &str, actor: &Actor) -> Result<Department> {
         let name = &text::clean_required("name", name, text::NAME, "1-100 characters")?;
-        if !actor.may_act_for(agency_id) {
-            return Err(StoreError::NotFound("agency".into()));
-        }
         let mut tx = begin_write(&self.pool).await?;
         let row = sqlx::query("INSERT INTO departments (agency_id, name) VALUES ($1, $2) RETURNING id")
             .bind(agency_id)
@@ -478,9 +475,6 @@ impl Store for SqlStore {
     async fn create_request(&self, new: NewRequest, actor: &Actor) -> Result<CreatedRequest> {
         let description = text::description(&new.description)?;
         check_past("received_on", new.received_on, self.today())?;
-        if actor.role != Role::Public && !actor.may_act_for(new.agency_id) {
-            return Err(StoreError::NotFound("agency".into()));
-        }
         let received = Event::Received { on: new.received_on, channel: new.channel };
         let state = CaseState::start(&received)?;
 
@@ -534,7 +528,7 @@ impl Store for SqlStore {
         .bind(new.agency_id)
         .bind(new.department_id)
         .bind(&number)
-        .bind(secret_hash(&number, &query_code))
+        .bind(self.query_key.code_hash(&number, &query_code))
         .bind(a.kind.code())
         .bind(&a.name)
         .bind(a.org_code.as_ref().map(|c| c.as_str().to_string()))
@@ -580,7 +574,7 @@ impl Store for SqlStore {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let stored: String = row.try_get(0)?;
-        if !digest_eq(&stored, &secret_hash(number, query_code)) {
+        if !self.query_key.verifies(&stored, number, query_code) {
             return Ok(None);
         }
         self.request(number).await
@@ -593,15 +587,6 @@ impl Store for SqlStore {
         let row = sqlx::query(LOCK_REQUEST).bind(number).fetch_optional(&mut *tx).await?;
         let Some(row) = row else { return Err(StoreError::NotFound(format!("request {number}"))) };
         let request_id: i64 = row.try_get(0)?;
-        let agency_id: i64 = row.try_get(1)?;
-        if !actor.may_act_for(agency_id) {
-            return Err(StoreError::NotFound(format!("request {number}")));
-        }
-        if let Err(refused) = actor.may_record(&event, agency_id) {
-            tx.rollback().await?;
-            self.audit_rejection(actor, &action, number, &refused.to_string()).await?;
-            return Err(refused);
-        }
         let recorded = Self::load_events(&mut tx, request_id).await?;
         let events: Vec<Event> = recorded.iter().map(|r| r.event.clone()).collect();
         let state = CaseState::replay(&cal, &events).map_err(corrupt("stored ledger"))?;
@@ -663,10 +648,6 @@ impl Store for SqlStore {
             .fetch_optional(&mut *tx)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("request {number}")))?;
-        let agency_id: i64 = row.try_get(0)?;
-        if !actor.may_act_for(agency_id) {
-            return Err(StoreError::NotFound(format!("request {number}")));
-        }
         let sealed: Vec<u8> = row.try_get(1)?;
         let data = self.cipher.open(&sealed, number)?;
         audit(&mut tx, actor, "request.personal_data_viewed", number, "ok").await?;
@@ -675,9 +656,6 @@ impl Store for SqlStore {
     }
 
     async fn import_calendar(&self, file: ScheduleFile, actor: &Actor) -> Result<CalendarImport> {
-        if actor.role != Role::Admin {
-            return Err(StoreError::NotFound("calendar".into()));
-        }
         let list: Vec<String> = file.years.keys().map(i32::to_string).collect();
         if let Err(refused) = file.check_covers_statutory() {
             self.audit_rejection(actor, "calendar.import", &list.join(","), &refused.to_string()).await?;
@@ -813,9 +791,6 @@ impl Store for SqlStore {
     }
 
     async fn add_review_case(&self, agency_id: i64, request_number: Option<&str>, fact: ReviewFact, actor: &Actor) -> Result<i64> {
-        if !actor.may_act_for(agency_id) {
-            return Err(StoreError::NotFound("agency".into()));
-        }
         check_past("filed_on", fact.filed_on, self.today())?;
         if let Some((decided, _)) = fact.decided {
             check_past("decided_on", decided, self.today())?;
@@ -857,6 +832,11 @@ impl Store for SqlStore {
         Ok(id)
     }
 
+    async fn review_case_agency(&self, case_id: i64) -> Result<Option<i64>> {
+        let row = sqlx::query("SELECT agency_id FROM review_cases WHERE id = $1").bind(case_id).fetch_optional(&self.pool).await?;
+        row.map(|r| r.try_get(0)).transpose().map_err(Into::into)
+    }
+
     async fn decide_review_case(&self, case_id: i64, decided_on: NaiveDate, result: ReviewResult, actor: &Actor) -> Result<ReviewCase> {
         check_past("decided_on", decided_on, self.today())?;
         let mut tx = begin_write(&self.pool).await?;
@@ -868,10 +848,6 @@ impl Store for SqlStore {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| StoreError::NotFound(format!("review case {case_id}")))?;
-        let agency_id: i64 = row.try_get(0)?;
-        if !actor.may_act_for(agency_id) {
-            return Err(StoreError::NotFound(format!("review case {case_id}")));
-        }
         let filed_on: NaiveDate = row.try_get(3)?;
         if row.try_get::<Option<NaiveDate>, _>(4)?.is_some() {
             return Err(StoreError::Conflict(format!("review case {case_id} is already decided")));
@@ -946,9 +922,6 @@ impl Store for SqlStore {
     }
 
     async fn add_publication(&self, agency_id: i64, mut p: NewPublication, actor: &Actor) -> Result<i64> {
-        if !actor.may_act_for(agency_id) {
-            return Err(StoreError::NotFound("agency".into()));
-        }
         p.title = text::clean_required("title", &p.title, text::TITLE, "is required")?;
         p.doc_number = text::clean_optional("doc_number", p.doc_number.as_deref(), text::DOC_NUMBER)?;
         let today = self.today();
@@ -985,9 +958,6 @@ impl Store for SqlStore {
     }
 
     async fn set_statistic(&self, agency_id: i64, year: i32, stat: Statistic, actor: &Actor) -> Result<()> {
-        if !actor.may_act_for(agency_id) {
-            return Err(StoreError::NotFound("agency".into()));
-        }
         StatisticKey::check(&stat.key, stat.value)?;
         check_past_year("year", year, self.today())?;
         gongkai_domain::report::ReportFormat::for_year(year)?;
@@ -1012,9 +982,6 @@ impl Store for SqlStore {
     }
 
     async fn save_sections(&self, agency_id: i64, year: i32, sections: &Sections, actor: &Actor) -> Result<()> {
-        if !actor.may_act_for(agency_id) {
-            return Err(StoreError::NotFound("agency".into()));
-        }
         let sections = &sections.cleaned()?;
         let mut tx = begin_write(&self.pool).await?;
         sqlx::query(
@@ -1036,9 +1003,6 @@ impl Store for SqlStore {
     }
 
     async fn save_report_draft(&self, agency_id: i64, year: i32, report_json: &str, actor: &Actor) -> Result<ReportVersion> {
-        if !actor.may_act_for(agency_id) {
-            return Err(StoreError::NotFound("agency".into()));
-        }
         let mut tx = begin_write(&self.pool).await?;
         let last: Option<i64> = sqlx::query("SELECT MAX(version) FROM report_versions WHERE agency_id = $1 AND year = $2")
             .bind(agency_id)
@@ -1098,10 +1062,6 @@ impl Store for SqlStore {
     async fn approve_report(&self, version_id: i64, actor: &Actor) -> Result<ReportVersion> {
         let mut tx = begin_write(&self.pool).await?;
         let v = Self::version_in(&mut tx, version_id).await?;
-        if !actor.may_act_for(v.agency_id) {
-            return Err(StoreError::NotFound(format!("report version {version_id}")));
-        }
-        actor.require_head_of(v.agency_id, "approving an annual report")?;
         if v.status != ReportStatus::Draft {
             return Err(DomainError::Transition { event: "approve", reason: format!("version {} is {}", v.version, v.status.code()) }.into());
         }
@@ -1120,19 +1080,8 @@ impl Store for SqlStore {
     async fn publish_report(&self, version_id: i64, files: Vec<(String, Vec<u8>)>, actor: &Actor) -> Result<ReportVersion> {
         let mut tx = begin_write(&self.pool).await?;
         let v = Self::version_in(&mut tx, version_id).await?;
-        if !actor.may_act_for(v.agency_id) {
-            return Err(StoreError::NotFound(format!("report version {version_id}")));
-        }
-        actor.require_head_of(v.agency_id, "publishing an annual report")?;
-        if v.status != ReportStatus::Approved {
-            return Err(DomainError::Transition {
-                event: "publish",
-                reason: format!("version {} is {}; only an approved report is published", v.version, v.status.code()),
-            }
-            .into());
-        }
-        // A report still holding placeholder text (（待填写） …) is not published (S2).
-        crate::reporting::refuse_placeholders(&v.report_json)?;
+        // Approved, no R-rule error, no placeholder text (S2): checked on the locked version.
+        crate::reporting::publish_gate(&v)?;
         let audit_seq = next_audit_seq(&mut tx).await?;
         for (format, body) in &files {
             sqlx::query("INSERT INTO report_files (version_id, format, body, sha256, audit_seq) VALUES ($1, $2, $3, $4, $5)")
@@ -1160,9 +1109,6 @@ impl Store for SqlStore {
     }
 
     async fn bulk_seed(&self, rows: &[SeedRequest], actor: &Actor) -> Result<u64> {
-        if actor.role != Role::Admin {
-            return Err(StoreError::NotFound("agency".into()));
-        }
         let cal = self.current_calendar().await?;
         let mut tx = begin_write(&self.pool).await?;
         Self::key_is_current(&mut tx, &self.cipher).await?;
@@ -1206,7 +1152,7 @@ impl Store for SqlStore {
                 let p = project(&state, &cal);
                 let phone = format!("139{:08}", (seq.unsigned_abs() * 7919) % 100_000_000);
                 let sealed = self.cipher.seal(&PersonalData { phone: phone.clone(), ..Default::default() }, &number)?;
-                let code_hash = secret_hash(&number, &random_code(10));
+                let code_hash = self.query_key.code_hash(&number, &random_code(10));
                 prepared.push((r, number, events, p, sealed, code_hash, phone));
             }
             let mut qb: sqlx::QueryBuilder<Db> = sqlx::QueryBuilder::new(
@@ -1263,6 +1209,10 @@ impl Store for SqlStore {
         Ok(rows.len() as u64)
     }
 
+    async fn audit_refusal(&self, actor: &Actor, action: &str, object: &str, why: &str) -> Result<()> {
+        self.audit_rejection(actor, action, object, why).await
+    }
+
     async fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(
             "SELECT seq, at, actor, action, object, outcome, prev_hash, hash, payload_hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
@@ -1297,9 +1247,6 @@ impl Store for SqlStore {
     }
 
     async fn issue_token(&self, new: &NewToken, actor: &Actor) -> Result<IssuedToken> {
-        if actor.role != Role::Admin {
-            return Err(StoreError::NotFound("token".into()));
-        }
         let name = &text::clean_required("name", &new.name, text::NAME, "is required")?;
         new.validate("days")?;
         let token = format!("gk_{}", random_code(32));
@@ -1325,10 +1272,7 @@ impl Store for SqlStore {
         Ok(IssuedToken { token, info })
     }
 
-    async fn tokens(&self, actor: &Actor) -> Result<Vec<TokenInfo>> {
-        if actor.role != Role::Admin {
-            return Err(StoreError::NotFound("token".into()));
-        }
+    async fn tokens(&self, _actor: &Actor) -> Result<Vec<TokenInfo>> {
         let rows = sqlx::query(
             "SELECT t.id, t.name, t.role, a.slug, t.created_at, t.expires_at, t.revoked_at FROM staff_tokens t \
              LEFT JOIN agencies a ON a.id = t.agency_id ORDER BY t.id",
@@ -1339,9 +1283,6 @@ impl Store for SqlStore {
     }
 
     async fn revoke_token(&self, id: i64, actor: &Actor) -> Result<TokenInfo> {
-        if actor.role != Role::Admin {
-            return Err(StoreError::NotFound(format!("token {id}")));
-        }
         let mut tx = begin_write(&self.pool).await?;
         let info = Self::token_in(&mut tx, id).await?;
         let done = sqlx::query("UPDATE staff_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")

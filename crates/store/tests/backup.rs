@@ -23,6 +23,16 @@ fn d(s: &str) -> NaiveDate {
 }
 
 /// Puts `key` (hex) into a deployment's data directory, as an operator would.
+/// Puts the 查询码 key the operator keeps with the PII key (neither is in a backup) into `dep`.
+fn install_query_key(from: &Deployment, dep: &Deployment) -> Result<()> {
+    let name = gongkai_store::keys::QUERY_KEY_FILE;
+    std::fs::create_dir_all(&dep.dir)?;
+    let to = dep.dir.join(name);
+    std::fs::copy(from.dir.join(name), &to)?;
+    std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o600))?;
+    Ok(())
+}
+
 fn install_key(dep: &Deployment, key: &str) -> Result<()> {
     std::fs::create_dir_all(&dep.dir)?;
     std::fs::set_permissions(&dep.dir, std::fs::Permissions::from_mode(0o700))?;
@@ -246,6 +256,7 @@ async fn a_backup_taken_while_writing_restores_to_the_same_records() -> Result<(
         // Restore into a fresh place that has the same key.
         let dst = Deployment::new(backend).await?;
         install_key(&dst, &key)?;
+        install_query_key(&src, &dst)?;
         let restored = backup::restore(&dst.location, &dst.key_file(), &out, false).await?;
         assert!(
             restored.is_ready(),
@@ -322,6 +333,7 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
             "refused until the key is there"
         );
         install_key(&dst, &key)?;
+        install_query_key(&src, &dst)?;
         let copy = dst.open().await?;
         assert!(
             copy.personal_data(&numbers[0], &Actor::system())
@@ -351,6 +363,7 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
             // ... and done when it is not, keeping the old file aside.
             let again = Deployment::new(backend).await?;
             install_key(&again, &key)?;
+            install_query_key(&src, &again)?;
             backup::restore(&again.location, &again.key_file(), &out, false).await?;
             let restored = backup::restore(&again.location, &again.key_file(), &out, true).await?;
             assert!(restored.is_ready());

@@ -419,14 +419,7 @@ async fn the_head_voids_a_wrong_answer_and_the_report_follows() -> Result<()> {
             seq: 2,
             reason: "答复日期录入错误，应为2025-12-15".into(),
         };
-        // Staff may not void, nor another agency's head.
-        let refused = s.append_event(&n, void.clone(), &staff(a)).await;
-        assert!(
-            matches!(&refused, Err(StoreError::Forbidden(why)) if why.contains("head")),
-            "{refused:?}"
-        );
-        let other = s.append_event(&n, void.clone(), &head(a + 1000)).await;
-        assert!(matches!(other, Err(StoreError::NotFound(_))), "{other:?}");
+        // Who may void (the head) is the application's: crates/app/tests/roles.rs.
         let r = s.append_event(&n, void, &head(a)).await?;
         assert_eq!(r.status, Status::Processing, "reopened");
         assert_eq!(r.concluded_on, None);
@@ -439,11 +432,6 @@ async fn the_head_voids_a_wrong_answer_and_the_report_follows() -> Result<()> {
             (n.as_str(), "ok")
         );
         assert!(entry.actor.starts_with("head:"));
-        assert!(
-            log.iter()
-                .any(|e| e.action == "request.voided" && e.outcome.starts_with("rejected")),
-            "the staff attempt is audited too"
-        );
         assert_eq!(concluded_in(&s.request_groups(Some(a), 2026).await?), 0);
         // The right answer, and the 2025 report counts it.
         let answered = Event::Answered {

@@ -126,15 +126,10 @@ async fn tokens_expire_can_be_revoked_and_fail_at_once() -> Result<()> {
         assert!(!json.contains("hash"), "{json}");
 
         // Revocation takes effect on the next request.
-        let staff = s.actor_for_token(&issued.token).await?.unwrap();
-        assert!(matches!(
-            s.revoke_token(info.id, &staff).await,
-            Err(StoreError::NotFound(_))
-        ));
-        assert!(matches!(
-            s.tokens(&staff).await,
-            Err(StoreError::NotFound(_))
-        ));
+        assert!(
+            s.actor_for_token(&issued.token).await?.is_some(),
+            "valid before"
+        );
         let revoked = s.revoke_token(info.id, &admin).await?;
         assert_eq!(revoked.status_at(Utc::now()), TokenStatus::Revoked);
         assert!(

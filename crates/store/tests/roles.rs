@@ -1,7 +1,6 @@
-//! Roles enforced by the store (so that the CLI obeys them too), on every backend: an extension
-//! (Art. 33) is recorded only by the head of the agency's disclosure office, with that head as
-//! the approver; an annual report is approved and published only by the head (Art. 49); a
-//! deployment administrator is not the head. Request listings carry `concluded_on`.
+//! What the store records of who acted, on every backend: the head's extension carries the
+//! head as approver and actor; listings carry `concluded_on`; approve and publish move a
+//! version on. (Who may act is decided in the application layer: crates/app/tests/roles.rs.)
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -9,7 +8,7 @@ use gongkai_domain::applicant::ApplicantInput;
 use gongkai_domain::outcome::Outcome;
 use gongkai_domain::request::{Channel, Delivery, Event};
 use gongkai_store::testing::{Backend, fresh};
-use gongkai_store::{Actor, NewRequest, RequestFilter, Role, StoreError, reporting};
+use gongkai_store::{Actor, NewRequest, RequestFilter, Role, reporting};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -33,16 +32,14 @@ fn extension(approver: &str) -> Event {
 }
 
 #[tokio::test]
-async fn only_the_head_extends_and_is_the_approver_recorded() -> Result<()> {
+async fn the_head_is_the_approver_recorded() -> Result<()> {
     for backend in Backend::all() {
         let ts = fresh(backend).await?;
         let s = ts.store.clone();
         let agency =
             gongkai_store::testing::agency(s.as_ref(), "roles", "阜新市自然资源局").await?;
-        let other = gongkai_store::testing::agency(s.as_ref(), "other", "另一机关").await?;
         let staff = actor("经办人", Role::Staff, agency.id);
         let head = actor("负责人", Role::Head, agency.id);
-        let other_head = actor("别人", Role::Head, other.id);
         let applicant = ApplicantInput {
             kind: "natural_person".into(),
             name: "李四".into(),
@@ -68,42 +65,11 @@ async fn only_the_head_extends_and_is_the_approver_recorded() -> Result<()> {
             .await?;
         let n = &created.number;
 
-        let refused = s.append_event(n, extension("经办人"), &staff).await;
-        assert!(
-            matches!(refused, Err(StoreError::Forbidden(_))),
-            "staff: {refused:?}"
-        );
-        let refused = s
-            .append_event(n, extension("负责人"), &Actor::system())
-            .await;
-        assert!(
-            matches!(refused, Err(StoreError::Forbidden(_))),
-            "admin: {refused:?}"
-        );
-        let refused = s.append_event(n, extension("负责人"), &other_head).await;
-        assert!(
-            matches!(refused, Err(StoreError::NotFound(_))),
-            "another agency's head sees nothing: {refused:?}"
-        );
-        let refused = s.append_event(n, extension("市长"), &head).await;
-        match refused {
-            Err(StoreError::Domain(e)) => assert_eq!(e.field(), "approver"),
-            other => panic!("a typed-in approver: {other:?}"),
-        }
         let record = s.append_event(n, extension("负责人"), &head).await?;
         assert!(
             matches!(&record.events[1].event, Event::Extended { approver, .. } if approver == "负责人")
         );
         assert_eq!(record.events[1].actor, "head:负责人");
-        // The refusals are audited.
-        let rejected = s
-            .audit_entries(0, 1000)
-            .await?
-            .into_iter()
-            .filter(|e| e.action == "request.extended" && e.outcome != "ok")
-            .count();
-        assert_eq!(rejected, 3, "staff, admin and the typed-in approver");
-
         // Listings carry concluded_on.
         s.append_event(
             n,
@@ -129,17 +95,7 @@ async fn only_the_head_extends_and_is_the_approver_recorded() -> Result<()> {
         // Approving and publishing the annual report are the head's.
         gongkai_store::testing::write_sections(s.as_ref(), &agency, 2025, &staff).await?;
         let v = reporting::save_draft(s.as_ref(), &agency, 2025, &staff).await?;
-        for who in [&staff, &Actor::system()] {
-            let r = s.approve_report(v.id, who).await;
-            assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
-        }
         let v = s.approve_report(v.id, &head).await?;
-        for who in [&staff, &Actor::system()] {
-            let r = s.publish_report(v.id, vec![], who).await;
-            assert!(matches!(r, Err(StoreError::Forbidden(_))), "{r:?}");
-        }
-        let r = s.publish_report(v.id, vec![], &other_head).await;
-        assert!(matches!(r, Err(StoreError::NotFound(_))), "{r:?}");
         let v = s
             .publish_report(v.id, vec![("md".into(), b"# report".to_vec())], &head)
             .await?;

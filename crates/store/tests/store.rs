@@ -152,9 +152,6 @@ async fn the_ledger_accepts_legal_events_rejects_illegal_ones_and_audits_both() 
         assert_eq!(rec.due_on, Some(d("2025-07-14")), "20 working days + 5 paused");
         let refused = s.append_event(&r.number, Event::Corrected { on: d("2025-06-19") }, &who).await;
         assert!(matches!(refused, Err(StoreError::Domain(_))), "{refused:?}");
-        let other_agency = staff(a + 1000);
-        let hidden = s.append_event(&r.number, Event::Withdrawn { on: d("2025-06-19") }, &other_agency).await;
-        assert!(matches!(hidden, Err(StoreError::NotFound(_))), "agency isolation");
         let rec = s
             .append_event(&r.number, Event::Answered { on: d("2025-06-20"), outcome: Outcome::Disclosed, letter_no: None }, &who)
             .await?;
@@ -234,8 +231,6 @@ async fn importing_a_calendar_recomputes_open_deadlines() -> Result<()> {
         let file = ScheduleFile::parse(
             &serde_json::json!({"years": {"2027": {"off": off, "workday": []}}}).to_string(),
         )?;
-        let refused = s.import_calendar(file.clone(), &staff(a)).await;
-        assert!(refused.is_err(), "only administrators change the calendar");
         let summary = s.import_calendar(file, &Actor::system()).await?;
         assert_eq!((summary.recomputed, summary.changed), (1, 1));
         let rec = s.request(&r.number).await?.unwrap();

@@ -1,5 +1,6 @@
 //! The web layer's one error type and its JSON shape:
-//! `{"error": code, "message": text, "errors": [{"field", "rule"}]}`.
+//! `{"error": code, "message": text, "message_zh": 中文, "errors": [{"field", "rule", "rule_zh"}]}`
+//! — the English `message` and `rule` for integrators, the Chinese beside them for the citizen.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -14,6 +15,41 @@ use utoipa::ToSchema;
 pub struct FieldError {
     pub field: String,
     pub rule: String,
+    /// The rule in Chinese, for the citizen (the domain's text where one is written).
+    pub rule_zh: String,
+}
+
+/// The Chinese rule of a field error that has no text of its own.
+const RULE_ZH: &str = "填写内容不符合要求，请检查后重新填写";
+
+impl FieldError {
+    /// A field error with the general Chinese rule.
+    pub fn new(field: impl Into<String>, rule: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            rule: rule.into(),
+            rule_zh: RULE_ZH.to_string(),
+        }
+    }
+
+    /// A field error with its Chinese rule.
+    pub fn zh(
+        field: impl Into<String>,
+        rule: impl Into<String>,
+        rule_zh: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            field: field.into(),
+            rule: rule.into(),
+            rule_zh: rule_zh.into(),
+        }
+    }
+}
+
+impl From<&DomainError> for FieldError {
+    fn from(e: &DomainError) -> Self {
+        FieldError::zh(e.field(), e.reason(), e.reason_zh())
+    }
 }
 
 /// The body of every error response.
@@ -24,6 +60,8 @@ pub struct ErrorBody {
     /// `unsupported_media_type`, `too_many_requests`, `internal`.
     pub error: &'static str,
     pub message: String,
+    /// The same in Chinese, for the citizen.
+    pub message_zh: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }
@@ -69,39 +107,28 @@ pub enum ApiError {
 
 impl ApiError {
     pub fn field(field: impl Into<String>, rule: impl Into<String>) -> Self {
-        ApiError::Validation(vec![FieldError {
-            field: field.into(),
-            rule: rule.into(),
-        }])
+        ApiError::Validation(vec![FieldError::new(field, rule)])
     }
 }
 
 impl From<DomainError> for ApiError {
     fn from(e: DomainError) -> Self {
         match e {
-            DomainError::Invalid { field, reason, .. } => ApiError::Validation(vec![FieldError {
-                field,
-                rule: reason,
-            }]),
+            invalid @ DomainError::Invalid { .. } => {
+                ApiError::Validation(vec![FieldError::from(&invalid)])
+            }
             DomainError::Transition { event, reason } => ApiError::Transition {
                 event: event.to_string(),
                 reason,
             },
+            DomainError::Forbidden(why) => ApiError::Forbidden(why),
         }
     }
 }
 
 impl From<Vec<DomainError>> for ApiError {
     fn from(errors: Vec<DomainError>) -> Self {
-        ApiError::Validation(
-            errors
-                .into_iter()
-                .map(|e| FieldError {
-                    field: e.field().to_string(),
-                    rule: e.reason().to_string(),
-                })
-                .collect(),
-        )
+        ApiError::Validation(errors.into_iter().map(|e| FieldError::from(&e)).collect())
     }
 }
 
@@ -126,6 +153,7 @@ impl From<gongkai_app::AppError> for ApiError {
             AppError::NotFound(what) => ApiError::NotFound(what),
             AppError::Conflict(what) => ApiError::Conflict(what),
             AppError::Forbidden(why) => ApiError::Forbidden(why),
+            AppError::Internal(why) => ApiError::Internal(why),
             AppError::Store(e) => ApiError::Internal(e.to_string()),
         }
     }
@@ -139,6 +167,7 @@ impl IntoResponse for ApiError {
                 ErrorBody {
                     error: "validation",
                     message: "the request has invalid fields".into(),
+                    message_zh: "提交的内容有误，请按各项提示修改".into(),
                     errors,
                 },
             ),
@@ -147,6 +176,7 @@ impl IntoResponse for ApiError {
                 ErrorBody {
                     error: "malformed",
                     message: format!("{}: {}", e.field, e.rule),
+                    message_zh: format!("请求格式不正确：{}", e.field),
                     errors: vec![e],
                 },
             ),
@@ -155,6 +185,7 @@ impl IntoResponse for ApiError {
                 ErrorBody {
                     error: "not_found",
                     message: format!("{what} not found"),
+                    message_zh: "未找到所查询的内容".into(),
                     errors: vec![],
                 },
             ),
@@ -163,6 +194,7 @@ impl IntoResponse for ApiError {
                 ErrorBody {
                     error: "unauthorized",
                     message: "a valid staff token is required (Authorization: Bearer …)".into(),
+                    message_zh: "需要有效的工作人员令牌".into(),
                     errors: vec![],
                 },
             ),
@@ -171,6 +203,7 @@ impl IntoResponse for ApiError {
                 ErrorBody {
                     error: "conflict",
                     message: what,
+                    message_zh: "与已有记录冲突".into(),
                     errors: vec![],
                 },
             ),
@@ -179,10 +212,8 @@ impl IntoResponse for ApiError {
                 ErrorBody {
                     error: "illegal_transition",
                     message: format!("{event}: {reason}"),
-                    errors: vec![FieldError {
-                        field: "type".into(),
-                        rule: reason,
-                    }],
+                    message_zh: "当前办理阶段不能进行此操作".into(),
+                    errors: vec![FieldError::zh("type", reason, "当前办理阶段不能进行此操作")],
                 },
             ),
             ApiError::Forbidden(why) => (
@@ -190,6 +221,7 @@ impl IntoResponse for ApiError {
                 ErrorBody {
                     error: "forbidden",
                     message: why,
+                    message_zh: "无权进行此操作（须由信息公开工作机构负责人进行）".into(),
                     errors: vec![],
                 },
             ),
@@ -198,6 +230,7 @@ impl IntoResponse for ApiError {
                 ErrorBody {
                     error: "method_not_allowed",
                     message: "this route does not take this method".into(),
+                    message_zh: "不支持该请求方法".into(),
                     errors: vec![],
                 },
             ),
@@ -206,6 +239,7 @@ impl IntoResponse for ApiError {
                 ErrorBody {
                     error: "timeout",
                     message: "the request took longer than the server allows".into(),
+                    message_zh: "请求超时，请稍后重试".into(),
                     errors: vec![],
                 },
             ),
@@ -214,10 +248,8 @@ impl IntoResponse for ApiError {
                 ErrorBody {
                     error: "payload_too_large",
                     message: "the body is larger than the server accepts".into(),
-                    errors: vec![FieldError {
-                        field: "body".into(),
-                        rule: "is too large".into(),
-                    }],
+                    message_zh: "提交的内容过大".into(),
+                    errors: vec![FieldError::zh("body", "is too large", "提交的内容过大")],
                 },
             ),
             ApiError::UnsupportedMediaType => (
@@ -225,10 +257,12 @@ impl IntoResponse for ApiError {
                 ErrorBody {
                     error: "unsupported_media_type",
                     message: "the body must be JSON (Content-Type: application/json)".into(),
-                    errors: vec![FieldError {
-                        field: "content-type".into(),
-                        rule: "must be application/json".into(),
-                    }],
+                    message_zh: "请求内容须为 JSON 格式".into(),
+                    errors: vec![FieldError::zh(
+                        "content-type",
+                        "must be application/json",
+                        "请求内容须为 JSON 格式",
+                    )],
                 },
             ),
             ApiError::TooManyRequests { retry_after_secs } => {
@@ -237,6 +271,7 @@ impl IntoResponse for ApiError {
                     message: format!(
                         "too many requests from this address; retry after {retry_after_secs} s"
                     ),
+                    message_zh: format!("请求过于频繁，请在{retry_after_secs}秒后重试"),
                     errors: vec![],
                 };
                 return (
@@ -256,6 +291,7 @@ impl IntoResponse for ApiError {
                     ErrorBody {
                         error: "internal",
                         message: "internal error (see the server log)".into(),
+                        message_zh: "系统内部错误，请稍后重试".into(),
                         errors: vec![],
                     },
                 )

@@ -57,10 +57,7 @@ fn body_rejection(e: BytesRejection) -> ApiError {
     if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         return ApiError::PayloadTooLarge;
     }
-    ApiError::Malformed(FieldError {
-        field: "body".into(),
-        rule: e.body_text(),
-    })
+    ApiError::Malformed(FieldError::new("body", e.body_text()))
 }
 
 /// Decodes JSON keeping the path of the first error (`applicant.kind`, `items`, …). A body that
@@ -68,12 +65,8 @@ fn body_rejection(e: BytesRejection) -> ApiError {
 /// that is not allowed (an unknown code, an impossible date) is invalid (422). A number with a
 /// zero fraction (`5.0`) counts as the integer it is, as in JSON Schema.
 pub(crate) fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        ApiError::Malformed(FieldError {
-            field: "body".into(),
-            rule: e.to_string(),
-        })
-    })?;
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::Malformed(FieldError::new("body", e.to_string())))?;
     integral_floats(&mut value);
     serde_path_to_error::deserialize(value).map_err(path_error)
 }
@@ -106,7 +99,7 @@ pub(crate) fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> Ap
     let inner = e.into_inner();
     let rule = inner.to_string();
     let wrong_type = rule.starts_with("invalid type:") || !inner.is_data();
-    let error = FieldError { field, rule };
+    let error = FieldError::new(field, rule);
     if wrong_type {
         ApiError::Malformed(error)
     } else {
@@ -140,12 +133,9 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
                         _ => "path".to_string(),
                     },
                 };
-                Err(ApiError::Malformed(FieldError { field, rule }))
+                Err(ApiError::Malformed(FieldError::new(field, rule)))
             }
-            Err(e) => Err(ApiError::Malformed(FieldError {
-                field: "path".into(),
-                rule: e.body_text(),
-            })),
+            Err(e) => Err(ApiError::Malformed(FieldError::new("path", e.body_text()))),
         }
     }
 }
@@ -170,7 +160,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Query<T> {
                 } else {
                     path
                 };
-                ApiError::Malformed(FieldError { field, rule: inner })
+                ApiError::Malformed(FieldError::new(field, inner))
             })
     }
 }

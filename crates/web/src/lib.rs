@@ -1,5 +1,6 @@
 //! gongkai-web — the HTTP layer: routes, extractors, the JSON API and its OpenAPI document.
-//! Handlers validate input into domain types and call the [`Store`]; they hold no SQL.
+//! Handlers parse their input, call the application layer ([`App`]) and render what comes
+//! back; authorisation is the application's, from the one [`RequestActor`] extractor.
 
 pub mod api;
 pub mod error;
@@ -15,9 +16,11 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::routing::{get, post};
+use axum::routing::get;
 use gongkai_app::App;
 use gongkai_store::{Actor, Role, Store};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use error::{ApiError, FieldError};
 pub use extract::{JsonBody, Path, Query};
@@ -63,100 +66,50 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         request_timeout: limits.request_timeout,
         body_read_timeout: limits.body_read_timeout,
     });
+    use utoipa_axum::routes;
+    let filing_routes = OpenApiRouter::new()
+        .routes(routes!(public::file_request))
+        .route_layer(per_address(&filing));
+    let tracking_routes = OpenApiRouter::new()
+        .routes(routes!(public::track_request))
+        .route_layer(per_address(&tracking));
+    let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(public::deadline))
+        .routes(routes!(public::list_agencies))
+        .routes(routes!(public::get_agency))
+        .merge(filing_routes)
+        .merge(tracking_routes)
+        .routes(routes!(reports::published_file))
+        .routes(routes!(staff::register_request, staff::list_requests))
+        .routes(routes!(staff::get_request))
+        .routes(routes!(staff::append_event))
+        .routes(routes!(staff::personal_data))
+        .routes(routes!(reports::current_report))
+        .routes(routes!(reports::drill_down))
+        .routes(routes!(reports::save_sections))
+        .routes(routes!(reports::set_statistic))
+        .routes(routes!(reports::create_version, reports::list_versions))
+        .routes(routes!(reports::add_publication))
+        .routes(routes!(reports::add_review_case))
+        .routes(routes!(reports::decide_review_case))
+        .routes(routes!(reports::approve))
+        .routes(routes!(reports::publish))
+        .routes(routes!(admin::create_agency))
+        .routes(routes!(admin::add_department))
+        .routes(routes!(admin::create_token, admin::list_tokens))
+        .routes(routes!(admin::delete_token))
+        .routes(routes!(admin::revoke_token))
+        .routes(routes!(admin::import_calendar))
+        .routes(routes!(admin::audit_log))
+        .routes(routes!(admin::verify_audit_log))
+        .split_for_parts();
     Router::new()
         .route("/health", get(public::health))
-        .route("/api/openapi.json", get(openapi::document))
-        .route("/api/v1/deadline", get(public::deadline))
-        .route("/api/v1/agencies", get(public::list_agencies))
-        .route("/api/v1/agencies/{agency}", get(public::get_agency))
         .route(
-            "/api/v1/agencies/{agency}/requests",
-            post(public::file_request).route_layer(per_address(&filing)),
+            "/api/openapi.json",
+            openapi::document_route(openapi::document_json(&doc)),
         )
-        .route(
-            "/api/v1/requests/{number}",
-            get(public::track_request).route_layer(per_address(&tracking)),
-        )
-        .route(
-            "/api/v1/agencies/{agency}/reports/{year}/{format}",
-            get(reports::published_file),
-        )
-        .route(
-            "/api/v1/staff/agencies/{agency}/requests",
-            post(staff::register_request).get(staff::list_requests),
-        )
-        .route("/api/v1/staff/requests/{number}", get(staff::get_request))
-        .route(
-            "/api/v1/staff/requests/{number}/events",
-            post(staff::append_event),
-        )
-        .route(
-            "/api/v1/staff/requests/{number}/personal-data",
-            get(staff::personal_data),
-        )
-        .route(
-            "/api/v1/staff/agencies/{agency}/reports/{year}",
-            get(reports::current_report),
-        )
-        .route(
-            "/api/v1/staff/agencies/{agency}/reports/{year}/cells/{cell}",
-            get(reports::drill_down),
-        )
-        .route(
-            "/api/v1/staff/agencies/{agency}/reports/{year}/sections",
-            axum::routing::put(reports::save_sections),
-        )
-        .route(
-            "/api/v1/staff/agencies/{agency}/reports/{year}/statistics",
-            post(reports::set_statistic),
-        )
-        .route(
-            "/api/v1/staff/agencies/{agency}/reports/{year}/versions",
-            post(reports::create_version).get(reports::list_versions),
-        )
-        .route(
-            "/api/v1/staff/agencies/{agency}/publications",
-            post(reports::add_publication),
-        )
-        .route(
-            "/api/v1/staff/agencies/{agency}/review-cases",
-            post(reports::add_review_case),
-        )
-        .route(
-            "/api/v1/staff/review-cases/{id}/decision",
-            post(reports::decide_review_case),
-        )
-        .route(
-            "/api/v1/staff/report-versions/{id}/approve",
-            post(reports::approve),
-        )
-        .route(
-            "/api/v1/staff/report-versions/{id}/publish",
-            post(reports::publish),
-        )
-        .route("/api/v1/admin/agencies", post(admin::create_agency))
-        .route(
-            "/api/v1/admin/agencies/{agency}/departments",
-            post(admin::add_department),
-        )
-        .route(
-            "/api/v1/admin/tokens",
-            post(admin::create_token).get(admin::list_tokens),
-        )
-        .route(
-            "/api/v1/admin/tokens/{id}",
-            axum::routing::delete(admin::delete_token),
-        )
-        .route(
-            "/api/v1/admin/tokens/{id}/revoke",
-            post(admin::revoke_token),
-        )
-        .route("/api/v1/admin/calendar", post(admin::import_calendar))
-        .route("/api/v1/admin/audit-log", get(admin::audit_log))
-        .route(
-            "/api/v1/admin/audit-log/verify",
-            get(admin::verify_audit_log),
-        )
+        .merge(api)
         .merge(pages::routes())
         .fallback(headers::not_found)
         .method_not_allowed_fallback(headers::method_not_allowed)
@@ -168,7 +121,57 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .with_state(state)
 }
 
-/// A staff member or administrator, from `Authorization: Bearer <token>`.
+/// The name of the session cookie of the pages (sessions come with issue 10).
+pub const SESSION_COOKIE: &str = "gongkai_session";
+
+/// Who is acting, from the one place the web layer authenticates: `Authorization: Bearer
+/// <token>` (the API) or the `gongkai_session` cookie (the pages; resolved by
+/// [`App::actor_for_session`], which knows no session before issue 10). Without either — or
+/// with a token that is unknown, expired or revoked — the actor is the public. Handlers that
+/// need staff take [`StaffActor`] or [`AdminActor`], which refuse the public with a 401.
+pub struct RequestActor(pub Actor);
+
+impl FromRequestParts<AppState> for RequestActor {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(token) = bearer_token(parts) {
+            let actor = state.app.actor_for_token(token).await?;
+            return Ok(RequestActor(actor.unwrap_or_else(Actor::public)));
+        }
+        if let Some(cookie) = session_cookie(parts) {
+            let actor = state.app.actor_for_session(&cookie).await?;
+            return Ok(RequestActor(actor.unwrap_or_else(Actor::public)));
+        }
+        Ok(RequestActor(Actor::public()))
+    }
+}
+
+fn bearer_token(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+fn session_cookie(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+}
+
+/// A staff member or administrator ([`RequestActor`] that is not the public; else 401).
 pub struct StaffActor(pub Actor);
 
 impl FromRequestParts<AppState> for StaffActor {
@@ -178,20 +181,14 @@ impl FromRequestParts<AppState> for StaffActor {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or(ApiError::Unauthorized)?;
-        match state.store.actor_for_token(token.trim()).await? {
-            Some(actor) if actor.role != Role::Public => Ok(StaffActor(actor)),
+        match RequestActor::from_request_parts(parts, state).await? {
+            RequestActor(actor) if actor.role != Role::Public => Ok(StaffActor(actor)),
             _ => Err(ApiError::Unauthorized),
         }
     }
 }
 
-/// An administrator of the deployment.
+/// An administrator of the deployment (a staff member who is not one finds nothing: 404).
 pub struct AdminActor(pub Actor);
 
 impl FromRequestParts<AppState> for AdminActor {
@@ -202,7 +199,7 @@ impl FromRequestParts<AppState> for AdminActor {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let StaffActor(actor) = StaffActor::from_request_parts(parts, state).await?;
-        if actor.role == Role::Admin {
+        if actor.is_admin() {
             Ok(AdminActor(actor))
         } else {
             Err(ApiError::NotFound("resource".into()))

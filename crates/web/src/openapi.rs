@@ -1,20 +1,19 @@
 //! The OpenAPI document, served at `/api/openapi.json`.
 //!
-//! The operations come from the handlers' `#[utoipa::path]` annotations; [`document_json`] then
+//! The operations come from the handlers' `#[utoipa::path]` annotations, each route declared once
+//! with its documentation (`utoipa_axum::routes!` in [`crate::router`]); [`document_json`] then
 //! adds the error answers every operation can give whatever its handler (the JSON error body
 //! of [`crate::error::ErrorBody`]): 400 for an unparsable path or query parameter or body, 408
 //! for a request or body too slow, 500; 404 where a path names something (or an admin route,
 //! which answers 404 to other tokens); 401 where a token is required; 413, 415 and 422 where a
 //! body is taken (415 on every POST and PUT that is sent a non-JSON body); 429 (with `Retry-After`) on the rate-limited public routes.
 
-use std::sync::LazyLock;
-
 use axum::Json;
 use serde_json::{Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{admin, public, reports, schemas, staff};
+use crate::api::schemas;
 use crate::error::{ErrorBody, FieldError};
 
 struct TokenAuth;
@@ -32,16 +31,6 @@ impl Modify for TokenAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "gongkai", description = "政府信息公开 — government information disclosure: requests, deadlines, annual reports."),
-    paths(
-        public::file_request, public::track_request, public::deadline, public::list_agencies, public::get_agency,
-        staff::register_request, staff::list_requests, staff::get_request, staff::append_event, staff::personal_data,
-        admin::create_agency, admin::add_department, admin::create_token, admin::list_tokens, admin::revoke_token,
-        admin::delete_token, admin::import_calendar, admin::audit_log,
-        admin::verify_audit_log,
-        reports::current_report, reports::drill_down, reports::save_sections, reports::set_statistic, reports::add_publication,
-        reports::create_version, reports::list_versions, reports::approve, reports::publish,
-        reports::add_review_case, reports::decide_review_case, reports::published_file,
-    ),
     components(schemas(ErrorBody, FieldError, schemas::EventBody, schemas::FeeBasis)),
     modifiers(&TokenAuth),
     tags((name = "public"), (name = "staff"), (name = "reports"), (name = "admin"))
@@ -61,9 +50,10 @@ fn error_response(description: &str) -> Value {
     })
 }
 
-/// The document with every operation's error answers.
-pub fn document_json() -> Value {
-    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+/// The document of the routes (collected by [`crate::router`] from each handler's
+/// `#[utoipa::path]`, declared once with its route) with every operation's error answers.
+pub fn document_json(api: &utoipa::openapi::OpenApi) -> Value {
+    let mut doc = serde_json::to_value(api).unwrap_or_default();
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return doc;
     };
@@ -125,8 +115,13 @@ pub fn document_json() -> Value {
     doc
 }
 
-static DOCUMENT: LazyLock<Value> = LazyLock::new(document_json);
-
-pub async fn document() -> Json<Value> {
-    Json(DOCUMENT.clone())
+/// The route serving `document` (built once, when the router is).
+pub fn document_route<S: Clone + Send + Sync + 'static>(
+    document: Value,
+) -> axum::routing::MethodRouter<S> {
+    let document = std::sync::Arc::new(document);
+    axum::routing::get(move || {
+        let document = document.clone();
+        async move { Json((*document).clone()) }
+    })
 }

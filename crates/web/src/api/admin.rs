@@ -7,15 +7,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use gongkai_domain::calendar::ScheduleFile;
-use gongkai_store::tokens::DEFAULT_TOKEN_DAYS;
 use gongkai_store::{
-    Agency, AuditEntry, CalendarImport, Department, NewAgency, NewToken, Role, TokenInfo,
-    TokenStatus, VerifyReport,
+    Agency, AuditEntry, CalendarImport, Department, NewAgency, TokenInfo, TokenStatus, VerifyReport,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::agency_or_404;
 use crate::{AdminActor, ApiError, AppState, JsonBody};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -42,20 +39,15 @@ pub async fn create_agency(
     AdminActor(actor): AdminActor,
     JsonBody(body): JsonBody<NewAgencyBody>,
 ) -> Result<(StatusCode, Json<Agency>), ApiError> {
+    let new = NewAgency {
+        slug: body.slug,
+        name: body.name,
+        is_government: body.is_government,
+    };
     let agency = state
-        .store
-        .create_agency(
-            NewAgency {
-                slug: body.slug,
-                name: body.name,
-                is_government: body.is_government,
-            },
-            &actor,
-        )
+        .app
+        .create_agency(new, &body.departments, &actor)
         .await?;
-    for d in &body.departments {
-        state.store.add_department(agency.id, d, &actor).await?;
-    }
     Ok((StatusCode::CREATED, Json(agency)))
 }
 
@@ -77,13 +69,12 @@ pub async fn add_department(
     Path(agency): Path<String>,
     JsonBody(body): JsonBody<NewDepartmentBody>,
 ) -> Result<(StatusCode, Json<Department>), ApiError> {
-    let agency = agency_or_404(&state, &agency).await?;
     Ok((
         StatusCode::CREATED,
         Json(
             state
-                .store
-                .add_department(agency.id, &body.name, &actor)
+                .app
+                .add_department(&agency, &body.name, &actor)
                 .await?,
         ),
     ))
@@ -165,22 +156,16 @@ pub async fn create_token(
     AdminActor(actor): AdminActor,
     JsonBody(body): JsonBody<NewTokenBody>,
 ) -> Result<(StatusCode, Json<TokenResponse>), ApiError> {
-    let role = match Role::from_code(&body.role) {
-        Some(r @ (Role::Staff | Role::Head | Role::Admin)) => r,
-        _ => return Err(ApiError::field("role", "must be staff, head or admin")),
-    };
-    let agency_id = match body.agency.as_deref() {
-        Some(slug) => Some(agency_or_404(&state, slug).await?.id),
-        None => None,
-    };
-    let new = NewToken {
+    let input = gongkai_app::TokenInput {
         name: body.name,
-        role,
-        agency_id,
-        days: body.expires_in_days.unwrap_or(DEFAULT_TOKEN_DAYS),
+        role: body.role,
+        agency: body.agency,
+        days: body.expires_in_days,
     };
-    new.validate("expires_in_days")?;
-    let issued = state.store.issue_token(&new, &actor).await?;
+    let issued = state
+        .app
+        .issue_token(&input, "expires_in_days", &actor)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(TokenResponse {
@@ -201,7 +186,7 @@ pub async fn list_tokens(
     AdminActor(actor): AdminActor,
 ) -> Result<Json<Vec<TokenView>>, ApiError> {
     let now = Utc::now();
-    let tokens = state.store.tokens(&actor).await?;
+    let tokens = state.app.tokens(&actor).await?;
     Ok(Json(
         tokens.into_iter().map(|t| TokenView::of(t, now)).collect(),
     ))
@@ -222,7 +207,7 @@ pub async fn revoke_token(
     AdminActor(actor): AdminActor,
     Path(id): Path<i64>,
 ) -> Result<Json<TokenView>, ApiError> {
-    let info = state.store.revoke_token(id, &actor).await?;
+    let info = state.app.revoke_token(id, &actor).await?;
     Ok(Json(TokenView::of(info, Utc::now())))
 }
 
@@ -256,7 +241,7 @@ pub async fn import_calendar(
     JsonBody(body): JsonBody<serde_json::Value>,
 ) -> Result<Json<CalendarImport>, ApiError> {
     let file = ScheduleFile::parse(&body.to_string())?;
-    Ok(Json(state.store.import_calendar(file, &actor).await?))
+    Ok(Json(state.app.import_calendar(file, &actor).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -273,13 +258,13 @@ pub struct AuditQuery {
 )]
 pub async fn audit_log(
     State(state): State<AppState>,
-    AdminActor(_admin): AdminActor,
+    AdminActor(actor): AdminActor,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     Ok(Json(
         state
-            .store
-            .audit_entries(q.after, q.limit.unwrap_or(100).clamp(1, 1000))
+            .app
+            .audit_entries(q.after, q.limit.unwrap_or(100), &actor)
             .await?,
     ))
 }
@@ -289,7 +274,7 @@ pub async fn audit_log(
 #[utoipa::path(get, path = "/api/v1/admin/audit-log/verify", tag = "admin", security(("token" = [])), responses((status = 200, body = Object)))]
 pub async fn verify_audit_log(
     State(state): State<AppState>,
-    AdminActor(_admin): AdminActor,
+    AdminActor(actor): AdminActor,
 ) -> Result<Json<VerifyReport>, ApiError> {
-    Ok(Json(state.store.verify_audit_log().await?))
+    Ok(Json(state.app.verify_audit_log(&actor).await?))
 }

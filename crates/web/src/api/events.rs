@@ -3,8 +3,10 @@
 //! The domain's [`Event`] is a `type`-tagged union, and serde's decoder of such a union buffers
 //! the body and loses the path of an error (every error said `field: "type"`). Here the body is
 //! first decoded per type into [`EventShape`] — the same fields with the same types, but
-//! externally tagged, which keeps the path — and only then into the domain's `Event`, which
-//! stays the one definition of what an event is.
+//! externally tagged, which keeps the path — and then converted field by field into the
+//! domain's `Event`, which stays the one definition of what an event is. What a body may leave
+//! out is an `Option` here with its default stated in [`EventShape::into_event`] (the fee of the
+//! 109号 tiers, the authenticated head as approver), never a value written into the JSON.
 
 use chrono::NaiveDate;
 use gongkai_domain::DomainError;
@@ -31,10 +33,10 @@ pub const EVENT_TYPES: [&str; 11] = [
     "voided",
 ];
 
-/// The fields of each event type, as in [`Event`] (kept in step by the test below).
+/// The fields of each event type, as in [`Event`] (kept in step by the test below and by
+/// [`EventShape::into_event`]); `None` where the body may leave a field to its default.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
-#[allow(dead_code)] // only decoded, for the error paths
 enum EventShape {
     CorrectionRequested {
         on: NaiveDate,
@@ -54,14 +56,16 @@ enum EventShape {
     },
     Extended {
         on: NaiveDate,
-        approver: String,
+        /// Default: the authenticated actor (only the head may record an extension).
+        approver: Option<String>,
         days: u32,
         reason: String,
     },
     FeeNoticed {
         on: NaiveDate,
         basis: FeeBasis,
-        amount_yuan: u64,
+        /// Default: the amount of the 109号 tiers for `basis`.
+        amount_yuan: Option<u64>,
     },
     FeePaid {
         on: NaiveDate,
@@ -85,24 +89,79 @@ enum EventShape {
     },
 }
 
-fn malformed(field: impl Into<String>, rule: impl Into<String>) -> ApiError {
-    ApiError::Validation(vec![FieldError {
-        field: field.into(),
-        rule: rule.into(),
-    }])
+impl EventShape {
+    /// The domain event, with the defaults of the fields the body left out.
+    fn into_event(self, actor_name: &str) -> Result<Event, DomainError> {
+        Ok(match self {
+            EventShape::CorrectionRequested {
+                on,
+                items,
+                correct_by,
+            } => Event::CorrectionRequested {
+                on,
+                items,
+                correct_by,
+            },
+            EventShape::Corrected { on } => Event::Corrected { on },
+            EventShape::ConsultationStarted { on, party, with } => {
+                Event::ConsultationStarted { on, party, with }
+            }
+            EventShape::ConsultationAnswered { on } => Event::ConsultationAnswered { on },
+            EventShape::Extended {
+                on,
+                approver,
+                days,
+                reason,
+            } => Event::Extended {
+                on,
+                approver: approver.unwrap_or_else(|| actor_name.to_string()),
+                days,
+                reason,
+            },
+            EventShape::FeeNoticed {
+                on,
+                basis,
+                amount_yuan,
+            } => Event::FeeNoticed {
+                on,
+                amount_yuan: match amount_yuan {
+                    Some(a) => a,
+                    None => basis.amount_yuan()?,
+                },
+                basis,
+            },
+            EventShape::FeePaid { on } => Event::FeePaid { on },
+            EventShape::Answered {
+                on,
+                outcome,
+                letter_no,
+            } => Event::Answered {
+                on,
+                outcome,
+                letter_no,
+            },
+            EventShape::Withdrawn { on } => Event::Withdrawn { on },
+            EventShape::DeemedAbandoned { on, reason } => Event::DeemedAbandoned { on, reason },
+            EventShape::Voided { on, seq, reason } => Event::Voided { on, seq, reason },
+        })
+    }
 }
 
-/// Decodes a staff event body. `actor_name` fills an `extended` event's `approver` when the
-/// body has none (the approver is the authenticated head; the store refuses any other name).
-/// A `fee_noticed` without `amount_yuan` gets the amount of the 109号 tiers.
-pub(crate) fn decode_event(mut body: Value, actor_name: &str) -> Result<Event, ApiError> {
-    let Some(object) = body.as_object_mut() else {
+fn malformed(field: impl Into<String>, rule: impl Into<String>) -> ApiError {
+    ApiError::Validation(vec![FieldError::new(field, rule)])
+}
+
+/// Decodes a staff event body. `actor_name` is the default `approver` of an `extended` event
+/// (the approver is the authenticated head; the application refuses any other name); a
+/// `fee_noticed` without `amount_yuan` gets the amount of the 109号 tiers.
+pub(crate) fn decode_event(body: Value, actor_name: &str) -> Result<Event, ApiError> {
+    let Value::Object(mut fields) = body else {
         return Err(malformed(
             "body",
             "must be a JSON object: an event tagged by `type`",
         ));
     };
-    let kind = match object.get("type") {
+    let kind = match fields.get("type") {
         Some(Value::String(t)) if EVENT_TYPES.contains(&t.as_str()) => t.clone(),
         _ => {
             return Err(malformed(
@@ -111,46 +170,30 @@ pub(crate) fn decode_event(mut body: Value, actor_name: &str) -> Result<Event, A
             ));
         }
     };
-    let problems = check_common_fields(object);
+    let problems = check_common_fields(&fields);
     if !problems.is_empty() {
         return Err(problems.into());
     }
-    if kind == "extended" && !object.contains_key("approver") {
-        object.insert("approver".into(), Value::String(actor_name.to_string()));
-    }
-    if kind == "fee_noticed" && !object.contains_key("amount_yuan") {
-        let basis: FeeBasis =
-            serde_path_to_error::deserialize(object.get("basis").cloned().unwrap_or(Value::Null))
-                .map_err(|e| {
-                let path = e.path().to_string();
-                let field = if path == "." {
-                    "basis".to_string()
-                } else {
-                    format!("basis.{path}")
-                };
-                malformed(field, e.into_inner().to_string())
-            })?;
-        object.insert("amount_yuan".into(), basis.amount_yuan()?.into());
-    }
-    let mut fields = object.clone();
     fields.remove("type");
     let shaped = Value::Object(serde_json::Map::from_iter([(
         kind.clone(),
         Value::Object(fields),
     )]));
-    if let Err(e) = serde_path_to_error::deserialize::<_, EventShape>(shaped) {
-        let path = e.path().to_string();
-        let rule = e.into_inner().to_string();
-        let field = path
-            .strip_prefix(&kind)
-            .map(|p| p.trim_start_matches('.'))
-            .filter(|p| !p.is_empty())
-            .map(str::to_string)
-            .or_else(|| named_in(&rule))
-            .unwrap_or_else(|| "body".to_string());
-        return Err(malformed(field, rule));
+    match serde_path_to_error::deserialize::<_, EventShape>(shaped) {
+        Ok(shape) => Ok(shape.into_event(actor_name)?),
+        Err(e) => {
+            let path = e.path().to_string();
+            let rule = e.into_inner().to_string();
+            let field = path
+                .strip_prefix(&kind)
+                .map(|p| p.trim_start_matches('.'))
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .or_else(|| named_in(&rule))
+                .unwrap_or_else(|| "body".to_string());
+            Err(malformed(field, rule))
+        }
     }
-    serde_json::from_value(body).map_err(|e| malformed("body", e.to_string()))
 }
 
 /// The field a serde message names (`missing field `outcome``, `unknown field `x``).

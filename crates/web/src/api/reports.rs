@@ -7,27 +7,15 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use gongkai_domain::report::{
-    CheckContext, Report, ReviewFact, ReviewKind, ReviewResult, Sections, check,
-};
+use gongkai_domain::report::{Report, ReviewKind, ReviewResult, Sections};
 use gongkai_render::OutputFormat;
-use gongkai_store::{
-    Actor, Agency, NewPublication, ReportStatus, ReportVersion, Statistic, reporting,
-};
+use gongkai_store::{NewPublication, Statistic};
+
+use super::schemas::ReportVersion;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::agency_or_404;
 use crate::{ApiError, AppState, JsonBody, StaffActor};
-
-async fn own_agency(state: &AppState, actor: &Actor, slug: &str) -> Result<Agency, ApiError> {
-    let agency = agency_or_404(state, slug).await?;
-    if actor.may_act_for(agency.id) {
-        Ok(agency)
-    } else {
-        Err(ApiError::NotFound(format!("agency {slug}")))
-    }
-}
 
 /// The report of a year as the records stand now, with its findings.
 #[utoipa::path(
@@ -40,10 +28,7 @@ pub async fn current_report(
     StaffActor(actor): StaffActor,
     Path((agency, year)): Path<(String, i32)>,
 ) -> Result<Json<Report>, ApiError> {
-    let agency = own_agency(&state, &actor, &agency).await?;
-    let mut report = reporting::generate(state.store.as_ref(), &agency, year).await?;
-    report.findings = Some(check(&report, &CheckContext::default()));
-    Ok(Json(report))
+    Ok(Json(state.app.current_report(&agency, year, &actor).await?))
 }
 
 /// The requests (or review cases) behind one cell.
@@ -69,40 +54,11 @@ pub async fn drill_down(
     StaffActor(actor): StaffActor,
     Path((agency, year, cell)): Path<(String, i32, String)>,
 ) -> Result<Json<CellDrillDown>, ApiError> {
-    let agency = own_agency(&state, &actor, &agency).await?;
-    let format = gongkai_domain::report::ReportFormat::for_year(year)?;
-    let requests: Vec<String> = if cell.starts_with("requests.") && cell.ends_with(']') {
-        state
-            .store
-            .numbered_request_facts(agency.id, year)
-            .await?
-            .into_iter()
-            .filter(|(_, fact)| fact.cells(year, format).contains(&cell))
-            .map(|(number, _)| number)
-            .collect()
-    } else if cell.starts_with("review.") {
-        state
-            .store
-            .report_registers(Some(agency.id), year)
-            .await?
-            .review_cases
-            .into_iter()
-            .filter(|case| case.fact.cells(year).contains(&cell))
-            .map(|case| {
-                case.request_number
-                    .unwrap_or_else(|| format!("review_case:{}", case.id))
-            })
-            .collect()
-    } else {
-        return Err(ApiError::field(
-            "cell",
-            "must be a cell of table 2 (requests.disclosed[0]) or table 3 (review.reconsideration.upheld)",
-        ));
-    };
+    let found = state.app.drill_down(&agency, year, &cell, &actor).await?;
     Ok(Json(CellDrillDown {
-        cell,
-        count: requests.len(),
-        requests,
+        cell: found.cell,
+        count: found.requests.len(),
+        requests: found.requests,
     }))
 }
 
@@ -118,11 +74,9 @@ pub async fn save_sections(
     Path((agency, year)): Path<(String, i32)>,
     JsonBody(body): JsonBody<Sections>,
 ) -> Result<StatusCode, ApiError> {
-    let agency = own_agency(&state, &actor, &agency).await?;
-    gongkai_domain::report::ReportFormat::for_year(year)?;
     state
-        .store
-        .save_sections(agency.id, year, &body, &actor)
+        .app
+        .save_sections(&agency, year, &body, &actor)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -148,11 +102,10 @@ pub async fn set_statistic(
     Path((agency, year)): Path<(String, i32)>,
     JsonBody(body): JsonBody<StatisticBody>,
 ) -> Result<StatusCode, ApiError> {
-    let agency = own_agency(&state, &actor, &agency).await?;
     state
-        .store
+        .app
         .set_statistic(
-            agency.id,
+            &agency,
             year,
             Statistic {
                 key: body.key,
@@ -200,22 +153,14 @@ pub async fn add_review_case(
     Path(agency): Path<String>,
     JsonBody(body): JsonBody<ReviewCaseBody>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    let agency = own_agency(&state, &actor, &agency).await?;
-    let decided = match (body.decided_on, body.result) {
-        (Some(on), Some(result)) => Some((on, result)),
-        (None, None) => None,
-        (Some(_), None) => return Err(ApiError::field("result", "is required with decided_on")),
-        (None, Some(_)) => return Err(ApiError::field("decided_on", "is required with result")),
-    };
-    let fact = ReviewFact {
+    let input = gongkai_app::ReviewCaseInput {
         kind: body.kind,
+        request_number: body.request_number,
         filed_on: body.filed_on,
-        decided,
+        decided_on: body.decided_on,
+        result: body.result,
     };
-    let id = state
-        .store
-        .add_review_case(agency.id, body.request_number.as_deref(), fact, &actor)
-        .await?;
+    let id = state.app.add_review_case(&agency, input, &actor).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))))
 }
 
@@ -232,7 +177,7 @@ pub async fn decide_review_case(
     JsonBody(body): JsonBody<ReviewDecisionBody>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let case = state
-        .store
+        .app
         .decide_review_case(id, body.decided_on, body.result, &actor)
         .await?;
     Ok(Json(serde_json::json!({
@@ -257,8 +202,7 @@ pub async fn add_publication(
     Path(agency): Path<String>,
     JsonBody(body): JsonBody<NewPublication>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    let agency = own_agency(&state, &actor, &agency).await?;
-    let id = state.store.add_publication(agency.id, body, &actor).await?;
+    let id = state.app.add_publication(&agency, body, &actor).await?;
     Ok((StatusCode::CREATED, Json(serde_json::json!({ "id": id }))))
 }
 
@@ -273,10 +217,11 @@ pub async fn create_version(
     StaffActor(actor): StaffActor,
     Path((agency, year)): Path<(String, i32)>,
 ) -> Result<(StatusCode, Json<ReportVersion>), ApiError> {
-    let agency = own_agency(&state, &actor, &agency).await?;
     Ok((
         StatusCode::CREATED,
-        Json(reporting::save_draft(state.store.as_ref(), &agency, year, &actor).await?),
+        Json(ReportVersion::of(
+            state.app.create_version(&agency, year, &actor).await?,
+        )?),
     ))
 }
 
@@ -291,8 +236,13 @@ pub async fn list_versions(
     StaffActor(actor): StaffActor,
     Path((agency, year)): Path<(String, i32)>,
 ) -> Result<Json<Vec<ReportVersion>>, ApiError> {
-    let agency = own_agency(&state, &actor, &agency).await?;
-    Ok(Json(state.store.report_versions(agency.id, year).await?))
+    let versions = state.app.versions(&agency, year, &actor).await?;
+    Ok(Json(
+        versions
+            .into_iter()
+            .map(ReportVersion::of)
+            .collect::<Result<_, _>>()?,
+    ))
 }
 
 /// Approve a draft (head of the disclosure office).
@@ -306,7 +256,9 @@ pub async fn approve(
     StaffActor(actor): StaffActor,
     Path(id): Path<i64>,
 ) -> Result<Json<ReportVersion>, ApiError> {
-    Ok(Json(state.store.approve_report(id, &actor).await?))
+    Ok(Json(ReportVersion::of(
+        state.app.approve(id, &actor).await?,
+    )?))
 }
 
 /// Publish an approved version: renders it (json, md, html, docx, pdf), stores and hashes the
@@ -321,25 +273,9 @@ pub async fn publish(
     StaffActor(actor): StaffActor,
     Path(id): Path<i64>,
 ) -> Result<Json<ReportVersion>, ApiError> {
-    let version = find_version(&state, &actor, id).await?;
-    actor.require_head_of(version.agency_id, "publishing an annual report")?;
-    if version.status != ReportStatus::Approved {
-        return Err(ApiError::Transition {
-            event: "publish".into(),
-            reason: format!("version {} is {}", version.version, version.status.code()),
-        });
-    }
-    let report: Report = serde_json::from_str(&version.report_json)
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let mut files = Vec::new();
-    for format in OutputFormat::ALL {
-        let bytes = gongkai_render::render(&report, format)
-            .map_err(|e| ApiError::Internal(e.to_string()))?;
-        files.push((format.name().to_string(), bytes));
-    }
-    Ok(Json(
-        reporting::publish(state.store.as_ref(), &version, files, &actor).await?,
-    ))
+    Ok(Json(ReportVersion::of(
+        state.app.publish(id, &actor).await?,
+    )?))
 }
 
 /// The published annual report of a year, as frozen (the latest published version), for the
@@ -367,29 +303,6 @@ pub async fn published_file(
     let format: OutputFormat = format
         .parse()
         .map_err(|_| ApiError::field("format", "must be json, md, html, docx or pdf"))?;
-    let agency = agency_or_404(&state, &agency).await?;
-    let not_published = || ApiError::NotFound(format!("published report {} {year}", agency.slug));
-    let version = state
-        .store
-        .report_versions(agency.id, year)
-        .await?
-        .into_iter()
-        .filter(|v| v.status == ReportStatus::Published)
-        .max_by_key(|v| v.version)
-        .ok_or_else(not_published)?;
-    let body = state
-        .store
-        .report_file(version.id, format.name())
-        .await?
-        .ok_or_else(not_published)?;
+    let body = state.app.published_file(&agency, year, format).await?;
     Ok(([(header::CONTENT_TYPE, format.mime())], body))
-}
-
-async fn find_version(state: &AppState, actor: &Actor, id: i64) -> Result<ReportVersion, ApiError> {
-    state
-        .store
-        .report_version(id)
-        .await?
-        .filter(|v| actor.may_act_for(v.agency_id))
-        .ok_or_else(|| ApiError::NotFound(format!("report version {id}")))
 }

@@ -72,34 +72,6 @@ pub struct Deadline {
     pub days: Vec<DayEntry>,
 }
 
-/// A request as staff see it: the record, its ledger, the deadline and why.
-#[derive(Serialize, ToSchema)]
-pub struct StaffRequestView {
-    pub id: i64,
-    pub agency_id: i64,
-    pub department_id: Option<i64>,
-    pub number: String,
-    pub applicant_kind: String,
-    pub applicant_name: String,
-    pub org_code: Option<String>,
-    pub id_number_masked: Option<String>,
-    pub phone_masked: String,
-    pub description: String,
-    pub channel: String,
-    pub delivery: String,
-    pub received_on: NaiveDate,
-    pub status: String,
-    pub due_on: Option<NaiveDate>,
-    pub due_provisional: bool,
-    pub concluded_on: Option<NaiveDate>,
-    pub outcome: Option<String>,
-    pub events: Vec<RecordedEvent>,
-    pub deadline: Deadline,
-    pub explanation: Vec<String>,
-    /// Last day for the one-time 补正 notice (Art. 30).
-    pub correction_notice_due: NaiveDate,
-}
-
 /// An applicant's personal data in the clear.
 #[derive(Serialize, ToSchema)]
 pub struct PersonalData {
@@ -109,23 +81,55 @@ pub struct PersonalData {
     pub address: Option<String>,
 }
 
-/// A version of an annual report (`gongkai_store::ReportVersion`).
-#[derive(Serialize, ToSchema)]
+/// A version of an annual report, as the API gives it (its own wire type, not the store's):
+/// the frozen report as a JSON object — exactly the bytes `json_sha256` hashes, not a JSON
+/// string inside the JSON — and no internal agency id.
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ReportVersion {
+    /// The version's handle for approving and publishing.
     pub id: i64,
-    pub agency_id: i64,
     pub year: i32,
     pub version: i64,
     /// `draft`, `approved` or `published`.
     pub status: String,
-    /// The canonical JSON as frozen.
-    pub report_json: String,
+    /// 草稿, 已审核 or 已公开.
+    pub status_label_zh: String,
+    /// The canonical JSON of the report as frozen (the national format of `year`).
+    #[schema(value_type = Object)]
+    pub report: Box<serde_json::value::RawValue>,
+    /// SHA-256 of `report`'s bytes, hex.
     pub json_sha256: String,
+    /// `role:name` of the head who approved it.
     pub approved_by: Option<String>,
     pub published_at: Option<String>,
     /// `[format, sha256]` of each rendered file, once published.
     #[schema(value_type = Vec<Vec<String>>)]
     pub files: Vec<(String, String)>,
+}
+
+impl ReportVersion {
+    /// The wire form of a stored version (its frozen JSON embedded as it is).
+    pub fn of(v: gongkai_store::ReportVersion) -> Result<Self, crate::ApiError> {
+        let report = serde_json::value::RawValue::from_string(v.report_json)
+            .map_err(|e| crate::ApiError::Internal(format!("stored report JSON: {e}")))?;
+        Ok(ReportVersion {
+            id: v.id,
+            year: v.year,
+            version: v.version,
+            status: v.status.code().to_string(),
+            status_label_zh: match v.status {
+                gongkai_store::ReportStatus::Draft => "草稿",
+                gongkai_store::ReportStatus::Approved => "已审核",
+                gongkai_store::ReportStatus::Published => "已公开",
+            }
+            .to_string(),
+            report,
+            json_sha256: v.json_sha256,
+            approved_by: v.approved_by,
+            published_at: v.published_at,
+            files: v.files,
+        })
+    }
 }
 
 /// An agency (`gongkai_store::Agency`).

@@ -1,18 +1,18 @@
 //! Staff endpoints (token required): register requests from every channel, list them, record
-//! every event of the procedure, see personal data (audited). Every query is scoped to the
-//! staff member's agency.
+//! every event of the procedure, see personal data (audited). Each handler parses its input and
+//! calls the application, which scopes every query to the staff member's agency.
 
 use crate::{Path, Query};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use gongkai_domain::deadline::Deadline;
-use gongkai_domain::request::{CaseState, Status};
-use gongkai_store::{PersonalData, RequestFilter, RequestRecord, RequestSummary};
+use gongkai_domain::request::Status;
+use gongkai_store::{PersonalData, RequestFilter, RequestSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApplicantBody, FiledResponse, agency_or_404, optional_date};
+use super::{ApplicantBody, FiledResponse, optional_date};
 use crate::{ApiError, AppState, JsonBody, StaffActor};
 
 /// A request registered by staff from any channel (Art. 31 decides its receipt date).
@@ -92,10 +92,6 @@ pub async fn list_requests(
     Path(agency): Path<String>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<RequestSummary>>, ApiError> {
-    let agency = agency_or_404(&state, &agency).await?;
-    if !actor.may_act_for(agency.id) {
-        return Err(ApiError::NotFound(format!("agency {}", agency.slug)));
-    }
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(
             Status::from_code(s)
@@ -117,43 +113,84 @@ pub async fn list_requests(
             Some(_) => return Err(ApiError::field("offset", "must be 0 or more")),
         },
     };
-    Ok(Json(state.store.list_requests(agency.id, &filter).await?))
+    Ok(Json(
+        state.app.list_requests(&agency, &filter, &actor).await?,
+    ))
 }
 
-/// A request as staff see it: the ledger, the deadline and why.
+/// A request as staff see it, on the wire: the record (personal data masked), its ledger, the
+/// deadline and why — with the Chinese labels beside the codes, and no internal row ids.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StaffRequestView {
-    #[serde(flatten)]
-    #[schema(value_type = Object)]
-    pub record: RequestRecord,
-    #[schema(value_type = Object)]
+    /// 申请编号.
+    pub number: String,
+    /// The 承办部门 it was assigned to, if any (as given when registering).
+    pub department_id: Option<i64>,
+    #[schema(value_type = String)]
+    pub applicant_kind: gongkai_domain::applicant::ApplicantKind,
+    pub applicant_kind_label_zh: &'static str,
+    pub applicant_name: String,
+    pub org_code: Option<String>,
+    pub id_number_masked: Option<String>,
+    pub phone_masked: String,
+    pub description: String,
+    #[schema(value_type = String)]
+    pub channel: gongkai_domain::request::Channel,
+    #[schema(value_type = String)]
+    pub delivery: gongkai_domain::request::Delivery,
+    pub received_on: chrono::NaiveDate,
+    /// `processing`, `awaiting_correction`, `consulting`, `awaiting_fee`, `answered`,
+    /// `withdrawn`, `abandoned`.
+    #[schema(value_type = String)]
+    pub status: Status,
+    /// 办理中, 待补正 …
+    pub status_label_zh: &'static str,
+    pub due_on: Option<chrono::NaiveDate>,
+    pub due_provisional: bool,
+    pub concluded_on: Option<chrono::NaiveDate>,
+    /// The table-2 row code of the answer (e.g. `disclosed`, `withheld.state_secret`).
+    #[schema(value_type = Option<String>)]
+    pub outcome: Option<gongkai_domain::outcome::Outcome>,
+    /// The table-2 row heading of the answer.
+    pub outcome_label_zh: Option<&'static str>,
+    #[schema(value_type = Vec<super::schemas::RecordedEvent>)]
+    pub events: Vec<gongkai_store::RecordedEvent>,
+    #[schema(value_type = super::schemas::Deadline)]
     pub deadline: Deadline,
     pub explanation: Vec<String>,
     /// Last day for the one-time 补正 notice (Art. 30).
     pub correction_notice_due: chrono::NaiveDate,
 }
 
-async fn visible_record(
-    state: &AppState,
-    actor: &gongkai_store::Actor,
-    number: &str,
-) -> Result<RequestRecord, ApiError> {
-    match state.store.request(number).await? {
-        Some(r) if actor.may_act_for(r.agency_id) => Ok(r),
-        _ => Err(ApiError::NotFound(format!("request {number}"))),
+impl From<gongkai_app::StaffView> for StaffRequestView {
+    fn from(v: gongkai_app::StaffView) -> Self {
+        let r = v.record;
+        StaffRequestView {
+            number: r.number,
+            department_id: r.department_id,
+            applicant_kind: r.applicant_kind,
+            applicant_kind_label_zh: r.applicant_kind.label_zh(),
+            applicant_name: r.applicant_name,
+            org_code: r.org_code,
+            id_number_masked: r.id_number_masked,
+            phone_masked: r.phone_masked,
+            description: r.description,
+            channel: r.channel,
+            delivery: r.delivery,
+            received_on: r.received_on,
+            status: r.status,
+            status_label_zh: r.status.label_zh(),
+            due_on: r.due_on,
+            due_provisional: r.due_provisional,
+            concluded_on: r.concluded_on,
+            outcome: r.outcome,
+            outcome_label_zh: r.outcome.map(|o| o.heading_zh()),
+            events: r.events,
+            deadline: v.deadline,
+            explanation: v.explanation,
+            correction_notice_due: v.correction_notice_due,
+        }
     }
-}
-
-async fn staff_view(state: &AppState, record: RequestRecord) -> Result<StaffRequestView, ApiError> {
-    let cal = state.store.current_calendar().await?;
-    let case = CaseState::replay(&cal, &record.event_list())?;
-    let deadline = case.answer_deadline(&cal);
-    Ok(StaffRequestView {
-        explanation: deadline.explain(),
-        correction_notice_due: case.correction_notice_due(&cal),
-        deadline,
-        record,
-    })
 }
 
 /// One request with its ledger and deadline explanation.
@@ -161,15 +198,14 @@ async fn staff_view(state: &AppState, record: RequestRecord) -> Result<StaffRequ
     get, path = "/api/v1/staff/requests/{number}", tag = "staff",
     params(("number" = String, Path, description = "申请编号")),
     security(("token" = [])),
-    responses((status = 200, body = super::schemas::StaffRequestView))
+    responses((status = 200, body = StaffRequestView))
 )]
 pub async fn get_request(
     State(state): State<AppState>,
     StaffActor(actor): StaffActor,
     Path(number): Path<String>,
 ) -> Result<Json<StaffRequestView>, ApiError> {
-    let record = visible_record(&state, &actor, &number).await?;
-    Ok(Json(staff_view(&state, record).await?))
+    Ok(Json(state.app.request_view(&number, &actor).await?.into()))
 }
 
 /// Record one event of the procedure. The body is the event, tagged by `type`:
@@ -187,7 +223,7 @@ pub async fn get_request(
     request_body(content = super::schemas::EventBody, description = "an event, tagged by `type`"),
     security(("token" = [])),
     responses(
-        (status = 201, body = super::schemas::StaffRequestView),
+        (status = 201, body = StaffRequestView),
         (status = 403, description = "an extension is the head's (Art. 33)", body = crate::error::ErrorBody),
         (status = 409, description = "not allowed in the request's current state", body = crate::error::ErrorBody),
     )
@@ -198,10 +234,11 @@ pub async fn append_event(
     Path(number): Path<String>,
     JsonBody(body): JsonBody<serde_json::Value>,
 ) -> Result<(StatusCode, Json<StaffRequestView>), ApiError> {
-    visible_record(&state, &actor, &number).await?;
+    // Isolation first: another agency's request is a 404 whatever the body.
+    state.app.visible_request(&number, &actor).await?;
     let event = super::events::decode_event(body, &actor.name)?;
-    let record = state.store.append_event(&number, event, &actor).await?;
-    Ok((StatusCode::CREATED, Json(staff_view(&state, record).await?)))
+    let view = state.app.append_event(&number, event, &actor).await?;
+    Ok((StatusCode::CREATED, Json(view.into())))
 }
 
 /// The applicant's personal data in the clear (each view is audited).
@@ -216,5 +253,5 @@ pub async fn personal_data(
     StaffActor(actor): StaffActor,
     Path(number): Path<String>,
 ) -> Result<Json<PersonalData>, ApiError> {
-    Ok(Json(state.store.personal_data(&number, &actor).await?))
+    Ok(Json(state.app.personal_data(&number, &actor).await?))
 }

@@ -1,0 +1,90 @@
+//! 办理 — the statutory procedure as staff run it: listing and reading requests, appending the
+//! events of the ledger (who may record which event: [`Actor::may_record`]), and the applicant's
+//! personal data (audited). Another agency's request is "not found", the same as a missing one.
+
+use chrono::NaiveDate;
+use gongkai_domain::deadline::Deadline;
+use gongkai_domain::request::{CaseState, Event};
+use gongkai_store::{Actor, PersonalData, RequestFilter, RequestRecord, RequestSummary};
+
+use crate::{App, AppError, Result};
+
+/// A request as staff see it: the ledger, the deadline and why.
+#[derive(Debug, Clone)]
+pub struct StaffView {
+    pub record: RequestRecord,
+    pub deadline: Deadline,
+    /// The deadline's day-by-day explanation (the text of `gongkai deadline`).
+    pub explanation: Vec<String>,
+    /// Last day for the one-time 补正 notice (Art. 30).
+    pub correction_notice_due: NaiveDate,
+}
+
+impl App {
+    /// The request if the actor may act for its agency; otherwise [`AppError::NotFound`], the
+    /// same as for a missing number (agency isolation).
+    pub async fn visible_request(&self, number: &str, actor: &Actor) -> Result<RequestRecord> {
+        match self.store.request(number).await? {
+            Some(r) if actor.may_act_for(r.agency_id) => Ok(r),
+            _ => Err(AppError::NotFound(format!("request {number}"))),
+        }
+    }
+
+    /// One request with its ledger, deadline and explanation.
+    pub async fn request_view(&self, number: &str, actor: &Actor) -> Result<StaffView> {
+        let record = self.visible_request(number, actor).await?;
+        self.staff_view(record).await
+    }
+
+    async fn staff_view(&self, record: RequestRecord) -> Result<StaffView> {
+        let cal = self.store.current_calendar().await?;
+        let case = CaseState::replay(&cal, &record.event_list())?;
+        let deadline = case.answer_deadline(&cal);
+        Ok(StaffView {
+            explanation: deadline.explain(),
+            correction_notice_due: case.correction_notice_due(&cal),
+            deadline,
+            record,
+        })
+    }
+
+    /// Appends an event of the procedure: the actor must act for the request's agency (else
+    /// not found) and may record this event ([`Actor::may_record`]: an extension and a void
+    /// are the head's; a refusal is audited); then the domain decides whether the event fits
+    /// the ledger (in the store's transaction, with the clock's today).
+    pub async fn append_event(
+        &self,
+        number: &str,
+        event: Event,
+        actor: &Actor,
+    ) -> Result<StaffView> {
+        let record = self.visible_request(number, actor).await?;
+        if let Err(refused) = actor.may_record(&event, record.agency_id) {
+            let action = format!("request.{}", event.kind());
+            self.store
+                .audit_refusal(actor, &action, number, &refused.to_string())
+                .await?;
+            return Err(refused.into());
+        }
+        let record = self.store.append_event(number, event, actor).await?;
+        self.staff_view(record).await
+    }
+
+    /// An agency's requests, newest first.
+    pub async fn list_requests(
+        &self,
+        agency: &str,
+        filter: &RequestFilter,
+        actor: &Actor,
+    ) -> Result<Vec<RequestSummary>> {
+        let agency = self.own_agency(agency, actor).await?;
+        Ok(self.store.list_requests(agency.id, filter).await?)
+    }
+
+    /// The applicant's personal data in the clear (staff of the request's agency; each view is
+    /// audited by the store).
+    pub async fn personal_data(&self, number: &str, actor: &Actor) -> Result<PersonalData> {
+        self.visible_request(number, actor).await?;
+        Ok(self.store.personal_data(number, actor).await?)
+    }
+}

@@ -1,0 +1,278 @@
+//! 政府信息公开工作年度报告 — the annual report (Art. 49–50): generated from the records and
+//! checked by the same rules the auditor runs, drilled into cell by cell, its registers
+//! (publications, review cases, statistics, narrative sections) kept, and signed off draft →
+//! approved (the head) → published (the head; the gate first, then the files rendered off the
+//! async executor, then frozen).
+
+use chrono::NaiveDate;
+use gongkai_domain::report::{
+    CheckContext, Report, ReportFormat, ReviewFact, ReviewKind, ReviewResult, Sections, check,
+};
+use gongkai_render::OutputFormat;
+use gongkai_store::{
+    Actor, NewPublication, ReportStatus, ReportVersion, ReviewCase, Statistic, reporting,
+};
+
+use crate::{App, AppError, Result};
+
+/// The requests (or review cases) behind one cell of a report.
+#[derive(Debug, Clone)]
+pub struct CellDrillDown {
+    pub cell: String,
+    /// Table 2: request numbers. Table 3: the number of the request each case concerns, or
+    /// `review_case:<id>` for a case not linked to a request.
+    pub requests: Vec<String>,
+}
+
+/// 行政复议 / 行政诉讼 to record, as submitted.
+#[derive(Debug, Clone)]
+pub struct ReviewCaseInput {
+    pub kind: ReviewKind,
+    pub request_number: Option<String>,
+    pub filed_on: NaiveDate,
+    pub decided_on: Option<NaiveDate>,
+    pub result: Option<ReviewResult>,
+}
+
+impl App {
+    /// The report of a year as the records stand now, with its findings.
+    pub async fn current_report(&self, agency: &str, year: i32, actor: &Actor) -> Result<Report> {
+        let agency = self.own_agency(agency, actor).await?;
+        let mut report = reporting::generate(self.store.as_ref(), &agency, year).await?;
+        report.findings = Some(check(&report, &CheckContext::default()));
+        Ok(report)
+    }
+
+    /// The requests or cases counted in one cell: `requests.disclosed[0]` (table 2) or
+    /// `review.reconsideration.corrected` (table 3).
+    pub async fn drill_down(
+        &self,
+        agency: &str,
+        year: i32,
+        cell: &str,
+        actor: &Actor,
+    ) -> Result<CellDrillDown> {
+        let agency = self.own_agency(agency, actor).await?;
+        let format = ReportFormat::for_year(year)?;
+        let requests: Vec<String> = if cell.starts_with("requests.") && cell.ends_with(']') {
+            self.store
+                .numbered_request_facts(agency.id, year)
+                .await?
+                .into_iter()
+                .filter(|(_, fact)| fact.cells(year, format).iter().any(|c| c == cell))
+                .map(|(number, _)| number)
+                .collect()
+        } else if cell.starts_with("review.") {
+            self.store
+                .report_registers(Some(agency.id), year)
+                .await?
+                .review_cases
+                .into_iter()
+                .filter(|case| case.fact.cells(year).iter().any(|c| c == cell))
+                .map(|case| {
+                    case.request_number
+                        .unwrap_or_else(|| format!("review_case:{}", case.id))
+                })
+                .collect()
+        } else {
+            return Err(gongkai_domain::DomainError::invalid(
+                "cell",
+                "must be a cell of table 2 (requests.disclosed[0]) or table 3 (review.reconsideration.upheld)",
+            )
+            .into());
+        };
+        Ok(CellDrillDown {
+            cell: cell.to_string(),
+            requests,
+        })
+    }
+
+    /// Saves the narrative sections 一, 五, 六 of a year with a national format.
+    pub async fn save_sections(
+        &self,
+        agency: &str,
+        year: i32,
+        sections: &Sections,
+        actor: &Actor,
+    ) -> Result<()> {
+        let agency = self.own_agency(agency, actor).await?;
+        ReportFormat::for_year(year)?;
+        Ok(self
+            .store
+            .save_sections(agency.id, year, sections, actor)
+            .await?)
+    }
+
+    /// Records a table-1 figure that lives in another system, with its source.
+    pub async fn set_statistic(
+        &self,
+        agency: &str,
+        year: i32,
+        stat: Statistic,
+        actor: &Actor,
+    ) -> Result<()> {
+        let agency = self.own_agency(agency, actor).await?;
+        Ok(self
+            .store
+            .set_statistic(agency.id, year, stat, actor)
+            .await?)
+    }
+
+    /// Records a reconsideration or lawsuit; a decision needs both its day and its result.
+    pub async fn add_review_case(
+        &self,
+        agency: &str,
+        input: ReviewCaseInput,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let agency = self.own_agency(agency, actor).await?;
+        let decided = match (input.decided_on, input.result) {
+            (Some(on), Some(result)) => Some((on, result)),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(gongkai_domain::DomainError::invalid(
+                    "result",
+                    "is required with decided_on",
+                )
+                .into());
+            }
+            (None, Some(_)) => {
+                return Err(gongkai_domain::DomainError::invalid(
+                    "decided_on",
+                    "is required with result",
+                )
+                .into());
+            }
+        };
+        let fact = ReviewFact {
+            kind: input.kind,
+            filed_on: input.filed_on,
+            decided,
+        };
+        Ok(self
+            .store
+            .add_review_case(agency.id, input.request_number.as_deref(), fact, actor)
+            .await?)
+    }
+
+    /// Records the decision of a pending case of the actor's agency.
+    pub async fn decide_review_case(
+        &self,
+        case_id: i64,
+        decided_on: NaiveDate,
+        result: ReviewResult,
+        actor: &Actor,
+    ) -> Result<ReviewCase> {
+        match self.store.review_case_agency(case_id).await? {
+            Some(agency_id) if actor.may_act_for(agency_id) => {}
+            _ => return Err(AppError::NotFound(format!("review case {case_id}"))),
+        }
+        Ok(self
+            .store
+            .decide_review_case(case_id, decided_on, result, actor)
+            .await?)
+    }
+
+    /// Registers a 规章 or 规范性文件 (counted in table 1).
+    pub async fn add_publication(
+        &self,
+        agency: &str,
+        publication: NewPublication,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let agency = self.own_agency(agency, actor).await?;
+        Ok(self
+            .store
+            .add_publication(agency.id, publication, actor)
+            .await?)
+    }
+
+    /// Freezes the current figures as a new draft version.
+    pub async fn create_version(
+        &self,
+        agency: &str,
+        year: i32,
+        actor: &Actor,
+    ) -> Result<ReportVersion> {
+        let agency = self.own_agency(agency, actor).await?;
+        Ok(reporting::save_draft(self.store.as_ref(), &agency, year, actor).await?)
+    }
+
+    /// Every version of a year's report.
+    pub async fn versions(
+        &self,
+        agency: &str,
+        year: i32,
+        actor: &Actor,
+    ) -> Result<Vec<ReportVersion>> {
+        let agency = self.own_agency(agency, actor).await?;
+        Ok(self.store.report_versions(agency.id, year).await?)
+    }
+
+    /// A version of the actor's agency, else not found.
+    async fn visible_version(&self, id: i64, actor: &Actor) -> Result<ReportVersion> {
+        self.store
+            .report_version(id)
+            .await?
+            .filter(|v| actor.may_act_for(v.agency_id))
+            .ok_or_else(|| AppError::NotFound(format!("report version {id}")))
+    }
+
+    /// draft → approved, by the head of the agency's disclosure office (Art. 49).
+    pub async fn approve(&self, version_id: i64, actor: &Actor) -> Result<ReportVersion> {
+        let version = self.visible_version(version_id, actor).await?;
+        actor.require_head_of(version.agency_id, "approving an annual report")?;
+        Ok(self.store.approve_report(version_id, actor).await?)
+    }
+
+    /// approved → published, by the head: the publish gate ([`reporting::publish_gate`]:
+    /// approved, no R-rule error, no placeholder text) first, then every format rendered on a
+    /// blocking thread (typst is CPU-bound), then stored, hashed and frozen (the store runs the
+    /// gate again on the locked row).
+    pub async fn publish(&self, version_id: i64, actor: &Actor) -> Result<ReportVersion> {
+        let version = self.visible_version(version_id, actor).await?;
+        actor.require_head_of(version.agency_id, "publishing an annual report")?;
+        let report = reporting::publish_gate(&version)?;
+        let files = tokio::task::spawn_blocking(move || render_all(&report))
+            .await
+            .map_err(|e| AppError::Internal(format!("rendering stopped: {e}")))??;
+        Ok(self.store.publish_report(version_id, files, actor).await?)
+    }
+
+    /// The latest published version's file of a year in `format` (public; `None` before any
+    /// publication).
+    pub async fn published_file(
+        &self,
+        agency: &str,
+        year: i32,
+        format: OutputFormat,
+    ) -> Result<Vec<u8>> {
+        let agency = self.agency(agency).await?;
+        let not_published =
+            || AppError::NotFound(format!("published report {} {year}", agency.slug));
+        let version = self
+            .store
+            .report_versions(agency.id, year)
+            .await?
+            .into_iter()
+            .filter(|v| v.status == ReportStatus::Published)
+            .max_by_key(|v| v.version)
+            .ok_or_else(not_published)?;
+        self.store
+            .report_file(version.id, format.name())
+            .await?
+            .ok_or_else(not_published)
+    }
+}
+
+/// Every output format of a report, as stored on publication.
+fn render_all(report: &Report) -> Result<Vec<(String, Vec<u8>)>> {
+    OutputFormat::ALL
+        .into_iter()
+        .map(|format| {
+            gongkai_render::render(report, format)
+                .map(|bytes| (format.name().to_string(), bytes))
+                .map_err(|e| AppError::Internal(format!("rendering {}: {e}", format.name())))
+        })
+        .collect()
+}

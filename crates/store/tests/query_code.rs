@@ -1,0 +1,172 @@
+//! The 查询码 (issue 9, section 4): stored as an HMAC-SHA256 under a server key kept beside the
+//! PII key (`query.key`, 0600, created with a new database, refused when unreadable or when it
+//! is missing while codes depend on it), so a database dump alone does not let anyone test
+//! guesses offline; a row written the old way (bare SHA-256 salted with the number) still
+//! tracks; rotating the PII key leaves every code working. On both backends.
+
+use std::os::unix::fs::PermissionsExt;
+
+use anyhow::{Result, bail};
+use gongkai_store::keys::QUERY_KEY_FILE;
+use gongkai_store::testing::{Backend, Deployment, new_request};
+use gongkai_store::{Actor, StoreError};
+use sha2::{Digest, Sha256};
+
+async fn stored_code(dep: &Deployment, number: &str) -> Result<String> {
+    // Read through a second connection of the backend's own: the raw row as a dump shows it.
+    let url_or_path = match &dep.location {
+        gongkai_store::Location::Dir(dir) => format!(
+            "sqlite://{}",
+            dir.join(gongkai_store::keys::DB_FILE).display()
+        ),
+        gongkai_store::Location::Postgres { url } => url.clone(),
+    };
+    use sqlx::Row;
+    let sql = "SELECT query_code_hash FROM requests WHERE number = $1";
+    Ok(if url_or_path.starts_with("sqlite") {
+        let pool = sqlx::SqlitePool::connect(&url_or_path).await?;
+        sqlx::query(sql)
+            .bind(number)
+            .fetch_one(&pool)
+            .await?
+            .try_get(0)?
+    } else {
+        let pool = sqlx::PgPool::connect(&url_or_path).await?;
+        sqlx::query(sql)
+            .bind(number)
+            .fetch_one(&pool)
+            .await?
+            .try_get(0)?
+    })
+}
+
+async fn set_stored_code(dep: &Deployment, number: &str, value: &str) -> Result<()> {
+    let sql = "UPDATE requests SET query_code_hash = $1 WHERE number = $2";
+    match &dep.location {
+        gongkai_store::Location::Dir(dir) => {
+            let url = format!(
+                "sqlite://{}",
+                dir.join(gongkai_store::keys::DB_FILE).display()
+            );
+            let pool = sqlx::SqlitePool::connect(&url).await?;
+            sqlx::query(sql)
+                .bind(value)
+                .bind(number)
+                .execute(&pool)
+                .await?;
+        }
+        gongkai_store::Location::Postgres { url } => {
+            let pool = sqlx::PgPool::connect(url).await?;
+            sqlx::query(sql)
+                .bind(value)
+                .bind(number)
+                .execute(&pool)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// How codes were stored before the HMAC.
+fn old_hash(number: &str, code: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(number.as_bytes());
+    h.update([0]);
+    h.update(code.as_bytes());
+    hex::encode(h.finalize())
+}
+
+#[tokio::test]
+async fn the_query_code_is_an_hmac_under_a_private_key_beside_the_pii_key() -> Result<()> {
+    for backend in Backend::all() {
+        let dep = Deployment::new(backend).await?;
+        let store = dep.open().await?;
+        let query_key = dep.dir.join(QUERY_KEY_FILE);
+        assert!(query_key.exists(), "{backend:?}: created with the database");
+        assert_eq!(
+            std::fs::metadata(&query_key)?.permissions().mode() & 0o777,
+            0o600
+        );
+        let agency = gongkai_store::testing::agency(store.as_ref(), "qc", "某市某局").await?;
+        let created = store
+            .create_request(new_request(agency.id, "2025-06-09"), &Actor::system())
+            .await?;
+        let (n, code) = (&created.number, &created.query_code);
+        let stored = stored_code(&dep, n).await?;
+        assert!(stored.starts_with("h1:"), "{stored}");
+        assert_ne!(
+            stored[3..],
+            old_hash(n, code),
+            "a dump does not let anyone test guesses with SHA-256 and the public number"
+        );
+        assert!(store.request_for_applicant(n, code).await?.is_some());
+        assert!(
+            store
+                .request_for_applicant(n, &code.to_lowercase())
+                .await?
+                .is_some(),
+            "the code is read case-insensitively, as before"
+        );
+        assert!(
+            store
+                .request_for_applicant(n, "WRONGCODE2")
+                .await?
+                .is_none()
+        );
+
+        // A row written the old way still tracks.
+        let old = store
+            .create_request(new_request(agency.id, "2025-06-10"), &Actor::system())
+            .await?;
+        set_stored_code(&dep, &old.number, &old_hash(&old.number, &old.query_code)).await?;
+        assert!(
+            store
+                .request_for_applicant(&old.number, &old.query_code)
+                .await?
+                .is_some()
+        );
+        assert!(
+            store
+                .request_for_applicant(&old.number, "WRONGCODE2")
+                .await?
+                .is_none()
+        );
+        drop(store);
+
+        // Rotating the PII key leaves every code working.
+        gongkai_store::keys::rotate(&dep.location, &dep.key_file(), &Actor::system(), |_| Ok(()))
+            .await?;
+        let store = dep.open().await?;
+        assert!(store.request_for_applicant(n, code).await?.is_some());
+        assert!(
+            store
+                .request_for_applicant(&old.number, &old.query_code)
+                .await?
+                .is_some()
+        );
+        drop(store);
+
+        // Unreadable (group-readable) or missing while codes depend on it: refused.
+        std::fs::set_permissions(&query_key, std::fs::Permissions::from_mode(0o644))?;
+        match dep.open().await {
+            Err(StoreError::Key(msg)) => assert!(msg.contains("chmod 600"), "{msg}"),
+            Ok(_) => bail!("{backend:?}: opened with a group-readable query.key"),
+            Err(e) => bail!("{backend:?}: {e}"),
+        }
+        std::fs::set_permissions(&query_key, std::fs::Permissions::from_mode(0o600))?;
+        let kept = dep.scratch().join("query.key.kept");
+        std::fs::rename(&query_key, &kept)?;
+        match dep.open().await {
+            Err(StoreError::Key(msg)) => {
+                assert!(msg.contains("query.key") && msg.contains("back"), "{msg}")
+            }
+            Ok(_) => bail!("{backend:?}: a missing query.key was replaced"),
+            Err(e) => bail!("{backend:?}: {e}"),
+        }
+        assert!(!query_key.exists(), "no key was made up");
+        std::fs::rename(&kept, &query_key)?;
+        let store = dep.open().await?;
+        assert!(store.request_for_applicant(n, code).await?.is_some());
+    }
+    Ok(())
+}
