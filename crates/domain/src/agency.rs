@@ -187,70 +187,60 @@ impl SettingKey {
         }
         let bad = |reason: &str, zh: &str| Err(DomainError::invalid(field, reason).zh(zh));
         match self {
-            SettingKey::Postcode => {
-                if !(v.len() == 6 && v.chars().all(|c| c.is_ascii_digit())) {
-                    return bad("must be a 6-digit postcode", "邮政编码应为6位数字");
-                }
+            SettingKey::Postcode if !(v.len() == 6 && v.chars().all(|c| c.is_ascii_digit())) => {
+                bad("must be a 6-digit postcode", "邮政编码应为6位数字")
             }
-            SettingKey::Phone | SettingKey::Fax => {
-                if PhoneNumber::parse(&v).is_err() {
-                    return bad(
-                        "must be a landline number with area code (e.g. 0418-2812345) or an 11-digit mobile number",
-                        "应为带区号的固定电话（如0418-2812345）或11位手机号码",
-                    );
-                }
+            SettingKey::Phone | SettingKey::Fax if PhoneNumber::parse(&v).is_err() => bad(
+                "must be a landline number with area code (e.g. 0418-2812345) or an 11-digit mobile number",
+                "应为带区号的固定电话（如0418-2812345）或11位手机号码",
+            ),
+            SettingKey::Email if !is_email(&v) => {
+                bad("is not an e-mail address", "电子邮箱格式不正确")
             }
-            SettingKey::Email => {
-                let ok = v.split_once('@').is_some_and(|(u, d)| {
-                    !u.is_empty()
-                        && d.contains('.')
-                        && !d.starts_with('.')
-                        && !d.ends_with('.')
-                        && !d.contains('@')
-                }) && !v.contains(char::is_whitespace);
-                if !ok {
-                    return bad("is not an e-mail address", "电子邮箱格式不正确");
-                }
+            SettingKey::Website | SettingKey::SystemLink if !is_web_address(&v) => bad(
+                "must be an http:// or https:// address",
+                "应为以 http:// 或 https:// 开头的网址",
+            ),
+            SettingKey::SiteCode
+                if !(v.len() == 10 && v.chars().all(|c| c.is_ascii_alphanumeric())) =>
+            {
+                bad(
+                    "must be the 10-character 网站标识码",
+                    "网站标识码应为10位字母或数字",
+                )
             }
-            SettingKey::Website | SettingKey::SystemLink => {
-                let rest = v
-                    .strip_prefix("https://")
-                    .or_else(|| v.strip_prefix("http://"));
-                let ok = rest.is_some_and(|r| {
-                    !r.is_empty()
-                        && !r.starts_with('/')
-                        && r.chars()
-                            .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\'))
-                });
-                if !ok {
-                    return bad(
-                        "must be an http:// or https:// address",
-                        "应为以 http:// 或 https:// 开头的网址",
-                    );
-                }
-            }
-            SettingKey::SiteCode => {
-                if !(v.len() == 10 && v.chars().all(|c| c.is_ascii_alphanumeric())) {
-                    return bad(
-                        "must be the 10-character 网站标识码",
-                        "网站标识码应为10位字母或数字",
-                    );
-                }
-            }
-            SettingKey::Channels => {
-                let channels = parse_channels(&v)?;
-                return Ok(Some(
-                    channels
-                        .iter()
-                        .map(|c| c.code())
-                        .collect::<Vec<_>>()
-                        .join(","),
-                ));
-            }
-            _ => {}
+            SettingKey::Channels => Ok(Some(
+                parse_channels(&v)?
+                    .iter()
+                    .map(|c| c.code())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            )),
+            _ => Ok(Some(v)),
         }
-        Ok(Some(v))
     }
+}
+
+fn is_email(v: &str) -> bool {
+    v.split_once('@').is_some_and(|(u, d)| {
+        !u.is_empty()
+            && d.contains('.')
+            && !d.starts_with('.')
+            && !d.ends_with('.')
+            && !d.contains('@')
+    }) && !v.contains(char::is_whitespace)
+}
+
+/// An http(s) address with a host, of printable ASCII without quotes or angle brackets.
+fn is_web_address(v: &str) -> bool {
+    v.strip_prefix("https://")
+        .or_else(|| v.strip_prefix("http://"))
+        .is_some_and(|r| {
+            !r.is_empty()
+                && !r.starts_with('/')
+                && r.chars()
+                    .all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\'))
+        })
 }
 
 /// A URL (website, link to the disclosure rules).

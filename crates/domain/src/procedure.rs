@@ -9,6 +9,14 @@ use serde::Serialize;
 use crate::deadline::Regime;
 use crate::request::{CONSULTATION_REPLY_DAYS, CORRECTION_NOTICE_DAYS};
 
+/// 行政复议 — days from learning of the act within which a reconsideration may be applied for
+/// (《中华人民共和国行政复议法》; the remedy clause of every answer letter).
+pub const RECONSIDERATION_DAYS: u32 = 60;
+
+/// 行政诉讼 — months from learning of the act within which a suit may be brought directly
+/// (《中华人民共和国行政诉讼法》第四十六条).
+pub const LITIGATION_MONTHS: u32 = 6;
+
 /// Which step of the procedure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -574,6 +574,8 @@ pub trait Store: Send + Sync + 'static {
         actor: &Actor,
     ) -> Result<ReportVersion>;
     async fn report_file(&self, version_id: i64, format: &str) -> Result<Option<Vec<u8>>>;
+    /// The years of the agency's published annual reports, newest first (the portal's 年报 column).
+    async fn published_report_years(&self, agency_id: i64) -> Result<Vec<i32>>;
     /// Inserts synthetic requests in one transaction (no per-row audit: one audit entry per batch).
     async fn bulk_seed(&self, rows: &[SeedRequest], actor: &Actor) -> Result<u64>;
 

@@ -475,6 +475,19 @@ impl Store for SqlStore {
             .collect()
     }
 
+    async fn published_report_years(&self, agency_id: i64) -> Result<Vec<i32>> {
+        let rows = sqlx::query("SELECT DISTINCT year FROM report_versions WHERE agency_id = $1 AND status = 'published' ORDER BY year DESC")
+            .bind(agency_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let y: i64 = r.try_get(0)?;
+                i32::try_from(y).map_err(|_| StoreError::Corrupt(format!("report year {y}")))
+            })
+            .collect()
+    }
+
     async fn agency_settings(&self, agency_id: i64) -> Result<gongkai_domain::agency::AgencySettings> {
         let rows = sqlx::query("SELECT key, value FROM agency_settings WHERE agency_id = $1 ORDER BY key")
             .bind(agency_id)
