@@ -8,12 +8,14 @@
 
 pub mod actor;
 pub mod admission;
+pub mod agency;
 pub mod applicant;
 pub mod calendar;
 pub mod clock;
 pub mod deadline;
 pub mod fee;
 pub mod outcome;
+pub mod procedure;
 pub mod report;
 pub mod request;
 pub mod text;

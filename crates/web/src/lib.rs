@@ -56,7 +56,7 @@ impl AppState {
 /// The whole application, with the request-level parts of `limits` (body size and time, request
 /// timeout, rate limits); [`serve`] adds the connection-level ones.
 pub fn router(state: AppState, limits: &ServerLimits) -> Router {
-    use api::{admin, public, reports, staff};
+    use api::{admin, public, reports, settings, staff};
     let filing = Arc::new(limits::RateLimiter::new(limits.filing));
     let tracking = Arc::new(limits::RateLimiter::new(limits.tracking));
     let per_address = |limiter: &Arc<limits::RateLimiter>| {
@@ -102,6 +102,7 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .routes(routes!(admin::import_calendar))
         .routes(routes!(admin::audit_log))
         .routes(routes!(admin::verify_audit_log))
+        .routes(routes!(settings::get_settings, settings::put_settings))
         .split_for_parts();
     Router::new()
         .route("/health", get(public::health))
