@@ -24,7 +24,11 @@ pub struct ApplicantBody {
     /// 姓名或者名称.
     #[serde(default)]
     pub name: String,
-    /// 居民身份证号码 (natural persons; GB 11643 checksum).
+    /// 身份证件类型 (natural persons): `resident_id` (the default), `passport`,
+    /// `hk_macao_permit`, `taiwan_permit` or `foreign_permanent_resident`.
+    #[serde(default)]
+    pub id_type: Option<String>,
+    /// 身份证件号码 (natural persons; a resident ID has its GB 11643 checksum verified).
     pub id_number: Option<String>,
     /// 统一社会信用代码 (organisations; GB 32100 checksum).
     pub org_code: Option<String>,
@@ -32,6 +36,12 @@ pub struct ApplicantBody {
     pub phone: String,
     pub email: Option<String>,
     pub address: Option<String>,
+    /// 法定代表人 (organisations).
+    #[serde(default)]
+    pub legal_representative: Option<String>,
+    /// 联系人 (organisations).
+    #[serde(default)]
+    pub contact_person: Option<String>,
 }
 
 impl ApplicantBody {
@@ -39,11 +49,14 @@ impl ApplicantBody {
         ApplicantInput {
             kind: self.kind.clone(),
             name: self.name.clone(),
+            id_type: self.id_type.clone(),
             id_number: self.id_number.clone(),
             org_code: self.org_code.clone(),
             phone: self.phone.clone(),
             email: self.email.clone(),
             address: self.address.clone(),
+            legal_representative: self.legal_representative.clone(),
+            contact_person: self.contact_person.clone(),
         }
     }
 }
