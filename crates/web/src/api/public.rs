@@ -100,8 +100,8 @@ pub async fn track_request(
     Path(number): Path<String>,
     Query(q): Query<TrackQuery>,
 ) -> Result<Json<TrackingResponse>, ApiError> {
-    let record = state.app.track(&number, &q.query_code).await?;
-    Ok(Json(TrackingResponse::of(&record)))
+    let view = state.app.track_view(&number, &q.query_code).await?;
+    Ok(Json(TrackingResponse::of(view)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
