@@ -532,7 +532,7 @@ async fn receipt(
         }
         Err(AppError::NotFound(_)) => {
             let agency = state.app.agency(&slug).await?;
-            Ok(super::track::not_found_page(&viewer, &agency, number))
+            Ok(super::track::not_found_page(&viewer, &agency))
         }
         Err(other) => Err(other.into()),
     }

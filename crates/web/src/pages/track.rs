@@ -66,15 +66,16 @@ async fn form(
     }))
 }
 
-/// The answer to a lookup that found nothing: the form again with [`NOT_FOUND_ZH`], 404.
-pub fn not_found_page(viewer: &Viewer, agency: &Agency, number: &str) -> Response {
+/// The answer to a lookup that found nothing: the form again with [`NOT_FOUND_ZH`], 404. It
+/// echoes nothing typed, so that it is the same page for any number and any code.
+pub fn not_found_page(viewer: &Viewer, agency: &Agency) -> Response {
     let mut viewer = viewer.clone();
     // The same layout whichever route asked (tracking or receipt), so that the answers match.
     viewer.path = format!("/{}/track", agency.slug);
     let page = TrackForm {
         chrome: chrome_for(&viewer, agency, "申请查询"),
         slug: agency.slug.clone(),
-        number: number.chars().take(64).collect(),
+        number: String::new(),
         error: Some(NOT_FOUND_ZH),
     };
     (StatusCode::NOT_FOUND, render(&page)).into_response()
@@ -114,7 +115,7 @@ async fn lookup(
         }
         Err(AppError::NotFound(_)) => {
             let agency = state.app.agency(&slug).await?;
-            Ok(not_found_page(&viewer, &agency, number))
+            Ok(not_found_page(&viewer, &agency))
         }
         Err(other) => Err(other.into()),
     }
