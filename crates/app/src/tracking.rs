@@ -17,6 +17,10 @@ use crate::{App, AppError, Result};
 /// Said instead of a due date while the applicant is asked to correct the request: the answer
 /// period starts again on the day the correction arrives (Art. 30).
 pub const DUE_AFTER_CORRECTION: &str = "补正后重新计算";
+/// Said instead of a due date while a consultation stops the clock (Art. 32–34).
+pub const DUE_AFTER_CONSULTATION: &str = "征求意见期间暂停计算，征求意见结束后继续计算";
+/// Said instead of a due date while a fee notice stops the clock (国办函〔2020〕109号).
+pub const DUE_AFTER_FEE: &str = "缴费期间暂停计算，缴费后继续计算";
 
 /// The applicant as the tracking view shows it: identifiers masked.
 #[derive(Debug, Clone, Serialize)]
@@ -58,7 +62,8 @@ pub struct PublicRequestView {
     /// `None` while a correction is awaited (the period restarts with it, see `due_note`).
     pub due_on: Option<NaiveDate>,
     pub due_provisional: bool,
-    /// [`DUE_AFTER_CORRECTION`] while a correction is awaited.
+    /// Why there is no due date now: [`DUE_AFTER_CORRECTION`] while a correction is awaited,
+    /// [`DUE_AFTER_CONSULTATION`] or [`DUE_AFTER_FEE`] while the clock stands still.
     pub due_note: Option<&'static str>,
     /// How the due date is counted (the text of `gongkai deadline`).
     pub due_explanation: Vec<String>,
@@ -236,7 +241,12 @@ impl PublicRequestView {
             received_on: r.received_on,
             due_on: if awaiting_correction { None } else { r.due_on },
             due_provisional: !awaiting_correction && r.due_provisional,
-            due_note: awaiting_correction.then_some(DUE_AFTER_CORRECTION),
+            due_note: match r.status {
+                Status::AwaitingCorrection => Some(DUE_AFTER_CORRECTION),
+                Status::Consulting if r.due_on.is_none() => Some(DUE_AFTER_CONSULTATION),
+                Status::AwaitingFee if r.due_on.is_none() => Some(DUE_AFTER_FEE),
+                _ => None,
+            },
             due_explanation: match (&deadline, awaiting_correction) {
                 (Some(d), false) => d.explain(),
                 _ => Vec::new(),

@@ -427,6 +427,7 @@ async fn tracking_marks_lateness_correction_and_hides_the_third_party_and_the_la
         .await?;
         let page = app.track_page(&n, &code).await?;
         assert!(page.contains("征求第三方意见"), "{page}");
+        assert!(element(&page, "due").is_some_and(|d| d.contains("征求意见期间暂停计算")));
         assert!(!page.contains("阜新某某置业有限公司"), "{page}");
         let api = app
             .http

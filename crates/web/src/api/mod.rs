@@ -117,7 +117,8 @@ pub struct TrackingResponse {
     /// Absent while a correction is awaited: the period restarts with it (see `due_note`).
     pub due_on: Option<NaiveDate>,
     pub due_provisional: bool,
-    /// `补正后重新计算` while a correction is awaited.
+    /// Why there is no due date now: `补正后重新计算` while a correction is awaited (the
+    /// period restarts with it), or that the clock stands still (consultation, fee notice).
     pub due_note: Option<String>,
     pub concluded_on: Option<NaiveDate>,
     pub outcome: Option<String>,

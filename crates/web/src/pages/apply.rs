@@ -131,6 +131,8 @@ pub struct FormErrors {
 #[derive(Debug, Clone)]
 pub struct SummaryLine {
     pub name: String,
+    /// The id the line links to: the field's input (the first choice of a radio group).
+    pub target: String,
     pub label: &'static str,
     pub message: String,
 }
@@ -170,6 +172,7 @@ impl FormErrors {
         let mut lines = Vec::new();
         if let Some(m) = self.by_field.get("form") {
             lines.push(SummaryLine {
+                target: "form".into(),
                 name: "form".into(),
                 label: "申请",
                 message: m.clone(),
@@ -177,7 +180,13 @@ impl FormErrors {
         }
         for (name, label) in LABELS {
             if let Some(m) = self.by_field.get(name) {
+                let target = match name {
+                    "medium" => format!("medium-{}", Medium::ALL[0].code()),
+                    "delivery" => format!("delivery-{}", Delivery::ALL[0].code()),
+                    _ => name.to_string(),
+                };
                 lines.push(SummaryLine {
+                    target,
                     name: name.into(),
                     label,
                     message: m.clone(),
@@ -349,7 +358,7 @@ impl ApplyPage {
                 false,
                 "text",
                 "off",
-                Some("居民身份证为18位，最后一位可能是X"),
+                Some("自然人必填。居民身份证为18位，最后一位可能是X"),
             )],
             organisation: vec![
                 b.text(
@@ -358,7 +367,7 @@ impl ApplyPage {
                     false,
                     "text",
                     "off",
-                    Some("18位，见营业执照或登记证书"),
+                    Some("法人或者其他组织必填。18位，见营业执照或登记证书"),
                 ),
                 b.text(
                     "applicant_legal_representative",
