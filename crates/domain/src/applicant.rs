@@ -420,13 +420,15 @@ impl IdDocument {
     }
 
     /// For display: a resident ID as `110105********002X`; another document with its first
-    /// character and its last four visible (`E****5678`).
+    /// character and at most a third of its last characters visible (`E****678`, at most four),
+    /// so that most of a short number stays hidden.
     pub fn masked(&self) -> String {
         if self.kind == IdType::ResidentId {
             return format!("{}********{}", &self.number[..6], &self.number[14..]);
         }
         let n = self.number.len();
-        format!("{}****{}", &self.number[..1], &self.number[n - 4..])
+        let tail = (n / 3).clamp(1, 4);
+        format!("{}****{}", &self.number[..1], &self.number[n - tail..])
     }
 }
 
@@ -829,7 +831,15 @@ mod tests {
         let ok = with("passport", "E12345678").validate().unwrap();
         let doc = ok.id_number.unwrap();
         assert_eq!(doc.kind(), IdType::Passport);
-        assert_eq!(doc.masked(), "E****5678");
+        assert_eq!(doc.masked(), "E****678");
+        let short = IdDocument::parse(IdType::Passport, "AB123").unwrap();
+        assert_eq!(
+            short.masked(),
+            "A****3",
+            "most of a short number stays hidden"
+        );
+        let card = IdDocument::parse(IdType::ForeignPermanentResident, "USA110079100101").unwrap();
+        assert_eq!(card.masked(), "U****0101");
         assert!(with("hk_macao_permit", "H12345678").validate().is_ok());
         assert!(with("hk_macao_permit", "M1234567890").validate().is_ok());
         assert!(with("taiwan_permit", "12345678").validate().is_ok());
