@@ -296,6 +296,25 @@ async fn a_filed_request_shows_its_number_and_code_once_and_the_receipt_proves_i
             assert!(text.contains(needle), "receipt lacks {needle}:\n{text}");
         }
 
+        // What the receipt proves is covered by the audit chain: a changed 文号 is found.
+        let clean = app.ts.store.verify_audit_log().await?;
+        assert!(clean.problems.is_empty(), "{clean}");
+        app.ts
+            .raw_exec(&format!(
+                "UPDATE requests SET document_number = '阜政发〔2021〕1号' WHERE number = '{number}'"
+            ))
+            .await?;
+        let forged = app.ts.store.verify_audit_log().await?;
+        assert!(
+            forged.problems.iter().any(|p| p.message.contains(&number)),
+            "{forged}"
+        );
+        app.ts
+            .raw_exec(&format!(
+                "UPDATE requests SET document_number = '阜政发〔2020〕12号' WHERE number = '{number}'"
+            ))
+            .await?;
+
         // A wrong code for the receipt is the page of an unknown request.
         let wrong = app
             .http
