@@ -292,6 +292,9 @@ async fn a_filed_request_shows_its_number_and_code_once_and_the_receipt_proves_i
             "2025-07-07",
             digest.as_str(),
             "2020年某地块征收补偿方案",
+            "阜政发〔2020〕12号",
+            "电子数据",
+            "李四（自然人）",
         ] {
             assert!(text.contains(needle), "receipt lacks {needle}:\n{text}");
         }
