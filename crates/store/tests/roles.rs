@@ -59,6 +59,7 @@ async fn the_head_is_the_approver_recorded() -> Result<()> {
                     delivery: Delivery::Collect,
                     received_on: d("2025-06-09"),
                     department_id: None,
+                    details: Default::default(),
                 },
                 &staff,
             )

@@ -155,6 +155,7 @@ impl From<gongkai_app::AppError> for ApiError {
             AppError::Forbidden(why) => ApiError::Forbidden(why),
             AppError::Internal(why) => ApiError::Internal(why),
             AppError::Store(e) => ApiError::Internal(e.to_string()),
+            AppError::Render(e) => ApiError::Internal(e),
         }
     }
 }

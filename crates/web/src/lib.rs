@@ -3,6 +3,7 @@
 //! back; authorisation is the application's, from the one [`RequestActor`] extractor.
 
 pub mod api;
+pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod headers;
@@ -114,6 +115,11 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .merge(pages::routes())
         .fallback(headers::not_found)
         .method_not_allowed_fallback(headers::method_not_allowed)
+        .layer(axum::Extension(limits::Budgets {
+            filing: filing.clone(),
+            tracking: tracking.clone(),
+        }))
+        .layer(axum::middleware::from_fn(csrf::same_origin))
         .layer(axum::extract::DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             policy,
