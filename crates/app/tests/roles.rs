@@ -72,6 +72,7 @@ async fn only_the_head_extends_voids_approves_and_publishes_and_other_agencies_s
                     delivery: Delivery::Collect,
                     received_on: d("2025-06-09"),
                     department_id: None,
+                    details: Default::default(),
                 },
                 &staff,
             )

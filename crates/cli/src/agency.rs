@@ -1,16 +1,13 @@
 //! `gongkai agency set|show` — an agency's settings (机关设置): the facts its 公开指南 states
 //! (Art. 12) and the site's footer. The keys and their rules are the domain's.
 
-use std::sync::Arc;
-
 use anyhow::Result;
 use clap::Subcommand;
-use gongkai_app::{App, AppError};
+use gongkai_app::AppError;
 use gongkai_domain::agency::{AgencySettings, SettingKey};
-use gongkai_domain::clock::ChinaClock;
 use gongkai_store::Actor;
 
-use crate::{DataArg, open_store};
+use crate::DataArg;
 
 #[derive(Subcommand)]
 pub(crate) enum SettingsCommand {
@@ -79,7 +76,7 @@ pub(crate) async fn run(command: SettingsCommand) -> Result<()> {
                     ),
                 }
             }
-            let app = App::new(open_store(&data.data).await?, Arc::new(ChinaClock));
+            let app = crate::open_app(&data.path()).await?;
             let (_, settings) = app
                 .set_agency_settings(&slug, pairs, &Actor::system())
                 .await
@@ -87,7 +84,7 @@ pub(crate) async fn run(command: SettingsCommand) -> Result<()> {
             print(&settings);
         }
         SettingsCommand::Show { data, slug } => {
-            let app = App::new(open_store(&data.data).await?, Arc::new(ChinaClock));
+            let app = crate::open_app(&data.path()).await?;
             let agency = app.agency(&slug).await.map_err(explain)?;
             print(&app.agency_settings(&agency).await.map_err(explain)?);
         }
