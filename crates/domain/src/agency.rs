@@ -155,6 +155,11 @@ impl SettingKey {
             })
     }
 
+    /// The most characters a value of this key may have.
+    pub fn max_chars(self) -> usize {
+        self.limit().max_chars
+    }
+
     fn limit(self) -> Limit {
         match self {
             SettingKey::OfficeName
