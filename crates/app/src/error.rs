@@ -22,6 +22,9 @@ pub enum AppError {
     /// Anything else the store could not do (I/O, a broken invariant): logged, never shown.
     #[error(transparent)]
     Store(StoreError),
+    /// A document (PDF) could not be rendered: logged, never shown.
+    #[error("rendering: {0}")]
+    Render(String),
 }
 
 impl From<DomainError> for AppError {

@@ -3,7 +3,7 @@
 
 use gongkai_domain::DomainError;
 use gongkai_domain::applicant::{Applicant, ApplicantInput};
-use gongkai_domain::request::{Channel, Delivery};
+use gongkai_domain::request::{Channel, Delivery, RequestDetails};
 use gongkai_store::{Actor, CreatedRequest, NewRequest};
 
 use chrono::NaiveDate;
@@ -21,6 +21,15 @@ pub struct FilingInput {
     pub channel: String,
     /// `collect`, `post`, `email`, `fax` or `online`.
     pub delivery: String,
+    /// 文号, if known.
+    pub document_number: Option<String>,
+    /// 索引号, if known.
+    pub index_number: Option<String>,
+    /// The document's title, if known.
+    pub document_title: Option<String>,
+    /// `paper` or `electronic` (Art. 29(3)); `None` when not stated (older API clients), an
+    /// empty string when a form left it unanswered (refused).
+    pub medium: Option<String>,
 }
 
 /// The parts of a filing every channel shares, validated together.
@@ -30,6 +39,7 @@ pub struct Filing {
     pub description: String,
     pub channel: Channel,
     pub delivery: Delivery,
+    pub details: RequestDetails,
 }
 
 impl FilingInput {
@@ -54,13 +64,27 @@ impl FilingInput {
         {
             errors.push(e);
         }
-        match (applicant, channel, delivery) {
-            (Some(applicant), Some(channel), Some(delivery)) if errors.is_empty() => Ok(Filing {
-                applicant,
-                description,
-                channel,
-                delivery,
-            }),
+        let details = RequestDetails::parse(
+            self.document_number.as_deref(),
+            self.index_number.as_deref(),
+            self.document_title.as_deref(),
+            self.medium.as_deref(),
+            delivery,
+        )
+        .map_err(|e| errors.extend(e))
+        .ok();
+        match (applicant, channel, delivery, details) {
+            (Some(applicant), Some(channel), Some(delivery), Some(details))
+                if errors.is_empty() =>
+            {
+                Ok(Filing {
+                    applicant,
+                    description,
+                    channel,
+                    delivery,
+                    details,
+                })
+            }
             _ => Err(errors),
         }
     }
@@ -157,6 +181,7 @@ impl App {
                     delivery: filing.delivery,
                     received_on,
                     department_id,
+                    details: filing.details,
                 },
                 actor,
             )

@@ -94,16 +94,21 @@ fn applicant(i: usize, kind: ApplicantKind) -> Result<Applicant> {
                     "朱", "胡"
                 ][i % 15]
             ),
-            id_number: Some(IdCardNumber::from_first17(&format!(
-                "2109021970{:02}{:02}0{:02}",
-                1 + i % 12,
-                1 + i,
-                10 + i
-            ))?),
+            id_number: Some(
+                IdCardNumber::from_first17(&format!(
+                    "2109021970{:02}{:02}0{:02}",
+                    1 + i % 12,
+                    1 + i,
+                    10 + i
+                ))?
+                .into(),
+            ),
             org_code: None,
             phone,
             email: None,
             address: Some("辽宁省阜新市细河区".into()),
+            legal_representative: None,
+            contact_person: None,
         },
         _ => Applicant {
             kind,
@@ -113,6 +118,8 @@ fn applicant(i: usize, kind: ApplicantKind) -> Result<Applicant> {
             phone,
             email: Some(format!("office{}@example.cn", i + 1)),
             address: None,
+            legal_representative: None,
+            contact_person: None,
         },
     })
 }
@@ -165,6 +172,7 @@ pub async fn create(store: &dyn Store) -> Result<String> {
                     delivery: Delivery::Post,
                     received_on: received,
                     department_id: None,
+                    details: Default::default(),
                 },
                 &staff,
             )

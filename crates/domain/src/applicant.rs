@@ -60,6 +60,7 @@ impl ApplicantKind {
                 "applicant.kind",
                 "must be one of natural_person, commercial, research, social_welfare, legal_services, other_org",
             )
+            .zh("请选择申请人类型")
         })
     }
 
@@ -91,24 +92,24 @@ impl IdCardNumber {
         let s = text.trim().to_ascii_uppercase();
         let field = "applicant.id_number";
         if s.len() != 18 || !s.is_ascii() {
-            return Err(DomainError::invalid(
-                field,
-                "must be 18 characters (GB 11643)",
-            ));
+            return Err(
+                DomainError::invalid(field, "must be 18 characters (GB 11643)")
+                    .zh("居民身份证号码应为18位，请核对"),
+            );
         }
         let b = s.as_bytes();
         if !b[..17].iter().all(u8::is_ascii_digit) || !(b[17].is_ascii_digit() || b[17] == b'X') {
-            return Err(DomainError::invalid(
-                field,
-                "must be 17 digits followed by a digit or X",
-            ));
+            return Err(
+                DomainError::invalid(field, "must be 17 digits followed by a digit or X")
+                    .zh("居民身份证号码应为17位数字加1位数字或X，请核对"),
+            );
         }
         let birth = &s[6..14];
         if NaiveDate::parse_from_str(birth, "%Y%m%d").is_err() {
-            return Err(DomainError::invalid(
-                field,
-                "digits 7-14 are not a valid birth date",
-            ));
+            return Err(
+                DomainError::invalid(field, "digits 7-14 are not a valid birth date")
+                    .zh("身份证号码中的出生日期不正确，请核对"),
+            );
         }
         let sum: u32 = b[..17]
             .iter()
@@ -116,10 +117,10 @@ impl IdCardNumber {
             .map(|(c, w)| u32::from(c - b'0') * w)
             .sum();
         if ID_CHECK[(sum % 11) as usize] != b[17] {
-            return Err(DomainError::invalid(
-                field,
-                "check digit does not match (GB 11643)",
-            ));
+            return Err(
+                DomainError::invalid(field, "check digit does not match (GB 11643)")
+                    .zh("身份证号码校验位不正确，请核对"),
+            );
         }
         Ok(IdCardNumber(s))
     }
@@ -127,9 +128,10 @@ impl IdCardNumber {
     /// Completes 17 digits (region, birth date, sequence) with their GB 11643 check character.
     pub fn from_first17(first17: &str) -> Result<Self, DomainError> {
         let digits: Option<Vec<u32>> = first17.chars().map(|c| c.to_digit(10)).collect();
-        let digits = digits
-            .filter(|d| d.len() == 17)
-            .ok_or_else(|| DomainError::invalid("applicant.id_number", "needs 17 digits"))?;
+        let digits = digits.filter(|d| d.len() == 17).ok_or_else(|| {
+            DomainError::invalid("applicant.id_number", "needs 17 digits")
+                .zh("居民身份证号码前17位应为数字")
+        })?;
         let sum: u32 = digits.iter().zip(ID_WEIGHTS).map(|(d, w)| d * w).sum();
         let check = ID_CHECK[(sum % 11) as usize] as char;
         Self::parse(&format!("{first17}{check}"))
@@ -168,7 +170,8 @@ impl PhoneNumber {
             return Err(DomainError::invalid(
                 field,
                 "may contain only digits, spaces, '-' and a +86 prefix",
-            ));
+            )
+            .zh("联系电话只能包含数字、空格、“-”和+86前缀"));
         }
         let mobile = s.len() == 11 && s.starts_with('1') && matches!(s.as_bytes()[1], b'3'..=b'9');
         let landline = s.starts_with('0') && (10..=12).contains(&s.len());
@@ -176,7 +179,8 @@ impl PhoneNumber {
             return Err(DomainError::invalid(
                 field,
                 "must be an 11-digit mobile number or a landline number with area code",
-            ));
+            )
+            .zh("请填写11位手机号码，或带区号的固定电话号码"));
         }
         Ok(PhoneNumber(s))
     }
@@ -185,10 +189,31 @@ impl PhoneNumber {
         &self.0
     }
 
-    /// `138****8000`: first three and last four digits stay visible.
+    /// Whether it is a landline (with area code) rather than a mobile number.
+    pub fn is_landline(&self) -> bool {
+        self.0.starts_with('0')
+    }
+
+    /// The area code of a landline: 3 digits for 010 and 02X, 4 for every other area.
+    fn area_code(&self) -> &str {
+        let len = if self.0.starts_with("01") || self.0.starts_with("02") {
+            3
+        } else {
+            4
+        };
+        &self.0[..len]
+    }
+
+    /// The number for display: a mobile number as `138****8000` (first three and last four
+    /// digits); a landline as `0411-****2345` (the area code and the last four digits, so the
+    /// reader sees which line it is without learning the number).
     pub fn masked(&self) -> String {
         let n = self.0.len();
-        format!("{}{}{}", &self.0[..3], "*".repeat(n - 7), &self.0[n - 4..])
+        if self.is_landline() {
+            format!("{}-****{}", self.area_code(), &self.0[n - 4..])
+        } else {
+            format!("{}****{}", &self.0[..3], &self.0[n - 4..])
+        }
     }
 }
 
@@ -221,7 +246,8 @@ impl CreditCode {
                 return Err(DomainError::invalid(
                     field,
                     "must be an 18-character unified social credit code (GB 32100)",
-                ));
+                )
+                .zh("统一社会信用代码应为18位数字或大写字母（不含I、O、Z、S、V），请核对"));
             }
         };
         let sum: u32 = values[..17]
@@ -231,10 +257,10 @@ impl CreditCode {
             .sum();
         let check = (31 - sum % 31) % 31;
         if values[17] != check {
-            return Err(DomainError::invalid(
-                field,
-                "check character does not match (GB 32100)",
-            ));
+            return Err(
+                DomainError::invalid(field, "check character does not match (GB 32100)")
+                    .zh("统一社会信用代码校验位不正确，请核对"),
+            );
         }
         Ok(CreditCode(s))
     }
@@ -243,17 +269,190 @@ impl CreditCode {
     }
 }
 
+/// 身份证件类型 — the identity documents a request form offers a natural person (Art. 29(1):
+/// 身份证明). Only the resident ID card carries a checksum (GB 11643); the others are checked
+/// for their printed format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdType {
+    /// 居民身份证
+    ResidentId,
+    /// 护照
+    Passport,
+    /// 港澳居民来往内地通行证
+    HkMacaoPermit,
+    /// 台湾居民来往大陆通行证
+    TaiwanPermit,
+    /// 外国人永久居留身份证
+    ForeignPermanentResident,
+}
+
+impl IdType {
+    pub const ALL: [IdType; 5] = [
+        IdType::ResidentId,
+        IdType::Passport,
+        IdType::HkMacaoPermit,
+        IdType::TaiwanPermit,
+        IdType::ForeignPermanentResident,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            IdType::ResidentId => "resident_id",
+            IdType::Passport => "passport",
+            IdType::HkMacaoPermit => "hk_macao_permit",
+            IdType::TaiwanPermit => "taiwan_permit",
+            IdType::ForeignPermanentResident => "foreign_permanent_resident",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            IdType::ResidentId => "居民身份证",
+            IdType::Passport => "护照",
+            IdType::HkMacaoPermit => "港澳居民来往内地通行证",
+            IdType::TaiwanPermit => "台湾居民来往大陆通行证",
+            IdType::ForeignPermanentResident => "外国人永久居留身份证",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| k.code() == code)
+            .ok_or_else(|| {
+                DomainError::invalid(
+                    "applicant.id_type",
+                    "must be one of resident_id, passport, hk_macao_permit, taiwan_permit, foreign_permanent_resident",
+                )
+                .zh("请选择身份证件类型")
+            })
+    }
+}
+
+/// 身份证件 — an identity document of a natural person: its type and validated number.
+#[derive(Clone, PartialEq, Eq)]
+pub struct IdDocument {
+    kind: IdType,
+    number: String,
+}
+
+impl From<IdCardNumber> for IdDocument {
+    fn from(id: IdCardNumber) -> Self {
+        IdDocument {
+            kind: IdType::ResidentId,
+            number: id.0,
+        }
+    }
+}
+
+impl IdDocument {
+    /// Checks `text` as a number of a document of type `kind`: the resident ID card by its
+    /// GB 11643 checksum, the others by their format — passport 5–20 letters and digits;
+    /// 港澳通行证 H or M and 8 (or 10) digits; 台胞证 8 (or 10) digits; 外国人永久居留身份证
+    /// 3 letters and 12 digits (2004 card) or 18 characters starting with 9 (2023 card).
+    pub fn parse(kind: IdType, text: &str) -> Result<Self, DomainError> {
+        let field = "applicant.id_number";
+        if kind == IdType::ResidentId {
+            return IdCardNumber::parse(text).map(IdDocument::from);
+        }
+        let s: String = text
+            .trim()
+            .chars()
+            .filter(|c| *c != ' ')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        let ok = s.is_ascii()
+            && match kind {
+                IdType::ResidentId => unreachable!("handled above"),
+                IdType::Passport => {
+                    (5..=20).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+                }
+                IdType::HkMacaoPermit => {
+                    (s.starts_with('H') || s.starts_with('M'))
+                        && matches!(s.len(), 9 | 11)
+                        && digits(&s[1..])
+                }
+                IdType::TaiwanPermit => matches!(s.len(), 8 | 10) && digits(&s),
+                IdType::ForeignPermanentResident => {
+                    (s.len() == 15
+                        && s[..3].bytes().all(|b| b.is_ascii_uppercase())
+                        && digits(&s[3..]))
+                        || (s.len() == 18
+                            && s.starts_with('9')
+                            && digits(&s[..17])
+                            && (s.as_bytes()[17].is_ascii_digit() || s.as_bytes()[17] == b'X'))
+                }
+            };
+        if !ok {
+            let (en, zh) = match kind {
+                IdType::ResidentId => unreachable!("handled above"),
+                IdType::Passport => (
+                    "a passport number has 5 to 20 letters and digits",
+                    "护照号码应为5至20位字母或数字，请核对",
+                ),
+                IdType::HkMacaoPermit => (
+                    "a Mainland Travel Permit for Hong Kong and Macao Residents is H or M followed by 8 or 10 digits",
+                    "港澳居民来往内地通行证号码应为H或M加8位（或10位）数字，请核对",
+                ),
+                IdType::TaiwanPermit => (
+                    "a Mainland Travel Permit for Taiwan Residents has 8 or 10 digits",
+                    "台湾居民来往大陆通行证号码应为8位（或10位）数字，请核对",
+                ),
+                IdType::ForeignPermanentResident => (
+                    "a Foreign Permanent Resident ID Card is 3 letters and 12 digits, or 18 characters starting with 9",
+                    "外国人永久居留身份证号码应为3位字母加12位数字，或以9开头的18位号码，请核对",
+                ),
+            };
+            return Err(DomainError::invalid(field, en).zh(zh));
+        }
+        Ok(IdDocument { kind, number: s })
+    }
+
+    pub fn kind(&self) -> IdType {
+        self.kind
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.number
+    }
+
+    /// For display: a resident ID as `110105********002X`; another document with its first
+    /// character and at most a third of its last characters visible (`E****678`, at most four),
+    /// so that most of a short number stays hidden.
+    pub fn masked(&self) -> String {
+        if self.kind == IdType::ResidentId {
+            return format!("{}********{}", &self.number[..6], &self.number[14..]);
+        }
+        let n = self.number.len();
+        let tail = (n / 3).clamp(1, 4);
+        format!("{}****{}", &self.number[..1], &self.number[n - tail..])
+    }
+}
+
+impl fmt::Debug for IdDocument {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "IdDocument({:?}, {})", self.kind, self.masked())
+    }
+}
+
 /// A validated applicant as received: name, e-mail and address cleaned by [`crate::text`]
-/// (name 1–100 characters, address at most 200, e-mail at most 254).
+/// (name 1–100 characters, address at most 200, e-mail at most 254). A natural person gives an
+/// identity document, an organisation its unified social credit code (Art. 29(1) 身份证明),
+/// with its legal representative (法定代表人) and contact person (联系人) if it names them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applicant {
     pub kind: ApplicantKind,
     pub name: String,
-    pub id_number: Option<IdCardNumber>,
+    pub id_number: Option<IdDocument>,
     pub org_code: Option<CreditCode>,
     pub phone: PhoneNumber,
     pub email: Option<String>,
     pub address: Option<String>,
+    pub legal_representative: Option<String>,
+    pub contact_person: Option<String>,
 }
 
 /// The applicant as submitted, before validation.
@@ -263,12 +462,19 @@ pub struct ApplicantInput {
     pub kind: String,
     #[serde(default)]
     pub name: String,
+    /// [`IdType`] code; `resident_id` when absent.
+    #[serde(default)]
+    pub id_type: Option<String>,
     pub id_number: Option<String>,
     pub org_code: Option<String>,
     #[serde(default)]
     pub phone: String,
     pub email: Option<String>,
     pub address: Option<String>,
+    #[serde(default)]
+    pub legal_representative: Option<String>,
+    #[serde(default)]
+    pub contact_person: Option<String>,
 }
 
 impl ApplicantInput {
@@ -278,33 +484,99 @@ impl ApplicantInput {
         let kind = ApplicantKind::from_code(&self.kind)
             .map_err(|e| errors.push(e))
             .ok();
+        let natural = kind.map(ApplicantKind::is_natural_person);
+        let name_zh = if natural == Some(false) {
+            "请填写单位名称"
+        } else {
+            "请填写姓名"
+        };
         let name = text::clean_required("applicant.name", &self.name, text::NAME, "is required")
-            .map_err(|e| errors.push(e))
+            .map_err(|e| errors.push(zh_required(e, name_zh)))
             .unwrap_or_default();
         fn nonempty(o: &Option<String>) -> Option<&str> {
             o.as_deref().map(str::trim).filter(|s| !s.is_empty())
         }
-        let id_number = nonempty(&self.id_number)
-            .and_then(|s| IdCardNumber::parse(s).map_err(|e| errors.push(e)).ok());
+        let id_type = match nonempty(&self.id_type) {
+            Some(code) => IdType::from_code(code).map_err(|e| errors.push(e)).ok(),
+            None => Some(IdType::ResidentId),
+        };
+        let id_number = match (nonempty(&self.id_number), id_type) {
+            (Some(s), Some(t)) => IdDocument::parse(t, s).map_err(|e| errors.push(e)).ok(),
+            _ => None,
+        };
         let org_code = nonempty(&self.org_code)
             .and_then(|s| CreditCode::parse(s).map_err(|e| errors.push(e)).ok());
-        if let Some(k) = kind {
-            if k.is_natural_person() && org_code.is_some() {
-                errors.push(DomainError::invalid(
-                    "applicant.org_code",
-                    "is only for organisations",
-                ));
+        let legal_representative = text::clean_optional(
+            "applicant.legal_representative",
+            self.legal_representative.as_deref(),
+            text::NAME,
+        )
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+        let contact_person = text::clean_optional(
+            "applicant.contact_person",
+            self.contact_person.as_deref(),
+            text::NAME,
+        )
+        .map_err(|e| errors.push(e))
+        .ok()
+        .flatten();
+        match natural {
+            Some(true) => {
+                if nonempty(&self.id_number).is_none() {
+                    errors.push(
+                        DomainError::invalid(
+                            "applicant.id_number",
+                            "is required for a natural person (Art. 29(1): proof of identity)",
+                        )
+                        .zh("请填写身份证件号码"),
+                    );
+                }
+                if org_code.is_some() {
+                    errors.push(
+                        DomainError::invalid("applicant.org_code", "is only for organisations")
+                            .zh("自然人申请无需填写统一社会信用代码"),
+                    );
+                }
+                if legal_representative.is_some() {
+                    errors.push(
+                        DomainError::invalid(
+                            "applicant.legal_representative",
+                            "is only for organisations",
+                        )
+                        .zh("自然人申请无需填写法定代表人"),
+                    );
+                }
             }
-            if !k.is_natural_person() && id_number.is_some() {
-                errors.push(DomainError::invalid(
-                    "applicant.id_number",
-                    "is only for natural persons",
-                ));
+            Some(false) => {
+                if id_number.is_some() {
+                    errors.push(
+                        DomainError::invalid("applicant.id_number", "is only for natural persons")
+                            .zh("法人或者其他组织申请时，请填写统一社会信用代码，无需填写个人证件号码"),
+                    );
+                }
+                if nonempty(&self.org_code).is_none() {
+                    errors.push(
+                        DomainError::invalid(
+                            "applicant.org_code",
+                            "is required for an organisation (Art. 29(1): proof of identity)",
+                        )
+                        .zh("请填写统一社会信用代码"),
+                    );
+                }
             }
+            None => {}
         }
-        let phone = PhoneNumber::parse(&self.phone)
-            .map_err(|e| errors.push(e))
-            .ok();
+        let phone = if self.phone.trim().is_empty() {
+            errors
+                .push(DomainError::invalid("applicant.phone", "is required").zh("请填写联系电话"));
+            None
+        } else {
+            PhoneNumber::parse(&self.phone)
+                .map_err(|e| errors.push(e))
+                .ok()
+        };
         let email = text::clean_optional("applicant.email", self.email.as_deref(), text::EMAIL)
             .map_err(|e| errors.push(e))
             .ok()
@@ -315,10 +587,10 @@ impl ApplicantInput {
                     .is_some_and(|(u, d)| !u.is_empty() && d.contains('.') && !d.starts_with('.'))
                 && !e.contains(char::is_whitespace);
             if !ok {
-                errors.push(DomainError::invalid(
-                    "applicant.email",
-                    "is not an e-mail address",
-                ));
+                errors.push(
+                    DomainError::invalid("applicant.email", "is not an e-mail address")
+                        .zh("电子邮箱格式不正确，请核对"),
+                );
             }
         }
         let address =
@@ -335,9 +607,21 @@ impl ApplicantInput {
                 phone,
                 email,
                 address,
+                legal_representative,
+                contact_person,
             }),
             _ => Err(errors),
         }
+    }
+}
+
+/// A required-field error with `zh` as its Chinese rule when the field was left empty (other
+/// text errors keep the rule [`crate::text`] gives them).
+fn zh_required(e: DomainError, zh: &str) -> DomainError {
+    if e.reason() == "is required" {
+        e.zh(zh)
+    } else {
+        e
     }
 }
 
@@ -391,8 +675,23 @@ mod tests {
         );
         assert_eq!(
             PhoneNumber::parse("0418-2345678").unwrap().masked(),
-            "041****5678"
+            "0418-****5678"
         );
+        assert_eq!(
+            PhoneNumber::parse("0411-82342345").unwrap().masked(),
+            "0411-****2345"
+        );
+        assert_eq!(
+            PhoneNumber::parse("010-62345678").unwrap().masked(),
+            "010-****5678",
+            "Beijing's area code has three digits"
+        );
+        assert_eq!(
+            PhoneNumber::parse("02188887777").unwrap().masked(),
+            "021-****7777"
+        );
+        let masked = PhoneNumber::parse("0411-82342345").unwrap().masked();
+        assert!(!masked.contains("8234"), "the subscriber digits are hidden");
         assert!(PhoneNumber::parse("12345").is_err());
         assert!(PhoneNumber::parse("1380013800a").is_err());
     }
@@ -423,6 +722,7 @@ mod tests {
         let input = ApplicantInput {
             kind: "natural_person".into(),
             name: "李\0四".into(),
+            id_number: Some("11010519491231002X".into()),
             phone: "13800138000".into(),
             email: Some("li\u{200b}@example.cn".into()),
             address: Some("\u{1b}[31m阜新市".into()),
@@ -437,6 +737,7 @@ mod tests {
         let ok = ApplicantInput {
             kind: "natural_person".into(),
             name: "  李   四 ".into(),
+            id_number: Some("11010519491231002X".into()),
             phone: "13800138000".into(),
             address: Some(" 辽宁省阜新市　海州区 ".into()),
             ..Default::default()
@@ -460,5 +761,214 @@ mod tests {
             input.validate().unwrap_err()[0].field(),
             "applicant.id_number"
         );
+    }
+
+    fn person() -> ApplicantInput {
+        ApplicantInput {
+            kind: "natural_person".into(),
+            name: "李四".into(),
+            id_number: Some("11010519491231002X".into()),
+            phone: "13800138000".into(),
+            ..Default::default()
+        }
+    }
+
+    fn errors_of(input: &ApplicantInput) -> Vec<(String, String)> {
+        input
+            .validate()
+            .unwrap_err()
+            .iter()
+            .map(|e| (e.field().to_string(), e.reason_zh()))
+            .collect()
+    }
+
+    #[test]
+    fn a_wrong_id_checksum_is_named_in_chinese() {
+        let input = ApplicantInput {
+            id_number: Some("110105194912310021".into()),
+            ..person()
+        };
+        assert_eq!(
+            errors_of(&input),
+            [(
+                "applicant.id_number".to_string(),
+                "身份证号码校验位不正确，请核对".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_natural_person_gives_an_id_and_a_phone() {
+        let input = ApplicantInput {
+            id_number: None,
+            phone: " ".into(),
+            ..person()
+        };
+        assert_eq!(
+            errors_of(&input),
+            [
+                (
+                    "applicant.id_number".to_string(),
+                    "请填写身份证件号码".to_string()
+                ),
+                ("applicant.phone".to_string(), "请填写联系电话".to_string()),
+            ]
+        );
+        let blank_name = ApplicantInput {
+            name: "".into(),
+            ..person()
+        };
+        assert_eq!(errors_of(&blank_name)[0].1, "请填写姓名");
+    }
+
+    #[test]
+    fn other_identity_documents_are_format_checked() {
+        let with = |t: &str, n: &str| ApplicantInput {
+            id_type: Some(t.into()),
+            id_number: Some(n.into()),
+            ..person()
+        };
+        let ok = with("passport", "E12345678").validate().unwrap();
+        let doc = ok.id_number.unwrap();
+        assert_eq!(doc.kind(), IdType::Passport);
+        assert_eq!(doc.masked(), "E****678");
+        let short = IdDocument::parse(IdType::Passport, "AB123").unwrap();
+        assert_eq!(
+            short.masked(),
+            "A****3",
+            "most of a short number stays hidden"
+        );
+        let card = IdDocument::parse(IdType::ForeignPermanentResident, "USA110079100101").unwrap();
+        assert_eq!(card.masked(), "U****0101");
+        assert!(with("hk_macao_permit", "H12345678").validate().is_ok());
+        assert!(with("hk_macao_permit", "M1234567890").validate().is_ok());
+        assert!(with("taiwan_permit", "12345678").validate().is_ok());
+        assert!(
+            with("foreign_permanent_resident", "USA110079100101")
+                .validate()
+                .is_ok()
+        );
+        assert!(
+            with("foreign_permanent_resident", "93310000201908017X")
+                .validate()
+                .is_ok()
+        );
+        for (t, n, zh) in [
+            ("passport", "E1", "护照号码应为5至20位字母或数字，请核对"),
+            (
+                "hk_macao_permit",
+                "X12345678",
+                "港澳居民来往内地通行证号码应为H或M加8位（或10位）数字，请核对",
+            ),
+            (
+                "taiwan_permit",
+                "1234567",
+                "台湾居民来往大陆通行证号码应为8位（或10位）数字，请核对",
+            ),
+            (
+                "foreign_permanent_resident",
+                "US1100791001011",
+                "外国人永久居留身份证号码应为3位字母加12位数字，或以9开头的18位号码，请核对",
+            ),
+        ] {
+            assert_eq!(
+                errors_of(&with(t, n)),
+                [("applicant.id_number".to_string(), zh.to_string())],
+                "{t} {n}"
+            );
+        }
+        // A passport number is not checked as a resident ID, nor the reverse.
+        assert!(with("passport", "110105194912310021").validate().is_ok());
+        assert_eq!(
+            errors_of(&with("resident_id", "E12345678"))[0].0,
+            "applicant.id_number"
+        );
+        assert_eq!(
+            errors_of(&with("driving_licence", "E12345678")),
+            [(
+                "applicant.id_type".to_string(),
+                "请选择身份证件类型".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn an_organisation_gives_its_credit_code() {
+        let org = ApplicantInput {
+            kind: "commercial".into(),
+            name: "某公司".into(),
+            phone: "0411-82342345".into(),
+            legal_representative: Some(" 王五 ".into()),
+            contact_person: Some("赵六".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            errors_of(&org),
+            [(
+                "applicant.org_code".to_string(),
+                "请填写统一社会信用代码".to_string()
+            )]
+        );
+        let bad = ApplicantInput {
+            org_code: Some("91350100M000100Y44".into()),
+            ..org.clone()
+        };
+        assert_eq!(
+            errors_of(&bad),
+            [(
+                "applicant.org_code".to_string(),
+                "统一社会信用代码校验位不正确，请核对".to_string()
+            )]
+        );
+        let ok = ApplicantInput {
+            org_code: Some("91350100M000100Y43".into()),
+            ..org
+        }
+        .validate()
+        .unwrap();
+        assert_eq!(ok.legal_representative.as_deref(), Some("王五"));
+        assert_eq!(ok.contact_person.as_deref(), Some("赵六"));
+        let person_with_rep = ApplicantInput {
+            legal_representative: Some("王五".into()),
+            ..person()
+        };
+        assert_eq!(
+            errors_of(&person_with_rep)[0].0,
+            "applicant.legal_representative"
+        );
+    }
+
+    #[test]
+    fn every_applicant_rule_has_its_chinese_text() {
+        let cases = [
+            ApplicantInput {
+                kind: "robot".into(),
+                ..person()
+            },
+            ApplicantInput {
+                phone: "12345".into(),
+                ..person()
+            },
+            ApplicantInput {
+                email: Some("nobody".into()),
+                ..person()
+            },
+            ApplicantInput {
+                name: "李\u{200b}四".into(),
+                ..person()
+            },
+            ApplicantInput {
+                id_number: Some("11010519491331002X".into()),
+                ..person()
+            },
+        ];
+        for c in cases {
+            for e in c.validate().unwrap_err() {
+                assert!(
+                    matches!(&e, DomainError::Invalid { zh: Some(_), .. }),
+                    "{e} has no Chinese text"
+                );
+            }
+        }
     }
 }

@@ -129,7 +129,36 @@ impl Delivery {
                 "delivery",
                 "must be one of collect, post, email, fax, online",
             )
+            .zh("请选择获取信息的方式")
         })
+    }
+
+    pub const ALL: [Delivery; 5] = [
+        Delivery::Collect,
+        Delivery::Post,
+        Delivery::Email,
+        Delivery::Fax,
+        Delivery::Online,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Delivery::Collect => "collect",
+            Delivery::Post => "post",
+            Delivery::Email => "email",
+            Delivery::Fax => "fax",
+            Delivery::Online => "online",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Delivery::Collect => "自行领取/当场阅读、抄录",
+            Delivery::Post => "邮寄",
+            Delivery::Email => "电子邮件",
+            Delivery::Fax => "传真",
+            Delivery::Online => "网上获取",
+        }
     }
 
     /// The contact this delivery needs: an answer by e-mail goes to the applicant's e-mail
@@ -145,11 +174,13 @@ impl Delivery {
             Delivery::Email if !given(email) => Err(DomainError::invalid(
                 "applicant.email",
                 "is required for delivery by e-mail",
-            )),
+            )
+            .zh("选择以电子邮件获取的，请填写电子邮箱")),
             Delivery::Post if !given(address) => Err(DomainError::invalid(
                 "applicant.address",
                 "is required for delivery by post",
-            )),
+            )
+            .zh("选择邮寄的，请填写通信地址")),
             _ => Ok(()),
         }
     }
@@ -692,6 +723,120 @@ impl CaseState {
     }
 }
 
+/// 载体形式 — the medium the information is to be provided on (Art. 29(3): 申请公开的政府信息的
+/// 形式要求; Art. 40: provided in the form asked for where possible).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Medium {
+    /// 纸质
+    Paper,
+    /// 电子数据
+    Electronic,
+}
+
+impl Medium {
+    pub const ALL: [Medium; 2] = [Medium::Paper, Medium::Electronic];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Medium::Paper => "paper",
+            Medium::Electronic => "electronic",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Medium::Paper => "纸质",
+            Medium::Electronic => "电子数据",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Result<Self, DomainError> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|m| m.code() == s)
+            .ok_or_else(|| {
+                DomainError::invalid("medium", "must be paper or electronic")
+                    .zh("请选择信息的载体形式（纸质或电子数据）")
+            })
+    }
+
+    /// Whether `delivery` can carry this medium: data sent by e-mail or fetched online is
+    /// electronic; paper is collected, posted or faxed.
+    pub fn check_delivery(self, delivery: Delivery) -> Result<(), DomainError> {
+        match (self, delivery) {
+            (Medium::Paper, Delivery::Email | Delivery::Online) => Err(DomainError::invalid(
+                "medium",
+                "paper cannot be delivered by e-mail or online",
+            )
+            .zh("纸质信息不能通过电子邮件或网上获取，请改选电子数据或其他获取方式")),
+            (Medium::Electronic, Delivery::Fax) => Err(DomainError::invalid(
+                "medium",
+                "electronic data cannot be delivered by fax",
+            )
+            .zh("电子数据不能通过传真提供，请改选纸质或其他获取方式")),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// 所需信息 — what a request asks for beyond its description (Art. 29(2): 名称、文号或者便于
+/// 行政机关查询的其他特征性描述) and the medium (Art. 29(3)), each optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestDetails {
+    /// 文号 of the document, if known.
+    pub document_number: Option<String>,
+    /// 索引号 in the agency's catalogue, if known.
+    pub index_number: Option<String>,
+    /// 标题 of the document, if known.
+    pub document_title: Option<String>,
+    pub medium: Option<Medium>,
+}
+
+impl RequestDetails {
+    /// Validates the optional parts of a request. `medium`: `None` is not stated (older API
+    /// clients), an empty string is a form left unanswered (refused), else a [`Medium`] code
+    /// that `delivery` can carry.
+    pub fn parse(
+        document_number: Option<&str>,
+        index_number: Option<&str>,
+        document_title: Option<&str>,
+        medium: Option<&str>,
+        delivery: Option<Delivery>,
+    ) -> Result<Self, Vec<DomainError>> {
+        let mut errors = Vec::new();
+        let mut opt = |field: &str, v: Option<&str>, limit| {
+            crate::text::clean_optional(field, v, limit)
+                .map_err(|e| errors.push(e))
+                .ok()
+                .flatten()
+        };
+        let document_number = opt("document_number", document_number, crate::text::DOC_NUMBER);
+        let index_number = opt("index_number", index_number, crate::text::DOC_NUMBER);
+        let document_title = opt("document_title", document_title, crate::text::TITLE);
+        let medium = match medium.map(str::trim) {
+            None => None,
+            Some(code) => Medium::from_code(code).map_err(|e| errors.push(e)).ok(),
+        };
+        if let (Some(m), Some(d)) = (medium, delivery)
+            && let Err(e) = m.check_delivery(d)
+        {
+            errors.push(e);
+        }
+        if errors.is_empty() {
+            Ok(RequestDetails {
+                document_number,
+                index_number,
+                document_title,
+                medium,
+            })
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1005,5 +1150,43 @@ mod tests {
         assert_eq!(json["type"], "answered");
         assert_eq!(json["outcome"], "disclosed");
         assert_eq!(serde_json::from_value::<Event>(json).unwrap(), e);
+    }
+
+    #[test]
+    fn request_details_and_the_medium() {
+        let d = RequestDetails::parse(
+            Some(" 阜政发〔2024〕3号 "),
+            Some(""),
+            None,
+            Some("electronic"),
+            Some(Delivery::Email),
+        )
+        .unwrap();
+        assert_eq!(d.document_number.as_deref(), Some("阜政发〔2024〕3号"));
+        assert_eq!(d.index_number, None);
+        assert_eq!(d.medium, Some(Medium::Electronic));
+        assert_eq!(
+            RequestDetails::parse(None, None, None, None, Some(Delivery::Post))
+                .unwrap()
+                .medium,
+            None,
+            "older clients state no medium"
+        );
+        let unanswered =
+            RequestDetails::parse(None, None, None, Some(""), Some(Delivery::Post)).unwrap_err();
+        assert_eq!(unanswered[0].field(), "medium");
+        assert_eq!(
+            unanswered[0].reason_zh(),
+            "请选择信息的载体形式（纸质或电子数据）"
+        );
+        let paper_by_mail =
+            RequestDetails::parse(None, None, None, Some("paper"), Some(Delivery::Email))
+                .unwrap_err();
+        assert_eq!(paper_by_mail[0].field(), "medium");
+        assert!(paper_by_mail[0].reason_zh().contains("纸质"));
+        let long = "文".repeat(301);
+        let too_long = RequestDetails::parse(None, None, Some(&long), None, None).unwrap_err();
+        assert_eq!(too_long[0].field(), "document_title");
+        assert_eq!(too_long[0].reason_zh(), "不能超过300个字符");
     }
 }

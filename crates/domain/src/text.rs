@@ -82,6 +82,7 @@ pub fn clean(field: &str, text: &str, limit: Limit) -> Result<String, DomainErro
             field,
             format!("must be at most {} characters", limit.max_chars),
         )
+        .zh(format!("不能超过{}个字符", limit.max_chars))
     };
     if text.len() > limit.max_chars.saturating_mul(16).saturating_add(1024) {
         return Err(too_long());
@@ -111,7 +112,8 @@ pub fn clean(field: &str, text: &str, limit: Limit) -> Result<String, DomainErro
                         "must be one line: {} at character {position}",
                         if c == '\n' { "a line break" } else { "a tab" }
                     ),
-                ));
+                )
+                .zh("请填写在一行内，不能包含换行或制表符"));
             }
             out.push(c);
             continue;
@@ -123,7 +125,8 @@ pub fn clean(field: &str, text: &str, limit: Limit) -> Result<String, DomainErro
                     "must not contain control characters (U+{:04X} at character {position})",
                     u32::from(c)
                 ),
-            ));
+            )
+            .zh(format!("第{position}个字符是控制字符，请删除")));
         }
         if is_invisible(c) {
             return Err(DomainError::invalid(
@@ -132,7 +135,8 @@ pub fn clean(field: &str, text: &str, limit: Limit) -> Result<String, DomainErro
                     "must not contain invisible formatting characters (U+{:04X} at character {position})",
                     u32::from(c)
                 ),
-            ));
+            )
+            .zh(format!("第{position}个字符是不可见的格式字符，请删除")));
         }
         if !multi && c.is_whitespace() {
             pending = Some(match pending {
@@ -198,6 +202,17 @@ pub fn description(text: &str) -> Result<String, DomainError> {
         DESCRIPTION,
         "is required: describe the information sought (Art. 29)",
     )
+    .map_err(|e| {
+        if s_is_required(&e) {
+            e.zh("请填写所需政府信息的名称、文号或者便于查询的其他特征性描述")
+        } else {
+            e
+        }
+    })
+}
+
+fn s_is_required(e: &DomainError) -> bool {
+    e.reason().starts_with("is required")
 }
 
 impl crate::report::Sections {

@@ -17,6 +17,7 @@ mod html;
 mod layout;
 mod markdown;
 mod pdf;
+mod receipt;
 
 use std::fmt;
 use std::str::FromStr;
@@ -27,6 +28,7 @@ pub use docx::docx;
 pub use html::{html, try_html};
 pub use markdown::markdown;
 pub use pdf::pdf;
+pub use receipt::{Receipt, receipt};
 
 /// The crate's one error type.
 #[derive(Debug, thiserror::Error)]

@@ -28,7 +28,9 @@ use gongkai_domain::report::Report;
 /// The embedded font collection (WenQuanYi Micro Hei and its monospaced face).
 static FONT_DATA: &[u8] = include_bytes!("../fonts/wqy-microhei.ttc");
 /// The family name typst selects.
-const FONT_FAMILY: &str = "WenQuanYi Micro Hei";
+pub(crate) const FONT_FAMILY: &str = "WenQuanYi Micro Hei";
+/// The monospaced face of the same collection (digests).
+pub(crate) const MONO_FAMILY: &str = "WenQuanYi Micro Hei Mono";
 
 struct Fonts {
     book: LazyHash<FontBook>,
@@ -89,7 +91,7 @@ pub fn pdf(report: &Report) -> Result<Vec<u8>, RenderError> {
 }
 
 /// Compiles typst markup to PDF. Typst's own panics are caught and reported as errors.
-fn compile(source: String) -> Result<Vec<u8>, RenderError> {
+pub(crate) fn compile(source: String) -> Result<Vec<u8>, RenderError> {
     if FONTS.fonts.is_empty() {
         return Err(RenderError::Pdf(
             "the embedded CJK font could not be read".into(),

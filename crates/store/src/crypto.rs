@@ -15,6 +15,16 @@ pub struct PersonalData {
     pub phone: String,
     pub email: Option<String>,
     pub address: Option<String>,
+    /// The identity document's type (`resident_id`, `passport`, …); absent in rows sealed
+    /// before it was asked, which are resident IDs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_type: Option<String>,
+    /// 法定代表人 (organisations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_representative: Option<String>,
+    /// 联系人 (organisations).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_person: Option<String>,
 }
 
 /// Seals and opens personal data.

@@ -242,6 +242,8 @@ pub struct NewRequest {
     /// Art. 31 receipt date.
     pub received_on: NaiveDate,
     pub department_id: Option<i64>,
+    /// 文号 / 索引号 / title if known, and the medium asked for (Art. 29(2)–(3)).
+    pub details: gongkai_domain::request::RequestDetails,
 }
 
 /// What the applicant gets back on filing: the query code is shown once and never stored.
@@ -280,6 +282,8 @@ pub struct RequestRecord {
     pub id_number_masked: Option<String>,
     pub phone_masked: String,
     pub description: String,
+    /// 文号 / 索引号 / title if known, and the medium asked for (Art. 29(2)–(3)).
+    pub details: gongkai_domain::request::RequestDetails,
     pub channel: Channel,
     pub delivery: Delivery,
     pub received_on: NaiveDate,

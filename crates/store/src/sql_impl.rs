@@ -14,7 +14,7 @@ use gongkai_domain::clock::{ChinaClock, Clock};
 use gongkai_domain::text;
 use gongkai_domain::outcome::Outcome;
 use gongkai_domain::report::{RequestFact, ReviewFact, ReviewKind, ReviewResult};
-use gongkai_domain::request::{CaseState, Channel, Delivery, Event, Status};
+use gongkai_domain::request::{CaseState, Channel, Delivery, Event, Medium, RequestDetails, Status};
 use sqlx::Row as _;
 
 use crate::audit::{AuditEntry, ChainCheck, entry_hash_with, verify_chain_after};
@@ -310,7 +310,7 @@ impl SqlStore {
     }
 
     async fn record_in(tx: &mut Tx, number: &str) -> Result<Option<RequestRecord>> {
-        let sql = "SELECT id, agency_id, department_id, number, applicant_kind, applicant_name, org_code, id_masked, phone_masked, description, channel, delivery, received_on, status, due_on, due_provisional, concluded_on, outcome FROM requests WHERE number = $1";
+        let sql = "SELECT id, agency_id, department_id, number, applicant_kind, applicant_name, org_code, id_masked, phone_masked, description, document_number, index_number, document_title, medium, channel, delivery, received_on, status, due_on, due_provisional, concluded_on, outcome FROM requests WHERE number = $1";
         let Some(row) = sqlx::query(sql).bind(number).fetch_optional(&mut **tx).await? else {
             return Ok(None);
         };
@@ -331,6 +331,15 @@ impl SqlStore {
             id_number_masked: row.try_get("id_masked")?,
             phone_masked: row.try_get("phone_masked")?,
             description: row.try_get("description")?,
+            details: RequestDetails {
+                document_number: row.try_get("document_number")?,
+                index_number: row.try_get("index_number")?,
+                document_title: row.try_get("document_title")?,
+                medium: match row.try_get::<Option<String>, _>("medium")? {
+                    Some(m) => Some(Medium::from_code(&m).map_err(corrupt("medium"))?),
+                    None => None,
+                },
+            },
             channel: Channel::from_code(&channel).map_err(corrupt("channel"))?,
             delivery: Delivery::from_code(&delivery).map_err(corrupt("delivery"))?,
             received_on: row.try_get("received_on")?,
@@ -477,6 +486,15 @@ impl Store for SqlStore {
 
     async fn create_request(&self, new: NewRequest, actor: &Actor) -> Result<CreatedRequest> {
         let description = text::description(&new.description)?;
+        let d = &new.details;
+        let details = RequestDetails::parse(
+            d.document_number.as_deref(),
+            d.index_number.as_deref(),
+            d.document_title.as_deref(),
+            d.medium.map(|m| m.code()),
+            Some(new.delivery),
+        )
+        .map_err(|mut e| e.remove(0))?;
         check_past("received_on", new.received_on, self.today())?;
         if actor.role != Role::Public && !actor.may_act_for(new.agency_id) {
             return Err(StoreError::NotFound("agency".into()));
@@ -522,14 +540,17 @@ impl Store for SqlStore {
                 phone: a.phone.as_str().to_string(),
                 email: a.email.clone(),
                 address: a.address.clone(),
+                id_type: a.id_number.as_ref().map(|i| i.kind().code().to_string()),
+                legal_representative: a.legal_representative.clone(),
+                contact_person: a.contact_person.clone(),
             },
             &number,
         )?;
         let request_id: i64 = sqlx::query(
             "INSERT INTO requests (agency_id, department_id, number, query_code_hash, applicant_kind, applicant_name, org_code, \
              id_masked, phone_masked, pii_sealed, description, channel, delivery, received_on, status, due_on, due_provisional, \
-             concluded_on, outcome, event_count, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, NULL, 1, $18) RETURNING id",
+             concluded_on, outcome, event_count, created_at, document_number, index_number, document_title, medium) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, NULL, 1, $18, $19, $20, $21, $22) RETURNING id",
         )
         .bind(new.agency_id)
         .bind(new.department_id)
@@ -549,6 +570,10 @@ impl Store for SqlStore {
         .bind(projection.due_on)
         .bind(projection.due_provisional)
         .bind(now_text())
+        .bind(&details.document_number)
+        .bind(&details.index_number)
+        .bind(&details.document_title)
+        .bind(details.medium.map(|m| m.code()))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_or(e, "request number"))?

@@ -225,6 +225,7 @@ pub fn new_request(agency_id: i64, received: &str) -> crate::NewRequest {
         delivery: Delivery::Collect,
         received_on: chrono::NaiveDate::parse_from_str(received, "%Y-%m-%d").expect("YYYY-MM-DD"),
         department_id: None,
+        details: Default::default(),
     }
 }
 

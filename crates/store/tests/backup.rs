@@ -49,6 +49,7 @@ fn new_request(agency_id: i64, i: usize, received: &str) -> Result<NewRequest> {
         delivery: Delivery::Email,
         received_on: d(received),
         department_id: None,
+        details: Default::default(),
     })
 }
 

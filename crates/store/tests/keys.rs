@@ -71,6 +71,7 @@ async fn file_requests(store: &Arc<dyn Store>, slug: &str, n: usize) -> Result<V
                     delivery: Delivery::Email,
                     received_on: d("2025-03-03"),
                     department_id: None,
+                    details: Default::default(),
                 },
                 &Actor::system(),
             )

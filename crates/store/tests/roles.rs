@@ -62,6 +62,7 @@ async fn only_the_head_extends_and_is_the_approver_recorded() -> Result<()> {
                     delivery: Delivery::Collect,
                     received_on: d("2025-06-09"),
                     department_id: None,
+                    details: Default::default(),
                 },
                 &staff,
             )

@@ -127,6 +127,7 @@ impl From<gongkai_app::AppError> for ApiError {
             AppError::Conflict(what) => ApiError::Conflict(what),
             AppError::Forbidden(why) => ApiError::Forbidden(why),
             AppError::Store(e) => ApiError::Internal(e.to_string()),
+            AppError::Render(e) => ApiError::Internal(e),
         }
     }
 }

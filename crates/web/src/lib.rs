@@ -2,6 +2,7 @@
 //! Handlers validate input into domain types and call the [`Store`]; they hold no SQL.
 
 pub mod api;
+pub mod csrf;
 pub mod error;
 pub mod extract;
 pub mod headers;
@@ -160,6 +161,11 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .merge(pages::routes())
         .fallback(headers::not_found)
         .method_not_allowed_fallback(headers::method_not_allowed)
+        .layer(axum::Extension(limits::Budgets {
+            filing: filing.clone(),
+            tracking: tracking.clone(),
+        }))
+        .layer(axum::middleware::from_fn(csrf::same_origin))
         .layer(axum::extract::DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             policy,

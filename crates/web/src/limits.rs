@@ -206,6 +206,62 @@ pub async fn rate_limited(
     }
 }
 
+/// The filing and tracking budgets, shared by the JSON API and the pages: the router puts them
+/// into every request's extensions, and a page's POST handler takes its token through
+/// [`PageBudgets`] (a form POST counts against the same bucket as its JSON equivalent).
+#[derive(Debug, Clone)]
+pub struct Budgets {
+    pub filing: Arc<RateLimiter>,
+    pub tracking: Arc<RateLimiter>,
+}
+
+/// The client's address (`ConnectInfo`, set by [`crate::serve`]), unspecified if unknown.
+pub fn client_addr(extensions: &axum::http::Extensions) -> IpAddr {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+        .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
+}
+
+/// Extractor: the [`Budgets`] and the client's address, for a page handler to spend a token.
+#[derive(Debug, Clone)]
+pub struct PageBudgets {
+    budgets: Option<Budgets>,
+    addr: IpAddr,
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageBudgets {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(PageBudgets {
+            budgets: parts.extensions.get::<Budgets>().cloned(),
+            addr: client_addr(&parts.extensions),
+        })
+    }
+}
+
+impl PageBudgets {
+    /// One filing token: `Err(seconds)` until one is back.
+    pub fn filing(&self) -> Result<(), u64> {
+        match &self.budgets {
+            Some(b) => b.filing.check_at(self.addr, Instant::now()),
+            None => Ok(()),
+        }
+    }
+
+    /// One tracking token: `Err(seconds)` until one is back.
+    pub fn tracking(&self) -> Result<(), u64> {
+        match &self.budgets {
+            Some(b) => b.tracking.check_at(self.addr, Instant::now()),
+            None => Ok(()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

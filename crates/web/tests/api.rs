@@ -664,6 +664,7 @@ async fn a_calendar_imported_by_another_process_is_used_by_the_running_server() 
             delivery: gongkai_domain::request::Delivery::Collect,
             received_on: day("2026-11-20")?,
             department_id: None,
+            details: Default::default(),
         };
         let head = Actor {
             name: "王主任".into(),

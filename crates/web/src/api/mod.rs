@@ -9,7 +9,7 @@ pub mod staff;
 
 use chrono::NaiveDate;
 use gongkai_domain::applicant::ApplicantInput;
-use gongkai_store::{Agency, RequestRecord};
+use gongkai_store::Agency;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -24,7 +24,11 @@ pub struct ApplicantBody {
     /// 姓名或者名称.
     #[serde(default)]
     pub name: String,
-    /// 居民身份证号码 (natural persons; GB 11643 checksum).
+    /// 身份证件类型 (natural persons): `resident_id` (the default), `passport`,
+    /// `hk_macao_permit`, `taiwan_permit` or `foreign_permanent_resident`.
+    #[serde(default)]
+    pub id_type: Option<String>,
+    /// 身份证件号码 (natural persons; a resident ID has its GB 11643 checksum verified).
     pub id_number: Option<String>,
     /// 统一社会信用代码 (organisations; GB 32100 checksum).
     pub org_code: Option<String>,
@@ -32,6 +36,12 @@ pub struct ApplicantBody {
     pub phone: String,
     pub email: Option<String>,
     pub address: Option<String>,
+    /// 法定代表人 (organisations).
+    #[serde(default)]
+    pub legal_representative: Option<String>,
+    /// 联系人 (organisations).
+    #[serde(default)]
+    pub contact_person: Option<String>,
 }
 
 impl ApplicantBody {
@@ -39,11 +49,14 @@ impl ApplicantBody {
         ApplicantInput {
             kind: self.kind.clone(),
             name: self.name.clone(),
+            id_type: self.id_type.clone(),
             id_number: self.id_number.clone(),
             org_code: self.org_code.clone(),
             phone: self.phone.clone(),
             email: self.email.clone(),
             address: self.address.clone(),
+            legal_representative: self.legal_representative.clone(),
+            contact_person: self.contact_person.clone(),
         }
     }
 }
@@ -91,60 +104,56 @@ pub struct MaskedApplicant {
     pub phone: String,
 }
 
-impl MaskedApplicant {
-    fn of(r: &RequestRecord) -> Self {
-        MaskedApplicant {
-            kind: r.applicant_kind.code().to_string(),
-            name: r.applicant_name.clone(),
-            id_number: r.id_number_masked.clone(),
-            phone: r.phone_masked.clone(),
-        }
-    }
-}
-
-/// A request as its applicant sees it.
+/// A request as its applicant sees it (the same view as the tracking page's).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TrackingResponse {
     pub number: String,
     pub status: String,
-    /// 状态 in Chinese.
+    /// 状态 in Chinese, with 已超期 once the answer is late.
     pub status_label: String,
+    /// The answer is past its due date and not given.
+    pub overdue: bool,
     pub received_on: NaiveDate,
+    /// Absent while a correction is awaited: the period restarts with it (see `due_note`).
     pub due_on: Option<NaiveDate>,
     pub due_provisional: bool,
+    /// Why there is no due date now: `补正后重新计算` while a correction is awaited (the
+    /// period restarts with it), or that the clock stands still (consultation, fee notice).
+    pub due_note: Option<String>,
     pub concluded_on: Option<NaiveDate>,
     pub outcome: Option<String>,
+    /// 办理结果 in Chinese.
+    pub outcome_label: Option<String>,
     pub applicant: MaskedApplicant,
     pub description: String,
-    /// The ledger: `{"type", "on", …}` per event, oldest first.
+    /// The public ledger: `{"type", "on", …}` per event, oldest first (no consulted party's
+    /// name, approver or void reason).
     #[schema(value_type = Vec<Object>)]
     pub events: Vec<serde_json::Value>,
 }
 
 impl TrackingResponse {
-    pub(crate) fn of(r: &RequestRecord) -> Self {
+    pub(crate) fn of(v: gongkai_app::tracking::PublicRequestView) -> Self {
         TrackingResponse {
-            number: r.number.clone(),
-            status: r.status.code().to_string(),
-            status_label: r.status.label_zh().to_string(),
-            received_on: r.received_on,
-            due_on: r.due_on,
-            due_provisional: r.due_provisional,
-            concluded_on: r.concluded_on,
-            outcome: r.outcome.map(|o| o.code().to_string()),
-            applicant: MaskedApplicant::of(r),
-            description: r.description.clone(),
-            events: r
-                .events
-                .iter()
-                .map(|e| {
-                    let mut v = serde_json::to_value(&e.event).unwrap_or(serde_json::Value::Null);
-                    if let (Some(by), Some(o)) = (e.voided_by, v.as_object_mut()) {
-                        o.insert("voided_by".into(), by.into());
-                    }
-                    v
-                })
-                .collect(),
+            number: v.number,
+            status: v.status.code().to_string(),
+            status_label: v.status_label,
+            overdue: v.overdue,
+            received_on: v.received_on,
+            due_on: v.due_on,
+            due_provisional: v.due_provisional,
+            due_note: v.due_note.map(str::to_string),
+            concluded_on: v.concluded_on,
+            outcome: v.outcome.map(|o| o.code().to_string()),
+            outcome_label: v.outcome_label,
+            applicant: MaskedApplicant {
+                kind: v.applicant.kind.to_string(),
+                name: v.applicant.name,
+                id_number: v.applicant.id_number,
+                phone: v.applicant.phone,
+            },
+            description: v.description,
+            events: v.events.into_iter().map(|e| e.fields).collect(),
         }
     }
 }

@@ -31,6 +31,18 @@ pub struct FileRequestBody {
     /// `collect`, `post`, `email`, `fax` or `online`.
     #[serde(default)]
     pub delivery: String,
+    /// 文号 of the document sought, if known.
+    #[serde(default)]
+    pub document_number: Option<String>,
+    /// 索引号 of the document sought, if known.
+    #[serde(default)]
+    pub index_number: Option<String>,
+    /// Title of the document sought, if known.
+    #[serde(default)]
+    pub document_title: Option<String>,
+    /// 载体形式 (Art. 29(3)): `paper` or `electronic`; not stated when absent.
+    #[serde(default)]
+    pub medium: Option<String>,
 }
 
 fn online() -> String {
@@ -57,6 +69,10 @@ pub async fn file_request(
         description: body.description,
         channel: body.channel,
         delivery: body.delivery,
+        document_number: body.document_number,
+        index_number: body.index_number,
+        document_title: body.document_title,
+        medium: body.medium,
     };
     let created = state.app.file_online(&agency, &input).await?;
     Ok((StatusCode::CREATED, Json(FiledResponse::from(created))))
@@ -84,8 +100,8 @@ pub async fn track_request(
     Path(number): Path<String>,
     Query(q): Query<TrackQuery>,
 ) -> Result<Json<TrackingResponse>, ApiError> {
-    let record = state.app.track(&number, &q.query_code).await?;
-    Ok(Json(TrackingResponse::of(&record)))
+    let view = state.app.track_view(&number, &q.query_code).await?;
+    Ok(Json(TrackingResponse::of(view)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -26,6 +26,18 @@ pub struct RegisterRequestBody {
     pub channel: String,
     #[serde(default)]
     pub delivery: String,
+    /// 文号 of the document sought, if known.
+    #[serde(default)]
+    pub document_number: Option<String>,
+    /// 索引号 of the document sought, if known.
+    #[serde(default)]
+    pub index_number: Option<String>,
+    /// Title of the document sought, if known.
+    #[serde(default)]
+    pub document_title: Option<String>,
+    /// 载体形式 (Art. 29(3)): `paper` or `electronic`; not stated when absent.
+    #[serde(default)]
+    pub medium: Option<String>,
     /// Day the request reached the agency (YYYY-MM-DD).
     pub arrived_on: Option<String>,
     /// Day of signature (post) or mutual confirmation (letter, online, fax).
@@ -53,6 +65,10 @@ pub async fn register_request(
             description: body.description,
             channel: body.channel,
             delivery: body.delivery,
+            document_number: body.document_number,
+            index_number: body.index_number,
+            document_title: body.document_title,
+            medium: body.medium,
         },
         arrived_on: body.arrived_on,
         confirmed_on: body.confirmed_on,

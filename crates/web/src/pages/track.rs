@@ -1,9 +1,122 @@
-//! (to be written)
+//! 申请查询 — `/{agency}/track`: the applicant gives the 申请编号 and the 查询码 (POSTed, so the
+//! code is never in a URL) and sees the status, the public timeline, the due date with how it
+//! is counted, the receipt and the answer. A wrong code and an unknown number give the same
+//! page, byte for byte, with the same status.
 
+use askama::Template;
 use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use gongkai_app::AppError;
+use gongkai_app::tracking::{PublicEvent, PublicRequestView};
+use gongkai_store::Agency;
 
-use crate::AppState;
+use super::apply::{CodeForm, parse_form};
+use super::{Chrome, Crumb, PageError, Viewer, render};
+use crate::limits::PageBudgets;
+use crate::{AppState, Path};
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
+    Router::new().route("/{agency}/track", get(form).post(lookup))
+}
+
+/// The message of a lookup that found nothing (an unknown number or a wrong code alike).
+pub const NOT_FOUND_ZH: &str = "未查询到该申请。请核对申请编号和查询码后重新输入。";
+
+#[derive(Template)]
+#[template(path = "track.html")]
+struct TrackForm {
+    chrome: Chrome,
+    slug: String,
+    number: String,
+    error: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "track_result.html")]
+struct TrackResult {
+    chrome: Chrome,
+    slug: String,
+    agency: String,
+    view: PublicRequestView,
+    /// The query code, for the receipt form (the page is `no-store`).
+    query_code: String,
+    timeline: Vec<PublicEvent>,
+    medium: Option<&'static str>,
+}
+
+fn chrome_for(viewer: &Viewer, agency: &Agency, here: &str) -> Chrome {
+    Chrome::agency(viewer, &agency.slug, &agency.name).crumbs(vec![Crumb::here(here)])
+}
+
+async fn form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let agency = state.app.agency(&slug).await?;
+    Ok(render(&TrackForm {
+        chrome: chrome_for(&viewer, &agency, "申请查询"),
+        slug: agency.slug,
+        number: String::new(),
+        error: None,
+    }))
+}
+
+/// The answer to a lookup that found nothing: the form again with [`NOT_FOUND_ZH`], 404. It
+/// echoes nothing typed, so that it is the same page for any number and any code.
+pub fn not_found_page(viewer: &Viewer, agency: &Agency) -> Response {
+    let mut viewer = viewer.clone();
+    // The same layout whichever route asked (tracking or receipt), so that the answers match.
+    viewer.path = format!("/{}/track", agency.slug);
+    let page = TrackForm {
+        chrome: chrome_for(&viewer, agency, "申请查询"),
+        slug: agency.slug.clone(),
+        number: String::new(),
+        error: Some(NOT_FOUND_ZH),
+    };
+    (StatusCode::NOT_FOUND, render(&page)).into_response()
+}
+
+async fn lookup(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    budgets: PageBudgets,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    budgets
+        .tracking()
+        .map_err(|retry_after_secs| PageError::TooManyRequests { retry_after_secs })?;
+    let form: CodeForm = parse_form(&body);
+    let number = form.number.trim();
+    let code = form.query_code.trim();
+    match state.app.track_at(&slug, number, code).await {
+        Ok((agency, view)) => {
+            let timeline = view
+                .events
+                .iter()
+                .filter(|e| e.voided_by.is_none() && e.kind != "voided")
+                .cloned()
+                .collect();
+            let medium = view.details.medium.map(|m| m.label_zh());
+            Ok(render(&TrackResult {
+                chrome: chrome_for(&viewer, &agency, "申请查询"),
+                slug: agency.slug,
+                agency: agency.name,
+                view,
+                query_code: code.to_string(),
+                timeline,
+                medium,
+            }))
+        }
+        Err(AppError::NotFound(_)) => {
+            let agency = state.app.agency(&slug).await?;
+            Ok(not_found_page(&viewer, &agency))
+        }
+        Err(other) => Err(other.into()),
+    }
 }
