@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod filing;
+pub mod portal;
 pub mod tracking;
 
 use std::sync::Arc;

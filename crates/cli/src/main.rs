@@ -1,6 +1,7 @@
 //! `gongkai` — the command line: serve, demo data, the statutory clock, calendar import, the
 //! audit log, tokens and agencies, annual reports (generate from records; audit published ones).
 
+mod agency;
 mod audit_log;
 mod demo;
 mod ops;
@@ -230,6 +231,8 @@ enum AgencyCommand {
         #[command(flatten)]
         data: DataArg,
     },
+    #[command(flatten)]
+    Settings(agency::SettingsCommand),
 }
 
 /// `key,value,source` lines (a header line is allowed); every line is checked before any is stored.
@@ -530,6 +533,9 @@ async fn run(command: Command) -> Result<ExitCode> {
                 started.elapsed().as_secs_f64()
             );
         }
+        Command::Agency {
+            command: AgencyCommand::Settings(command),
+        } => agency::run(command).await?,
         Command::Agency {
             command: AgencyCommand::List { data },
         } => {

@@ -64,11 +64,25 @@ impl FeeBasis {
     }
 }
 
+/// 按件计收: requests of one applicant in one calendar month that are free (1–10).
+pub const FREE_REQUESTS_PER_MONTH: u32 = 10;
+
+/// 按量计收: pages of one request that are free (1–30).
+pub const FREE_PAGES: u32 = 30;
+
+/// 按量计收 bands: (first page, last page, 元 per page), 超额累进.
+pub const PAGE_BANDS: [(u32, u32, u64); 4] = [
+    (1, FREE_PAGES, 0),
+    (31, 100, 10),
+    (101, 200, 20),
+    (201, u32::MAX, 40),
+];
+
 /// 按件计收: the fee for the `n`-th request of one applicant in one calendar month.
 /// 1–10 free; 11–30 100 元; 31–40 200 元; then +100 元 for every further block of ten.
 pub fn fee_by_count(n: u32) -> u64 {
     match n {
-        0..=10 => 0,
+        0..=FREE_REQUESTS_PER_MONTH => 0,
         11..=30 => 100,
         _ => 100 * (2 + u64::from((n - 31) / 10)),
     }
@@ -82,13 +96,7 @@ pub fn fees_by_count_total(n: u32) -> u64 {
 /// 按量计收: the fee for `pages` pages of one request, bands 1–30 free, 31–100 at 10 元, 101–200 at
 /// 20 元, 201 and above at 40 元 per page.
 pub fn fee_by_pages(pages: u32) -> u64 {
-    const BANDS: [(u32, u32, u64); 4] = [
-        (1, 30, 0),
-        (31, 100, 10),
-        (101, 200, 20),
-        (201, u32::MAX, 40),
-    ];
-    BANDS
+    PAGE_BANDS
         .iter()
         .map(|&(lo, hi, rate)| {
             if pages < lo {

@@ -7,12 +7,14 @@
 //! generator and the auditor all call into this crate.
 
 pub mod admission;
+pub mod agency;
 pub mod applicant;
 pub mod calendar;
 pub mod clock;
 pub mod deadline;
 pub mod fee;
 pub mod outcome;
+pub mod procedure;
 pub mod report;
 pub mod request;
 pub mod text;

@@ -14,6 +14,19 @@ struct Page<'a> {
     title: &'a str,
     intro: &'a str,
     sections: Vec<SectionView<'a>>,
+    /// Inside the portal's layout (`report_body.html` alone): no inline column widths (the
+    /// portal's CSP allows no inline style), each table in a keyboard-scrollable region.
+    portal: bool,
+}
+
+/// The report's content without a page around it, for the portal's layout.
+#[derive(Template)]
+#[template(path = "report_body.html")]
+struct Body<'a> {
+    title: &'a str,
+    intro: &'a str,
+    sections: Vec<SectionView<'a>>,
+    portal: bool,
 }
 
 struct SectionView<'a> {
@@ -87,8 +100,9 @@ fn rows_view(rows: &[TableRow]) -> Vec<Vec<CellView<'_>>> {
         .collect()
 }
 
-fn page(doc: &Document) -> Page<'_> {
+fn page(doc: &Document, portal: bool) -> Page<'_> {
     Page {
+        portal,
         title: &doc.title,
         intro: &doc.intro,
         sections: doc
@@ -106,9 +120,25 @@ fn page(doc: &Document) -> Page<'_> {
 /// Renders the report as a standalone HTML page, or the template's error.
 pub fn try_html(report: &Report) -> Result<String, RenderError> {
     let doc = layout(report);
-    page(&doc)
+    page(&doc, false)
         .render()
         .map_err(|e| RenderError::Html(e.to_string()))
+}
+
+/// The report's title, introduction and sections with their tables (the same template as the
+/// standalone page, [`try_html`]) as an HTML fragment for the portal's page layout: escaped
+/// like the page, without inline styles.
+pub fn html_fragment(report: &Report) -> Result<String, RenderError> {
+    let doc = layout(report);
+    let p = page(&doc, true);
+    Body {
+        title: p.title,
+        intro: p.intro,
+        sections: p.sections,
+        portal: true,
+    }
+    .render()
+    .map_err(|e| RenderError::Html(e.to_string()))
 }
 
 /// The page shown should the report template ever fail.

@@ -25,7 +25,7 @@ use std::str::FromStr;
 use gongkai_domain::report::Report;
 
 pub use docx::docx;
-pub use html::{html, try_html};
+pub use html::{html, html_fragment, try_html};
 pub use markdown::markdown;
 pub use pdf::pdf;
 pub use receipt::{Receipt, receipt};

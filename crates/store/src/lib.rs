@@ -201,6 +201,10 @@ pub struct NewAgency {
     pub is_government: bool,
 }
 
+/// Top-level paths of the site (`/api/…`, `/assets/…`, `/mode`, `/health`) that an agency's
+/// portal (`/{slug}/`) must not shadow.
+pub const RESERVED_SLUGS: [&str; 4] = ["api", "assets", "mode", "health"];
+
 impl NewAgency {
     /// Slug: 2–40 of `a-z0-9-`, starting with a letter; name 1–100 characters.
     pub fn validate(&self) -> Result<(), DomainError> {
@@ -213,6 +217,15 @@ impl NewAgency {
             return Err(DomainError::invalid(
                 "slug",
                 "2-40 characters of a-z, 0-9 and '-', starting with a letter",
+            ));
+        }
+        if RESERVED_SLUGS.contains(&s.as_str()) {
+            return Err(DomainError::invalid(
+                "slug",
+                format!(
+                    "'{s}' is a path of the site itself; reserved: {}",
+                    RESERVED_SLUGS.join(", ")
+                ),
             ));
         }
         let n = self.name.trim().chars().count();
@@ -445,6 +458,19 @@ pub trait Store: Send + Sync + 'static {
     async fn add_department(&self, agency_id: i64, name: &str, actor: &Actor)
     -> Result<Department>;
     async fn departments(&self, agency_id: i64) -> Result<Vec<Department>>;
+    /// 机关设置 — an agency's settings (what its 公开指南 and the footer show); empty when none is set.
+    async fn agency_settings(
+        &self,
+        agency_id: i64,
+    ) -> Result<gongkai_domain::agency::AgencySettings>;
+    /// Applies validated changes (a `None` value clears the key) in one transaction with its
+    /// audit entry, for an actor who may act for the agency; returns the settings after them.
+    async fn set_agency_settings(
+        &self,
+        agency_id: i64,
+        changes: &[gongkai_domain::agency::SettingChange],
+        actor: &Actor,
+    ) -> Result<gongkai_domain::agency::AgencySettings>;
 
     /// Registers a request: number, query code, the `received` event, the deadline and the audit
     /// entry, in one transaction.
@@ -552,6 +578,8 @@ pub trait Store: Send + Sync + 'static {
         actor: &Actor,
     ) -> Result<ReportVersion>;
     async fn report_file(&self, version_id: i64, format: &str) -> Result<Option<Vec<u8>>>;
+    /// The years of the agency's published annual reports, newest first (the portal's 年报 column).
+    async fn published_report_years(&self, agency_id: i64) -> Result<Vec<i32>>;
     /// Inserts synthetic requests in one transaction (no per-row audit: one audit entry per batch).
     async fn bulk_seed(&self, rows: &[SeedRequest], actor: &Actor) -> Result<u64>;
 

@@ -484,6 +484,76 @@ impl Store for SqlStore {
             .collect()
     }
 
+    async fn published_report_years(&self, agency_id: i64) -> Result<Vec<i32>> {
+        let rows = sqlx::query("SELECT DISTINCT year FROM report_versions WHERE agency_id = $1 AND status = 'published' ORDER BY year DESC")
+            .bind(agency_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let y: i64 = r.try_get(0)?;
+                i32::try_from(y).map_err(|_| StoreError::Corrupt(format!("report year {y}")))
+            })
+            .collect()
+    }
+
+    async fn agency_settings(&self, agency_id: i64) -> Result<gongkai_domain::agency::AgencySettings> {
+        let rows = sqlx::query("SELECT key, value FROM agency_settings WHERE agency_id = $1 ORDER BY key")
+            .bind(agency_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let pairs = rows
+            .iter()
+            .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?)))
+            .collect::<Result<Vec<_>>>()?;
+        gongkai_domain::agency::AgencySettings::from_rows(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(corrupt("agency_settings"))
+    }
+
+    async fn set_agency_settings(
+        &self,
+        agency_id: i64,
+        changes: &[gongkai_domain::agency::SettingChange],
+        actor: &Actor,
+    ) -> Result<gongkai_domain::agency::AgencySettings> {
+        if !actor.may_act_for(agency_id) {
+            return Err(StoreError::NotFound("agency".into()));
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        let found = sqlx::query("SELECT id FROM agencies WHERE id = $1").bind(agency_id).fetch_optional(&mut *tx).await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound("agency".into()));
+        }
+        let at = now_text();
+        for change in changes {
+            match &change.value {
+                Some(value) => {
+                    sqlx::query(
+                        "INSERT INTO agency_settings (agency_id, key, value, updated_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (agency_id, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                    )
+                    .bind(agency_id)
+                    .bind(change.key.code())
+                    .bind(value)
+                    .bind(&at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {
+                    sqlx::query("DELETE FROM agency_settings WHERE agency_id = $1 AND key = $2")
+                        .bind(agency_id)
+                        .bind(change.key.code())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+        }
+        let keys = changes.iter().map(|c| c.key.code()).collect::<Vec<_>>().join(",");
+        audit(&mut tx, actor, "agency.settings", &format!("agency:{agency_id}/{keys}"), "ok").await?;
+        tx.commit().await?;
+        self.agency_settings(agency_id).await
+    }
+
     async fn create_request(&self, new: NewRequest, actor: &Actor) -> Result<CreatedRequest> {
         let description = text::description(&new.description)?;
         let d = &new.details;

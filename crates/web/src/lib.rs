@@ -152,6 +152,10 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
             "/api/v1/admin/tokens/{id}/revoke",
             post(admin::revoke_token),
         )
+        .route(
+            "/api/v1/admin/agencies/{agency}/settings",
+            get(api::settings::get_settings).put(api::settings::put_settings),
+        )
         .route("/api/v1/admin/calendar", post(admin::import_calendar))
         .route("/api/v1/admin/audit-log", get(admin::audit_log))
         .route(

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{admin, public, reports, schemas, staff};
+use crate::api::{admin, public, reports, schemas, settings, staff};
 use crate::error::{ErrorBody, FieldError};
 
 struct TokenAuth;
@@ -37,7 +37,7 @@ impl Modify for TokenAuth {
         staff::register_request, staff::list_requests, staff::get_request, staff::append_event, staff::personal_data,
         admin::create_agency, admin::add_department, admin::create_token, admin::list_tokens, admin::revoke_token,
         admin::delete_token, admin::import_calendar, admin::audit_log,
-        admin::verify_audit_log,
+        admin::verify_audit_log, settings::get_settings, settings::put_settings,
         reports::current_report, reports::drill_down, reports::save_sections, reports::set_statistic, reports::add_publication,
         reports::create_version, reports::list_versions, reports::approve, reports::publish,
         reports::add_review_case, reports::decide_review_case, reports::published_file,

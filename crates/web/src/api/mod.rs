@@ -5,6 +5,7 @@ pub mod events;
 pub mod public;
 pub mod reports;
 pub mod schemas;
+pub mod settings;
 pub mod staff;
 
 use chrono::NaiveDate;
