@@ -33,8 +33,12 @@ if [ "${BENCH_LOADGEN:-oha}" = oha ] && ! need oha; then
 fi
 if [ "${BENCH_LOADGEN:-oha}" = oha ] && need oha; then loadgen=oha; else loadgen=wrk; need wrk || apt_install wrk; fi
 
-cargo build --release --locked -p gongkai >/dev/null
-bin="$PWD/target/release/gongkai"
+# GONGKAI_BENCH_BIN: an already built binary (e.g. to try this script); else the release build.
+bin="${GONGKAI_BENCH_BIN:-}"
+if [ -z "$bin" ]; then
+    cargo build --release --locked -p gongkai >/dev/null
+    bin="$PWD/target/release/gongkai"
+fi
 
 work=$(mktemp -d /tmp/gongkai-bench.XXXXXX)
 server_pid=""
@@ -82,6 +86,7 @@ else
 fi
 [ "$home_status" = 200 ] || echo "bench-portal: warning: GET /$agency/ answered $home_status (is the agency home page in this build?)" >&2
 
+chmod 755 "$work" && chmod -R a+rX "$work/www"   # nginx's worker is not root
 ngport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$work/nginx.conf" <<EOF
 worker_processes 1;
