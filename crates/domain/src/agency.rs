@@ -155,6 +155,11 @@ impl SettingKey {
             })
     }
 
+    /// The most characters a value of this key may have.
+    pub fn max_chars(self) -> usize {
+        self.limit().max_chars
+    }
+
     fn limit(self) -> Limit {
         match self {
             SettingKey::OfficeName
@@ -346,16 +351,16 @@ pub struct AgencySettings {
 }
 
 impl AgencySettings {
-    /// From stored (key, value) rows; a row that no longer validates is an error naming it.
-    pub fn from_rows<'a>(
-        rows: impl IntoIterator<Item = (&'a str, &'a str)>,
-    ) -> Result<Self, DomainError> {
-        let mut s = AgencySettings::default();
-        for (k, v) in rows {
-            let change = SettingChange::new(k, v)?;
-            s.apply(std::slice::from_ref(&change));
-        }
-        Ok(s)
+    /// From stored (key, value) rows, each validated when it was written: a known key keeps its
+    /// value as stored, a key this version does not know (written by a later one) is left out, so
+    /// that no page fails on a settings row.
+    pub fn from_rows<'a>(rows: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let values = rows
+            .into_iter()
+            .filter_map(|(k, v)| Some((SettingKey::from_code(k).ok()?, v.to_string())))
+            .filter(|(_, v)| !v.is_empty())
+            .collect();
+        AgencySettings { values }
     }
 
     pub fn apply(&mut self, changes: &[SettingChange]) {
@@ -477,9 +482,9 @@ mod tests {
             errors.iter().map(|e| e.field()).collect::<Vec<_>>(),
             ["phone", "postcode"]
         );
-        let back =
-            AgencySettings::from_rows(s.iter().map(|(k, v)| (k.code(), v)).collect::<Vec<_>>())
-                .unwrap();
+        let mut rows: Vec<(&str, &str)> = s.iter().map(|(k, v)| (k.code(), v)).collect();
+        rows.push(("a_later_key", "x"));
+        let back = AgencySettings::from_rows(rows);
         assert_eq!(back, s);
     }
 }

@@ -506,8 +506,7 @@ impl Store for SqlStore {
             .iter()
             .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?)))
             .collect::<Result<Vec<_>>>()?;
-        gongkai_domain::agency::AgencySettings::from_rows(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .map_err(corrupt("agency_settings"))
+        Ok(gongkai_domain::agency::AgencySettings::from_rows(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))))
     }
 
     async fn set_agency_settings(

@@ -5,21 +5,47 @@ use std::collections::BTreeMap;
 
 use axum::Json;
 use axum::extract::State;
+use gongkai_domain::agency::SettingKey;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
 
 use crate::{AdminActor, ApiError, AppState, JsonBody, Path};
 
-/// The changes: setting key → value; an empty value clears the key, keys not given stay as
-/// they are. Keys: office_name, office_address, postal_address, postcode (6 digits),
-/// office_hours, phone and fax (a landline with area code or a mobile number), email, website
-/// (http/https), channels (comma-separated: in_person, post_signed, letter, online, fax, email),
-/// review_body (行政复议机关), court, sponsor (主办), organiser (承办), site_code (网站标识码, 10
-/// characters), icp, police (公安备案号), system_text (政府信息公开制度, at most 2000 characters),
-/// system_link. An unknown key is refused with the list of the known ones.
-#[derive(Debug, Deserialize, ToSchema)]
+/// The changes: setting key → value (an empty value clears the key). An unknown key is
+/// refused with the list of the known ones.
+#[derive(Debug, Deserialize)]
 #[serde(transparent)]
 pub struct SettingsBody(pub BTreeMap<String, String>);
+
+/// The body's schema from the domain's keys: one string property per [`SettingKey`] with its
+/// bound, no other property.
+impl utoipa::PartialSchema for SettingsBody {
+    fn schema() -> RefOr<Schema> {
+        let mut object = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "Setting key → value; an empty value clears the key, keys not given stay as they are. \
+                 Phone and fax: a landline with area code or a mobile number; postcode: 6 digits; \
+                 website and system_link: http(s) addresses; channels: comma-separated in_person, \
+                 post_signed, letter, online, fax, email; site_code: 10 characters.",
+            ))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        for key in SettingKey::ALL {
+            object = object.property(
+                key.code(),
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .max_length(Some(key.max_chars()))
+                    .description(Some(key.label_zh())),
+            );
+        }
+        object.into()
+    }
+}
+
+impl ToSchema for SettingsBody {}
 
 /// An agency's settings: only the keys that are set.
 #[derive(Debug, Serialize, ToSchema)]

@@ -177,10 +177,11 @@ struct FlowBox {
     y: u32,
     w: u32,
     h: u32,
-    /// Horizontal centre, baselines of the two text lines.
+    /// Horizontal centre, baselines of the three text lines (title, article, limit).
     cx: u32,
     line1: u32,
     line2: u32,
+    line3: u32,
     /// The arrow to the next box (none after the last).
     arrow: Option<Arrow>,
 }
@@ -204,7 +205,7 @@ struct Flow {
 fn flow(steps: Vec<Step>) -> Flow {
     const WIDTH: u32 = 360;
     const MARGIN: u32 = 10;
-    const BOX_H: u32 = 64;
+    const BOX_H: u32 = 84;
     const GAP: u32 = 36;
     let n = u32::try_from(steps.len()).unwrap_or(0);
     let boxes = steps
@@ -223,8 +224,9 @@ fn flow(steps: Vec<Step>) -> Flow {
                 w: WIDTH - 2 * MARGIN,
                 h: BOX_H,
                 cx: WIDTH / 2,
-                line1: y + 27,
+                line1: y + 26,
                 line2: y + 50,
+                line3: y + 72,
                 arrow: (i + 1 < n).then_some(Arrow {
                     y1: y + BOX_H,
                     y2: y + BOX_H + GAP - 2,
