@@ -342,7 +342,21 @@ impl App {
                 (None, None) => "—".to_string(),
             },
             digest: view.digest.clone(),
+            applicant: format!("{}（{}）", view.applicant.name, view.applicant.kind_label),
             description: view.description.clone(),
+            details: [
+                ("文号", view.details.document_number.clone()),
+                ("索引号", view.details.index_number.clone()),
+                ("标题", view.details.document_title.clone()),
+                (
+                    "载体形式",
+                    view.details.medium.map(|m| m.label_zh().to_string()),
+                ),
+                ("获取方式", Some(view.delivery.label_zh().to_string())),
+            ]
+            .into_iter()
+            .filter_map(|(label, v)| v.map(|v| (label.to_string(), v)))
+            .collect(),
         };
         tokio::task::spawn_blocking(move || gongkai_render::receipt(&receipt))
             .await

@@ -22,7 +22,11 @@ pub struct Receipt {
     pub due: String,
     /// SHA-256 (hex) of the request's canonical content.
     pub digest: String,
+    /// 申请人 as recorded (name and kind; no identifier).
+    pub applicant: String,
     pub description: String,
+    /// Further facts of the request as (label, value): 文号, 索引号, title, medium, delivery.
+    pub details: Vec<(String, String)>,
 }
 
 /// The receipt as typst markup.
@@ -58,6 +62,7 @@ pub(crate) fn typst_source(r: &Receipt) -> String {
     for (label, value) in [
         ("受理机关", r.agency.as_str()),
         ("申请编号", r.number.as_str()),
+        ("申请人", r.applicant.as_str()),
         ("收到申请日期", r.received_on.as_str()),
         ("答复期限", r.due.as_str()),
         ("回执出具日期", r.issued_on.as_str()),
@@ -65,6 +70,9 @@ pub(crate) fn typst_source(r: &Receipt) -> String {
         let _ = writeln!(s, "  {}, {},", lit(label), lit(value));
     }
     let _ = writeln!(s, "  {}, {},", lit("所需信息"), lit(&r.description));
+    for (label, value) in &r.details {
+        let _ = writeln!(s, "  {}, {},", lit(label), lit(value));
+    }
     s.push_str(")\n");
     let _ = writeln!(
         s,
@@ -105,7 +113,9 @@ mod tests {
             issued_on: "2025-06-09".into(),
             due: "2025-07-07".into(),
             digest: "0".repeat(64),
+            applicant: "李四（自然人）".into(),
             description: "#import \"/etc/passwd\" ]) $x$".into(),
+            details: vec![("文号".into(), "\\ ) #x".into())],
         };
         assert!(receipt(&r).is_ok());
     }

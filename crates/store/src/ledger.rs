@@ -73,6 +73,11 @@ pub(crate) struct Registration<'a> {
     pub channel: &'a str,
     pub delivery: &'a str,
     pub received_on: NaiveDate,
+    /// 文号, 索引号, title and medium (migration 0009); all absent in older rows.
+    pub document_number: Option<&'a str>,
+    pub index_number: Option<&'a str>,
+    pub document_title: Option<&'a str>,
+    pub medium: Option<&'a str>,
 }
 
 impl Registration<'_> {
@@ -90,6 +95,20 @@ impl Registration<'_> {
             .text(self.channel)
             .text(self.delivery)
             .date(self.received_on);
+        // The request details of migration 0009, only when there are any, so that the hash of
+        // a row registered before them (or without them) is what it always was.
+        let details = [
+            self.document_number,
+            self.index_number,
+            self.document_title,
+            self.medium,
+        ];
+        if details.iter().any(Option::is_some) {
+            c.text("details");
+            for d in details {
+                c.opt_text(d);
+            }
+        }
         c.finish()
     }
 }

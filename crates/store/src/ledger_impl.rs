@@ -37,7 +37,7 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
     loop {
         let rows = sqlx::query(
             "SELECT audit_seq, id, number, agency_id, department_id, applicant_kind, applicant_name, org_code, id_masked, \
-             phone_masked, description, channel, delivery, received_on FROM requests \
+             phone_masked, description, channel, delivery, received_on, document_number, index_number, document_title, medium FROM requests \
              WHERE audit_seq > $1 AND audit_seq <= $2 AND (audit_seq > $3 OR (audit_seq = $3 AND id > $4)) \
              ORDER BY audit_seq, id LIMIT $5",
         )
@@ -62,6 +62,7 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
             );
             let org_code: Option<String> = r.try_get(7)?;
             let id_masked: Option<String> = r.try_get(8)?;
+            let details: [Option<String>; 4] = [r.try_get(14)?, r.try_get(15)?, r.try_get(16)?, r.try_get(17)?];
             let hash = Registration {
                 number: &number,
                 agency_id: r.try_get(3)?,
@@ -75,6 +76,10 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
                 channel: &channel,
                 delivery: &delivery,
                 received_on: r.try_get(13)?,
+                document_number: details[0].as_deref(),
+                index_number: details[1].as_deref(),
+                document_title: details[2].as_deref(),
+                medium: details[3].as_deref(),
             }
             .hash();
             out.entry(at_seq).or_default().add(Part::Requests, hash);

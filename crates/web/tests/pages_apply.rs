@@ -292,9 +292,31 @@ async fn a_filed_request_shows_its_number_and_code_once_and_the_receipt_proves_i
             "2025-07-07",
             digest.as_str(),
             "2020年某地块征收补偿方案",
+            "阜政发〔2020〕12号",
+            "电子数据",
+            "李四（自然人）",
         ] {
             assert!(text.contains(needle), "receipt lacks {needle}:\n{text}");
         }
+
+        // What the receipt proves is covered by the audit chain: a changed 文号 is found.
+        let clean = app.ts.store.verify_audit_log().await?;
+        assert!(clean.problems.is_empty(), "{clean}");
+        app.ts
+            .raw_exec(&format!(
+                "UPDATE requests SET document_number = '阜政发〔2021〕1号' WHERE number = '{number}'"
+            ))
+            .await?;
+        let forged = app.ts.store.verify_audit_log().await?;
+        assert!(
+            forged.problems.iter().any(|p| p.message.contains(&number)),
+            "{forged}"
+        );
+        app.ts
+            .raw_exec(&format!(
+                "UPDATE requests SET document_number = '阜政发〔2020〕12号' WHERE number = '{number}'"
+            ))
+            .await?;
 
         // A wrong code for the receipt is the page of an unknown request.
         let wrong = app
@@ -611,4 +633,44 @@ async fn over_the_limit_the_pages_answer_a_chinese_429_sharing_the_api_budget() 
         .await?;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     Ok(())
+}
+
+#[tokio::test]
+async fn the_json_api_takes_the_same_fields_and_names_them_the_same() -> Result<()> {
+    on_each_backend(|app| async move {
+        let url = app.url(&format!("/api/v1/agencies/{AGENCY}/requests"));
+        let body = json!({
+            "applicant": {"kind": "natural_person", "name": "John Smith", "id_type": "passport",
+                          "id_number": "E12345678", "phone": "13800138000", "email": "js@example.org"},
+            "description": "某文件",
+            "document_title": "关于某事项的通知",
+            "medium": "electronic",
+            "delivery": "email"
+        });
+        let r = app.http.post(&url).json(&body).send().await?;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let filed: Value = r.json().await?;
+        let number = filed["number"].as_str().unwrap_or_default();
+        let record = app.ts.store.request(number).await?.context("stored")?;
+        assert_eq!(record.id_number_masked.as_deref(), Some("E****678"));
+        assert_eq!(record.details.document_title.as_deref(), Some("关于某事项的通知"));
+
+        // The rule the form shows next to `medium` is the API's error on `medium`.
+        let mut paper = body.clone();
+        paper["medium"] = json!("paper");
+        let r = app.http.post(&url).json(&paper).send().await?;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let v: Value = r.json().await?;
+        assert_eq!(v["errors"][0]["field"], "medium", "{v}");
+        let (status, html) = app
+            .post_form(
+                &format!("/{AGENCY}/apply"),
+                &with(form(), "medium", "paper"),
+            )
+            .await?;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(element(&html, "medium-error").is_some_and(|e| e.contains("纸质信息不能通过电子邮件")));
+        Ok(())
+    })
+    .await
 }
