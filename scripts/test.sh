@@ -3,8 +3,9 @@
 #
 # PostgreSQL: uses GONGKAI_TEST_PG_URL if set; else a server on 127.0.0.1:5432 that accepts the
 # user postgres without a password; else installs Debian's postgresql (when missing) and starts a
-# throwaway cluster on a loopback port, stopped again on exit. Tools the tests call (pdftotext)
-# are installed from Debian's packages when missing. After `cargo test` it runs schemathesis, the
+# throwaway cluster on a loopback port, stopped again on exit. Tools the tests call (pdftotext,
+# chromium and chromium-driver for the browser tests) are installed from Debian's packages when
+# missing, axe-core from npm. After `cargo test` it runs schemathesis, the
 # short durability drill and the fuzz smoke run (GONGKAI_TEST_CARGO_ONLY=1 skips those).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,15 @@ apt_install() {
 
 # Tools the tests call.
 command -v pdftotext >/dev/null || apt_install poppler-utils
+# The browser tests (crates/web/tests/browser.rs): Debian's headless Chromium and its driver, and
+# axe-core pinned by crates/web/tests/browser/package-lock.json.
+if [ ! -x /usr/bin/chromedriver ] || [ ! -x /usr/bin/chromium ]; then
+    apt_install chromium chromium-driver fonts-noto-cjk
+fi
+if [ ! -f crates/web/tests/browser/node_modules/axe-core/axe.min.js ]; then
+    command -v npm >/dev/null || apt_install npm
+    (cd crates/web/tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+fi
 
 pg_dir=""
 cleanup() {

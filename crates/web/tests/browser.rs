@@ -1,0 +1,911 @@
+//! The portal in a real headless Chromium (Debian's `chromium`, driven over WebDriver by
+//! `chromedriver` and fantoccini), against the real app on a random port with a fresh database:
+//! - the citizen's path: home → agency home → guide → apply with a wrong ID checksum → the
+//!   Chinese error next to the field, the typed values kept → corrected → 申请编号 and 查询码
+//!   shown → the 回执 PDF fetched and its text read with `pdftotext` → the tracking page shows
+//!   the request;
+//! - every public page at 1280 px and 375 px, normal and 长辈版: a full-page screenshot under
+//!   `target/screenshots/` (the artefacts a reviewer looks at), and axe-core (WCAG 2.1 A and AA)
+//!   run in the page; the test fails listing every violation.
+//!
+//! Needs `/usr/bin/chromium`, `/usr/bin/chromedriver` and axe-core in
+//! `crates/web/tests/browser/node_modules` (scripts/test.sh installs all three). Without them the
+//! tests fail, saying what is missing, unless `GONGKAI_SKIP_BROWSER=1`.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail, ensure};
+use base64::Engine;
+use chrono::NaiveDate;
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use gongkai_store::testing::{Backend, TestStore, fresh};
+use gongkai_store::{Actor, Role};
+use gongkai_web::{AppState, FixedClock};
+use serde_json::{Value, json};
+
+const AGENCY: &str = "fuxin-zrzyj";
+const AGENCY_NAME: &str = "阜新市自然资源局";
+/// A citizen's ID number with a wrong check digit (the right one ends in `X`).
+const WRONG_ID: &str = "110105194912310021";
+const RIGHT_ID: &str = "11010519491231002X";
+const DESCRIPTION: &str = "2020年某地块征收补偿方案";
+/// The annual report published before the run, for the reports pages.
+const REPORT_YEAR: i32 = 2024;
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// How long any one element may take to appear.
+const WAIT: Duration = Duration::from_secs(20);
+
+// ---------------------------------------------------------------------------------------------
+// The browser
+
+fn axe_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules/axe-core/axe.min.js")
+}
+
+/// `Ok(true)` when the browser tests can run, `Ok(false)` when they are skipped on purpose
+/// (`GONGKAI_SKIP_BROWSER=1`), an error naming what is missing otherwise.
+fn browser_available() -> Result<bool> {
+    let missing: Vec<String> = [
+        (Path::new(CHROMIUM).to_path_buf(), "Debian package chromium"),
+        (
+            Path::new(CHROMEDRIVER).to_path_buf(),
+            "Debian package chromium-driver",
+        ),
+        (axe_path(), "axe-core: `npm ci` in crates/web/tests/browser"),
+    ]
+    .into_iter()
+    .filter(|(p, _)| !p.exists())
+    .map(|(p, what)| format!("{} ({what})", p.display()))
+    .collect();
+    if missing.is_empty() {
+        return Ok(true);
+    }
+    if std::env::var("GONGKAI_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!(
+            "browser tests skipped (GONGKAI_SKIP_BROWSER=1); missing: {}",
+            missing.join(", ")
+        );
+        return Ok(false);
+    }
+    bail!(
+        "the browser tests need {}; scripts/test.sh installs them (or set GONGKAI_SKIP_BROWSER=1 to skip)",
+        missing.join(", ")
+    )
+}
+
+/// chromedriver as a child process on a port it picks itself; killed on drop.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Result<Self> {
+        let mut child = Command::new(CHROMEDRIVER)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {CHROMEDRIVER}"))?;
+        let stdout = child.stdout.take().context("chromedriver's stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        // "ChromeDriver was started successfully on port 37071."
+        let port = loop {
+            let Some(line) = lines.next() else {
+                let _ = child.kill();
+                bail!("chromedriver exited before it said its port");
+            };
+            let line = line?;
+            if let Some(rest) = line.split("started successfully on port ").nth(1) {
+                break rest.trim_end_matches('.').trim().parse::<u16>()?;
+            }
+        };
+        // Keep draining its output so that it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines.by_ref() {});
+        Ok(Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A headless Chromium session (the driver goes with it).
+struct Browser {
+    client: Client,
+    _driver: Driver,
+}
+
+impl Browser {
+    async fn start() -> Result<Self> {
+        let driver = Driver::start()?;
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--window-size=1280,900", "--lang=zh-CN", "--no-first-run",
+                    "--disable-extensions", "--disable-background-networking",
+                ],
+            }),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&driver.url)
+            .await
+            .context("a WebDriver session with headless Chromium")?;
+        Ok(Browser {
+            client,
+            _driver: driver,
+        })
+    }
+
+    async fn close(self) -> Result<()> {
+        self.client.close().await?;
+        Ok(())
+    }
+}
+
+/// A Chrome DevTools command through chromedriver (`POST /session/{id}/goog/cdp/execute`):
+/// for the viewport widths and full-page screenshots, which WebDriver itself lacks.
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({"cmd": self.cmd, "params": self.params});
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
+async fn cdp(c: &Client, cmd: &'static str, params: Value) -> Result<Value> {
+    Ok(c.issue_cmd(Cdp { cmd, params }).await?)
+}
+
+/// Lays the page out `width` CSS pixels wide (a phone below 600: the viewport meta applies).
+async fn set_width(c: &Client, width: u32) -> Result<()> {
+    cdp(
+        c,
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The whole page (not only the viewport) as PNG.
+async fn full_screenshot(c: &Client) -> Result<Vec<u8>> {
+    let shot = cdp(
+        c,
+        "Page.captureScreenshot",
+        json!({"format": "png", "captureBeyondViewport": true}),
+    )
+    .await?;
+    let data = shot["data"].as_str().context("screenshot data")?;
+    Ok(base64::engine::general_purpose::STANDARD.decode(data)?)
+}
+
+fn screenshot_dir() -> Result<PathBuf> {
+    // CARGO_MANIFEST_DIR is crates/web; the artefacts go to the workspace's target/.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// One axe-core finding, as the failure message lists it.
+#[derive(Debug)]
+struct Violation {
+    page: String,
+    id: String,
+    impact: String,
+    help: String,
+    targets: Vec<String>,
+}
+
+/// Injects axe-core into the current page and runs the WCAG 2.1 A/AA rules.
+async fn axe(c: &Client, page: &str, axe_source: &str) -> Result<Vec<Violation>> {
+    let loaded = c
+        .execute(&format!("{axe_source}\n;return typeof window.axe;"), vec![])
+        .await?;
+    ensure!(
+        loaded == json!("object"),
+        "axe-core did not load on {page}: {loaded}"
+    );
+    let result = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})
+  .then(r => done({violations: r.violations.map(v => ({
+      id: v.id, impact: v.impact || '', help: v.help,
+      targets: v.nodes.map(n => n.target.join(' ') + ' — ' + (n.failureSummary || '').replace(/\s+/g, ' '))}))}))
+  .catch(e => done({error: String(e)}));"#,
+            vec![],
+        )
+        .await?;
+    if let Some(e) = result.get("error") {
+        bail!("axe-core failed on {page}: {e}");
+    }
+    let violations = result["violations"]
+        .as_array()
+        .context("axe-core's violations")?;
+    Ok(violations
+        .iter()
+        .map(|v| Violation {
+            page: page.to_string(),
+            id: v["id"].as_str().unwrap_or_default().to_string(),
+            impact: v["impact"].as_str().unwrap_or_default().to_string(),
+            help: v["help"].as_str().unwrap_or_default().to_string(),
+            targets: v["targets"]
+                .as_array()
+                .map(|t| {
+                    t.iter()
+                        .filter_map(|s| s.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The app
+
+struct TestApp {
+    base: String,
+    http: reqwest::Client,
+    store: Arc<dyn gongkai_store::Store>,
+    agency: gongkai_store::Agency,
+    _store: TestStore,
+}
+
+/// The real app on port 0 with a fresh database holding the agency fuxin-zrzyj (as `gongkai
+/// demo` names it) and a second one; today is Monday 2025-06-09.
+async fn spawn_app(backend: Backend) -> Result<TestApp> {
+    let ts = fresh(backend).await?;
+    let store = ts.store.clone();
+    let agency = gongkai_store::testing::agency(store.as_ref(), AGENCY, AGENCY_NAME).await?;
+    gongkai_store::testing::agency(store.as_ref(), "fuxin-xzspj", "阜新市行政审批局").await?;
+    let state = AppState::with_clock(
+        store.clone(),
+        Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap())),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let limits = gongkai_web::ServerLimits::without_rate_limits();
+    tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+    Ok(TestApp {
+        base,
+        http: reqwest::Client::new(),
+        store,
+        agency,
+        _store: ts,
+    })
+}
+
+impl TestApp {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Publishes the annual report of `year` the way an office does, through the JSON API:
+    /// section 五 written, a version made, approved and published by the head of the office.
+    async fn publish_report(&self, year: i32) -> Result<()> {
+        let staff = self
+            .store
+            .create_token(
+                "公开办",
+                Role::Staff,
+                Some(self.agency.id),
+                &Actor::system(),
+            )
+            .await?;
+        let head = self
+            .store
+            .create_token("主任", Role::Head, Some(self.agency.id), &Actor::system())
+            .await?;
+        let report = self.url(&format!("/api/v1/staff/agencies/{AGENCY}/reports/{year}"));
+        let r: Value = self
+            .http
+            .get(&report)
+            .bearer_auth(&staff)
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let sections = json!({
+            "overview": r["sections"]["overview"],
+            "problems": "公开形式还不够丰富。下步将完善制度建设。",
+            "other": "无。",
+        });
+        let put = self
+            .http
+            .put(format!("{report}/sections"))
+            .bearer_auth(&staff)
+            .json(&sections)
+            .send()
+            .await?;
+        ensure!(put.status().is_success(), "sections: {}", put.text().await?);
+        let version: Value = self
+            .http
+            .post(format!("{report}/versions"))
+            .bearer_auth(&staff)
+            .json(&json!({}))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let id = version["id"].as_i64().context("version id")?;
+        for step in ["approve", "publish"] {
+            let r = self
+                .http
+                .post(self.url(&format!("/api/v1/staff/report-versions/{id}/{step}")))
+                .bearer_auth(&head)
+                .json(&json!({}))
+                .send()
+                .await?;
+            ensure!(r.status().is_success(), "{step}: {}", r.text().await?);
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages and forms
+
+async fn goto(c: &Client, url: &str) -> Result<()> {
+    c.goto(url).await.with_context(|| format!("opening {url}"))
+}
+
+/// Waits for `css` to match, naming it when it does not.
+async fn wait_for(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
+    let url = c
+        .current_url()
+        .await
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    match c.wait().at_most(WAIT).for_element(Locator::Css(css)).await {
+        Ok(e) => Ok(e),
+        Err(e) => {
+            let body = c
+                .find(Locator::Css("body"))
+                .await
+                .ok()
+                .map(|b| async move { b.text().await.unwrap_or_default() });
+            let text = match body {
+                Some(f) => f.await,
+                None => String::new(),
+            };
+            Err(anyhow!(
+                "`{css}` did not appear on {url}: {e}\npage text:\n{}",
+                text.chars().take(2000).collect::<String>()
+            ))
+        }
+    }
+}
+
+/// Sets the field `name` of the form `form` as a person would: types into a text field (after
+/// clearing it), picks an option of a select, clicks a radio button or checkbox. `None` keeps a
+/// select's preselected option and picks the first radio button when none is checked.
+async fn fill(c: &Client, form: &str, name: &str, value: Option<&str>) -> Result<()> {
+    let fields = c
+        .find_all(Locator::Css(&format!("{form} [name=\"{name}\"]")))
+        .await?;
+    let first = fields
+        .first()
+        .with_context(|| format!("no field named {name} in {form}"))?;
+    let tag = first.tag_name().await?.to_lowercase();
+    let kind = first.attr("type").await?.unwrap_or_default().to_lowercase();
+    if tag == "select" {
+        if let Some(v) = value {
+            first
+                .select_by_value(v)
+                .await
+                .with_context(|| format!("option {v} of {name}"))?;
+        }
+    } else if kind == "radio" || kind == "checkbox" {
+        let mut chosen = None;
+        for f in &fields {
+            if value.is_none() && f.is_selected().await? {
+                return Ok(());
+            }
+            if value.is_none() || f.attr("value").await?.as_deref() == value {
+                chosen = Some(f);
+                break;
+            }
+        }
+        let f = chosen.with_context(|| format!("no choice {value:?} for {name}"))?;
+        f.click().await?;
+    } else if kind == "hidden" {
+        bail!("{name} is a hidden field");
+    } else {
+        first.clear().await?;
+        if let Some(v) = value {
+            first.send_keys(v).await?;
+        }
+    }
+    Ok(())
+}
+
+/// The value a field holds now (what the page sent back).
+async fn value_of(c: &Client, form: &str, name: &str) -> Result<String> {
+    let f = c
+        .find(Locator::Css(&format!("{form} [name=\"{name}\"]")))
+        .await
+        .with_context(|| format!("field {name}"))?;
+    Ok(f.prop("value").await?.unwrap_or_default())
+}
+
+/// Clicks the form's submit button whose text contains `label` (any submit button if empty)
+/// and waits for the next page to load.
+async fn submit(c: &Client, form: &str, label: &str) -> Result<()> {
+    let buttons = c
+        .find_all(Locator::Css(&format!(
+            "{form} button, {form} input[type=submit]"
+        )))
+        .await?;
+    for b in buttons {
+        let text = match b.tag_name().await?.to_lowercase().as_str() {
+            "input" => b.attr("value").await?.unwrap_or_default(),
+            _ => b.text().await?,
+        };
+        if text.contains(label) {
+            // WebDriver's click waits for a navigation it starts to finish loading.
+            b.click().await?;
+            return Ok(());
+        }
+    }
+    bail!("no button {label:?} in {form}")
+}
+
+fn apply_form() -> String {
+    format!("form[action=\"/{AGENCY}/apply\"]")
+}
+
+/// Fills the apply form as 李四 does (a natural person asking by e-mail) with `id_number`.
+async fn fill_application(c: &Client, id_number: &str) -> Result<()> {
+    let form = apply_form();
+    fill(c, &form, "applicant_kind", Some("natural_person")).await?;
+    fill(c, &form, "applicant_name", Some("李四")).await?;
+    fill(c, &form, "applicant_id_type", None).await?;
+    fill(c, &form, "applicant_id_number", Some(id_number)).await?;
+    fill(c, &form, "applicant_phone", Some("13800138000")).await?;
+    fill(c, &form, "applicant_email", Some("lisi@example.cn")).await?;
+    fill(
+        c,
+        &form,
+        "applicant_address",
+        Some("辽宁省阜新市细河区中华路1号"),
+    )
+    .await?;
+    fill(c, &form, "description", Some(DESCRIPTION)).await?;
+    fill(c, &form, "medium", Some("electronic")).await?;
+    fill(c, &form, "delivery", Some("email")).await?;
+    Ok(())
+}
+
+/// Files a request through the apply page; the number and 查询码 the confirmation shows.
+async fn apply_in_browser(c: &Client, app: &TestApp) -> Result<(String, String)> {
+    goto(c, &app.url(&format!("/{AGENCY}/apply"))).await?;
+    wait_for(c, &apply_form()).await?;
+    fill_application(c, RIGHT_ID).await?;
+    submit(c, &apply_form(), "提交申请").await?;
+    let number = wait_for(c, "#request-number").await?.text().await?;
+    let code = wait_for(c, "#query-code").await?.text().await?;
+    Ok((number.trim().to_string(), code.trim().to_string()))
+}
+
+fn track_form() -> String {
+    format!("form[action=\"/{AGENCY}/track\"]")
+}
+
+/// Looks the request up on the tracking page; the result page's main text.
+async fn track_in_browser(c: &Client, app: &TestApp, number: &str, code: &str) -> Result<String> {
+    goto(c, &app.url(&format!("/{AGENCY}/track"))).await?;
+    wait_for(c, &track_form()).await?;
+    fill(c, &track_form(), "number", Some(number)).await?;
+    fill(c, &track_form(), "query_code", Some(code)).await?;
+    submit(c, &track_form(), "").await?;
+    let main = c
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::XPath(&format!(
+            "//main[contains(normalize-space(.), '{number}')]"
+        )))
+        .await
+        .context("the tracking result naming the request")?;
+    Ok(main.text().await?)
+}
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+fn pdftotext(pdf: &[u8]) -> Result<String> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("receipt.pdf");
+    std::fs::write(&path, pdf)?;
+    let out = Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .context("pdftotext (Debian package poppler-utils)")?;
+    ensure!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(String::from_utf8(out.stdout)?)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tests
+
+/// The citizen's path, in the browser, on every backend.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_applies_gets_a_receipt_and_tracks_the_request() -> Result<()> {
+    if !browser_available()? {
+        return Ok(());
+    }
+    for backend in Backend::all() {
+        let app = spawn_app(backend).await?;
+        let browser = Browser::start().await?;
+        let outcome = citizen_path(&browser.client, &app)
+            .await
+            .with_context(|| format!("on {backend:?}"));
+        browser.close().await?;
+        outcome?;
+    }
+    Ok(())
+}
+
+async fn citizen_path(c: &Client, app: &TestApp) -> Result<()> {
+    // The deployment's home lists the agency; its link opens the agency's disclosure home.
+    goto(c, &app.url("/")).await?;
+    let link = wait_for(c, &format!("main a[href=\"/{AGENCY}/\"]")).await?;
+    ensure!(
+        link.text().await?.contains(AGENCY_NAME),
+        "the home page's link to the agency names it"
+    );
+    link.click().await?;
+
+    // The agency's home leads to the guide, which holds the flow chart as inline SVG.
+    let guide = wait_for(c, &format!("main a[href=\"/{AGENCY}/guide\"]")).await?;
+    ensure!(
+        c.find(Locator::Css("h1"))
+            .await?
+            .text()
+            .await?
+            .contains(AGENCY_NAME)
+            || c.title().await?.contains(AGENCY_NAME),
+        "the agency home names the agency"
+    );
+    guide.click().await?;
+    wait_for(c, "main svg").await?;
+    let guide_text = c.find(Locator::Css("main")).await?.text().await?;
+    ensure!(
+        guide_text.contains("公开指南"),
+        "the guide is titled 公开指南: {guide_text}"
+    );
+
+    // The apply form, filled with a wrong check digit in the ID number.
+    c.find(Locator::Css(&format!("a[href=\"/{AGENCY}/apply\"]")))
+        .await?
+        .click()
+        .await?;
+    let form = apply_form();
+    wait_for(c, &form).await?;
+    fill_application(c, WRONG_ID).await?;
+    submit(c, &form, "提交申请").await?;
+
+    // The error stands next to the field, in Chinese, tied to it for screen readers, and what
+    // was typed is still there.
+    let field = wait_for(c, "#field-applicant_id_number.has-error").await?;
+    let error = field
+        .find(Locator::Css("#applicant_id_number-error"))
+        .await
+        .context("the ID number's error inside its field")?
+        .text()
+        .await?;
+    ensure!(
+        has_cjk(&error) && error.contains("身份证"),
+        "the error names the ID card in Chinese: {error:?}"
+    );
+    let input = c
+        .find(Locator::Css(&format!(
+            "{form} [name=\"applicant_id_number\"]"
+        )))
+        .await?;
+    let described = input.attr("aria-describedby").await?.unwrap_or_default();
+    ensure!(
+        described
+            .split_whitespace()
+            .any(|d| d == "applicant_id_number-error"),
+        "the ID number field is described by its error (aria-describedby={described:?})"
+    );
+    ensure!(
+        input.attr("aria-invalid").await?.as_deref() == Some("true"),
+        "the ID number field is marked aria-invalid"
+    );
+    for (name, typed) in [
+        ("applicant_name", "李四"),
+        ("applicant_phone", "13800138000"),
+        ("applicant_email", "lisi@example.cn"),
+        ("description", DESCRIPTION),
+    ] {
+        let kept = value_of(c, &form, name).await?;
+        ensure!(kept == typed, "{name} kept after the error: {kept:?}");
+    }
+    ensure!(
+        c.find_all(Locator::Css(".has-error")).await?.len() == 1,
+        "only the ID number is in error"
+    );
+
+    // Corrected, the request is filed: number and 查询码 shown once.
+    fill(c, &form, "applicant_id_number", Some(RIGHT_ID)).await?;
+    submit(c, &form, "提交申请").await?;
+    let number = wait_for(c, "#request-number").await?.text().await?;
+    let code = wait_for(c, "#query-code").await?.text().await?;
+    let (number, code) = (number.trim().to_string(), code.trim().to_string());
+    ensure!(
+        !number.is_empty() && code.len() >= 6,
+        "number {number:?}, code {code:?}"
+    );
+    let page = c.find(Locator::Css("main")).await?.text().await?;
+    ensure!(
+        page.contains("申请编号") && page.contains("查询码"),
+        "the confirmation labels them: {page}"
+    );
+    ensure!(
+        !c.source().await?.contains(RIGHT_ID),
+        "the confirmation does not show the full ID number"
+    );
+
+    // The 回执: the confirmation's form, posted as the browser would (same origin).
+    let receipt_form = wait_for(c, "#receipt-form").await?;
+    let action = receipt_form.attr("action").await?.unwrap_or_default();
+    ensure!(
+        action == format!("/{AGENCY}/receipt"),
+        "the receipt form posts to /{AGENCY}/receipt: {action}"
+    );
+    let mut fields = Vec::new();
+    for hidden in receipt_form
+        .find_all(Locator::Css("input[type=hidden]"))
+        .await?
+    {
+        let name = hidden.attr("name").await?.unwrap_or_default();
+        let value = hidden.prop("value").await?.unwrap_or_default();
+        fields.push((name, value));
+    }
+    ensure!(
+        fields.iter().any(|(n, v)| n == "number" && *v == number)
+            && fields.iter().any(|(n, v)| n == "query_code" && *v == code),
+        "the receipt form carries the number and the code: {fields:?}"
+    );
+    let r = app
+        .http
+        .post(app.url(&action))
+        .header("Origin", &app.base)
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(&fields)
+        .send()
+        .await?;
+    ensure!(r.status().is_success(), "receipt: {}", r.status());
+    let kind = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    ensure!(kind.starts_with("application/pdf"), "receipt type {kind}");
+    let text = pdftotext(&r.bytes().await?)?;
+    let flat: String = text.split_whitespace().collect();
+    ensure!(
+        flat.contains(&number),
+        "the receipt names the request: {text}"
+    );
+    ensure!(
+        flat.contains("2025年6月9日")
+            || flat.contains("2025-06-09")
+            || flat.contains("2025年06月09日"),
+        "the receipt is dated (received 2025-06-09): {text}"
+    );
+    ensure!(
+        flat.contains("征收补偿"),
+        "the receipt carries the request's digest: {text}"
+    );
+    ensure!(
+        !flat.contains(RIGHT_ID),
+        "the receipt does not print the full ID number"
+    );
+
+    // The tracking page finds it with the number and the code.
+    let tracked = track_in_browser(c, app, &number, &code).await?;
+    ensure!(
+        tracked.contains("办理中") || tracked.contains("已受理") || tracked.contains("已收到"),
+        "the tracking page shows the request's status: {tracked}"
+    );
+    ensure!(
+        !tracked.contains("页面不存在"),
+        "the request was found: {tracked}"
+    );
+    Ok(())
+}
+
+/// Every public page at 1280 px and 375 px, normal and 长辈版: screenshots under
+/// target/screenshots/, and no WCAG 2.1 A/AA violation by axe-core.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_public_page_passes_axe_at_both_widths_in_both_modes() -> Result<()> {
+    if !browser_available()? {
+        return Ok(());
+    }
+    let axe_source = std::fs::read_to_string(axe_path())?;
+    let app = spawn_app(Backend::Sqlite).await?;
+    app.publish_report(REPORT_YEAR).await?;
+    let browser = Browser::start().await?;
+    let outcome = all_pages(&browser.client, &app, &axe_source).await;
+    browser.close().await?;
+    let violations = outcome?;
+    if !violations.is_empty() {
+        let mut report = format!("{} axe-core violations:\n", violations.len());
+        for v in &violations {
+            report.push_str(&format!(
+                "- {} [{}] {} ({}):\n",
+                v.page, v.impact, v.id, v.help
+            ));
+            for t in &v.targets {
+                report.push_str(&format!("    {t}\n"));
+            }
+        }
+        bail!(report);
+    }
+    Ok(())
+}
+
+/// The pages, each reached as a person reaches it (forms submitted in the browser).
+const PAGES: [&str; 11] = [
+    "home",
+    "agency-home",
+    "guide",
+    "apply",
+    "apply-errors",
+    "confirmation",
+    "track",
+    "track-result",
+    "reports",
+    "report-year",
+    "not-found",
+];
+
+async fn open_page(c: &Client, app: &TestApp, page: &str) -> Result<()> {
+    match page {
+        "home" => goto(c, &app.url("/")).await?,
+        "agency-home" => goto(c, &app.url(&format!("/{AGENCY}/"))).await?,
+        "guide" => goto(c, &app.url(&format!("/{AGENCY}/guide"))).await?,
+        "apply" => goto(c, &app.url(&format!("/{AGENCY}/apply"))).await?,
+        "apply-errors" => {
+            goto(c, &app.url(&format!("/{AGENCY}/apply"))).await?;
+            wait_for(c, &apply_form()).await?;
+            fill(c, &apply_form(), "applicant_kind", Some("natural_person")).await?;
+            fill(c, &apply_form(), "applicant_id_number", Some(WRONG_ID)).await?;
+            fill(c, &apply_form(), "applicant_phone", Some("12345")).await?;
+            submit(c, &apply_form(), "提交申请").await?;
+            wait_for(c, ".has-error").await?;
+        }
+        "confirmation" => {
+            apply_in_browser(c, app).await?;
+        }
+        "track" => goto(c, &app.url(&format!("/{AGENCY}/track"))).await?,
+        "track-result" => {
+            let (number, code) = apply_in_browser(c, app).await?;
+            track_in_browser(c, app, &number, &code).await?;
+        }
+        "reports" => goto(c, &app.url(&format!("/{AGENCY}/reports"))).await?,
+        "report-year" => goto(c, &app.url(&format!("/{AGENCY}/reports/{REPORT_YEAR}"))).await?,
+        "not-found" => goto(c, &app.url("/no-such-agency/nothing-here")).await?,
+        other => bail!("unknown page {other}"),
+    }
+    wait_for(c, "main").await?;
+    let heading = c.find(Locator::Css("h1")).await?.text().await?;
+    ensure!(
+        (page == "not-found") == (heading == "页面不存在"),
+        "{page} shows the heading {heading:?}"
+    );
+    Ok(())
+}
+
+async fn all_pages(c: &Client, app: &TestApp, axe_source: &str) -> Result<Vec<Violation>> {
+    let dir = screenshot_dir()?;
+    let mut violations = Vec::new();
+    for (mode, elder) in [("normal", "0"), ("elder", "1")] {
+        // The switch in the header, as a reader uses it: a link that sets a cookie.
+        goto(c, &app.url(&format!("/mode?elder={elder}&next=/"))).await?;
+        for page in PAGES {
+            for width in [1280, 375] {
+                set_width(c, width).await?;
+                // A page that cannot be reached is one more failure in the list, not the end.
+                if let Err(e) = open_page(c, app, page).await {
+                    violations.push(Violation {
+                        page: format!("{page} ({mode}, {width} px)"),
+                        id: "page-not-reached".into(),
+                        impact: "critical".into(),
+                        help: format!("{e:#}").chars().take(600).collect(),
+                        targets: Vec::new(),
+                    });
+                    continue;
+                }
+                let class = c
+                    .find(Locator::Css("html"))
+                    .await?
+                    .attr("class")
+                    .await?
+                    .unwrap_or_default();
+                if class.split_whitespace().any(|k| k == "elder") != (elder == "1") {
+                    violations.push(Violation {
+                        page: format!("{page} ({mode}, {width} px)"),
+                        id: "display-mode-not-kept".into(),
+                        impact: "serious".into(),
+                        help: format!("the page ignores the 长辈版 cookie (html class={class:?})"),
+                        targets: vec!["html".into()],
+                    });
+                }
+                let png = full_screenshot(c).await?;
+                std::fs::write(dir.join(format!("{page}-{width}-{mode}.png")), png)?;
+                // Nothing may stick out sideways on a phone.
+                let overflow = c
+                    .execute(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                        vec![],
+                    )
+                    .await?;
+                if overflow.as_i64().unwrap_or(0) > 0 {
+                    violations.push(Violation {
+                        page: format!("{page} ({mode}, {width} px)"),
+                        id: "horizontal-overflow".into(),
+                        impact: "serious".into(),
+                        help: format!(
+                            "the page is {} px wider than the viewport (WCAG 1.4.10 Reflow)",
+                            overflow
+                        ),
+                        targets: Vec::new(),
+                    });
+                }
+                violations
+                    .extend(axe(c, &format!("{page} ({mode}, {width} px)"), axe_source).await?);
+            }
+        }
+    }
+    Ok(violations)
+}
