@@ -120,6 +120,7 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
             tracking: tracking.clone(),
         }))
         .layer(axum::middleware::from_fn(csrf::same_origin))
+        .layer(axum::middleware::from_fn(pages::error::for_the_reader))
         .layer(axum::extract::DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(
             policy,

@@ -564,5 +564,23 @@ async fn the_stylesheet_is_hashed_and_cached_and_the_elder_mode_persists() -> Re
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains(r#"<html lang="zh-CN" class="elder">"#));
     assert!(page.contains("标准版"), "the switch back");
+    // Error pages too, whether a handler or the router's fallback answered them, and the
+    // switch on them comes back to the page asked for.
+    for path in ["/no-such-agency/guide", "/fuxin-zrzyj/no/such/page"] {
+        let (s, h, page) = app.page_with_cookie(path, Some(&cookie)).await?;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            page.contains(r#"<html lang="zh-CN" class="elder">"#),
+            "{path}: {page}"
+        );
+        let next: String = url_encode(path);
+        assert!(page.contains(&format!("next={next}")), "{path}");
+        let length: usize = h["content-length"].to_str()?.parse()?;
+        assert_eq!(length, page.len(), "{path}: the length of the page sent");
+    }
     Ok(())
+}
+
+fn url_encode(path: &str) -> String {
+    path.replace('/', "%2F")
 }

@@ -40,6 +40,27 @@ struct ErrorPage {
     message: String,
 }
 
+/// What an error page says, kept in its response's extensions so that [`for_the_reader`] can
+/// render it again in the reader's display mode (an error answered by an extractor or the router
+/// fallback has no [`Viewer`] to hand).
+#[derive(Debug, Clone)]
+struct ErrorPageText {
+    heading: &'static str,
+    message: String,
+}
+
+fn page(viewer: &Viewer, text: &ErrorPageText) -> String {
+    let page = ErrorPage {
+        chrome: Chrome::site(viewer),
+        heading: text.heading,
+        message: text.message.clone(),
+    };
+    page.render().unwrap_or_else(|_| {
+        "<!DOCTYPE html><html lang=\"zh-CN\"><title>系统繁忙</title><p>系统繁忙，请稍后再试。</p></html>"
+            .to_string()
+    })
+}
+
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let (status, heading, message) = match &self {
@@ -71,15 +92,10 @@ impl IntoResponse for PageError {
                 )
             }
         };
-        let page = ErrorPage {
-            chrome: Chrome::site(&Viewer::default()),
-            heading,
-            message,
-        };
-        let body = page
-            .render()
-            .unwrap_or_else(|_| format!("<!DOCTYPE html><title>{heading}</title><p>{heading}</p>"));
+        let text = ErrorPageText { heading, message };
+        let body = page(&Viewer::default(), &text);
         let mut response = (status, Html(body)).into_response();
+        response.extensions_mut().insert(text);
         if let PageError::TooManyRequests { retry_after_secs } = self
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(1).to_string())
         {
@@ -87,4 +103,21 @@ impl IntoResponse for PageError {
         }
         response
     }
+}
+
+/// Middleware: an error page, wherever it was answered, is shown in the reader's display mode
+/// (长辈版 or standard) with the mode switch coming back to the page asked for.
+pub async fn for_the_reader(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let Ok(viewer) =
+        <Viewer as axum::extract::FromRequestParts<()>>::from_request_parts(&mut parts, &()).await;
+    let mut response = next
+        .run(axum::extract::Request::from_parts(parts, body))
+        .await;
+    if let Some(text) = response.extensions_mut().remove::<ErrorPageText>() {
+        let (mut parts, _) = response.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        response = Response::from_parts(parts, axum::body::Body::from(page(&viewer, &text)));
+    }
+    response
 }
