@@ -350,7 +350,8 @@ pub trait Store: Send + Sync + 'static {
         query_code: &str,
     ) -> Result<Option<RequestRecord>>;
     /// Appends an event after the domain accepts it (`CaseState::append`, with the store's clock
-    /// as today); a `voided` event only from the head of the request's agency. A refused event is
+    /// as today); who may record it (a void and an extension are the head's) is the application's
+    /// decision, made before. An event the domain refuses is
     /// audited as rejected.
     async fn append_event(
         &self,
@@ -363,7 +364,8 @@ pub trait Store: Send + Sync + 'static {
         agency_id: i64,
         filter: &RequestFilter,
     ) -> Result<Vec<RequestSummary>>;
-    /// Decrypts an applicant's personal data (staff only; audited).
+    /// Decrypts an applicant's personal data (audited; the application lets only the request's
+    /// agency's staff ask).
     async fn personal_data(&self, number: &str, actor: &Actor) -> Result<PersonalData>;
 
     /// Stores newer holiday notices and recomputes the deadline of every open request.
@@ -485,11 +487,11 @@ pub trait Store: Send + Sync + 'static {
         };
         Ok(self.issue_token(&new, actor).await?.token)
     }
-    /// Issues a token valid for `new.days` days (administrators only; audited).
+    /// Issues a token valid for `new.days` days (audited; the application's administrator's).
     async fn issue_token(&self, new: &NewToken, actor: &Actor) -> Result<IssuedToken>;
-    /// Every token, oldest first, without the token or its hash (administrators only).
+    /// Every token, oldest first, without the token or its hash.
     async fn tokens(&self, actor: &Actor) -> Result<Vec<TokenInfo>>;
-    /// Revokes a token at once (administrators only; audited); a revoked token is a 409.
+    /// Revokes a token at once (audited; the application's administrator's); a revoked token is a 409.
     async fn revoke_token(&self, id: i64, actor: &Actor) -> Result<TokenInfo>;
     /// The actor of a token that is valid now by the store's clock.
     async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>> {
