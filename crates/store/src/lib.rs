@@ -589,10 +589,11 @@ pub(crate) fn secret_hash(salt: &str, secret: &str) -> String {
 /// guesses offline (the old bare SHA-256 salted with the public number did). The key is kept
 /// beside the PII key (`query.key`, 0600, created with a new database — or with the first
 /// open of an older one that has no `h1:` row yet — and refused when unreadable or missing
-/// while `h1:` rows exist); PII key rotation does not touch it. A deployment whose PII key
-/// comes from the environment (`KeySource::Env`, no key file) derives it from that key
-/// instead — there, `key rotate` changes it and the codes stored as HMACs stop verifying (a
-/// known gap: such a deployment needs a query key of its own in the environment).
+/// while `h1:` rows exist); PII key rotation does not touch it. With the PII key from the
+/// environment (`KeySource::Env`) SQLite keeps `query.key` in the data directory; only
+/// PostgreSQL with the key from the environment (no directory at all) derives it from the PII
+/// key — there `key rotate` changes it and the codes stored as HMACs stop verifying (a known
+/// gap: such a deployment needs a query key of its own in the environment).
 #[derive(Clone)]
 pub struct QueryKey([u8; 32]);
 

@@ -45,7 +45,15 @@ impl SqlStore {
         let pool = Self::connect(url).await?;
         let blank = Self::key_record(&pool).await?.is_blank();
         let database = format!("on PostgreSQL ({})", crate::backup::redact_url(url));
-        Self::open_keyed(pool, source, blank, None, &database).await
+        Self::open_keyed(
+            pool,
+            source,
+            blank,
+            None,
+            &database,
+            source.query_key_path(),
+        )
+        .await
     }
 
     /// A migrated pool.

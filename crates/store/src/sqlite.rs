@@ -64,7 +64,20 @@ impl SqlStore {
             None
         };
         let pool = Self::connect(&path, 8).await?;
-        Self::open_keyed(pool, source, new_database, early, &database).await
+        // The 查询码 key beside the key file, or in the data directory when the key comes from
+        // the environment.
+        let query_key = source
+            .query_key_path()
+            .unwrap_or_else(|| dir.join(crate::keys::QUERY_KEY_FILE));
+        Self::open_keyed(
+            pool,
+            source,
+            new_database,
+            early,
+            &database,
+            Some(query_key),
+        )
+        .await
     }
 
     /// A migrated pool on an existing or new file.

@@ -170,3 +170,40 @@ async fn the_query_code_is_an_hmac_under_a_private_key_beside_the_pii_key() -> R
     }
     Ok(())
 }
+
+/// With the PII key from the environment, SQLite keeps `query.key` in the data directory, so
+/// rotating the PII key still leaves every code working.
+#[tokio::test]
+async fn with_the_key_in_the_environment_sqlite_keeps_the_query_key_in_the_data_directory()
+-> Result<()> {
+    let dep = Deployment::new(Backend::Sqlite).await?;
+    let hex_key: String = gongkai_store::PiiCipher::random_key()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let env = gongkai_store::KeySource::Env(hex_key);
+    let store = dep.open_with(&env).await?;
+    assert!(dep.dir.join(QUERY_KEY_FILE).exists());
+    let agency = gongkai_store::testing::agency(store.as_ref(), "qc", "某市某局").await?;
+    let created = store
+        .create_request(new_request(agency.id, "2025-06-09"), &Actor::system())
+        .await?;
+    drop(store);
+    let mut announced = String::new();
+    gongkai_store::keys::rotate(&dep.location, &env, &Actor::system(), |k| {
+        announced = k.to_string();
+        Ok(())
+    })
+    .await?;
+    let store = dep
+        .open_with(&gongkai_store::KeySource::Env(announced))
+        .await?;
+    assert!(
+        store
+            .request_for_applicant(&created.number, &created.query_code)
+            .await?
+            .is_some(),
+        "the code still tracks after the rotation"
+    );
+    Ok(())
+}
