@@ -540,9 +540,24 @@ pub enum Location {
 /// recorded fingerprint (see [`keys`]): a missing or wrong key for an existing database is
 /// refused, a key is created only for a new one.
 pub async fn open(location: &Location, key: &KeySource) -> Result<Arc<dyn Store>> {
+    open_with_query_key(location, key, None).await
+}
+
+/// [`open`], with the 查询码 key file at `query_key` instead of its default place (beside the
+/// key file; in the data directory for SQLite with the key from the environment; derived from
+/// the key for PostgreSQL with the key from the environment). See [`QueryKey`].
+pub async fn open_with_query_key(
+    location: &Location,
+    key: &KeySource,
+    query_key: Option<&std::path::Path>,
+) -> Result<Arc<dyn Store>> {
+    let at = || match query_key {
+        Some(path) => keys::QueryKeyAt::File(path.to_path_buf()),
+        None => keys::QueryKeyAt::Default,
+    };
     Ok(match location {
-        Location::Dir(dir) => Arc::new(SqliteStore::open_dir(dir, key).await?),
-        Location::Postgres { url } => Arc::new(PgStore::open_url(url, key).await?),
+        Location::Dir(dir) => Arc::new(SqliteStore::open_dir_with(dir, key, at()).await?),
+        Location::Postgres { url } => Arc::new(PgStore::open_url_with(url, key, at()).await?),
     })
 }
 
@@ -591,9 +606,9 @@ pub(crate) fn secret_hash(salt: &str, secret: &str) -> String {
 /// open of an older one that has no `h1:` row yet — and refused when unreadable or missing
 /// while `h1:` rows exist); PII key rotation does not touch it. With the PII key from the
 /// environment (`KeySource::Env`) SQLite keeps `query.key` in the data directory; only
-/// PostgreSQL with the key from the environment (no directory at all) derives it from the PII
-/// key — there `key rotate` changes it and the codes stored as HMACs stop verifying (a known
-/// gap: such a deployment needs a query key of its own in the environment).
+/// PostgreSQL with the key from the environment and no query-key file given
+/// ([`open_with_query_key`]; the binary gives `DATA/query.key`) derives it from the PII key —
+/// there `key rotate` would change it and the codes stored as HMACs would stop verifying.
 #[derive(Clone)]
 pub struct QueryKey([u8; 32]);
 
