@@ -12,6 +12,7 @@
 //! data = "/var/lib/gongkai"
 //! database_url = "postgres://gongkai@127.0.0.1/gongkai"   # else SQLite in `data`
 //! pii_key_file = "/etc/gongkai/pii.key"                   # default DATA/pii.key
+//! query_key_file = "/etc/gongkai/query.key"               # default beside pii.key (the 查询码 key)
 //!
 //! [limits]
 //! filing_limit = 10        # filings per hour per address (0 = off)
