@@ -55,6 +55,21 @@ impl App {
         Ok(self.store.agencies().await?)
     }
 
+    /// An agency with its departments (承办部门), public.
+    pub async fn agency_with_departments(
+        &self,
+        slug: &str,
+    ) -> Result<(Agency, Vec<gongkai_store::Department>)> {
+        let agency = self.agency(slug).await?;
+        let departments = self.store.departments(agency.id).await?;
+        Ok((agency, departments))
+    }
+
+    /// The working-day calendar in force now (the embedded notices and every imported one).
+    pub async fn calendar(&self) -> Result<Arc<gongkai_domain::calendar::Calendar>> {
+        Ok(self.store.current_calendar().await?)
+    }
+
     /// An agency by its slug, or [`AppError::NotFound`].
     pub async fn agency(&self, slug: &str) -> Result<Agency> {
         self.store

@@ -20,7 +20,8 @@ pub fn key_source(data: &Path) -> KeySource {
 }
 
 pub async fn open_store(data: &Path) -> Result<Arc<dyn Store>> {
-    gongkai_store::open(&location(data), &key_source(data))
+    let query_key = crate::settings::get().query_key_path(data);
+    gongkai_store::open_with_query_key(&location(data), &key_source(data), query_key.as_deref())
         .await
         .with_context(|| format!("cannot open the data in {}", data.display()))
 }

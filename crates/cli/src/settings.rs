@@ -12,6 +12,7 @@
 //! data = "/var/lib/gongkai"
 //! database_url = "postgres://gongkai@127.0.0.1/gongkai"   # else SQLite in `data`
 //! pii_key_file = "/etc/gongkai/pii.key"                   # default DATA/pii.key
+//! query_key_file = "/etc/gongkai/query.key"               # default beside pii.key (the 查询码 key)
 //!
 //! [limits]
 //! filing_limit = 10        # filings per hour per address (0 = off)
@@ -43,6 +44,8 @@ pub const DATABASE_ENV: &str = "GONGKAI_DATABASE_URL";
 pub const BIND_ENV: &str = "GONGKAI_BIND";
 /// The PII key file, when not `DATA/pii.key`.
 pub const KEY_FILE_ENV: &str = "GONGKAI_PII_KEY_FILE";
+/// The 查询码 key file, when not beside the PII key file (or in `DATA`).
+pub const QUERY_KEY_FILE_ENV: &str = "GONGKAI_QUERY_KEY_FILE";
 
 /// The server's limits as the file or the environment give them (`GONGKAI_FILING_LIMIT` …).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -104,6 +107,7 @@ struct SettingsFile {
     data: Option<PathBuf>,
     database_url: Option<String>,
     pii_key_file: Option<PathBuf>,
+    query_key_file: Option<PathBuf>,
     #[serde(default)]
     limits: LimitSettings,
 }
@@ -119,6 +123,8 @@ pub struct Settings {
     /// The PII key as 64 hex digits (`GONGKAI_PII_KEY` only).
     pii_key: Option<String>,
     pub pii_key_file: Option<PathBuf>,
+    /// The 查询码 key file (see `gongkai_store::QueryKey`).
+    pub query_key_file: Option<PathBuf>,
     pub limits: LimitSettings,
 }
 
@@ -130,6 +136,7 @@ impl std::fmt::Debug for Settings {
             .field("database_url", &self.database_url.as_ref().map(|_| "…"))
             .field("pii_key", &self.pii_key.as_ref().map(|_| KEY_ENV))
             .field("pii_key_file", &self.pii_key_file)
+            .field("query_key_file", &self.query_key_file)
             .field("limits", &self.limits)
             .finish()
     }
@@ -186,6 +193,10 @@ impl Settings {
                 .get(KEY_FILE_ENV)
                 .map(PathBuf::from)
                 .or(parsed.pii_key_file),
+            query_key_file: env
+                .get(QUERY_KEY_FILE_ENV)
+                .map(PathBuf::from)
+                .or(parsed.query_key_file),
             limits: parsed.limits.overridden_by(&env_limits),
         })
     }
@@ -233,6 +244,18 @@ impl Settings {
                     .unwrap_or_else(|| data.join(KEY_FILE)),
             ),
         }
+    }
+}
+
+impl Settings {
+    /// Where the 查询码 key file is: as set, else `None` (beside the key file, or in `data` for
+    /// SQLite) — except for PostgreSQL with the key from the environment, which has no key
+    /// file to sit beside: `data/query.key` then, so that `key rotate` keeps every code.
+    pub fn query_key_path(&self, data: &Path) -> Option<PathBuf> {
+        self.query_key_file.clone().or_else(|| {
+            (self.pii_key.is_some() && self.database_url.is_some())
+                .then(|| data.join(gongkai_store::keys::QUERY_KEY_FILE))
+        })
     }
 }
 
@@ -295,7 +318,24 @@ mod tests {
             s.key_source(Path::new("/srv/gongkai")),
             KeySource::File(PathBuf::from("/srv/gongkai/pii.key"))
         );
+        assert_eq!(
+            s.query_key_path(Path::new("d")),
+            None,
+            "beside the key file"
+        );
         let keyed = Settings::from_sources(None, &env(&[("GONGKAI_PII_KEY", "ab")])).unwrap();
+        let pg_keyed = Settings::from_sources(
+            None,
+            &env(&[
+                ("GONGKAI_PII_KEY", "ab"),
+                ("GONGKAI_DATABASE_URL", "postgres://x@127.0.0.1/g"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            pg_keyed.query_key_path(Path::new("d")),
+            Some(PathBuf::from("d/query.key"))
+        );
         assert_eq!(
             keyed.key_source(Path::new("d")),
             KeySource::Env("ab".into())

@@ -257,7 +257,7 @@ impl RestoreReport {
         let query_key = data_dir.join(crate::keys::QUERY_KEY_FILE);
         if !query_key.exists() {
             out.push(format!(
-                "the 查询码 key is not in the backup either: put the {} you keep with the pii.key into {} before starting (with GONGKAI_PII_KEY it is derived from the key)",
+                "the 查询码 key is not in the backup either: put the {} you keep with the pii.key into {} before starting",
                 crate::keys::QUERY_KEY_FILE,
                 data_dir.display()
             ));

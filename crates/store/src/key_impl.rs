@@ -40,6 +40,7 @@ impl SqlStore {
         new_database: bool,
         early: Option<PiiCipher>,
         database: &str,
+        query_key_path: Option<std::path::PathBuf>,
     ) -> Result<Self> {
         let record = Self::key_record(&pool).await?;
         crate::keys::check_pending(source, &record, database)?;
@@ -48,7 +49,7 @@ impl SqlStore {
             None => crate::keys::load(source, new_database, database)?,
         };
         Self::adopt_key(&pool, &cipher, &source.describe(), database).await?;
-        let query_key = match source.query_key_path() {
+        let query_key = match query_key_path {
             Some(path) => {
                 let may_create = new_database || !Self::has_hmac_codes(&pool).await?;
                 Some(crate::keys::load_query_key(&path, may_create, database)?)

@@ -281,6 +281,18 @@ fn read_secret(path: &Path, what: &str) -> Result<Option<[u8; 32]>> {
         })
 }
 
+/// Where an opening store finds the 查询码 key.
+#[derive(Debug, Clone)]
+pub(crate) enum QueryKeyAt {
+    /// Beside the key file; SQLite with the key from the environment: in the data directory;
+    /// PostgreSQL with the key from the environment: derived from the key.
+    Default,
+    /// This file (the binary's setting).
+    File(PathBuf),
+    /// Not needed (`key rotate` re-seals personal data only; codes are not read or written).
+    NotNeeded,
+}
+
 /// The 查询码 key derived from a PII key given in the environment (no `query.key` file):
 /// SHA-256 over a domain-separation string and the key.
 pub(crate) fn derive_query_key(pii_key: &[u8; 32]) -> [u8; 32] {
@@ -417,7 +429,7 @@ pub async fn rotate(
     let hex_key = hex::encode(key);
     match location {
         Location::Dir(dir) => {
-            let store = SqliteStore::open_dir(dir, source).await?;
+            let store = SqliteStore::open_dir_with(dir, source, QueryKeyAt::NotNeeded).await?;
             install(
                 source,
                 &new,
@@ -428,7 +440,7 @@ pub async fn rotate(
             .await
         }
         Location::Postgres { url } => {
-            let store = PgStore::open_url(url, source).await?;
+            let store = PgStore::open_url_with(url, source, QueryKeyAt::NotNeeded).await?;
             install(
                 source,
                 &new,

@@ -380,7 +380,8 @@ pub trait Store: Send + Sync + 'static {
         query_code: &str,
     ) -> Result<Option<RequestRecord>>;
     /// Appends an event after the domain accepts it (`CaseState::append`, with the store's clock
-    /// as today); a `voided` event only from the head of the request's agency. A refused event is
+    /// as today); who may record it (a void and an extension are the head's) is the application's
+    /// decision, made before. An event the domain refuses is
     /// audited as rejected.
     async fn append_event(
         &self,
@@ -393,7 +394,8 @@ pub trait Store: Send + Sync + 'static {
         agency_id: i64,
         filter: &RequestFilter,
     ) -> Result<Vec<RequestSummary>>;
-    /// Decrypts an applicant's personal data (staff only; audited).
+    /// Decrypts an applicant's personal data (audited; the application lets only the request's
+    /// agency's staff ask).
     async fn personal_data(&self, number: &str, actor: &Actor) -> Result<PersonalData>;
 
     /// Stores newer holiday notices and recomputes the deadline of every open request.
@@ -517,11 +519,11 @@ pub trait Store: Send + Sync + 'static {
         };
         Ok(self.issue_token(&new, actor).await?.token)
     }
-    /// Issues a token valid for `new.days` days (administrators only; audited).
+    /// Issues a token valid for `new.days` days (audited; the application's administrator's).
     async fn issue_token(&self, new: &NewToken, actor: &Actor) -> Result<IssuedToken>;
-    /// Every token, oldest first, without the token or its hash (administrators only).
+    /// Every token, oldest first, without the token or its hash.
     async fn tokens(&self, actor: &Actor) -> Result<Vec<TokenInfo>>;
-    /// Revokes a token at once (administrators only; audited); a revoked token is a 409.
+    /// Revokes a token at once (audited; the application's administrator's); a revoked token is a 409.
     async fn revoke_token(&self, id: i64, actor: &Actor) -> Result<TokenInfo>;
     /// The actor of a token that is valid now by the store's clock.
     async fn actor_for_token(&self, token: &str) -> Result<Option<Actor>> {
@@ -570,9 +572,24 @@ pub enum Location {
 /// recorded fingerprint (see [`keys`]): a missing or wrong key for an existing database is
 /// refused, a key is created only for a new one.
 pub async fn open(location: &Location, key: &KeySource) -> Result<Arc<dyn Store>> {
+    open_with_query_key(location, key, None).await
+}
+
+/// [`open`], with the 查询码 key file at `query_key` instead of its default place (beside the
+/// key file; in the data directory for SQLite with the key from the environment; derived from
+/// the key for PostgreSQL with the key from the environment). See [`QueryKey`].
+pub async fn open_with_query_key(
+    location: &Location,
+    key: &KeySource,
+    query_key: Option<&std::path::Path>,
+) -> Result<Arc<dyn Store>> {
+    let at = || match query_key {
+        Some(path) => keys::QueryKeyAt::File(path.to_path_buf()),
+        None => keys::QueryKeyAt::Default,
+    };
     Ok(match location {
-        Location::Dir(dir) => Arc::new(SqliteStore::open_dir(dir, key).await?),
-        Location::Postgres { url } => Arc::new(PgStore::open_url(url, key).await?),
+        Location::Dir(dir) => Arc::new(SqliteStore::open_dir_with(dir, key, at()).await?),
+        Location::Postgres { url } => Arc::new(PgStore::open_url_with(url, key, at()).await?),
     })
 }
 
@@ -619,8 +636,11 @@ pub(crate) fn secret_hash(salt: &str, secret: &str) -> String {
 /// guesses offline (the old bare SHA-256 salted with the public number did). The key is kept
 /// beside the PII key (`query.key`, 0600, created with a new database — or with the first
 /// open of an older one that has no `h1:` row yet — and refused when unreadable or missing
-/// while `h1:` rows exist); a deployment whose PII key comes from the environment derives it
-/// from that key instead. PII key rotation does not touch it.
+/// while `h1:` rows exist); PII key rotation does not touch it. With the PII key from the
+/// environment (`KeySource::Env`) SQLite keeps `query.key` in the data directory; only
+/// PostgreSQL with the key from the environment and no query-key file given
+/// ([`open_with_query_key`]; the binary gives `DATA/query.key`) derives it from the PII key —
+/// there `key rotate` would change it and the codes stored as HMACs would stop verifying.
 #[derive(Clone)]
 pub struct QueryKey([u8; 32]);
 

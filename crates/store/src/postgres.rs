@@ -41,11 +41,28 @@ impl SqlStore {
 
     /// Connects with the key from `source` (see `keys.rs`): a key file is created only for a new
     /// database (no fingerprint and no requests).
-    pub(crate) async fn open_url(url: &str, source: &crate::keys::KeySource) -> Result<Self> {
+    /// The 查询码 key is found as `query_key` says.
+    pub(crate) async fn open_url_with(
+        url: &str,
+        source: &crate::keys::KeySource,
+        query_key: crate::keys::QueryKeyAt,
+    ) -> Result<Self> {
         let pool = Self::connect(url).await?;
         let blank = Self::key_record(&pool).await?.is_blank();
         let database = format!("on PostgreSQL ({})", crate::backup::redact_url(url));
-        Self::open_keyed(pool, source, blank, None, &database).await
+        Self::open_keyed(
+            pool,
+            source,
+            blank,
+            None,
+            &database,
+            match query_key {
+                crate::keys::QueryKeyAt::Default => source.query_key_path(),
+                crate::keys::QueryKeyAt::File(path) => Some(path),
+                crate::keys::QueryKeyAt::NotNeeded => None,
+            },
+        )
+        .await
     }
 
     /// A migrated pool.

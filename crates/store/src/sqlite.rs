@@ -42,7 +42,12 @@ impl SqlStore {
     /// Opens `DIR/gongkai.sqlite3` with the key from `source` (see `keys.rs`). A new database
     /// (the file does not exist yet) gets the directory (0700), a key file if needed (0600)
     /// and the database file (0600; SQLite gives its -wal and -shm the same mode).
-    pub(crate) async fn open_dir(dir: &Path, source: &crate::keys::KeySource) -> Result<Self> {
+    /// The 查询码 key is found as `query_key` says.
+    pub(crate) async fn open_dir_with(
+        dir: &Path,
+        source: &crate::keys::KeySource,
+        query_key: crate::keys::QueryKeyAt,
+    ) -> Result<Self> {
         crate::keys::create_private_dir(dir)?;
         let path = dir.join(crate::keys::DB_FILE);
         let database = path.display().to_string();
@@ -64,7 +69,18 @@ impl SqlStore {
             None
         };
         let pool = Self::connect(&path, 8).await?;
-        Self::open_keyed(pool, source, new_database, early, &database).await
+        // The 查询码 key beside the key file, or in the data directory when the key comes from
+        // the environment.
+        let query_key = match query_key {
+            crate::keys::QueryKeyAt::Default => Some(
+                source
+                    .query_key_path()
+                    .unwrap_or_else(|| dir.join(crate::keys::QUERY_KEY_FILE)),
+            ),
+            crate::keys::QueryKeyAt::File(path) => Some(path),
+            crate::keys::QueryKeyAt::NotNeeded => None,
+        };
+        Self::open_keyed(pool, source, new_database, early, &database, query_key).await
     }
 
     /// A migrated pool on an existing or new file.

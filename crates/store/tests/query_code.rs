@@ -170,3 +170,88 @@ async fn the_query_code_is_an_hmac_under_a_private_key_beside_the_pii_key() -> R
     }
     Ok(())
 }
+
+/// With the PII key from the environment, SQLite keeps `query.key` in the data directory, so
+/// rotating the PII key still leaves every code working.
+#[tokio::test]
+async fn with_the_key_in_the_environment_sqlite_keeps_the_query_key_in_the_data_directory()
+-> Result<()> {
+    let dep = Deployment::new(Backend::Sqlite).await?;
+    let hex_key: String = gongkai_store::PiiCipher::random_key()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let env = gongkai_store::KeySource::Env(hex_key);
+    let store = dep.open_with(&env).await?;
+    assert!(dep.dir.join(QUERY_KEY_FILE).exists());
+    let agency = gongkai_store::testing::agency(store.as_ref(), "qc", "某市某局").await?;
+    let created = store
+        .create_request(new_request(agency.id, "2025-06-09"), &Actor::system())
+        .await?;
+    drop(store);
+    let mut announced = String::new();
+    gongkai_store::keys::rotate(&dep.location, &env, &Actor::system(), |k| {
+        announced = k.to_string();
+        Ok(())
+    })
+    .await?;
+    let store = dep
+        .open_with(&gongkai_store::KeySource::Env(announced))
+        .await?;
+    assert!(
+        store
+            .request_for_applicant(&created.number, &created.query_code)
+            .await?
+            .is_some(),
+        "the code still tracks after the rotation"
+    );
+    Ok(())
+}
+
+/// PostgreSQL with the key from the environment keeps the 查询码 key in the file it is given
+/// (the binary gives `DATA/query.key`): rotating the PII key leaves every code working.
+#[tokio::test]
+async fn with_the_key_in_the_environment_a_given_query_key_file_survives_rotation() -> Result<()> {
+    for backend in Backend::all() {
+        let dep = Deployment::new(backend).await?;
+        let hex_key: String = gongkai_store::PiiCipher::random_key()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let env = gongkai_store::KeySource::Env(hex_key);
+        std::fs::create_dir_all(dep.scratch().join("keys"))?;
+        let path = dep.scratch().join("keys").join(QUERY_KEY_FILE);
+        let store = gongkai_store::open_with_query_key(&dep.location, &env, Some(&path)).await?;
+        assert!(path.exists(), "{backend:?}: created where it was asked");
+        let agency = gongkai_store::testing::agency(store.as_ref(), "qc", "某市某局").await?;
+        let created = store
+            .create_request(new_request(agency.id, "2025-06-09"), &Actor::system())
+            .await?;
+        drop(store);
+        let mut announced = String::new();
+        gongkai_store::keys::rotate(&dep.location, &env, &Actor::system(), |k| {
+            announced = k.to_string();
+            Ok(())
+        })
+        .await?;
+        let env = gongkai_store::KeySource::Env(announced);
+        let store = gongkai_store::open_with_query_key(&dep.location, &env, Some(&path)).await?;
+        assert!(
+            store
+                .request_for_applicant(&created.number, &created.query_code)
+                .await?
+                .is_some(),
+            "{backend:?}: the code still tracks after the rotation"
+        );
+        drop(store);
+        std::fs::remove_file(&path)?;
+        assert!(
+            matches!(
+                gongkai_store::open_with_query_key(&dep.location, &env, Some(&path)).await,
+                Err(StoreError::Key(_))
+            ),
+            "{backend:?}: a missing query key is refused once codes depend on it"
+        );
+    }
+    Ok(())
+}

@@ -271,7 +271,7 @@ pub async fn audit_log(
 
 /// Verify the audit chain, the ledger rows each entry records and every request's projection:
 /// `problems` is empty when all holds; otherwise each names the entry, request and field.
-#[utoipa::path(get, path = "/api/v1/admin/audit-log/verify", tag = "admin", security(("token" = [])), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/admin/audit-log/verify", tag = "admin", security(("token" = [])), responses((status = 200, body = super::schemas::VerifyReport)))]
 pub async fn verify_audit_log(
     State(state): State<AppState>,
     AdminActor(actor): AdminActor,

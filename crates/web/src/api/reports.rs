@@ -65,7 +65,7 @@ pub async fn drill_down(
 /// Save the narrative sections 一, 五, 六.
 #[utoipa::path(
     put, path = "/api/v1/staff/agencies/{agency}/reports/{year}/sections", tag = "reports",
-    params(("agency" = String, Path), ("year" = i32, Path)), request_body(content = Object), security(("token" = [])),
+    params(("agency" = String, Path), ("year" = i32, Path)), request_body(content = super::schemas::Sections), security(("token" = [])),
     responses((status = 204, description = "saved"))
 )]
 pub async fn save_sections(

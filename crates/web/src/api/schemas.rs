@@ -292,3 +292,43 @@ pub enum PublicationKind {
     Rule,
     NormativeDocument,
 }
+
+/// The narrative sections 一 (overview), 五 (problems and improvements), 六 (other matters) of
+/// an annual report.
+#[derive(Serialize, ToSchema)]
+pub struct Sections {
+    /// 一、总体情况.
+    pub overview: String,
+    /// 五、存在的主要问题及改进情况.
+    pub problems: String,
+    /// 六、其他需要报告的事项.
+    pub other: String,
+}
+
+/// One thing verification found wrong: the entry, request and field concerned, where known.
+#[derive(Serialize, ToSchema)]
+pub struct Problem {
+    pub seq: Option<i64>,
+    /// 申请编号.
+    pub request: Option<String>,
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// What verifying the audit log found (`problems` empty when everything holds).
+#[derive(Serialize, ToSchema)]
+pub struct VerifyReport {
+    /// Audit entries in the chain.
+    pub entries: u64,
+    /// Requests whose projection was recomputed from their events.
+    pub requests: u64,
+    /// Ledger events checked against the entries that cover them.
+    pub events: u64,
+    /// Events recorded before the ledger was chained (projection checked only).
+    pub legacy_events: u64,
+    pub head_seq: i64,
+    pub head_hash: String,
+    pub problems: Vec<Problem>,
+    /// Problems beyond those listed, counted only.
+    pub more_problems: u64,
+}
