@@ -1,13 +1,14 @@
 //! The JSON API against the real server on a random port, with a fresh database per test, on
 //! SQLite and (when the test script provides one) PostgreSQL.
 
+mod common;
+
 use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::NaiveDate;
 use gongkai_store::testing::{Backend, TestStore, fresh};
 use gongkai_store::{Actor, Role};
-use gongkai_web::{AppState, FixedClock};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -36,14 +37,12 @@ async fn spawn_app_on(ts: TestStore) -> Result<TestApp> {
     let staff = store
         .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
         .await?;
-    let state = AppState::with_clock(
+    let (base, _) = common::serve(
         store,
-        Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap())),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let limits = gongkai_web::ServerLimits::without_rate_limits();
-    tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+        common::clock(),
+        gongkai_web::ServerLimits::without_rate_limits(),
+    )
+    .await?;
     Ok(TestApp {
         base,
         http: reqwest::Client::new(),

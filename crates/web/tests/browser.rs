@@ -15,17 +15,17 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result, anyhow, bail, ensure};
 use base64::Engine;
-use chrono::NaiveDate;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use gongkai_store::testing::{Backend, TestStore, fresh};
 use gongkai_store::{Actor, Role};
-use gongkai_web::{AppState, FixedClock};
 use serde_json::{Value, json};
 
 const AGENCY: &str = "fuxin-zrzyj";
@@ -296,14 +296,12 @@ async fn spawn_app(backend: Backend) -> Result<TestApp> {
     let store = ts.store.clone();
     let agency = gongkai_store::testing::agency(store.as_ref(), AGENCY, AGENCY_NAME).await?;
     gongkai_store::testing::agency(store.as_ref(), "fuxin-xzspj", "阜新市行政审批局").await?;
-    let state = AppState::with_clock(
+    let (base, _) = common::serve(
         store.clone(),
-        Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap())),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let limits = gongkai_web::ServerLimits::without_rate_limits();
-    tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+        common::clock(),
+        gongkai_web::ServerLimits::without_rate_limits(),
+    )
+    .await?;
     Ok(TestApp {
         base,
         http: reqwest::Client::new(),

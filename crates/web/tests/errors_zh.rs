@@ -2,13 +2,11 @@
 //! `message`, and `rule_zh` beside each field's `rule`, so a citizen-facing client never shows
 //! an English sentence. The real server on a random port, a fresh database per backend.
 
-use std::sync::Arc;
+mod common;
 
 use anyhow::Result;
-use chrono::NaiveDate;
 use gongkai_store::testing::{Backend, fresh_with_clock};
 use gongkai_store::{Actor, Role};
-use gongkai_web::{AppState, FixedClock};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -33,7 +31,7 @@ fn assert_zh(body: &Value) {
 #[tokio::test]
 async fn every_error_answer_has_its_chinese_message_and_rules() -> Result<()> {
     for backend in Backend::all() {
-        let today = Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap()));
+        let today = common::clock();
         let ts = fresh_with_clock(backend, today.clone()).await?;
         let store = ts.store.clone();
         let agency =
@@ -42,11 +40,12 @@ async fn every_error_answer_has_its_chinese_message_and_rules() -> Result<()> {
         let staff = store
             .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
             .await?;
-        let state = AppState::with_clock(store, today);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let base = format!("http://{}", listener.local_addr()?);
-        let limits = gongkai_web::ServerLimits::without_rate_limits();
-        tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+        let (base, _) = common::serve(
+            store,
+            today,
+            gongkai_web::ServerLimits::without_rate_limits(),
+        )
+        .await?;
         let http = reqwest::Client::new();
 
         // 422: a wrong ID checksum and a missing description, each field with its Chinese rule.

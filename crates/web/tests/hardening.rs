@@ -3,14 +3,14 @@
 //! connection count, filings and 查询码 tries per address are limited; public answers are
 //! bounded; every response has the security headers; the head's acts are the head's.
 
-use std::sync::Arc;
+mod common;
+
 use std::time::Duration;
 
 use anyhow::{Result, bail};
-use chrono::NaiveDate;
 use gongkai_store::testing::{Backend, TestStore, fresh};
 use gongkai_store::{Actor, Role};
-use gongkai_web::{AppState, FixedClock, RateLimit, ServerLimits};
+use gongkai_web::{RateLimit, ServerLimits};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -44,13 +44,7 @@ async fn spawn(backend: Backend, limits: ServerLimits) -> Result<App> {
     let head = store
         .create_token("公开办主任", Role::Head, Some(agency.id), &Actor::system())
         .await?;
-    let state = AppState::with_clock(
-        store,
-        Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap())),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+    let (_, addr) = common::serve(store, common::clock(), limits).await?;
     Ok(App {
         base: format!("http://{addr}"),
         addr,

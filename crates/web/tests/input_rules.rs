@@ -2,13 +2,13 @@
 //! refused with a 422 naming the field; the head voids a wrong event. The real server on a random
 //! port, a fresh database per backend; the app and the store share one fixed clock.
 
+mod common;
+
 use std::sync::Arc;
 
 use anyhow::Result;
-use chrono::NaiveDate;
 use gongkai_store::testing::{Backend, TestStore, fresh_with_clock};
 use gongkai_store::{Actor, Role};
-use gongkai_web::{AppState, FixedClock};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -22,7 +22,7 @@ struct App {
 
 /// Today is Monday 2025-06-09, for the app and the store alike.
 async fn spawn(backend: Backend) -> Result<App> {
-    let today = Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap()));
+    let today = common::clock();
     let ts = fresh_with_clock(backend, today.clone()).await?;
     let store = ts.store.clone();
     let agency =
@@ -33,11 +33,12 @@ async fn spawn(backend: Backend) -> Result<App> {
     let head = store
         .create_token("公开办主任", Role::Head, Some(agency.id), &Actor::system())
         .await?;
-    let state = AppState::with_clock(store, today);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let limits = gongkai_web::ServerLimits::without_rate_limits();
-    tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+    let (base, _) = common::serve(
+        store,
+        today,
+        gongkai_web::ServerLimits::without_rate_limits(),
+    )
+    .await?;
     Ok(App {
         base,
         http: reqwest::Client::new(),

@@ -2,13 +2,14 @@
 //! against the real server on a random port with a fresh database per test (SQLite, and
 //! PostgreSQL when the test script provides one).
 
+mod common;
+
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use chrono::NaiveDate;
 use gongkai_store::testing::{Backend, TestStore, fresh};
 use gongkai_store::{Actor, Role};
-use gongkai_web::{AppState, FixedClock, RateLimit, ServerLimits};
+use gongkai_web::{RateLimit, ServerLimits};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::{Value, json};
@@ -30,13 +31,7 @@ async fn spawn_app(backend: Backend, limits: ServerLimits) -> Result<TestApp> {
     let staff = store
         .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
         .await?;
-    let state = AppState::with_clock(
-        store,
-        Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap())),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+    let (base, _) = common::serve(store, common::clock(), limits).await?;
     // A browser on this site: every form POST carries its fetch metadata.
     let mut headers = HeaderMap::new();
     headers.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));

@@ -3,13 +3,11 @@
 //! page, the security headers, the hashed stylesheet, the 长辈版 switch; and the agency settings
 //! behind them, set through the admin API.
 
-use std::sync::Arc;
+mod common;
 
 use anyhow::Result;
-use chrono::NaiveDate;
 use gongkai_store::testing::{Backend, TestStore, fresh};
 use gongkai_store::{Actor, Role};
-use gongkai_web::{AppState, FixedClock};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
@@ -36,14 +34,12 @@ async fn spawn_app(backend: Backend) -> Result<TestApp> {
     let staff = store
         .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
         .await?;
-    let state = AppState::with_clock(
+    let (base, _) = common::serve(
         store,
-        Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap())),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let limits = gongkai_web::ServerLimits::without_rate_limits();
-    tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+        common::clock(),
+        gongkai_web::ServerLimits::without_rate_limits(),
+    )
+    .await?;
     Ok(TestApp {
         base,
         http: reqwest::Client::builder()

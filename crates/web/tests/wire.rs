@@ -1,13 +1,12 @@
 //! The API's own wire types (issue 9, section 1): no internal row ids where the store has them,
 //! no JSON inside a JSON string, Chinese labels beside codes. The real server on a random port.
 
-use std::sync::Arc;
+mod common;
 
 use anyhow::Result;
-use chrono::NaiveDate;
 use gongkai_store::testing::{Backend, fresh_with_clock};
 use gongkai_store::{Actor, Role};
-use gongkai_web::{AppState, FixedClock};
+use gongkai_web::AppState;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::Digest;
@@ -21,7 +20,7 @@ struct VersionWire {
 #[tokio::test]
 async fn staff_views_and_report_versions_are_wire_types_of_their_own() -> Result<()> {
     for backend in Backend::all() {
-        let today = Arc::new(FixedClock(NaiveDate::from_ymd_opt(2025, 6, 9).unwrap()));
+        let today = common::clock();
         let ts = fresh_with_clock(backend, today.clone()).await?;
         let store = ts.store.clone();
         let agency =
@@ -30,11 +29,12 @@ async fn staff_views_and_report_versions_are_wire_types_of_their_own() -> Result
         let staff = store
             .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
             .await?;
-        let state = AppState::with_clock(store, today);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-        let base = format!("http://{}", listener.local_addr()?);
-        let limits = gongkai_web::ServerLimits::without_rate_limits();
-        tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+        let (base, _) = common::serve(
+            store,
+            today,
+            gongkai_web::ServerLimits::without_rate_limits(),
+        )
+        .await?;
         let http = reqwest::Client::new();
 
         let r = http
