@@ -248,7 +248,7 @@ impl PublicRequestView {
                 _ => None,
             },
             due_explanation: match (&deadline, awaiting_correction) {
-                (Some(d), false) => d.explain(),
+                (Some(d), false) => d.explain_zh(),
                 _ => Vec::new(),
             },
             concluded_on: r.concluded_on,

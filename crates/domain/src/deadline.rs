@@ -232,70 +232,175 @@ impl Deadline {
 
     /// A human explanation, one line per fact (English, for the CLI and logs).
     pub fn explain(&self) -> Vec<String> {
+        self.explain_in(Language::English)
+    }
+
+    /// The same explanation in Chinese, for the applicant (the tracking page and API).
+    pub fn explain_zh(&self) -> Vec<String> {
+        self.explain_in(Language::Chinese)
+    }
+
+    fn explain_in(&self, lang: Language) -> Vec<String> {
+        let zh = lang == Language::Chinese;
         let mut out = Vec::new();
-        out.push(format!(
-            "rule: {} working days ({}){}",
-            self.answer_days,
-            self.regime.citation(),
-            if self.extension_days > 0 {
-                format!(" + {} extension days (Art. 33)", self.extension_days)
-            } else {
-                String::new()
-            }
-        ));
-        out.push(format!(
-            "count starts after {} (that day is not counted)",
-            self.counted_from
-        ));
+        let extension = match (self.extension_days, zh) {
+            (0, _) => String::new(),
+            (n, false) => format!(" + {n} extension days (Art. 33)"),
+            (n, true) => format!("，延期{n}个工作日（条例第三十三条）"),
+        };
+        out.push(if zh {
+            format!(
+                "答复期限：{}个工作日（{}）{extension}",
+                self.answer_days,
+                self.regime.citation()
+            )
+        } else {
+            format!(
+                "rule: {} working days ({}){extension}",
+                self.answer_days,
+                self.regime.citation()
+            )
+        });
+        out.push(if zh {
+            format!("自{}的次日起计算（当日不计入）", self.counted_from)
+        } else {
+            format!(
+                "count starts after {} (that day is not counted)",
+                self.counted_from
+            )
+        });
         for e in &self.days {
-            let wd = weekday_en(e.date.weekday());
-            let what = match &e.status {
-                DayStatus::Counted {
-                    n,
-                    make_up_for: None,
-                } => format!("counted, day {n}"),
-                DayStatus::Counted {
-                    n,
-                    make_up_for: Some(h),
-                } => {
+            let what = match (&e.status, zh) {
+                (
+                    DayStatus::Counted {
+                        n,
+                        make_up_for: None,
+                    },
+                    false,
+                ) => format!("counted, day {n}"),
+                (
+                    DayStatus::Counted {
+                        n,
+                        make_up_for: None,
+                    },
+                    true,
+                ) => format!("计入，第{n}个工作日"),
+                (
+                    DayStatus::Counted {
+                        n,
+                        make_up_for: Some(h),
+                    },
+                    false,
+                ) => {
                     format!("counted, day {n} (调休 make-up working day for {h})")
                 }
-                DayStatus::Weekend => "skipped: weekend".to_string(),
-                DayStatus::Holiday { holiday } => format!("skipped: public holiday {holiday}"),
-                DayStatus::Paused {
-                    since,
-                    reason: PauseReason::Consultation,
-                } => {
+                (
+                    DayStatus::Counted {
+                        n,
+                        make_up_for: Some(h),
+                    },
+                    true,
+                ) => {
+                    format!("计入，第{n}个工作日（{h}调休上班）")
+                }
+                (DayStatus::Weekend, false) => "skipped: weekend".to_string(),
+                (DayStatus::Weekend, true) => "不计入：周末".to_string(),
+                (DayStatus::Holiday { holiday }, false) => {
+                    format!("skipped: public holiday {holiday}")
+                }
+                (DayStatus::Holiday { holiday }, true) => format!("不计入：{holiday}假期"),
+                (
+                    DayStatus::Paused {
+                        since,
+                        reason: PauseReason::Consultation,
+                    },
+                    false,
+                ) => {
                     format!("skipped: consultation pause since {since} (Art. 32-34)")
                 }
-                DayStatus::Paused {
-                    since,
-                    reason: PauseReason::FeeNotice,
-                } => {
+                (
+                    DayStatus::Paused {
+                        since,
+                        reason: PauseReason::Consultation,
+                    },
+                    true,
+                ) => {
+                    format!("不计入：自{since}起征求意见（条例第三十二条至第三十四条）")
+                }
+                (
+                    DayStatus::Paused {
+                        since,
+                        reason: PauseReason::FeeNotice,
+                    },
+                    false,
+                ) => {
                     format!("skipped: awaiting fee payment since {since} (109号)")
                 }
+                (
+                    DayStatus::Paused {
+                        since,
+                        reason: PauseReason::FeeNotice,
+                    },
+                    true,
+                ) => {
+                    format!("不计入：自{since}起等待缴纳信息处理费（国办函〔2020〕109号）")
+                }
             };
-            let prov = if e.provisional {
-                " [provisional: no holiday notice loaded for this year]"
+            let prov = match (e.provisional, zh) {
+                (false, _) => "",
+                (true, false) => " [provisional: no holiday notice loaded for this year]",
+                (true, true) => "（暂按常规工作日计算：该年度放假安排尚未公布）",
+            };
+            let wd = if zh {
+                weekday_zh(e.date.weekday())
             } else {
-                ""
+                weekday_en(e.date.weekday())
             };
             out.push(format!("{} {wd} {what}{prov}", e.date));
         }
-        out.push(format!(
-            "{} days counted, {} days skipped",
-            self.counted(),
-            self.skipped()
-        ));
+        out.push(if zh {
+            format!("共计入{}天，不计入{}天", self.counted(), self.skipped())
+        } else {
+            format!(
+                "{} days counted, {} days skipped",
+                self.counted(),
+                self.skipped()
+            )
+        });
         if let Some(left) = self.days_left_when_paused {
-            out.push(format!("clock stopped (open consultation or fee notice): {left} working days left when it ends"));
+            out.push(if zh {
+                format!("期限暂停计算（征求意见或等待缴费）：恢复计算时尚余{left}个工作日")
+            } else {
+                format!("clock stopped (open consultation or fee notice): {left} working days left when it ends")
+            });
         }
         if self.provisional {
-            out.push(
-                "PROVISIONAL: recomputed when that year's holiday notice is imported".to_string(),
-            );
+            out.push(if zh {
+                "以上为暂定期限：该年度放假安排公布后重新计算".to_string()
+            } else {
+                "PROVISIONAL: recomputed when that year's holiday notice is imported".to_string()
+            });
         }
         out
+    }
+}
+
+/// The language of an explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Language {
+    English,
+    Chinese,
+}
+
+fn weekday_zh(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Mon => "星期一",
+        Weekday::Tue => "星期二",
+        Weekday::Wed => "星期三",
+        Weekday::Thu => "星期四",
+        Weekday::Fri => "星期五",
+        Weekday::Sat => "星期六",
+        Weekday::Sun => "星期日",
     }
 }
 
@@ -518,6 +623,29 @@ mod tests {
         assert_eq!(dl.counted(), 40);
         input.extension_days = 21;
         assert!(answer_deadline(&cal, &input).is_err());
+    }
+
+    #[test]
+    fn the_chinese_explanation_states_the_same_days() {
+        let cal = Calendar::embedded();
+        // Received Fri 2024-09-27: Sun 09-29 is a 调休 working day, 10-01..07 国庆节.
+        let dl = answer_deadline(&cal, &ClockInput::new(d("2024-09-27"))).unwrap();
+        let (en, zh) = (dl.explain(), dl.explain_zh());
+        assert_eq!(en.len(), zh.len(), "one line per fact in both");
+        assert_eq!(zh[0], "答复期限：20个工作日（条例第三十三条）");
+        assert!(zh.contains(&"2024-09-29 星期日 计入，第1个工作日（国庆节调休上班）".to_string()));
+        assert!(zh.contains(&"2024-10-01 星期二 不计入：国庆节假期".to_string()));
+        assert!(zh.contains(&"2024-09-28 星期六 不计入：周末".to_string()));
+        // The day lines name the same days in the same order.
+        let day = |l: &str| {
+            l.get(..11)
+                .filter(|p| p.as_bytes()[4] == b'-' && p.ends_with(' '))
+                .map(str::to_string)
+        };
+        for (e, z) in en.iter().zip(&zh) {
+            assert_eq!(day(e), day(z), "{e} / {z}");
+            assert!(!z.contains("counted") && !z.contains("skipped"), "{z}");
+        }
     }
 
     #[test]

@@ -332,8 +332,10 @@ async fn a_filed_request_shows_its_number_and_code_once_and_the_receipt_proves_i
         assert!(page.contains("2025-07-07"));
         assert!(page.contains("110105********002X") && !page.contains("11010519491231002X"));
         assert!(
-            page.contains("rule: 20 working days"),
-            "the deadline explained: {page}"
+            page.contains("答复期限：20个工作日（条例第三十三条）")
+                && page.contains("2025-06-10 星期二 计入，第1个工作日")
+                && !page.contains("working days"),
+            "the deadline explained in Chinese: {page}"
         );
         Ok(())
     })
