@@ -518,12 +518,8 @@ async fn receipt(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    budgets
-        .tracking()
-        .map_err(|retry_after_secs| PageError::TooManyRequests { retry_after_secs })?;
-    let form: CodeForm = parse_form(&body);
-    let number = form.number.trim();
-    let code = form.query_code.trim();
+    let form = super::track::code_lookup(&budgets, &body)?;
+    let (number, code) = (form.number.as_str(), form.query_code.as_str());
     match state.app.receipt_pdf(&slug, number, code).await {
         Ok(pdf) => {
             let filename = format!("receipt-{}.pdf", ascii_name(number));
@@ -539,10 +535,7 @@ async fn receipt(
             h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             Ok(response)
         }
-        Err(AppError::NotFound(_)) => {
-            let agency = state.app.agency(&slug).await?;
-            Ok(super::track::not_found_page(&viewer, &agency))
-        }
+        Err(AppError::NotFound(_)) => super::track::unknown_request(&state, &viewer, &slug).await,
         Err(other) => Err(other.into()),
     }
 }

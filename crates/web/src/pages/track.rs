@@ -88,12 +88,8 @@ async fn lookup(
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    budgets
-        .tracking()
-        .map_err(|retry_after_secs| PageError::TooManyRequests { retry_after_secs })?;
-    let form: CodeForm = parse_form(&body);
-    let number = form.number.trim();
-    let code = form.query_code.trim();
+    let form = code_lookup(&budgets, &body)?;
+    let (number, code) = (form.number.as_str(), form.query_code.as_str());
     match state.app.track_at(&slug, number, code).await {
         Ok((agency, view)) => {
             let timeline = view
@@ -113,10 +109,31 @@ async fn lookup(
                 medium,
             }))
         }
-        Err(AppError::NotFound(_)) => {
-            let agency = state.app.agency(&slug).await?;
-            Ok(not_found_page(&viewer, &agency))
-        }
+        Err(AppError::NotFound(_)) => unknown_request(&state, &viewer, &slug).await,
         Err(other) => Err(other.into()),
     }
+}
+
+/// The number and 查询码 a tracking or receipt form posts, trimmed, once the address's tracking
+/// budget allows one more look-up (the JSON tracking endpoint spends the same budget).
+pub(super) fn code_lookup(budgets: &PageBudgets, body: &[u8]) -> Result<CodeForm, PageError> {
+    budgets
+        .tracking()
+        .map_err(|retry_after_secs| PageError::TooManyRequests { retry_after_secs })?;
+    let form: CodeForm = parse_form(body);
+    Ok(CodeForm {
+        number: form.number.trim().to_string(),
+        query_code: form.query_code.trim().to_string(),
+    })
+}
+
+/// The answer to a number and code that match no request of `slug`: one page for an unknown
+/// number and a wrong code alike.
+pub(super) async fn unknown_request(
+    state: &AppState,
+    viewer: &Viewer,
+    slug: &str,
+) -> Result<Response, PageError> {
+    let agency = state.app.agency(slug).await?;
+    Ok(not_found_page(viewer, &agency))
 }
