@@ -52,11 +52,14 @@ impl App {
         actor: &Actor,
     ) -> Result<Agency> {
         require_admin(actor)?;
-        let agency = self.store.create_agency(new, actor).await?;
-        for d in departments {
-            self.store.add_department(agency.id, d, actor).await?;
-        }
-        Ok(agency)
+        self.changing_directory(async {
+            let agency = self.store.create_agency(new, actor).await?;
+            for d in departments {
+                self.store.add_department(agency.id, d, actor).await?;
+            }
+            Ok(agency)
+        })
+        .await
     }
 
     /// Adds a department (承办部门) to an agency.
@@ -68,7 +71,10 @@ impl App {
     ) -> Result<Department> {
         require_admin(actor)?;
         let agency = self.agency(agency).await?;
-        Ok(self.store.add_department(agency.id, name, actor).await?)
+        self.changing_directory(async {
+            Ok(self.store.add_department(agency.id, name, actor).await?)
+        })
+        .await
     }
 
     /// Issues an API token (valid for `days`, default 90); the token is shown once.
@@ -134,7 +140,8 @@ impl App {
         actor: &Actor,
     ) -> Result<CalendarImport> {
         require_admin(actor)?;
-        Ok(self.store.import_calendar(file, actor).await?)
+        self.changing_directory(async { Ok(self.store.import_calendar(file, actor).await?) })
+            .await
     }
 
     /// Audit-log entries after `after_seq` (at most `limit`, 1–1000).

@@ -9,6 +9,7 @@
 //! [`AppError::Forbidden`]. The store below checks what data must satisfy, not who acts.
 
 pub mod admin;
+mod directory;
 pub mod error;
 pub mod filing;
 pub mod portal;
@@ -17,9 +18,13 @@ pub mod reports;
 pub mod tracking;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use gongkai_domain::clock::Clock;
-use gongkai_store::{Agency, Store};
+use gongkai_store::{Agency, Department, Store};
+
+pub use crate::directory::DEFAULT_TTL as DIRECTORY_TTL;
+use crate::directory::{AgencyIndex, Directory};
 
 pub use admin::TokenInput;
 pub use error::AppError;
@@ -29,16 +34,36 @@ pub use reports::{CellDrillDown, ReviewCaseInput};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
-/// The application: the store and the clock every use case reads "today" from.
+/// The application: the store, the clock every use case reads "today" from, and the agency
+/// directory kept in memory (see [`directory`](crate::directory) for what is cached and how
+/// fresh it is).
 #[derive(Clone)]
 pub struct App {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    directory: Arc<Directory>,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        App { store, clock }
+        App {
+            store,
+            clock,
+            directory: Arc::new(Directory::new(DIRECTORY_TTL)),
+        }
+    }
+
+    /// The same application with another time to live for the agency directory: how long a
+    /// change made by another server (or the CLI) may go unseen; zero reads the database on
+    /// every call.
+    pub fn with_directory_ttl(mut self, ttl: Duration) -> Self {
+        self.directory = Arc::new(Directory::new(ttl));
+        self
+    }
+
+    /// The time to live of the agency directory.
+    pub fn directory_ttl(&self) -> Duration {
+        self.directory.ttl()
     }
 
     /// The repository, for callers not yet moved onto a use case of their own.
@@ -50,31 +75,57 @@ impl App {
         &self.clock
     }
 
+    async fn agency_index(&self) -> Result<Arc<AgencyIndex>> {
+        self.directory
+            .get(&self.directory.agencies, (), || async {
+                Ok(Arc::new(AgencyIndex::new(self.store.agencies().await?)))
+            })
+            .await
+    }
+
     /// The agencies of the deployment, in the store's order.
     pub async fn agencies(&self) -> Result<Vec<Agency>> {
-        Ok(self.store.agencies().await?)
+        Ok(self.agency_index().await?.list.clone())
     }
 
     /// An agency with its departments (承办部门), public.
-    pub async fn agency_with_departments(
-        &self,
-        slug: &str,
-    ) -> Result<(Agency, Vec<gongkai_store::Department>)> {
+    pub async fn agency_with_departments(&self, slug: &str) -> Result<(Agency, Vec<Department>)> {
         let agency = self.agency(slug).await?;
-        let departments = self.store.departments(agency.id).await?;
-        Ok((agency, departments))
+        let departments = self
+            .directory
+            .get(&self.directory.departments, agency.id, || async {
+                Ok(Arc::new(self.store.departments(agency.id).await?))
+            })
+            .await?;
+        Ok((agency, departments.as_ref().clone()))
     }
 
     /// The working-day calendar in force now (the embedded notices and every imported one).
     pub async fn calendar(&self) -> Result<Arc<gongkai_domain::calendar::Calendar>> {
-        Ok(self.store.current_calendar().await?)
+        self.directory
+            .get(&self.directory.calendar, (), || async {
+                Ok(self.store.current_calendar().await?)
+            })
+            .await
     }
 
     /// An agency by its slug, or [`AppError::NotFound`].
     pub async fn agency(&self, slug: &str) -> Result<Agency> {
-        self.store
-            .agency(slug)
+        self.agency_index()
             .await?
+            .get(slug)
+            .cloned()
             .ok_or_else(|| AppError::NotFound(format!("agency {slug}")))
+    }
+
+    /// Runs `change` to the agency directory and then forgets the cached directory, whether
+    /// the change succeeded or not (a part of it may have committed).
+    async fn changing_directory<T>(
+        &self,
+        change: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let result = change.await;
+        self.directory.invalidate();
+        result
     }
 }

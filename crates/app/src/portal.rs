@@ -21,7 +21,15 @@ pub struct PublishedReport {
 impl App {
     /// The agency's settings (empty when none is set).
     pub async fn agency_settings(&self, agency: &Agency) -> Result<AgencySettings> {
-        Ok(self.store.agency_settings(agency.id).await?)
+        let settings = self
+            .directory
+            .get(&self.directory.settings, agency.id, || async {
+                Ok(std::sync::Arc::new(
+                    self.store.agency_settings(agency.id).await?,
+                ))
+            })
+            .await?;
+        Ok(settings.as_ref().clone())
     }
 
     /// Applies `key=value` changes (an empty value clears) to the agency's settings: every pair
@@ -45,15 +53,27 @@ impl App {
             ]));
         }
         let settings = self
-            .store
-            .set_agency_settings(agency.id, &changes, actor)
+            .changing_directory(async {
+                Ok(self
+                    .store
+                    .set_agency_settings(agency.id, &changes, actor)
+                    .await?)
+            })
             .await?;
         Ok((agency, settings))
     }
 
     /// The years of the agency's published annual reports, newest first.
     pub async fn published_report_years(&self, agency: &Agency) -> Result<Vec<i32>> {
-        Ok(self.store.published_report_years(agency.id).await?)
+        let years = self
+            .directory
+            .get(&self.directory.report_years, agency.id, || async {
+                Ok(std::sync::Arc::new(
+                    self.store.published_report_years(agency.id).await?,
+                ))
+            })
+            .await?;
+        Ok(years.as_ref().clone())
     }
 
     /// The latest published version of the agency's report on `year`, or [`AppError::NotFound`].

@@ -37,7 +37,7 @@ impl App {
     }
 
     async fn staff_view(&self, record: RequestRecord) -> Result<StaffView> {
-        let cal = self.store.current_calendar().await?;
+        let cal = self.calendar().await?;
         let case = CaseState::replay(&cal, &record.event_list())?;
         let deadline = case.answer_deadline(&cal);
         Ok(StaffView {

@@ -236,7 +236,10 @@ impl App {
         let files = tokio::task::spawn_blocking(move || render_all(&report))
             .await
             .map_err(|e| AppError::Internal(format!("rendering stopped: {e}")))??;
-        Ok(self.store.publish_report(version_id, files, actor).await?)
+        self.changing_directory(async {
+            Ok(self.store.publish_report(version_id, files, actor).await?)
+        })
+        .await
     }
 
     /// The latest published version's file of a year in `format` (public; `None` before any

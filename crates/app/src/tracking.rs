@@ -297,7 +297,7 @@ impl App {
     /// The applicant's view of a request (see [`App::track`] for the lookup).
     pub async fn track_view(&self, number: &str, query_code: &str) -> Result<PublicRequestView> {
         let record = self.track(number, query_code).await?;
-        let cal = self.store.current_calendar().await?;
+        let cal = self.calendar().await?;
         Ok(PublicRequestView::of(&record, &cal, self.clock.today()))
     }
 
@@ -314,7 +314,7 @@ impl App {
         if record.agency_id != agency.id {
             return Err(AppError::NotFound(format!("request {number}")));
         }
-        let cal = self.store.current_calendar().await?;
+        let cal = self.calendar().await?;
         Ok((
             agency,
             PublicRequestView::of(&record, &cal, self.clock.today()),

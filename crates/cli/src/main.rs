@@ -360,7 +360,9 @@ async fn run(command: Command) -> Result<ExitCode> {
                 data.path().display(),
                 store.backend()
             );
-            gongkai_web::serve(listener, gongkai_web::AppState::new(store), limits).await?;
+            let state =
+                gongkai_web::AppState::new(store).with_directory_ttl(settings.directory_ttl());
+            gongkai_web::serve(listener, state, limits).await?;
         }
         Command::Demo { data } => {
             let store = open_store(&data.path()).await?;

@@ -13,6 +13,8 @@
 //! database_url = "postgres://gongkai@127.0.0.1/gongkai"   # else SQLite in `data`
 //! pii_key_file = "/etc/gongkai/pii.key"                   # default DATA/pii.key
 //! query_key_file = "/etc/gongkai/query.key"               # default beside pii.key (the 查询码 key)
+//! directory_cache_ms = 2000   # how long another server's change to an agency (its settings,
+//!                             # departments, published reports) or the calendar may go unseen
 //!
 //! [limits]
 //! filing_limit = 10        # filings per hour per address (0 = off)
@@ -46,6 +48,10 @@ pub const BIND_ENV: &str = "GONGKAI_BIND";
 pub const KEY_FILE_ENV: &str = "GONGKAI_PII_KEY_FILE";
 /// The 查询码 key file, when not beside the PII key file (or in `DATA`).
 pub const QUERY_KEY_FILE_ENV: &str = "GONGKAI_QUERY_KEY_FILE";
+/// The agency directory's time to live in milliseconds (`directory_cache_ms`).
+pub const DIRECTORY_CACHE_ENV: &str = "GONGKAI_DIRECTORY_CACHE_MS";
+/// The longest time to live accepted: a change must show within a minute.
+const DIRECTORY_CACHE_MAX_MS: u64 = 60_000;
 
 /// The server's limits as the file or the environment give them (`GONGKAI_FILING_LIMIT` …).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -108,6 +114,7 @@ struct SettingsFile {
     database_url: Option<String>,
     pii_key_file: Option<PathBuf>,
     query_key_file: Option<PathBuf>,
+    directory_cache_ms: Option<u64>,
     #[serde(default)]
     limits: LimitSettings,
 }
@@ -125,6 +132,9 @@ pub struct Settings {
     pub pii_key_file: Option<PathBuf>,
     /// The 查询码 key file (see `gongkai_store::QueryKey`).
     pub query_key_file: Option<PathBuf>,
+    /// How long the agency directory is kept in memory, in milliseconds (default 2000; 0 = read
+    /// the database every time).
+    pub directory_cache_ms: Option<u64>,
     pub limits: LimitSettings,
 }
 
@@ -137,6 +147,7 @@ impl std::fmt::Debug for Settings {
             .field("pii_key", &self.pii_key.as_ref().map(|_| KEY_ENV))
             .field("pii_key_file", &self.pii_key_file)
             .field("query_key_file", &self.query_key_file)
+            .field("directory_cache_ms", &self.directory_cache_ms)
             .field("limits", &self.limits)
             .finish()
     }
@@ -184,7 +195,14 @@ impl Settings {
             .or(parsed.database_url)
             // Only a PostgreSQL URL selects PostgreSQL; SQLite is the data directory.
             .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"));
+        let directory_cache_ms = parse_env(env, DIRECTORY_CACHE_ENV)?.or(parsed.directory_cache_ms);
+        if let Some(ms) = directory_cache_ms.filter(|&ms| ms > DIRECTORY_CACHE_MAX_MS) {
+            anyhow::bail!(
+                "directory_cache_ms = {ms}: at most {DIRECTORY_CACHE_MAX_MS} (a change must show within a minute)"
+            );
+        }
         Ok(Settings {
+            directory_cache_ms,
             bind: parse_env(env, BIND_ENV)?.or(parsed.bind),
             data: parsed.data,
             database_url,
@@ -199,6 +217,12 @@ impl Settings {
                 .or(parsed.query_key_file),
             limits: parsed.limits.overridden_by(&env_limits),
         })
+    }
+
+    /// How long the agency directory is kept in memory.
+    pub fn directory_ttl(&self) -> Duration {
+        self.directory_cache_ms
+            .map_or(gongkai_app::DIRECTORY_TTL, Duration::from_millis)
     }
 
     /// Reads `--config FILE` (if given) and takes the `GONGKAI_*` variables of `env`.
@@ -344,6 +368,27 @@ mod tests {
             !format!("{keyed:?}").contains("ab\""),
             "the key is not printed"
         );
+    }
+
+    #[test]
+    fn the_directory_cache_is_two_seconds_unless_set_and_at_most_a_minute() {
+        let default = Settings::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(default.directory_ttl(), Duration::from_secs(2));
+        let file = Settings::from_sources(
+            Some(("directory_cache_ms = 500", Path::new("g.toml"))),
+            &env(&[]),
+        )
+        .unwrap();
+        assert_eq!(file.directory_ttl(), Duration::from_millis(500));
+        let off = Settings::from_sources(
+            Some(("directory_cache_ms = 500", Path::new("g.toml"))),
+            &env(&[("GONGKAI_DIRECTORY_CACHE_MS", "0")]),
+        )
+        .unwrap();
+        assert_eq!(off.directory_ttl(), Duration::ZERO, "the environment wins");
+        let e = Settings::from_sources(None, &env(&[("GONGKAI_DIRECTORY_CACHE_MS", "600000")]))
+            .unwrap_err();
+        assert!(format!("{e:#}").contains("directory_cache_ms"), "{e:#}");
     }
 
     #[test]

@@ -262,19 +262,22 @@ impl SqlStore {
             .fetch_all(&mut **tx)
             .await?;
         rows.iter()
-            .map(|r| {
-                let body: String = r.try_get("body")?;
-                let recorded: String = r.try_get("recorded_at")?;
-                Ok(RecordedEvent {
-                    seq: r.try_get("seq")?,
-                    event: serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?,
-                    actor: r.try_get("actor")?,
-                    recorded_at: parse_time(&recorded)?,
-                    voided_by: None,
-                })
-            })
+            .map(|r| Self::event_from_row(r.try_get("seq")?, r))
             .collect::<Result<Vec<_>>>()
             .map(crate::voiding::mark_voided)
+    }
+
+    /// The event `seq` of a row with the columns `body`, `actor` and `recorded_at`.
+    fn event_from_row(seq: i64, r: &<Db as sqlx::Database>::Row) -> Result<RecordedEvent> {
+        let body: String = r.try_get("body")?;
+        let recorded: String = r.try_get("recorded_at")?;
+        Ok(RecordedEvent {
+            seq,
+            event: serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("event: {e}")))?,
+            actor: r.try_get("actor")?,
+            recorded_at: parse_time(&recorded)?,
+            voided_by: None,
+        })
     }
 
     async fn insert_event(tx: &mut Tx, request_id: i64, seq: i64, event: &Event, actor: &Actor) -> Result<()> {
@@ -312,19 +315,32 @@ impl SqlStore {
         Ok(())
     }
 
-    async fn record_in(tx: &mut Tx, number: &str) -> Result<Option<RequestRecord>> {
-        let sql = "SELECT id, agency_id, department_id, number, applicant_kind, applicant_name, org_code, id_masked, phone_masked, description, document_number, index_number, document_title, medium, channel, delivery, received_on, status, due_on, due_provisional, concluded_on, outcome FROM requests WHERE number = $1";
-        let Some(row) = sqlx::query(sql).bind(number).fetch_optional(&mut **tx).await? else {
+    /// A request with its ledger, in one statement (the request's row joined with its events),
+    /// so a read is one round trip and sees one snapshot without a transaction; with the stored
+    /// 查询码 hash, for [`Store::request_for_applicant`] to check.
+    async fn record_in(conn: &mut <Db as sqlx::Database>::Connection, number: &str) -> Result<Option<(RequestRecord, String)>> {
+        let sql = "SELECT r.id, r.agency_id, r.department_id, r.number, r.applicant_kind, r.applicant_name, r.org_code, r.id_masked, \
+                   r.phone_masked, r.description, r.document_number, r.index_number, r.document_title, r.medium, r.channel, r.delivery, \
+                   r.received_on, r.status, r.due_on, r.due_provisional, r.concluded_on, r.outcome, r.query_code_hash, \
+                   e.seq, e.body, e.actor, e.recorded_at \
+                   FROM requests r LEFT JOIN request_events e ON e.request_id = r.id WHERE r.number = $1 ORDER BY e.seq";
+        let rows = sqlx::query(sql).bind(number).fetch_all(&mut *conn).await?;
+        let Some(row) = rows.first() else {
             return Ok(None);
         };
-        let id: i64 = row.try_get("id")?;
-        let events = Self::load_events(tx, id).await?;
+        let mut events = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if let Some(seq) = r.try_get::<Option<i64>, _>("seq")? {
+                events.push(Self::event_from_row(seq, r)?);
+            }
+        }
+        let events = crate::voiding::mark_voided(events);
         let kind: String = row.try_get("applicant_kind")?;
         let channel: String = row.try_get("channel")?;
         let delivery: String = row.try_get("delivery")?;
         let status: String = row.try_get("status")?;
-        Ok(Some(RequestRecord {
-            id,
+        let record = RequestRecord {
+            id: row.try_get("id")?,
             agency_id: row.try_get("agency_id")?,
             department_id: row.try_get("department_id")?,
             number: row.try_get("number")?,
@@ -352,7 +368,8 @@ impl SqlStore {
             concluded_on: row.try_get("concluded_on")?,
             outcome: outcome_from(row.try_get("outcome")?)?,
             events,
-        }))
+        };
+        Ok(Some((record, row.try_get("query_code_hash")?)))
     }
 
     async fn version_in(tx: &mut Tx, id: i64) -> Result<ReportVersion> {
@@ -655,23 +672,14 @@ impl Store for SqlStore {
     }
 
     async fn request(&self, number: &str) -> Result<Option<RequestRecord>> {
-        let mut tx = self.pool.begin().await?;
-        let record = Self::record_in(&mut tx, number).await?;
-        tx.commit().await?;
-        Ok(record)
+        let mut conn = self.pool.acquire().await?;
+        Ok(Self::record_in(&mut conn, number).await?.map(|(record, _)| record))
     }
 
     async fn request_for_applicant(&self, number: &str, query_code: &str) -> Result<Option<RequestRecord>> {
-        let row = sqlx::query("SELECT query_code_hash FROM requests WHERE number = $1")
-            .bind(number)
-            .fetch_optional(&self.pool)
-            .await?;
-        let Some(row) = row else { return Ok(None) };
-        let stored: String = row.try_get(0)?;
-        if !self.query_key.verifies(&stored, number, query_code) {
-            return Ok(None);
-        }
-        self.request(number).await
+        let mut conn = self.pool.acquire().await?;
+        let Some((record, stored)) = Self::record_in(&mut conn, number).await? else { return Ok(None) };
+        Ok(self.query_key.verifies(&stored, number, query_code).then_some(record))
     }
 
     async fn append_event(&self, number: &str, event: Event, actor: &Actor) -> Result<RequestRecord> {
@@ -696,7 +704,7 @@ impl Store for SqlStore {
         Self::insert_event(&mut tx, request_id, seq, &event, actor).await?;
         Self::save_projection(&mut tx, request_id, &project(&state, &cal), seq).await?;
         audit_covering(&mut tx, actor, &action, number, "ok").await?;
-        let record = Self::record_in(&mut tx, number).await?.ok_or_else(|| StoreError::NotFound(number.to_string()))?;
+        let (record, _) = Self::record_in(&mut tx, number).await?.ok_or_else(|| StoreError::NotFound(number.to_string()))?;
         tx.commit().await?;
         Ok(record)
     }

@@ -87,6 +87,9 @@ impl SqlStore {
     pub(crate) async fn connect(path: &Path, max_connections: u32) -> Result<sqlx::Pool<Db>> {
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)
+            // A connection to a file cannot go stale: no ping (a round trip to the connection's
+            // worker thread, as costly as the query itself) before each use.
+            .test_before_acquire(false)
             .connect_with(Self::options(path))
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;

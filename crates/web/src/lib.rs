@@ -52,6 +52,12 @@ impl AppState {
             clock,
         }
     }
+
+    /// The same state with the agency directory kept for `ttl` (see `App::with_directory_ttl`).
+    pub fn with_directory_ttl(mut self, ttl: std::time::Duration) -> Self {
+        self.app = self.app.with_directory_ttl(ttl);
+        self
+    }
 }
 
 /// The whole application, with the request-level parts of `limits` (body size and time, request
