@@ -41,15 +41,6 @@ impl App {
         App { store, clock }
     }
 
-    /// The repository, for callers not yet moved onto a use case of their own.
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
-    }
-
-    pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
-    }
-
     /// The agencies of the deployment, in the store's order.
     pub async fn agencies(&self) -> Result<Vec<Agency>> {
         Ok(self.store.agencies().await?)
@@ -68,6 +59,15 @@ impl App {
     /// The working-day calendar in force now (the embedded notices and every imported one).
     pub async fn calendar(&self) -> Result<Arc<gongkai_domain::calendar::Calendar>> {
         Ok(self.store.current_calendar().await?)
+    }
+
+    /// The answer to a deadline question (the API's calculator, `gongkai deadline --data`) on
+    /// the calendar in force now, explained day by day.
+    pub async fn deadline(
+        &self,
+        question: &gongkai_domain::deadline::DeadlineQuestion,
+    ) -> Result<gongkai_domain::deadline::Deadline> {
+        Ok(question.answer(&*self.calendar().await?)?)
     }
 
     /// An agency by its slug, or [`AppError::NotFound`].
