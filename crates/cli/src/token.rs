@@ -1,6 +1,6 @@
 //! `gongkai token create|list|revoke` — API tokens and their lifetime.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{SecondsFormat, Utc};
 use clap::Subcommand;
 use gongkai_store::tokens::{DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS};
