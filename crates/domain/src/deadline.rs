@@ -827,7 +827,7 @@ mod tests {
             "2007 Art. 24"
         );
 
-        let eleven = vec!["2024-10-08..2024-10-09"; 11].join(",");
+        let eleven = ["2024-10-08..2024-10-09"; 11].join(",");
         assert_eq!(
             DeadlineQuestion::parse_pauses(&eleven).unwrap_err().field(),
             "paused"

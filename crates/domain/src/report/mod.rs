@@ -115,6 +115,9 @@ impl<'de> Deserialize<'de> for WanYuan {
     }
 }
 
+/// The OpenAPI schemas of the two types that serialise by hand. Every other type of the report
+/// derives its own; their `Cell` and `Row` fields name their type with `value_type`, since utoipa
+/// cannot see through a type alias.
 #[cfg(feature = "openapi")]
 mod schema {
     use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
