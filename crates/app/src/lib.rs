@@ -66,15 +66,6 @@ impl App {
         self.directory.ttl()
     }
 
-    /// The repository, for callers not yet moved onto a use case of their own.
-    pub fn store(&self) -> &Arc<dyn Store> {
-        &self.store
-    }
-
-    pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
-    }
-
     async fn agency_index(&self) -> Result<Arc<AgencyIndex>> {
         self.directory
             .get(&self.directory.agencies, (), || async {
@@ -107,6 +98,15 @@ impl App {
                 Ok(self.store.current_calendar().await?)
             })
             .await
+    }
+
+    /// The answer to a deadline question (the API's calculator, `gongkai deadline --data`) on
+    /// the calendar in force now, explained day by day.
+    pub async fn deadline(
+        &self,
+        question: &gongkai_domain::deadline::DeadlineQuestion,
+    ) -> Result<gongkai_domain::deadline::Deadline> {
+        Ok(question.answer(&*self.calendar().await?)?)
     }
 
     /// An agency by its slug, or [`AppError::NotFound`].

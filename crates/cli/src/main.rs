@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand};
 use gongkai_domain::calendar::{ScheduleFile, parse_date};
-use gongkai_domain::deadline::{ClockInput, Pause, Regime, answer_deadline};
+use gongkai_domain::deadline::{DeadlineQuestion, Pause};
 use gongkai_store::{Actor, NewAgency, Store};
 
 #[derive(Parser)]
@@ -289,6 +289,14 @@ async fn open_app(data: &Path) -> Result<gongkai_app::App> {
     ))
 }
 
+/// The agency an `--agency` argument names, or an error naming the argument.
+async fn agency_arg(app: &gongkai_app::App, slug: &str) -> Result<gongkai_store::Agency> {
+    match app.agency(slug).await {
+        Err(gongkai_app::AppError::NotFound(_)) => bail!("--agency: no agency '{slug}'"),
+        found => Ok(found?),
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The one place the environment and the configuration file are read.
@@ -376,25 +384,22 @@ async fn run(command: Command) -> Result<ExitCode> {
             extended,
             data,
         } => {
-            let received = parse_date("--received", &received)?;
-            let mut input = ClockInput::new(received);
-            input.corrected = corrected
-                .as_deref()
-                .map(|c| parse_date("--corrected", c))
-                .transpose()?;
-            for p in &paused {
-                input
-                    .pauses
-                    .push(Pause::parse(p).map_err(|e| anyhow::anyhow!("--paused {e}"))?);
-            }
-            if extended {
-                input.extension_days = Regime::for_receipt(received).max_extension_days();
-            }
-            let calendar = match data {
-                Some(dir) => open_store(&dir).await?.current_calendar().await?,
-                None => std::sync::Arc::new(gongkai_domain::calendar::Calendar::embedded()),
+            let question = DeadlineQuestion {
+                received: parse_date("--received", &received)?,
+                corrected: corrected
+                    .as_deref()
+                    .map(|c| parse_date("--corrected", c))
+                    .transpose()?,
+                pauses: paused
+                    .iter()
+                    .map(|p| Pause::parse(p).map_err(|e| anyhow::anyhow!("--paused {e}")))
+                    .collect::<Result<_>>()?,
+                extended,
             };
-            let deadline = answer_deadline(&calendar, &input)?;
+            let deadline = match data {
+                Some(dir) => open_app(&dir).await?.deadline(&question).await?,
+                None => question.answer(&gongkai_domain::calendar::Calendar::embedded())?,
+            };
             match deadline.due_on {
                 Some(due) => println!("{due}"),
                 None => println!("paused"),
@@ -501,11 +506,7 @@ async fn run(command: Command) -> Result<ExitCode> {
                 },
         } => {
             let app = open_app(&data.path()).await?;
-            let a = app
-                .store()
-                .agency(&agency)
-                .await?
-                .with_context(|| format!("--agency: no agency '{agency}'"))?;
+            let a = agency_arg(&app, &agency).await?;
             app.set_statistic(
                 &a.slug,
                 year,
@@ -527,11 +528,7 @@ async fn run(command: Command) -> Result<ExitCode> {
                 .with_context(|| format!("cannot read {}", file.display()))?;
             let stats = parse_statistics_csv(&text)?;
             let app = open_app(&data.path()).await?;
-            let a = app
-                .store()
-                .agency(&agency)
-                .await?
-                .with_context(|| format!("--agency: no agency '{agency}'"))?;
+            let a = agency_arg(&app, &agency).await?;
             let n = stats.len();
             for stat in stats {
                 app.set_statistic(&a.slug, year, stat, &Actor::system())
@@ -570,8 +567,7 @@ async fn run(command: Command) -> Result<ExitCode> {
         Command::Agency {
             command: AgencyCommand::List { data },
         } => {
-            let store = open_store(&data.path()).await?;
-            for a in store.agencies().await? {
+            for a in open_app(&data.path()).await?.agencies().await? {
                 println!("{}\t{}", a.slug, a.name);
             }
         }

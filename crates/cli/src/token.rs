@@ -1,12 +1,12 @@
 //! `gongkai token create|list|revoke` — API tokens and their lifetime.
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::{SecondsFormat, Utc};
 use clap::Subcommand;
 use gongkai_store::tokens::{DEFAULT_TOKEN_DAYS, MAX_TOKEN_DAYS};
 use gongkai_store::{Actor, Role};
 
-use crate::{DataArg, open_store};
+use crate::{DataArg, open_app};
 
 #[derive(Subcommand)]
 pub(crate) enum TokenCommand {
@@ -56,12 +56,9 @@ pub(crate) async fn run(command: TokenCommand) -> Result<()> {
             if !(1..=MAX_TOKEN_DAYS).contains(&days) {
                 anyhow::bail!("--days: a token lives 1-{MAX_TOKEN_DAYS} days");
             }
-            let store = open_store(&data.path()).await?;
+            let app = open_app(&data.path()).await?;
             if let Some(slug) = &agency {
-                store
-                    .agency(slug)
-                    .await?
-                    .with_context(|| format!("--agency: no agency '{slug}'"))?;
+                crate::agency_arg(&app, slug).await?;
             }
             let input = gongkai_app::TokenInput {
                 name,
@@ -69,7 +66,7 @@ pub(crate) async fn run(command: TokenCommand) -> Result<()> {
                 agency,
                 days: Some(days),
             };
-            let issued = app(store).issue_token(&input, "--days", &admin).await?;
+            let issued = app.issue_token(&input, "--days", &admin).await?;
             println!("{}", issued.token);
             eprintln!(
                 "token {} expires {}",
@@ -78,10 +75,10 @@ pub(crate) async fn run(command: TokenCommand) -> Result<()> {
             );
         }
         TokenCommand::List { data } => {
-            let store = open_store(&data.path()).await?;
+            let app = open_app(&data.path()).await?;
             let now = Utc::now();
             println!("id\tname\trole\tagency\tcreated\texpires\tstatus");
-            for t in app(store).tokens(&admin).await? {
+            for t in app.tokens(&admin).await? {
                 let status = match t.revoked_at {
                     Some(at) => format!("revoked {}", time(at)),
                     None => t.status_at(now).code().to_string(),
@@ -98,20 +95,14 @@ pub(crate) async fn run(command: TokenCommand) -> Result<()> {
             }
         }
         TokenCommand::Revoke { id, data } => {
-            let store = open_store(&data.path()).await?;
-            let t = app(store).revoke_token(id, &admin).await?;
+            let t = open_app(&data.path())
+                .await?
+                .revoke_token(id, &admin)
+                .await?;
             println!("revoked token {} ({} {})", t.id, t.role.code(), t.name);
         }
     }
     Ok(())
-}
-
-/// The application layer over `store` (the token use cases are the administrator's).
-fn app(store: std::sync::Arc<dyn gongkai_store::Store>) -> gongkai_app::App {
-    gongkai_app::App::new(
-        store,
-        std::sync::Arc::new(gongkai_domain::clock::ChinaClock),
-    )
 }
 
 fn time(t: chrono::DateTime<Utc>) -> String {

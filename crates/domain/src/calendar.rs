@@ -65,6 +65,7 @@ pub const EARLIEST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2008, 1, 1) {
 
 /// One day of a notice: its date and the holiday it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoticeDay {
     pub date: NaiveDate,
     pub holiday: String,
@@ -72,6 +73,7 @@ pub struct NoticeDay {
 
 /// One year's notice: the days off and the 调休 working days.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct YearSchedule {
     pub off: Vec<NoticeDay>,
     pub workday: Vec<NoticeDay>,
@@ -101,9 +103,12 @@ impl YearSchedule {
 
 /// The file format of `holidays-cn.json`: notices keyed by the year they are for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScheduleFile {
     #[serde(default)]
     pub about: String,
+    /// The notices by the year they are for (`"2027"`).
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, YearSchedule>))]
     pub years: BTreeMap<i32, YearSchedule>,
 }
 

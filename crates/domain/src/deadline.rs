@@ -495,6 +495,93 @@ pub fn answer_deadline(cal: &Calendar, input: &ClockInput) -> Result<Deadline, D
     })
 }
 
+/// Pauses a [`DeadlineQuestion`] may give at most (one per consultation, Art. 32–34, and fee
+/// notice, with room to spare).
+pub const MAX_QUESTION_PAUSES: usize = 10;
+/// Days after receipt within which a [`DeadlineQuestion`]'s correction and pauses lie, and that
+/// its pauses last at most in all: the day-by-day answer stays a few dozen KB.
+pub const MAX_QUESTION_SPAN_DAYS: u64 = 180;
+
+/// A deadline asked about from outside any request (the API's calculator, `gongkai deadline`):
+/// the facts as given, bounded — at most [`MAX_QUESTION_PAUSES`] pauses, the correction and every
+/// pause within [`MAX_QUESTION_SPAN_DAYS`] days after receipt — so the answer stays small.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadlineQuestion {
+    pub received: NaiveDate,
+    /// The day the corrected request arrived (补正, Art. 30).
+    pub corrected: Option<NaiveDate>,
+    /// Consultation pauses (Art. 32–34).
+    pub pauses: Vec<Pause>,
+    /// The one extension (Art. 33), in full.
+    pub extended: bool,
+}
+
+impl DeadlineQuestion {
+    /// Pauses written `FROM..TO`, comma-separated; more than [`MAX_QUESTION_PAUSES`] are refused
+    /// before any is read.
+    pub fn parse_pauses(text: &str) -> Result<Vec<Pause>, DomainError> {
+        let parts: Vec<&str> = text
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.len() > MAX_QUESTION_PAUSES {
+            return Err(too_many_pauses());
+        }
+        parts.into_iter().map(Pause::parse).collect()
+    }
+
+    /// The facts of the deadline, once every bound holds (each refusal names its field).
+    pub fn clock_input(&self) -> Result<ClockInput, DomainError> {
+        let latest = self.received + chrono::Days::new(MAX_QUESTION_SPAN_DAYS);
+        if self.corrected.is_some_and(|c| c > latest) {
+            return Err(DomainError::invalid(
+                "corrected",
+                format!("must be within {MAX_QUESTION_SPAN_DAYS} days after received"),
+            ));
+        }
+        if self.pauses.len() > MAX_QUESTION_PAUSES {
+            return Err(too_many_pauses());
+        }
+        let mut paused_days = 0;
+        for pause in &self.pauses {
+            let to = pause.to.unwrap_or(pause.from);
+            if pause.from < self.received || to > latest {
+                return Err(DomainError::invalid(
+                    "paused",
+                    format!(
+                        "{}..{to}: a pause lies within {MAX_QUESTION_SPAN_DAYS} days after received",
+                        pause.from
+                    ),
+                ));
+            }
+            paused_days += (to - pause.from).num_days();
+        }
+        if paused_days > MAX_QUESTION_SPAN_DAYS as i64 {
+            return Err(DomainError::invalid(
+                "paused",
+                format!("the pauses last at most {MAX_QUESTION_SPAN_DAYS} days in all"),
+            ));
+        }
+        let mut input = ClockInput::new(self.received);
+        input.corrected = self.corrected;
+        input.pauses = self.pauses.clone();
+        if self.extended {
+            input.extension_days = Regime::for_receipt(self.received).max_extension_days();
+        }
+        Ok(input)
+    }
+
+    /// The answer deadline on `cal`, explained day by day.
+    pub fn answer(&self, cal: &Calendar) -> Result<Deadline, DomainError> {
+        answer_deadline(cal, &self.clock_input()?)
+    }
+}
+
+fn too_many_pauses() -> DomainError {
+    DomainError::invalid("paused", format!("at most {MAX_QUESTION_PAUSES} pauses"))
+}
+
 /// 主动公开 — working days within which information is published once formed or changed (Art. 26).
 pub const PROACTIVE_PUBLICATION_DAYS: u32 = 20;
 
@@ -712,5 +799,54 @@ mod tests {
     fn dates_before_2008_are_errors() {
         let cal = Calendar::embedded();
         assert!(answer_deadline(&cal, &ClockInput::new(d("2007-06-01"))).is_err());
+    }
+
+    #[test]
+    fn a_deadline_question_is_bounded_and_names_what_it_refuses() {
+        let cal = Calendar::embedded();
+        let ask = |corrected: Option<&str>, pauses: &str, extended: bool| DeadlineQuestion {
+            received: d("2024-09-27"),
+            corrected: corrected.map(d),
+            pauses: DeadlineQuestion::parse_pauses(pauses).unwrap(),
+            extended,
+        };
+        let q = ask(None, "2024-10-08..2024-10-10", true);
+        assert_eq!(q.answer(&cal).unwrap().due_on, Some(d("2024-11-29")));
+        assert_eq!(
+            q.clock_input().unwrap().extension_days,
+            20,
+            "the full extension (Art. 33)"
+        );
+        let old = DeadlineQuestion {
+            received: d("2019-05-14"),
+            ..ask(None, "", true)
+        };
+        assert_eq!(
+            old.clock_input().unwrap().extension_days,
+            15,
+            "2007 Art. 24"
+        );
+
+        let eleven = ["2024-10-08..2024-10-09"; 11].join(",");
+        assert_eq!(
+            DeadlineQuestion::parse_pauses(&eleven).unwrap_err().field(),
+            "paused"
+        );
+        let err = ask(None, "2024-10-08..2025-10-10", false)
+            .clock_input()
+            .unwrap_err();
+        assert_eq!(err.field(), "paused", "{err}");
+        assert!(err.reason().contains("2024-10-08..2025-10-10"), "{err}");
+        let err = ask(None, "2024-09-01..2024-09-30", false)
+            .clock_input()
+            .unwrap_err();
+        assert_eq!(err.field(), "paused", "before receipt: {err}");
+        let all = "2024-09-28..2025-01-01,2024-09-28..2025-01-01";
+        let err = ask(None, all, false).clock_input().unwrap_err();
+        assert!(err.reason().contains("in all"), "{err}");
+        let err = ask(Some("2025-06-01"), "", false)
+            .clock_input()
+            .unwrap_err();
+        assert_eq!(err.field(), "corrected", "{err}");
     }
 }

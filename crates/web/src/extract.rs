@@ -89,16 +89,53 @@ fn integral_floats(value: &mut serde_json::Value) {
     }
 }
 
+/// Separates the path of a flattened part's error from its rule (see [`flattened`]); a control
+/// character, which no serde message contains.
+const FLATTENED_PATH: char = '\u{1f}';
+
+/// Decodes a `#[serde(flatten)]`ed part of a body (`#[serde(flatten, deserialize_with =
+/// "crate::extract::flattened")]`) so that an error in it still names its field: serde hands a
+/// flattened part its fields without their path (the error would be the whole body's), so the
+/// part is decoded on its own and its path carried in the error, which [`path_error`] unpacks.
+pub(crate) fn flattened<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: DeserializeOwned,
+{
+    use serde::Deserialize;
+    use serde::de::Error;
+    let fields = serde_json::Value::deserialize(d)?;
+    serde_path_to_error::deserialize(fields).map_err(|e| {
+        let path = e.path().to_string();
+        D::Error::custom(format_args!(
+            "{FLATTENED_PATH}{path}{FLATTENED_PATH}{}",
+            e.into_inner()
+        ))
+    })
+}
+
 pub(crate) fn path_error(e: serde_path_to_error::Error<serde_json::Error>) -> ApiError {
-    let path = e.path().to_string();
+    let mut path = e.path().to_string();
+    let inner = e.into_inner();
+    let mut rule = inner.to_string();
+    let mut is_data = inner.is_data();
+    if let Some((part_path, part_rule)) = rule
+        .strip_prefix(FLATTENED_PATH)
+        .and_then(|r| r.split_once(FLATTENED_PATH))
+    {
+        path = match path.as_str() {
+            "." | "" => part_path.to_string(),
+            outer => format!("{outer}.{part_path}"),
+        };
+        rule = part_rule.to_string();
+        is_data = true;
+    }
     let field = if path == "." || path.is_empty() {
         "body".to_string()
     } else {
         path
     };
-    let inner = e.into_inner();
-    let rule = inner.to_string();
-    let wrong_type = rule.starts_with("invalid type:") || !inner.is_data();
+    let wrong_type = rule.starts_with("invalid type:") || !is_data;
     let error = FieldError::new(field, rule);
     if wrong_type {
         ApiError::Malformed(error)

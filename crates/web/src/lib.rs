@@ -31,13 +31,11 @@ pub use server::{serve, serve_until};
 /// Today's date: the domain's clock, re-exported for the app state and tests.
 pub use gongkai_domain::clock::{ChinaClock, Clock, FixedClock};
 
-/// What every handler can reach: the application layer, and (until every handler calls a use
-/// case) the store and clock behind it.
+/// What every handler can reach: the application layer (every use case; the store and the
+/// clock stay behind it).
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
-    pub store: Arc<dyn Store>,
-    pub clock: Arc<dyn Clock>,
 }
 
 impl AppState {
@@ -47,9 +45,7 @@ impl AppState {
 
     pub fn with_clock(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         AppState {
-            app: App::new(store.clone(), clock.clone()),
-            store,
-            clock,
+            app: App::new(store, clock),
         }
     }
 

@@ -283,3 +283,59 @@ async fn the_head_voids_a_wrong_answer_and_staff_cannot() -> Result<()> {
     })
     .await
 }
+
+/// The fields of what is sought are shared by the portal's filing and staff registration (one
+/// flattened part of both bodies): the same keys are read, and a wrong type in one is still a
+/// 400 naming that field, not the whole body.
+#[tokio::test]
+async fn the_sought_fields_are_read_alike_and_errors_name_them() -> Result<()> {
+    let app = spawn(Backend::Sqlite).await?;
+    let mut staff_body = filing();
+    staff_body["channel"] = json!("in_person");
+    for (path, token, body) in [
+        ("/api/v1/agencies/fuxin-zrzyj/requests", None, filing()),
+        (
+            "/api/v1/staff/agencies/fuxin-zrzyj/requests",
+            Some(app.staff.as_str()),
+            staff_body,
+        ),
+    ] {
+        for field in [
+            "document_number",
+            "index_number",
+            "document_title",
+            "description",
+        ] {
+            let mut bad = body.clone();
+            bad[field] = json!(5);
+            let (s, v) = app.post(path, token, &bad).await?;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{path} {field}: {v}");
+            assert_eq!(v["errors"][0]["field"], field, "{path}: {v}");
+        }
+        let mut bad = body.clone();
+        bad["document_title"] = json!("关于\u{1b}某事项的通知");
+        refused(&app.post(path, token, &bad).await?, "document_title");
+        let mut good = body.clone();
+        good["document_number"] = json!("阜政发〔2020〕12号");
+        good["index_number"] = json!("11210900-2020-00012");
+        good["document_title"] = json!("关于某地块征收补偿方案的批复");
+        let (s, v) = app.post(path, token, &good).await?;
+        assert_eq!(s, StatusCode::CREATED, "{path}: {v}");
+        let number = v["number"].as_str().unwrap_or_default();
+        let record = app._store.store.request(number).await?.expect("stored");
+        assert_eq!(record.description, "2020年某地块征收补偿方案");
+        assert_eq!(
+            record.details.document_number.as_deref(),
+            Some("阜政发〔2020〕12号")
+        );
+        assert_eq!(
+            record.details.index_number.as_deref(),
+            Some("11210900-2020-00012")
+        );
+        assert_eq!(
+            record.details.document_title.as_deref(),
+            Some("关于某地块征收补偿方案的批复")
+        );
+    }
+    Ok(())
+}

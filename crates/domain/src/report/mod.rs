@@ -115,56 +115,112 @@ impl<'de> Deserialize<'de> for WanYuan {
     }
 }
 
+/// The OpenAPI schemas of the two types that serialise by hand. Every other type of the report
+/// derives its own; their `Cell` and `Row` fields name their type with `value_type`, since utoipa
+/// cannot see through a type alias.
+#[cfg(feature = "openapi")]
+mod schema {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
+    use utoipa::openapi::{RefOr, schema::KnownFormat, schema::SchemaFormat};
+
+    impl utoipa::PartialSchema for super::ReportFormat {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some([
+                    super::ReportFormat::F2019.code(),
+                    super::ReportFormat::F2021.code(),
+                ]))
+                .description(Some(
+                    "The national format: `2019` (国办公开办函〔2019〕60号) or `2021` (〔2021〕30号).",
+                ))
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for super::ReportFormat {}
+
+    impl utoipa::PartialSchema for super::WanYuan {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(SchemaType::new(Type::Number))
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Double)))
+                .description(Some("An amount in 万元 (whole amounts as integers)."))
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for super::WanYuan {}
+}
+
 /// Table 1, block 第二十条第（一）项, format 2019.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Documents2019 {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub new_made: Cell,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub new_published: Cell,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub total_published: Cell,
 }
 
 /// Table 1, block 第二十条第（一）项, format 2021.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Documents2021 {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub issued: Cell,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub repealed: Cell,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub in_force: Cell,
 }
 
 /// Item counts (format 2019, blocks （五）（六）).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Items2019 {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub items_last_year: Cell,
     /// 本年增/减 — the one cell that may be negative.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub change: Cell,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub decisions: Cell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fees2019 {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub items_last_year: Cell,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub change: Cell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Procurement {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub projects: Cell,
     pub amount_wan_yuan: Option<WanYuan>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decisions {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub decisions: Cell,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Fees2021 {
     pub amount_wan_yuan: Option<WanYuan>,
 }
@@ -172,6 +228,7 @@ pub struct Fees2021 {
 /// Table 1 (主动公开政府信息情况), format 2019.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Proactive2019 {
     pub rules: Documents2019,
     pub normative_documents: Documents2019,
@@ -186,6 +243,7 @@ pub struct Proactive2019 {
 /// Table 1 (主动公开政府信息情况), format 2021.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Proactive2021 {
     pub rules: Documents2021,
     pub normative_documents: Documents2021,
@@ -198,6 +256,7 @@ pub struct Proactive2021 {
 /// Table 1 in the format of its report.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Proactive {
     F2019(Proactive2019),
     F2021(Proactive2021),
@@ -221,61 +280,91 @@ impl Proactive {
 /// （三）不予公开 rows 1–8.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WithheldRows {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub state_secret: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub prohibited_by_law: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub three_securities_one_stability: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub third_party_rights: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub internal_affairs: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub process_information: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub enforcement_case_files: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub administrative_query: Row,
 }
 
 /// （四）无法提供 rows 1–3.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnableRows {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub not_held: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub needs_creation: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub unclear_after_correction: Row,
 }
 
 /// （五）不予处理 rows 1–5.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotProcessedRows {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub petition_or_complaint: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub duplicate: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub publication: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub excessive: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub confirm_or_reissue: Row,
 }
 
 /// （六）其他处理: one row in format 2019, three in format 2021.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OtherRows {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Option<i64>>>, min_items = 7, max_items = 7))]
     pub no_correction: Option<Row>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<Option<i64>>>, min_items = 7, max_items = 7))]
     pub fee_unpaid: Option<Row>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub other: Row,
 }
 
 /// Table 2 (收到和处理政府信息公开申请情况).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Requests {
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub new: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub carried_over: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub disclosed: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub partially_disclosed: Row,
     pub withheld: WithheldRows,
     pub unable_to_provide: UnableRows,
     pub not_processed: NotProcessedRows,
     pub other: OtherRows,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub total: Row,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Option<i64>>, min_items = 7, max_items = 7))]
     pub carried_forward: Row,
 }
 
@@ -530,11 +619,17 @@ impl Requests {
 /// One block of table 3.
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReviewBlock {
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub upheld: Cell,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub corrected: Cell,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub other: Cell,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub pending: Cell,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub total: Cell,
 }
 
@@ -562,6 +657,7 @@ impl ReviewBlock {
 /// Table 3 (政府信息公开行政复议、行政诉讼情况).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Review {
     pub reconsideration: ReviewBlock,
     pub litigation_direct: ReviewBlock,
@@ -590,17 +686,22 @@ impl Review {
 
 /// Narrative sections (一 总体情况, 五 存在的主要问题及改进情况, 六 其他需要报告的事项).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Sections {
+    /// 一、总体情况.
     #[serde(default)]
     pub overview: String,
+    /// 五、存在的主要问题及改进情况.
     #[serde(default)]
     pub problems: String,
+    /// 六、其他需要报告的事项.
     #[serde(default)]
     pub other: String,
 }
 
 /// The annual report in its canonical JSON shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Report {
     pub agency: String,
     pub year: i32,

@@ -13,6 +13,7 @@ use super::{COLUMNS, Proactive, Report, ReportFormat, Row};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Severity {
     Error,
     Warning,
@@ -20,15 +21,31 @@ pub enum Severity {
 
 /// One broken rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
     pub rule: String,
     pub severity: Severity,
     /// The cell (JSON path, e.g. `requests.disclosed[0]`) or part of the report concerned.
     #[serde(rename = "where")]
     pub location: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = finding_value))]
     pub expected: Option<Value>,
+    #[cfg_attr(feature = "openapi", schema(schema_with = finding_value))]
     pub found: Option<Value>,
     pub message: String,
+}
+
+/// What a finding expected or found: a figure, a date or format code, or nothing.
+#[cfg(feature = "openapi")]
+fn finding_value() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([
+            Type::Number,
+            Type::String,
+            Type::Null,
+        ]))
+        .build()
 }
 
 impl Finding {

@@ -133,6 +133,7 @@ pub fn tally_requests(
 /// The three kinds of case counted in table 3.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReviewKind {
     /// 行政复议
     Reconsideration,
@@ -164,6 +165,7 @@ impl ReviewKind {
 /// The result of a decided case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ReviewResult {
     /// 结果维持
     Upheld,

@@ -232,7 +232,7 @@ pub async fn delete_token(
 /// Import a newer year's holiday notice (the format of `holidays-cn.json`); every open
 /// request's deadline is recomputed.
 #[utoipa::path(
-    post, path = "/api/v1/admin/calendar", tag = "admin", request_body(content = Object), security(("token" = [])),
+    post, path = "/api/v1/admin/calendar", tag = "admin", request_body = ScheduleFile, security(("token" = [])),
     responses((status = 200, body = super::schemas::CalendarImport))
 )]
 pub async fn import_calendar(

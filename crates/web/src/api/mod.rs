@@ -10,11 +10,8 @@ pub mod staff;
 
 use chrono::NaiveDate;
 use gongkai_domain::applicant::ApplicantInput;
-use gongkai_store::Agency;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-use crate::{ApiError, AppState};
 
 /// The applicant as submitted.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -62,15 +59,48 @@ impl ApplicantBody {
     }
 }
 
-pub(crate) use gongkai_app::filing::optional_date;
-
-pub(crate) async fn agency_or_404(state: &AppState, slug: &str) -> Result<Agency, ApiError> {
-    state
-        .store
-        .agency(slug)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("agency {slug}")))
+/// What is sought (Art. 29(2)): the description and, where known, the document's 文号, 索引号 and
+/// title — the same fields, by the same keys, in the portal's filing and in staff registration
+/// (each `#[serde(flatten)]`s it).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct SoughtBody {
+    /// 所需信息的内容描述 (Art. 29(2)).
+    #[serde(default)]
+    pub description: String,
+    /// 文号 of the document sought, if known.
+    #[serde(default)]
+    pub document_number: Option<String>,
+    /// 索引号 of the document sought, if known.
+    #[serde(default)]
+    pub index_number: Option<String>,
+    /// Title of the document sought, if known.
+    #[serde(default)]
+    pub document_title: Option<String>,
 }
+
+impl SoughtBody {
+    /// The filing of `applicant` for this, received through `channel`.
+    pub(crate) fn filing(
+        self,
+        applicant: &ApplicantBody,
+        channel: String,
+        delivery: String,
+        medium: Option<String>,
+    ) -> gongkai_app::FilingInput {
+        gongkai_app::FilingInput {
+            applicant: applicant.input(),
+            description: self.description,
+            channel,
+            delivery,
+            document_number: self.document_number,
+            index_number: self.index_number,
+            document_title: self.document_title,
+            medium,
+        }
+    }
+}
+
+pub(crate) use gongkai_app::filing::optional_date;
 
 /// The answer to a filing: the 申请编号 and the 查询码 (shown once, never stored in the clear).
 #[derive(Debug, Serialize, ToSchema)]
@@ -129,7 +159,7 @@ pub struct TrackingResponse {
     pub description: String,
     /// The public ledger: `{"type", "on", …}` per event, oldest first (no consulted party's
     /// name, approver or void reason).
-    #[schema(value_type = Vec<Object>)]
+    #[schema(value_type = Vec<schemas::PublicEvent>)]
     pub events: Vec<serde_json::Value>,
 }
 

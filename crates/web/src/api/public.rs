@@ -5,12 +5,11 @@ use crate::{Path, Query};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use gongkai_domain::deadline::{ClockInput, Deadline, Pause, Regime, answer_deadline};
-use gongkai_store::Department;
+use gongkai_domain::deadline::{Deadline, DeadlineQuestion};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApplicantBody, FiledResponse, TrackingResponse, agency_or_404, optional_date};
+use super::{ApplicantBody, FiledResponse, SoughtBody, TrackingResponse, optional_date};
 use crate::{ApiError, AppState, JsonBody};
 
 pub async fn health() -> &'static str {
@@ -21,9 +20,8 @@ pub async fn health() -> &'static str {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct FileRequestBody {
     pub applicant: ApplicantBody,
-    /// 所需信息的内容描述 (Art. 29(2)).
-    #[serde(default)]
-    pub description: String,
+    #[serde(flatten, deserialize_with = "crate::extract::flattened")]
+    pub sought: SoughtBody,
     /// How it arrives: only `online` here (received the day it is submitted and confirmed);
     /// requests of other channels are registered by staff.
     #[serde(default = "online")]
@@ -31,15 +29,6 @@ pub struct FileRequestBody {
     /// `collect`, `post`, `email`, `fax` or `online`.
     #[serde(default)]
     pub delivery: String,
-    /// 文号 of the document sought, if known.
-    #[serde(default)]
-    pub document_number: Option<String>,
-    /// 索引号 of the document sought, if known.
-    #[serde(default)]
-    pub index_number: Option<String>,
-    /// Title of the document sought, if known.
-    #[serde(default)]
-    pub document_title: Option<String>,
     /// 载体形式 (Art. 29(3)): `paper` or `electronic`; not stated when absent.
     #[serde(default)]
     pub medium: Option<String>,
@@ -64,16 +53,9 @@ pub async fn file_request(
     Path(agency): Path<String>,
     JsonBody(body): JsonBody<FileRequestBody>,
 ) -> Result<(StatusCode, Json<FiledResponse>), ApiError> {
-    let input = gongkai_app::FilingInput {
-        applicant: body.applicant.input(),
-        description: body.description,
-        channel: body.channel,
-        delivery: body.delivery,
-        document_number: body.document_number,
-        index_number: body.index_number,
-        document_title: body.document_title,
-        medium: body.medium,
-    };
+    let input = body
+        .sought
+        .filing(&body.applicant, body.channel, body.delivery, body.medium);
     let created = state.app.file_online(&agency, &input).await?;
     Ok((StatusCode::CREATED, Json(FiledResponse::from(created))))
 }
@@ -127,15 +109,10 @@ pub struct DeadlineResponse {
     pub detail: Deadline,
 }
 
-/// Pauses a deadline query may give at most (one per consultation, Art. 32–34, and fee notice).
-pub const MAX_PAUSES: usize = 10;
-/// Days after receipt within which a deadline query's correction and pauses lie (so that the
-/// day-by-day answer stays small: a few dozen KB at most).
-pub const MAX_DEADLINE_SPAN_DAYS: u64 = 180;
-
-/// Compute an answer deadline and explain it. At most [`MAX_PAUSES`] pauses, all within
-/// [`MAX_DEADLINE_SPAN_DAYS`] days after receipt (and the correction too); more is refused
-/// with a field error.
+/// Compute an answer deadline and explain it. At most
+/// [`MAX_QUESTION_PAUSES`](gongkai_domain::deadline::MAX_QUESTION_PAUSES) (10) pauses, all within
+/// [`MAX_QUESTION_SPAN_DAYS`](gongkai_domain::deadline::MAX_QUESTION_SPAN_DAYS) (180) days after
+/// receipt (and the correction too); more is refused with a field error.
 #[utoipa::path(
     get, path = "/api/v1/deadline", tag = "public", params(DeadlineQuery),
     responses((status = 200, body = DeadlineResponse), (status = 422, body = crate::error::ErrorBody))
@@ -144,53 +121,14 @@ pub async fn deadline(
     State(state): State<AppState>,
     Query(q): Query<DeadlineQuery>,
 ) -> Result<Json<DeadlineResponse>, ApiError> {
-    let received = optional_date("received", q.received.as_deref())?
-        .ok_or_else(|| ApiError::field("received", "is required (YYYY-MM-DD)"))?;
-    let mut input = ClockInput::new(received);
-    input.corrected = optional_date("corrected", q.corrected.as_deref())?;
-    let latest = received + chrono::Days::new(MAX_DEADLINE_SPAN_DAYS);
-    if input.corrected.is_some_and(|c| c > latest) {
-        return Err(ApiError::field(
-            "corrected",
-            format!("must be within {MAX_DEADLINE_SPAN_DAYS} days after received"),
-        ));
-    }
-    let parts: Vec<&str> = q
-        .paused
-        .iter()
-        .flat_map(|p| p.split(','))
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
-    if parts.len() > MAX_PAUSES {
-        return Err(ApiError::field(
-            "paused",
-            format!("at most {MAX_PAUSES} pauses"),
-        ));
-    }
-    let mut paused_days = 0;
-    for part in parts {
-        let pause = Pause::parse(part)?;
-        let to = pause.to.unwrap_or(pause.from);
-        if pause.from < received || to > latest {
-            return Err(ApiError::field(
-                "paused",
-                format!("{part}: a pause lies within {MAX_DEADLINE_SPAN_DAYS} days after received"),
-            ));
-        }
-        paused_days += (to - pause.from).num_days();
-        input.pauses.push(pause);
-    }
-    if paused_days > MAX_DEADLINE_SPAN_DAYS as i64 {
-        return Err(ApiError::field(
-            "paused",
-            format!("the pauses last at most {MAX_DEADLINE_SPAN_DAYS} days in all"),
-        ));
-    }
-    if q.extended {
-        input.extension_days = Regime::for_receipt(received).max_extension_days();
-    }
-    let detail = answer_deadline(&*state.store.current_calendar().await?, &input)?;
+    let question = DeadlineQuestion {
+        received: optional_date("received", q.received.as_deref())?
+            .ok_or_else(|| ApiError::field("received", "is required (YYYY-MM-DD)"))?,
+        corrected: optional_date("corrected", q.corrected.as_deref())?,
+        pauses: DeadlineQuestion::parse_pauses(q.paused.as_deref().unwrap_or_default())?,
+        extended: q.extended,
+    };
+    let detail = state.app.deadline(&question).await?;
     Ok(Json(DeadlineResponse {
         due_on: detail.due_on,
         provisional: detail.provisional,
@@ -226,7 +164,7 @@ pub struct AgencyView {
 pub async fn list_agencies(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<AgencySummary>>, ApiError> {
-    let agencies = state.store.agencies().await?;
+    let agencies = state.app.agencies().await?;
     Ok(Json(
         agencies
             .into_iter()
@@ -248,8 +186,7 @@ pub async fn get_agency(
     State(state): State<AppState>,
     Path(agency): Path<String>,
 ) -> Result<Json<AgencyView>, ApiError> {
-    let a = agency_or_404(&state, &agency).await?;
-    let departments: Vec<Department> = state.store.departments(a.id).await?;
+    let (a, departments) = state.app.agency_with_departments(&agency).await?;
     Ok(Json(AgencyView {
         slug: a.slug,
         name: a.name,

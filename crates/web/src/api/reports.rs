@@ -21,7 +21,7 @@ use crate::{ApiError, AppState, JsonBody, StaffActor};
 #[utoipa::path(
     get, path = "/api/v1/staff/agencies/{agency}/reports/{year}", tag = "reports",
     params(("agency" = String, Path), ("year" = i32, Path)), security(("token" = [])),
-    responses((status = 200, description = "the canonical JSON of the report (see the national formats) with `findings`", body = Object), (status = 422, description = "a year without a national format", body = crate::error::ErrorBody))
+    responses((status = 200, description = "the canonical JSON of the report (see the national formats) with `findings`", body = Report), (status = 422, description = "a year without a national format", body = crate::error::ErrorBody))
 )]
 pub async fn current_report(
     State(state): State<AppState>,
@@ -65,7 +65,7 @@ pub async fn drill_down(
 /// Save the narrative sections 一, 五, 六.
 #[utoipa::path(
     put, path = "/api/v1/staff/agencies/{agency}/reports/{year}/sections", tag = "reports",
-    params(("agency" = String, Path), ("year" = i32, Path)), request_body(content = super::schemas::Sections), security(("token" = [])),
+    params(("agency" = String, Path), ("year" = i32, Path)), request_body(content = Sections), security(("token" = [])),
     responses((status = 204, description = "saved"))
 )]
 pub async fn save_sections(
@@ -122,14 +122,12 @@ pub async fn set_statistic(
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReviewCaseBody {
     /// reconsideration, litigation_direct or litigation_after_reconsideration.
-    #[schema(value_type = super::schemas::ReviewKind)]
     pub kind: ReviewKind,
     /// The request it concerns (申请编号), if any.
     pub request_number: Option<String>,
     pub filed_on: NaiveDate,
     pub decided_on: Option<NaiveDate>,
     /// upheld, corrected or other; required with `decided_on`.
-    #[schema(value_type = Option<super::schemas::ReviewResult>)]
     pub result: Option<ReviewResult>,
 }
 
@@ -137,7 +135,6 @@ pub struct ReviewCaseBody {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReviewDecisionBody {
     pub decided_on: NaiveDate,
-    #[schema(value_type = super::schemas::ReviewResult)]
     pub result: ReviewResult,
 }
 
@@ -285,7 +282,7 @@ pub async fn publish(
     params(("agency" = String, Path), ("year" = i32, Path), ("format" = String, Path, description = "json, md, html, docx or pdf")),
     responses(
         (status = 200, description = "the file as published", content(
-            (Object = "application/json"),
+            (Report = "application/json"),
             (String = "text/markdown"),
             (String = "text/html"),
             (Vec<u8> = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),

@@ -42,6 +42,39 @@ pub struct RecordedEvent {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// An event of the public ledger (`gongkai_app::tracking::PublicEvent::fields`): the event's
+/// own fields as recorded, those of its `type` only (see the event body) — never a consulted
+/// party's name, an approver or a void's reason — and, once superseded, the `voided` event that
+/// did it.
+#[derive(Serialize, ToSchema)]
+pub struct PublicEvent {
+    /// The event type, e.g. `received`, `answered`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub on: NaiveDate,
+    /// `received`: how it arrived (`online`, `in_person`, …).
+    pub channel: Option<String>,
+    /// `correction_requested`: what to supplement, and by when (Art. 30).
+    pub items: Option<String>,
+    pub correct_by: Option<NaiveDate>,
+    /// `consultation_started`: `third_party` or `co_maker_agency`.
+    pub party: Option<String>,
+    /// `extended`: working days added (Art. 33).
+    pub days: Option<u32>,
+    /// `extended`: why; `deemed_abandoned`: `no_correction` or `fee_unpaid`.
+    pub reason: Option<String>,
+    /// `fee_noticed`: the basis and amount (109号).
+    pub basis: Option<FeeBasis>,
+    pub amount_yuan: Option<u64>,
+    /// `answered`: the table-2 row code and the letter's 文号.
+    pub outcome: Option<String>,
+    pub letter_no: Option<String>,
+    /// `voided`: the ledger position of the event it supersedes.
+    pub seq: Option<u32>,
+    /// The ledger position of the `voided` event that superseded this one.
+    pub voided_by: Option<i64>,
+}
+
 /// One day on the way to a deadline; `status` is `counted` (with `n`, `make_up_for`),
 /// `weekend`, `holiday` (with `holiday`) or `paused` (with `since`, `reason`).
 #[derive(Serialize, ToSchema)]
@@ -95,7 +128,7 @@ pub struct ReportVersion {
     /// 草稿, 已审核 or 已公开.
     pub status_label_zh: String,
     /// The canonical JSON of the report as frozen (the national format of `year`).
-    #[schema(value_type = Object)]
+    #[schema(value_type = gongkai_domain::report::Report)]
     pub report: Box<serde_json::value::RawValue>,
     /// SHA-256 of `report`'s bytes, hex.
     pub json_sha256: String,
@@ -181,10 +214,10 @@ pub struct Created {
 pub struct ReviewCaseView {
     pub id: i64,
     pub request_number: Option<String>,
-    pub kind: ReviewKind,
+    pub kind: gongkai_domain::report::ReviewKind,
     pub filed_on: NaiveDate,
     pub decided_on: NaiveDate,
-    pub result: ReviewResult,
+    pub result: gongkai_domain::report::ReviewResult,
 }
 
 /// 计收方式 — the basis of a fee (109号).
@@ -267,42 +300,12 @@ pub struct NewPublication {
     pub repealed_on: Option<NaiveDate>,
 }
 
-/// 行政复议 / 行政诉讼 — which kind of case (report table 3).
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewKind {
-    Reconsideration,
-    LitigationDirect,
-    LitigationAfterReconsideration,
-}
-
-/// How a review case ended.
-#[derive(Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewResult {
-    Upheld,
-    Corrected,
-    Other,
-}
-
 /// 规章 (`rule`) or 规范性文件 (`normative_document`).
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PublicationKind {
     Rule,
     NormativeDocument,
-}
-
-/// The narrative sections 一 (overview), 五 (problems and improvements), 六 (other matters) of
-/// an annual report.
-#[derive(Serialize, ToSchema)]
-pub struct Sections {
-    /// 一、总体情况.
-    pub overview: String,
-    /// 五、存在的主要问题及改进情况.
-    pub problems: String,
-    /// 六、其他需要报告的事项.
-    pub other: String,
 }
 
 /// One thing verification found wrong: the entry, request and field concerned, where known.

@@ -12,29 +12,20 @@ use gongkai_store::{PersonalData, RequestFilter, RequestSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ApplicantBody, FiledResponse, optional_date};
+use super::{ApplicantBody, FiledResponse, SoughtBody, optional_date};
 use crate::{ApiError, AppState, JsonBody, StaffActor};
 
 /// A request registered by staff from any channel (Art. 31 decides its receipt date).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RegisterRequestBody {
     pub applicant: ApplicantBody,
-    #[serde(default)]
-    pub description: String,
+    #[serde(flatten, deserialize_with = "crate::extract::flattened")]
+    pub sought: SoughtBody,
     /// `in_person`, `post_signed`, `letter`, `online`, `fax`, `email`.
     #[serde(default)]
     pub channel: String,
     #[serde(default)]
     pub delivery: String,
-    /// 文号 of the document sought, if known.
-    #[serde(default)]
-    pub document_number: Option<String>,
-    /// 索引号 of the document sought, if known.
-    #[serde(default)]
-    pub index_number: Option<String>,
-    /// Title of the document sought, if known.
-    #[serde(default)]
-    pub document_title: Option<String>,
     /// 载体形式 (Art. 29(3)): `paper` or `electronic`; not stated when absent.
     #[serde(default)]
     pub medium: Option<String>,
@@ -60,16 +51,9 @@ pub async fn register_request(
     JsonBody(body): JsonBody<RegisterRequestBody>,
 ) -> Result<(StatusCode, Json<FiledResponse>), ApiError> {
     let input = gongkai_app::filing::RegistrationInput {
-        filing: gongkai_app::FilingInput {
-            applicant: body.applicant.input(),
-            description: body.description,
-            channel: body.channel,
-            delivery: body.delivery,
-            document_number: body.document_number,
-            index_number: body.index_number,
-            document_title: body.document_title,
-            medium: body.medium,
-        },
+        filing: body
+            .sought
+            .filing(&body.applicant, body.channel, body.delivery, body.medium),
         arrived_on: body.arrived_on,
         confirmed_on: body.confirmed_on,
         department_id: body.department_id,
