@@ -38,12 +38,7 @@ async fn spawn(backend: Backend, limits: ServerLimits) -> Result<App> {
     let admin = store
         .create_token("root", Role::Admin, None, &Actor::system())
         .await?;
-    let staff = store
-        .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
-        .await?;
-    let head = store
-        .create_token("公开办主任", Role::Head, Some(agency.id), &Actor::system())
-        .await?;
+    let (staff, head) = common::staff_and_head(store.as_ref(), agency.id).await?;
     let (_, addr) = common::serve(store, common::clock(), limits).await?;
     Ok(App {
         base: format!("http://{addr}"),

@@ -62,12 +62,7 @@ pub async fn seeded(backend: Backend) -> Result<Seeded> {
     let ts = fresh_with_clock(backend, today.clone()).await?;
     let store = ts.store.clone();
     let agency = gongkai_store::testing::agency(store.as_ref(), AGENCY, AGENCY_NAME).await?;
-    let staff = store
-        .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
-        .await?;
-    let head = store
-        .create_token("公开办主任", Role::Head, Some(agency.id), &Actor::system())
-        .await?;
+    let (staff, head) = staff_and_head(store.as_ref(), agency.id).await?;
     let (base, addr) = serve(store, today, ServerLimits::without_rate_limits()).await?;
     Ok(Seeded {
         base,
@@ -77,6 +72,17 @@ pub async fn seeded(backend: Backend) -> Result<Seeded> {
         head,
         store: ts,
     })
+}
+
+/// Bearer tokens of `agency_id`'s 公开办 (staff) and of its head.
+pub async fn staff_and_head(store: &dyn Store, agency_id: i64) -> Result<(String, String)> {
+    let staff = store
+        .create_token("公开办", Role::Staff, Some(agency_id), &Actor::system())
+        .await?;
+    let head = store
+        .create_token("公开办主任", Role::Head, Some(agency_id), &Actor::system())
+        .await?;
+    Ok((staff, head))
 }
 
 impl Seeded {
