@@ -85,7 +85,7 @@ async fn every_error_answer_has_its_chinese_message_and_rules() -> Result<()> {
         let number = deployment.register().await?;
         let r = http
             .post(format!("{base}/api/v1/staff/requests/{number}/events"))
-            .bearer_auth(&staff)
+            .bearer_auth(staff)
             .json(&json!({"type": "extended", "on": "2025-06-09", "days": 20, "reason": "需调取档案"}))
             .send()
             .await?;

@@ -26,7 +26,7 @@ async fn staff_views_and_report_versions_are_wire_types_of_their_own() -> Result
         let number = deployment.register().await?;
         let view: Value = http
             .get(format!("{base}/api/v1/staff/requests/{number}"))
-            .bearer_auth(&staff)
+            .bearer_auth(staff)
             .send()
             .await?
             .json()
@@ -47,7 +47,7 @@ async fn staff_views_and_report_versions_are_wire_types_of_their_own() -> Result
             .post(format!(
                 "{base}/api/v1/staff/agencies/fuxin-zrzyj/reports/2024/versions"
             ))
-            .bearer_auth(&staff)
+            .bearer_auth(staff)
             .send()
             .await?;
         assert_eq!(r.status(), StatusCode::CREATED);

@@ -625,8 +625,9 @@ mod tests {
         let steps = procedure::request_procedure(Regime::Regulation2019);
         let standard = flow(steps.clone(), STANDARD);
         let elder = flow(steps.clone(), ELDER);
-        assert!(2 * ELDER.title_px >= 3 * STANDARD.title_px);
-        assert!(2 * ELDER.text_px >= 3 * STANDARD.text_px);
+        // The sizes the template draws with.
+        let (s, e) = (standard.m, elder.m);
+        assert!(2 * e.title_px >= 3 * s.title_px && 2 * e.text_px >= 3 * s.text_px);
         // Drawn at its own size on a phone (not scaled down), so the text stays 1.5×.
         assert!(elder.width <= PHONE_CONTENT_PX, "{}", elder.width);
         for (f, m) in [(&standard, STANDARD), (&elder, ELDER)] {
@@ -643,7 +644,7 @@ mod tests {
                 assert!(b.line2 - b.line1 >= m.text_px && b.line3 - b.line2 >= m.text_px);
             }
         }
-        assert_eq!(ELDER.ink, "#000000");
+        assert_eq!((e.ink, e.stroke), ("#000000", "#000000"));
         assert_eq!(text_width("7个工作日", 10), 46);
     }
 }
