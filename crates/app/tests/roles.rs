@@ -10,33 +10,15 @@ use std::sync::Arc;
 use anyhow::Result;
 use chrono::NaiveDate;
 use gongkai_app::{App, AppError, ReviewCaseInput, TokenInput};
-use gongkai_domain::applicant::ApplicantInput;
 use gongkai_domain::clock::ChinaClock;
 use gongkai_domain::outcome::Outcome;
 use gongkai_domain::report::{ReviewKind, ReviewResult};
-use gongkai_domain::request::{Channel, Delivery, Event, Status};
-use gongkai_store::testing::{Backend, fresh};
-use gongkai_store::{Actor, NewRequest, RequestFilter, Role};
+use gongkai_domain::request::{Event, Status};
+use gongkai_store::testing::{Backend, extension, fresh, member};
+use gongkai_store::{Actor, RequestFilter, Role};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-}
-
-fn actor(name: &str, role: Role, agency_id: i64) -> Actor {
-    Actor {
-        name: name.into(),
-        role,
-        agency_id: Some(agency_id),
-    }
-}
-
-fn extension(approver: &str) -> Event {
-    Event::Extended {
-        on: d("2025-06-20"),
-        approver: approver.into(),
-        days: 20,
-        reason: "需调取历史档案".into(),
-    }
 }
 
 #[tokio::test]
@@ -49,31 +31,13 @@ async fn only_the_head_extends_voids_approves_and_publishes_and_other_agencies_s
         let agency =
             gongkai_store::testing::agency(s.as_ref(), "roles", "阜新市自然资源局").await?;
         let other = gongkai_store::testing::agency(s.as_ref(), "other", "另一机关").await?;
-        let staff = actor("经办人", Role::Staff, agency.id);
-        let head = actor("负责人", Role::Head, agency.id);
-        let other_head = actor("别人", Role::Head, other.id);
-        let other_staff = actor("别处经办人", Role::Staff, other.id);
-        let applicant = ApplicantInput {
-            kind: "natural_person".into(),
-            name: "李四".into(),
-            id_number: Some("11010519491231002X".into()),
-            phone: "13800138000".into(),
-            ..Default::default()
-        }
-        .validate()
-        .unwrap();
+        let staff = member("经办人", Role::Staff, agency.id);
+        let head = member("负责人", Role::Head, agency.id);
+        let other_head = member("别人", Role::Head, other.id);
+        let other_staff = member("别处经办人", Role::Staff, other.id);
         let created = s
             .create_request(
-                NewRequest {
-                    agency_id: agency.id,
-                    applicant,
-                    description: "2020年某地块征收补偿方案".into(),
-                    channel: Channel::InPerson,
-                    delivery: Delivery::Collect,
-                    received_on: d("2025-06-09"),
-                    department_id: None,
-                    details: Default::default(),
-                },
+                gongkai_store::testing::new_request(agency.id, "2025-06-09"),
                 &staff,
             )
             .await?;

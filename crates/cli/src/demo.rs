@@ -1,9 +1,11 @@
 //! `gongkai demo`: the demo agency 阜新市自然资源局 (`fuxin-zrzyj`) with the 2020 records behind
 //! its published annual report: 15 requests (13 natural persons, 2 commercial enterprises), all
-//! disclosed within the year; one reconsideration (corrected) and one direct lawsuit (upheld).
+//! disclosed within the year; one reconsideration (corrected) and one direct lawsuit (upheld);
+//! and the agency settings its report states (the office, its disclosure rules).
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use gongkai_domain::agency::SettingChange;
 use gongkai_domain::applicant::{Applicant, ApplicantKind, CreditCode, IdCardNumber, PhoneNumber};
 use gongkai_domain::outcome::Outcome;
 use gongkai_domain::report::{ReviewFact, ReviewKind, ReviewResult};
@@ -127,6 +129,21 @@ fn applicant(i: usize, kind: ApplicantKind) -> Result<Applicant> {
 /// Section 五 of the published 2020 report.
 const PROBLEMS_2020: &str = "由于政务公开涉及面广、政策性强，存在公开时间滞后、集中发布等现象，公开的形式还不够丰富，公开的格式上还不够统一规范，距离上级要求和群众期盼仍有一定差距。下步，阜新市自然资源局将进一步完善政府信息公开的制度建设，建立健全制度体系，以制度建设为保障，确保政府信息及时、准确、有效公开。";
 
+/// The agency's settings (what its 公开指南, disclosure home and footer show), each a fact its
+/// published 2020 report states (`fixtures/reports/fuxin-zrzyj-2020.txt`): the office that
+/// supervises the daily disclosure work (公开办, 五、监督保障情况) and the rules it works by
+/// (三、政府信息管理情况, 五). The report gives no address, postal address, hours, phone, fax,
+/// e-mail, website, review body or court, so the demo leaves them unset (the guide then says
+/// where to turn in general terms) rather than make any up; `gongkai agency set` adds them.
+const SETTINGS: [(&str, &str); 3] = [
+    ("office_name", "阜新市自然资源局公开办"),
+    ("sponsor", NAME),
+    (
+        "system_text",
+        "本局按照《阜新市自然资源局政府信息公开工作制度（试行）》开展政府信息公开工作：局政府信息公开工作领导小组负责对各科室（单位）信息公开工作进行年度考评，公开办负责对各科室（单位）信息公开日常工作进行监督、检查；建立了政府信息公开工作联席会议制度，细化了主动公开和依申请公开的程序和要求，并建立了政务信息发布领导审核把关制度。",
+    ),
+];
+
 /// Creates the demo; a second run finds it and changes nothing.
 pub async fn create(store: &dyn Store) -> Result<String> {
     if store.agency(SLUG).await?.is_some() {
@@ -148,6 +165,13 @@ pub async fn create(store: &dyn Store) -> Result<String> {
     for dept in DEPARTMENTS {
         store.add_department(agency.id, dept, &admin).await?;
     }
+    let settings = SettingChange::parse_all(SETTINGS).map_err(|errors| {
+        let named: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("demo settings: {}", named.join("; "))
+    })?;
+    store
+        .set_agency_settings(agency.id, &settings, &admin)
+        .await?;
     let staff = Actor {
         name: "公开办".into(),
         role: gongkai_store::Role::Staff,

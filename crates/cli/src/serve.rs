@@ -31,7 +31,8 @@ pub struct LimitArgs {
     /// Seconds from a request's head to its answer.
     #[arg(long, value_name = "SECONDS")]
     pub request_timeout: Option<u64>,
-    /// Seconds to read a request body.
+    /// Seconds to read a request body, from its first read to its last byte (JSON and page
+    /// forms alike; a stalled or trickling client gets 408 after it).
     #[arg(long, value_name = "SECONDS")]
     pub body_timeout: Option<u64>,
     /// Request body size at most, in bytes.

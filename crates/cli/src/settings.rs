@@ -24,7 +24,7 @@
 //! max_connections = 1024
 //! header_timeout = 10      # seconds
 //! request_timeout = 30
-//! body_timeout = 15
+//! body_timeout = 15       # seconds to receive a whole request body, API and forms (408)
 //! max_body = 1048576       # bytes
 //! ```
 

@@ -85,11 +85,54 @@ fn demo_is_idempotent_and_the_audit_log_verifies() -> Result<()> {
     assert!(stdout(&second).contains("already present"));
     let verify = gongkai(&["audit-log", "verify", "--data", data], &[])?;
     assert!(verify.status.success());
-    // agency + 5 departments + 15 × (received, answered) + 2 review cases + 16 table-1 statistics
-    // + the sections
+    // agency + its settings + 5 departments + 15 × (received, answered) + 2 review cases + 16
+    // table-1 statistics + the sections
     assert_eq!(
         stdout(&verify).trim(),
-        "OK 55 entries, 15 requests, 30 events"
+        "OK 56 entries, 15 requests, 30 events"
+    );
+    Ok(())
+}
+
+/// The demo agency's 公开指南 and disclosure home show the settings its published report states
+/// (the office, its disclosure rules) — and nothing the report does not say.
+#[tokio::test]
+async fn the_demo_guide_shows_the_agencys_settings() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let o = gongkai(
+        &["demo", "--data", dir.path().to_str().context("utf-8 path")?],
+        &[],
+    )?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let server = start_server(dir.path(), &[]).await?;
+    let get = |path: &str| {
+        let url = format!("{}{path}", server.base);
+        async move {
+            let r = reqwest::get(url).await?;
+            anyhow::ensure!(r.status() == reqwest::StatusCode::OK, "{}", r.status());
+            Ok::<_, anyhow::Error>(r.text().await?)
+        }
+    };
+    let guide = get("/fuxin-zrzyj/guide").await?;
+    for shown in [
+        "<dt>政府信息公开工作机构</dt><dd>阜新市自然资源局公开办</dd>",
+        "主办单位：阜新市自然资源局",
+    ] {
+        assert!(guide.contains(shown), "{shown} in {guide}");
+    }
+    // No phone, address or hours the report does not give.
+    for absent in [
+        "<dt>咨询电话</dt>",
+        "<dt>办公地址</dt>",
+        "<dt>办公时间</dt>",
+    ] {
+        assert!(!guide.contains(absent), "{absent} in {guide}");
+    }
+    let home = get("/fuxin-zrzyj/").await?;
+    assert!(home.contains("政府信息公开制度"), "{home}");
+    assert!(
+        home.contains("《阜新市自然资源局政府信息公开工作制度（试行）》"),
+        "{home}"
     );
     Ok(())
 }

@@ -229,6 +229,26 @@ pub fn new_request(agency_id: i64, received: &str) -> crate::NewRequest {
     }
 }
 
+/// A member of `agency_id`'s staff acting in `role` (the role tests' 经办人, 负责人, …).
+pub fn member(name: &str, role: crate::Role, agency_id: i64) -> crate::Actor {
+    crate::Actor {
+        name: name.into(),
+        role,
+        agency_id: Some(agency_id),
+    }
+}
+
+/// 延期答复 — the extension the role tests ask for (Art. 33): 20 working days, on 2025-06-20,
+/// approved by `approver`.
+pub fn extension(approver: &str) -> gongkai_domain::request::Event {
+    gongkai_domain::request::Event::Extended {
+        on: chrono::NaiveDate::from_ymd_opt(2025, 6, 20).expect("a valid date"),
+        approver: approver.into(),
+        days: 20,
+        reason: "需调取历史档案".into(),
+    }
+}
+
 /// Creates an agency (not a people's government) as the deployment's administrator.
 pub async fn agency(store: &dyn Store, slug: &str, name: &str) -> Result<crate::Agency> {
     store

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection};
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
@@ -13,9 +13,10 @@ use serde::de::DeserializeOwned;
 
 use crate::{ApiError, FieldError};
 
-/// How long reading a request body may take; inserted as a request extension by the router
-/// ([`crate::ServerLimits::body_read_timeout`]). Without it, bodies are read without a limit
-/// of time (the request timeout still applies).
+/// How long reading a request body may take, from the handler's first read to its last byte;
+/// inserted as a request extension by the router ([`crate::ServerLimits::body_read_timeout`])
+/// and applied by [`read_body`]. Without it, bodies are read without a limit of time (the
+/// request timeout still applies).
 #[derive(Debug, Clone, Copy)]
 pub struct BodyReadTimeout(pub Duration);
 
@@ -40,24 +41,45 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         if !is_json(&req) {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let timeout = req.extensions().get::<BodyReadTimeout>().map(|t| t.0);
-        let read = Bytes::from_request(req, state);
-        let bytes = match timeout {
-            Some(limit) => tokio::time::timeout(limit, read)
-                .await
-                .map_err(|_| ApiError::Timeout)?,
-            None => read.await,
-        }
-        .map_err(body_rejection)?;
+        let bytes = read_body(req, state).await.map_err(|e| match e {
+            BodyError::TimedOut => ApiError::Timeout,
+            BodyError::TooLarge => ApiError::PayloadTooLarge,
+            BodyError::Unreadable(rule) => ApiError::Malformed(FieldError::new("body", rule)),
+        })?;
         decode_json(&bytes).map(JsonBody)
     }
 }
 
-fn body_rejection(e: BytesRejection) -> ApiError {
-    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-        return ApiError::PayloadTooLarge;
+/// Why a request body was not read.
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    /// Not all of it arrived within [`BodyReadTimeout`] (a stalled or trickling client): 408.
+    TimedOut,
+    /// Longer than the router's size limit: 413.
+    TooLarge,
+    /// The connection failed or the framing was wrong: 400, with what went wrong.
+    Unreadable(String),
+}
+
+/// The whole body of `req`, read within [`BodyReadTimeout`] and the router's size limit — the
+/// one way every extractor of a body reads it ([`JsonBody`] for the API, the pages' form
+/// bodies), so that no body is bounded by the request timeout alone.
+pub(crate) async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, BodyError> {
+    let timeout = req.extensions().get::<BodyReadTimeout>().map(|t| t.0);
+    let read = Bytes::from_request(req, state);
+    match timeout {
+        Some(limit) => tokio::time::timeout(limit, read)
+            .await
+            .map_err(|_| BodyError::TimedOut)?,
+        None => read.await,
     }
-    ApiError::Malformed(FieldError::new("body", e.body_text()))
+    .map_err(|e| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            BodyError::TooLarge
+        } else {
+            BodyError::Unreadable(e.body_text())
+        }
+    })
 }
 
 /// Decodes JSON keeping the path of the first error (`applicant.kind`, `items`, …). A body that

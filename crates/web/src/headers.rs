@@ -36,8 +36,9 @@ pub struct RequestPolicy {
     pub body_read_timeout: Duration,
 }
 
-/// Middleware (outermost): the request timeout (408), the body-read timeout for
-/// [`crate::JsonBody`], the headers, the log line.
+/// Middleware (outermost): the request timeout (408: the JSON error on the API, the page
+/// elsewhere), the body-read timeout for every body extractor ([`crate::JsonBody`], the pages'
+/// form bodies), the headers, the log line.
 pub async fn policy(
     State(policy): State<Arc<RequestPolicy>>,
     mut req: Request,
@@ -51,12 +52,14 @@ pub async fn policy(
         .map(|m| m.as_str().to_owned());
     req.extensions_mut()
         .insert(BodyReadTimeout(policy.body_read_timeout));
+    let api = is_api(req.uri().path());
     let mut response = if carries_non_json_body(&req) {
         ApiError::UnsupportedMediaType.into_response()
     } else {
         match tokio::time::timeout(policy.request_timeout, next.run(req)).await {
             Ok(response) => response,
-            Err(_) => ApiError::Timeout.into_response(),
+            Err(_) if api => ApiError::Timeout.into_response(),
+            Err(_) => crate::pages::PageError::Timeout.into_response(),
         }
     };
     let cacheable = route

@@ -25,7 +25,8 @@ pub struct ServerLimits {
     pub header_read_timeout: Duration,
     /// Time from a request's head to its answer (408 after it).
     pub request_timeout: Duration,
-    /// Time to read a request body (408 after it).
+    /// Time to read a whole request body — the API's JSON and the pages' forms alike
+    /// (`extract::read_body`); a stalled or trickling client gets 408 after it.
     pub body_read_timeout: Duration,
     /// Open connections at most; above it a new connection is closed at once.
     pub max_connections: usize,

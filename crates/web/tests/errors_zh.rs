@@ -5,8 +5,7 @@
 mod common;
 
 use anyhow::Result;
-use gongkai_store::testing::{Backend, fresh_with_clock};
-use gongkai_store::{Actor, Role};
+use gongkai_store::testing::Backend;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -31,21 +30,8 @@ fn assert_zh(body: &Value) {
 #[tokio::test]
 async fn every_error_answer_has_its_chinese_message_and_rules() -> Result<()> {
     for backend in Backend::all() {
-        let today = common::clock();
-        let ts = fresh_with_clock(backend, today.clone()).await?;
-        let store = ts.store.clone();
-        let agency =
-            gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局")
-                .await?;
-        let staff = store
-            .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
-            .await?;
-        let (base, _) = common::serve(
-            store,
-            today,
-            gongkai_web::ServerLimits::without_rate_limits(),
-        )
-        .await?;
+        let deployment = common::seeded(backend).await?;
+        let (base, staff) = (&deployment.base, &deployment.staff);
         let http = reqwest::Client::new();
 
         // 422: a wrong ID checksum and a missing description, each field with its Chinese rule.
@@ -96,25 +82,10 @@ async fn every_error_answer_has_its_chinese_message_and_rules() -> Result<()> {
             .await?;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
         assert_zh(&r.json().await?);
-        let r = http
-            .post(format!("{base}/api/v1/staff/agencies/fuxin-zrzyj/requests"))
-            .bearer_auth(&staff)
-            .json(&json!({
-                "applicant": {"kind": "natural_person", "name": "李四",
-                              "id_number": "11010519491231002X", "phone": "13800138000"},
-                "description": "2020年某地块征收补偿方案",
-                "channel": "in_person", "delivery": "collect", "arrived_on": "2025-06-09"
-            }))
-            .send()
-            .await?;
-        assert_eq!(r.status(), StatusCode::CREATED);
-        let number = r.json::<Value>().await?["number"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let number = deployment.register().await?;
         let r = http
             .post(format!("{base}/api/v1/staff/requests/{number}/events"))
-            .bearer_auth(&staff)
+            .bearer_auth(staff)
             .json(&json!({"type": "extended", "on": "2025-06-09", "days": 20, "reason": "需调取档案"}))
             .send()
             .await?;
@@ -126,7 +97,7 @@ async fn every_error_answer_has_its_chinese_message_and_rules() -> Result<()> {
             .await?;
         assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
         assert_zh(&r.json().await?);
-        drop(ts);
+        drop(deployment);
     }
     Ok(())
 }

@@ -7,8 +7,7 @@ mod common;
 use std::sync::Arc;
 
 use anyhow::Result;
-use gongkai_store::testing::{Backend, TestStore, fresh_with_clock};
-use gongkai_store::{Actor, Role};
+use gongkai_store::testing::{Backend, TestStore};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -22,29 +21,13 @@ struct App {
 
 /// Today is Monday 2025-06-09, for the app and the store alike.
 async fn spawn(backend: Backend) -> Result<App> {
-    let today = common::clock();
-    let ts = fresh_with_clock(backend, today.clone()).await?;
-    let store = ts.store.clone();
-    let agency =
-        gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
-    let staff = store
-        .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
-        .await?;
-    let head = store
-        .create_token("公开办主任", Role::Head, Some(agency.id), &Actor::system())
-        .await?;
-    let (base, _) = common::serve(
-        store,
-        today,
-        gongkai_web::ServerLimits::without_rate_limits(),
-    )
-    .await?;
+    let d = common::seeded(backend).await?;
     Ok(App {
-        base,
+        base: d.base,
         http: reqwest::Client::new(),
-        staff,
-        head,
-        _store: ts,
+        staff: d.staff,
+        head: d.head,
+        _store: d.store,
     })
 }
 

@@ -116,9 +116,42 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// Posts `form` to the page at `path` as this site's browser does.
+    async fn send_form<T: serde::Serialize + ?Sized>(
+        &self,
+        path: &str,
+        form: &T,
+    ) -> Result<reqwest::Response> {
+        Ok(self.http.post(self.url(path)).form(form).send().await?)
+    }
+
     async fn post_form(&self, path: &str, form: &[(&str, String)]) -> Result<(StatusCode, String)> {
-        let r = self.http.post(self.url(path)).form(form).send().await?;
+        let r = self.send_form(path, form).await?;
         Ok((r.status(), r.text().await?))
+    }
+
+    /// Posts the request form (`/{agency}/apply`).
+    async fn send_apply(&self, form: &[(&str, String)]) -> Result<reqwest::Response> {
+        self.send_form(&format!("/{AGENCY}/apply"), form).await
+    }
+
+    /// Asks for the receipt of `number` with `code` (`/{agency}/receipt`).
+    async fn receipt(&self, number: &str, code: &str) -> Result<reqwest::Response> {
+        self.send_form(
+            &format!("/{AGENCY}/receipt"),
+            &[("number", number), ("query_code", code)],
+        )
+        .await
+    }
+
+    /// Files `body` through the JSON API, as the public does.
+    async fn api_file(&self, body: &Value) -> Result<reqwest::Response> {
+        Ok(self
+            .http
+            .post(self.url(&format!("/api/v1/agencies/{AGENCY}/requests")))
+            .json(body)
+            .send()
+            .await?)
     }
 
     /// Files `form` through the page: the number and the code the confirmation shows.
@@ -131,12 +164,11 @@ impl TestApp {
     }
 
     async fn track(&self, number: &str, code: &str) -> Result<reqwest::Response> {
-        Ok(self
-            .http
-            .post(self.url(&format!("/{AGENCY}/track")))
-            .form(&[("number", number), ("query_code", code)])
-            .send()
-            .await?)
+        self.send_form(
+            &format!("/{AGENCY}/track"),
+            &[("number", number), ("query_code", code)],
+        )
+        .await
     }
 
     async fn track_page(&self, number: &str, code: &str) -> Result<String> {
@@ -266,12 +298,7 @@ async fn a_filed_request_shows_its_number_and_code_once_and_the_receipt_proves_i
             Some(gongkai_domain::request::Medium::Electronic)
         );
         // The receipt: a PDF attachment with the number, the receipt date and the digest.
-        let r = app
-            .http
-            .post(app.url(&format!("/{AGENCY}/receipt")))
-            .form(&[("number", number.as_str()), ("query_code", code.as_str())])
-            .send()
-            .await?;
+        let r = app.receipt(&number, &code).await?;
         assert_eq!(r.status(), StatusCode::OK);
         assert_eq!(r.headers()["content-type"], "application/pdf");
         let disposition = r.headers()["content-disposition"].to_str()?.to_string();
@@ -314,12 +341,7 @@ async fn a_filed_request_shows_its_number_and_code_once_and_the_receipt_proves_i
             .await?;
 
         // A wrong code for the receipt is the page of an unknown request.
-        let wrong = app
-            .http
-            .post(app.url(&format!("/{AGENCY}/receipt")))
-            .form(&[("number", number.as_str()), ("query_code", "WRONGCODE1")])
-            .send()
-            .await?;
+        let wrong = app.receipt(&number, "WRONGCODE1").await?;
         assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
         assert!(wrong.text().await?.contains("未查询到该申请"));
 
@@ -371,12 +393,7 @@ async fn a_wrong_code_and_an_unknown_number_give_the_same_answer() -> Result<()>
         );
         assert!(String::from_utf8_lossy(&wrong).contains("未查询到该申请"));
         // The receipt route answers the same page.
-        let receipt = app
-            .http
-            .post(app.url(&format!("/{AGENCY}/receipt")))
-            .form(&[("number", number.as_str()), ("query_code", "WRONGCODE1")])
-            .send()
-            .await?;
+        let receipt = app.receipt(&number, "WRONGCODE1").await?;
         assert_eq!(receipt.status(), StatusCode::NOT_FOUND);
         assert_eq!(receipt.bytes().await?, wrong);
         Ok(())
@@ -475,6 +492,20 @@ async fn tracking_marks_lateness_correction_and_hides_the_third_party_and_the_la
     .await
 }
 
+/// A form POST of `form` to `url` by a client that sends only `header`, if any (not
+/// necessarily this site's browser).
+async fn post_from(
+    url: &str,
+    header: Option<(&str, &str)>,
+    form: &(impl serde::Serialize + ?Sized),
+) -> Result<reqwest::Response> {
+    let mut r = reqwest::Client::new().post(url).form(form);
+    if let Some((name, value)) = header {
+        r = r.header(name, value);
+    }
+    Ok(r.send().await?)
+}
+
 #[tokio::test]
 async fn a_cross_site_form_post_is_refused() -> Result<()> {
     let app = spawn_app(Backend::Sqlite, ServerLimits::without_rate_limits()).await?;
@@ -484,12 +515,7 @@ async fn a_cross_site_form_post_is_refused() -> Result<()> {
         ("sec-fetch-site", "cross-site"),
         ("sec-fetch-site", "same-site"),
     ] {
-        let r = bare
-            .post(&url)
-            .header(name, value)
-            .form(&form())
-            .send()
-            .await?;
+        let r = post_from(&url, Some((name, value)), &form()).await?;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{name}: {value}");
         let html = r.text().await?;
         assert!(
@@ -497,41 +523,26 @@ async fn a_cross_site_form_post_is_refused() -> Result<()> {
             "{html}"
         );
     }
-    let r = bare
-        .post(&url)
-        .header("origin", "http://evil.example")
-        .form(&form())
-        .send()
-        .await?;
+    let r = post_from(&url, Some(("origin", "http://evil.example")), &form()).await?;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = bare.post(&url).form(&form()).send().await?;
+    let r = post_from(&url, None, &form()).await?;
     assert_eq!(
         r.status(),
         StatusCode::FORBIDDEN,
         "neither header: not a browser on this site"
     );
-    let r = bare
-        .post(app.url(&format!("/{AGENCY}/track")))
-        .header("sec-fetch-site", "cross-site")
-        .form(&[("number", "x"), ("query_code", "y")])
-        .send()
-        .await?;
+    let track = app.url(&format!("/{AGENCY}/track"));
+    let code = [("number", "x"), ("query_code", "y")];
+    let r = post_from(&track, Some(("sec-fetch-site", "cross-site")), &code).await?;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // Same origin, by either header, works.
-    let r = bare
-        .post(&url)
-        .header("origin", app.base.as_str())
-        .form(&form())
-        .send()
-        .await?;
-    assert_eq!(r.status(), StatusCode::OK);
-    let r = bare
-        .post(&url)
-        .header("sec-fetch-site", "same-origin")
-        .form(&form())
-        .send()
-        .await?;
-    assert_eq!(r.status(), StatusCode::OK);
+    for header in [
+        ("origin", app.base.as_str()),
+        ("sec-fetch-site", "same-origin"),
+    ] {
+        let r = post_from(&url, Some(header), &form()).await?;
+        assert_eq!(r.status(), StatusCode::OK, "{header:?}");
+    }
     // Nothing was filed by the refused posts.
     let listed: Value = bare
         .get(app.url(&format!("/api/v1/staff/agencies/{AGENCY}/requests")))
@@ -565,37 +576,17 @@ async fn over_the_limit_the_pages_answer_a_chinese_429_sharing_the_api_budget() 
         "applicant": {"kind": "natural_person", "name": "李四", "id_number": "11010519491231002X", "phone": "13800138000", "email": "lisi@example.cn"},
         "description": "某文件", "delivery": "email"
     });
-    let r = app
-        .http
-        .post(app.url(&format!("/api/v1/agencies/{AGENCY}/requests")))
-        .json(&api_filing)
-        .send()
-        .await?;
+    let r = app.api_file(&api_filing).await?;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let r = app
-        .http
-        .post(app.url(&format!("/{AGENCY}/apply")))
-        .form(&form())
-        .send()
-        .await?;
+    let r = app.send_apply(&form()).await?;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry: u64 = r.headers()["retry-after"].to_str()?.parse()?;
     assert!(retry >= 1);
     let html = r.text().await?;
     assert!(html.contains("操作过于频繁"), "{html}");
-    let r = app
-        .http
-        .post(app.url(&format!("/{AGENCY}/apply")))
-        .form(&form())
-        .send()
-        .await?;
+    let r = app.send_apply(&form()).await?;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
-    let r = app
-        .http
-        .post(app.url(&format!("/api/v1/agencies/{AGENCY}/requests")))
-        .json(&api_filing)
-        .send()
-        .await?;
+    let r = app.api_file(&api_filing).await?;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(
         r.headers()["content-type"]
@@ -622,12 +613,7 @@ async fn over_the_limit_the_pages_answer_a_chinese_429_sharing_the_api_budget() 
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers().contains_key("retry-after"));
     assert!(r.text().await?.contains("操作过于频繁"));
-    let r = app
-        .http
-        .post(app.url(&format!("/{AGENCY}/receipt")))
-        .form(&[("number", number.as_str()), ("query_code", code.as_str())])
-        .send()
-        .await?;
+    let r = app.receipt(&number, &code).await?;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     Ok(())
 }

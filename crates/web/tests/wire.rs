@@ -4,11 +4,10 @@
 mod common;
 
 use anyhow::Result;
-use gongkai_store::testing::{Backend, TestStore, fresh_with_clock};
-use gongkai_store::{Actor, Role};
+use gongkai_store::testing::Backend;
 use gongkai_web::AppState;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sha2::Digest;
 
 #[derive(serde::Deserialize)]
@@ -17,47 +16,17 @@ struct VersionWire {
     json_sha256: String,
 }
 
-/// The server over a fresh store of `backend` with 阜新市自然资源局 and a staff token of it:
-/// the store (keep it alive), the base URL and the token.
-async fn staff_server(backend: Backend) -> Result<(TestStore, String, String)> {
-    let today = common::clock();
-    let ts = fresh_with_clock(backend, today.clone()).await?;
-    let store = ts.store.clone();
-    let agency =
-        gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
-    let staff = store
-        .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
-        .await?;
-    let limits = gongkai_web::ServerLimits::without_rate_limits();
-    let (base, _) = common::serve(store, today, limits).await?;
-    Ok((ts, base, staff))
-}
-
 #[tokio::test]
 async fn staff_views_and_report_versions_are_wire_types_of_their_own() -> Result<()> {
     for backend in Backend::all() {
-        let (ts, base, staff) = staff_server(backend).await?;
+        let deployment = common::seeded(backend).await?;
+        let (base, staff) = (&deployment.base, &deployment.staff);
         let http = reqwest::Client::new();
 
-        let r = http
-            .post(format!("{base}/api/v1/staff/agencies/fuxin-zrzyj/requests"))
-            .bearer_auth(&staff)
-            .json(&json!({
-                "applicant": {"kind": "natural_person", "name": "李四",
-                              "id_number": "11010519491231002X", "phone": "13800138000"},
-                "description": "2020年某地块征收补偿方案",
-                "channel": "in_person", "delivery": "collect", "arrived_on": "2025-06-09"
-            }))
-            .send()
-            .await?;
-        assert_eq!(r.status(), StatusCode::CREATED);
-        let number = r.json::<Value>().await?["number"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let number = deployment.register().await?;
         let view: Value = http
             .get(format!("{base}/api/v1/staff/requests/{number}"))
-            .bearer_auth(&staff)
+            .bearer_auth(staff)
             .send()
             .await?
             .json()
@@ -78,7 +47,7 @@ async fn staff_views_and_report_versions_are_wire_types_of_their_own() -> Result
             .post(format!(
                 "{base}/api/v1/staff/agencies/fuxin-zrzyj/reports/2024/versions"
             ))
-            .bearer_auth(&staff)
+            .bearer_auth(staff)
             .send()
             .await?;
         assert_eq!(r.status(), StatusCode::CREATED);
@@ -100,7 +69,7 @@ async fn staff_views_and_report_versions_are_wire_types_of_their_own() -> Result
             wire.json_sha256,
             "the embedded report is exactly the frozen bytes"
         );
-        drop(ts);
+        drop(deployment);
     }
     Ok(())
 }
@@ -371,7 +340,8 @@ fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str) -> Result<(), 
 /// with its findings, a report version, a request as its applicant tracks it.
 #[tokio::test]
 async fn the_typed_schemas_describe_the_real_answers() -> Result<()> {
-    let (ts, base, staff) = staff_server(Backend::Sqlite).await?;
+    let deployment = common::seeded(Backend::Sqlite).await?;
+    let (base, staff) = (deployment.base.clone(), deployment.staff.clone());
     let http = reqwest::Client::new();
     let doc: Value = http
         .get(format!("{base}/api/openapi.json"))

@@ -12,7 +12,6 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::{self, HeaderValue};
@@ -25,7 +24,7 @@ use gongkai_domain::applicant::{ApplicantInput, ApplicantKind, IdType};
 use gongkai_domain::request::{Delivery, Medium};
 use serde::Deserialize;
 
-use super::{Chrome, Crumb, PageError, Viewer, render};
+use super::{Chrome, Crumb, FormBody, PageError, Viewer, render};
 use crate::limits::PageBudgets;
 use crate::{AppState, Path};
 
@@ -464,7 +463,7 @@ async fn submit(
     viewer: Viewer,
     budgets: PageBudgets,
     Path(slug): Path<String>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response, PageError> {
     budgets
         .filing()
@@ -516,7 +515,7 @@ async fn receipt(
     viewer: Viewer,
     budgets: PageBudgets,
     Path(slug): Path<String>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response, PageError> {
     let form = super::track::code_lookup(&budgets, &body)?;
     let (number, code) = (form.number.as_str(), form.query_code.as_str());

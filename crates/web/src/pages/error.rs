@@ -1,4 +1,4 @@
-//! The pages' one error type: a 404, 403, 429 or 500 page in the site's look. A 500 page says
+//! The pages' one error type: a 400, 403, 404, 408, 413, 429 or 500 page in the site's look. A 500 page says
 //! nothing of the cause (the cause goes to the log).
 
 use askama::Template;
@@ -16,6 +16,15 @@ pub enum PageError {
     /// A form posted from another site (CSRF).
     #[error("forbidden")]
     Forbidden,
+    /// A form body that did not arrive within the body-read timeout (or the request timeout).
+    #[error("request timeout")]
+    Timeout,
+    /// A form body above the size limit.
+    #[error("payload too large")]
+    TooLarge,
+    /// A form body that could not be read (the connection failed, bad framing).
+    #[error("unreadable body: {0}")]
+    Unreadable(String),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("internal error: {0}")]
@@ -74,6 +83,25 @@ impl IntoResponse for PageError {
                 "请求被拒绝",
                 "此表单只能从本网站的页面提交。请返回页面重新填写后提交。".to_string(),
             ),
+            PageError::Timeout => (
+                StatusCode::REQUEST_TIMEOUT,
+                "提交超时",
+                "页面提交的内容未能在规定时间内传送完毕。请检查网络后返回页面重新提交。"
+                    .to_string(),
+            ),
+            PageError::TooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "提交内容过长",
+                "页面提交的内容超过了允许的长度。请精简后返回页面重新提交。".to_string(),
+            ),
+            PageError::Unreadable(detail) => {
+                tracing::info!(%detail, "unreadable form body");
+                (
+                    StatusCode::BAD_REQUEST,
+                    "提交未能读取",
+                    "页面提交的内容未能读取。请返回页面重新提交。".to_string(),
+                )
+            }
             PageError::TooManyRequests { retry_after_secs } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "操作过于频繁",

@@ -4,7 +4,7 @@
 //! and renders what comes back inside the one layout (`base.html`) through [`Chrome`].
 //!
 //! Modules: [`chrome`] (the layout's data, the 长辈版 switch), [`assets`] (embedded,
-//! content-hashed CSS), [`error`] (the 404/429/500 pages), [`portal`] (home, agency home,
+//! content-hashed CSS), [`error`] (the 400/403/404/408/413/429/500 pages), [`portal`] (home, agency home,
 //! guide), [`reports`] (published annual reports), [`apply`] and [`track`] (依申请公开).
 
 pub mod apply;
@@ -33,6 +33,25 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(apply::routes())
         .merge(track::routes())
+}
+
+/// A form's body as posted, read as the API reads its JSON ([`crate::extract::read_body`]: within
+/// the body-read timeout and the size limit); a stalled body is the 408 page, an oversized one
+/// the 413 page.
+pub struct FormBody(pub axum::body::Bytes);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for FormBody {
+    type Rejection = PageError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, PageError> {
+        use crate::extract::{BodyError, read_body};
+        match read_body(req, state).await {
+            Ok(bytes) => Ok(FormBody(bytes)),
+            Err(BodyError::TimedOut) => Err(PageError::Timeout),
+            Err(BodyError::TooLarge) => Err(PageError::TooLarge),
+            Err(BodyError::Unreadable(detail)) => Err(PageError::Unreadable(detail)),
+        }
+    }
 }
 
 /// Renders a template into an HTML response; a template error is a 500 page (logged).

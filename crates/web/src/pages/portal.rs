@@ -169,7 +169,8 @@ async fn agency_home(
 
 /// One box of the flow chart, placed.
 struct FlowBox {
-    title: &'static str,
+    /// The step's title, marked （视情形） when only some requests pass it.
+    title: String,
     article: &'static str,
     limit: Option<String>,
     optional: bool,
@@ -192,44 +193,132 @@ struct Arrow {
     y2: u32,
 }
 
+/// The chart's measures and colours. The chart is drawn once per display mode, so that 长辈版
+/// gets text 1.5× as large in boxes made to fit it (scaling the standard drawing instead would
+/// shrink it again on a phone), black on white.
+#[derive(Debug, Clone, Copy)]
+struct Metrics {
+    /// Font size of a box's title and of its other lines, px.
+    title_px: u32,
+    text_px: u32,
+    /// Baseline to baseline of a box's lines, px.
+    line_px: u32,
+    /// Space inside a box around its text, px.
+    pad: u32,
+    /// Between two boxes (the arrow's length), px.
+    gap: u32,
+    /// The narrowest chart (the boxes grow to fit their longest line).
+    min_width: u32,
+    stroke_width: u32,
+    /// Box and arrow colour; text colour.
+    stroke: &'static str,
+    ink: &'static str,
+}
+
+/// The standard chart.
+const STANDARD: Metrics = Metrics {
+    title_px: 16,
+    text_px: 14,
+    line_px: 23,
+    pad: 10,
+    gap: 36,
+    min_width: 360,
+    stroke_width: 2,
+    stroke: "#0b4a8b",
+    ink: "#1f1f1f",
+};
+
+/// 长辈版: every font size 1.5× the standard chart's, thicker black lines, black text.
+const ELDER: Metrics = Metrics {
+    title_px: 24,
+    text_px: 21,
+    line_px: 34,
+    // The longest line (15个工作日（不计入答复期限）) is then 299 px: with this padding the chart
+    // is 339 px wide and fits a phone's 343 px unscaled.
+    pad: 10,
+    gap: 40,
+    min_width: 0,
+    stroke_width: 3,
+    stroke: "#000000",
+    ink: "#000000",
+};
+
+/// Around the boxes, px.
+const MARGIN: u32 = 10;
+
+/// The drawn width of `text` at `px`: a full-width character (汉字, full-width punctuation) one
+/// em, any other 0.6 em — an upper bound for the digits and Latin letters of the system fonts.
+fn text_width(text: &str, px: u32) -> u32 {
+    let tenths: u32 = text
+        .chars()
+        .map(|c| if c.is_ascii() { 6 } else { 10 })
+        .sum();
+    (tenths * px).div_ceil(10)
+}
+
 /// The flow chart: the procedure's steps stacked, with arrows between them; the dashed boxes
 /// are the steps only some requests pass.
 struct Flow {
     width: u32,
     height: u32,
+    m: Metrics,
     boxes: Vec<FlowBox>,
     steps: Vec<Step>,
     summary: String,
 }
 
-fn flow(steps: Vec<Step>) -> Flow {
-    const WIDTH: u32 = 360;
-    const MARGIN: u32 = 10;
-    const BOX_H: u32 = 84;
-    const GAP: u32 = 36;
+/// A step's title as the chart shows it.
+fn box_title(s: &Step) -> String {
+    if s.optional {
+        format!("{}（视情形）", s.title)
+    } else {
+        s.title.to_string()
+    }
+}
+
+/// The widest line of any box at `m`'s sizes.
+fn widest_line(steps: &[Step], m: Metrics) -> u32 {
+    steps
+        .iter()
+        .flat_map(|s| {
+            [
+                text_width(&box_title(s), m.title_px),
+                text_width(s.article, m.text_px),
+                s.limit_label().map_or(0, |l| text_width(&l, m.text_px)),
+            ]
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn flow(steps: Vec<Step>, m: Metrics) -> Flow {
+    let width = (widest_line(&steps, m) + 2 * m.pad + 2 * MARGIN).max(m.min_width);
+    // Title baseline, two more lines, and room below the last one for its descent.
+    let line1 = m.pad + m.title_px;
+    let box_h = line1 + 2 * m.line_px + m.pad + m.text_px / 4;
     let n = u32::try_from(steps.len()).unwrap_or(0);
     let boxes = steps
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let i = u32::try_from(i).unwrap_or(0);
-            let y = MARGIN + i * (BOX_H + GAP);
+            let y = MARGIN + i * (box_h + m.gap);
             FlowBox {
-                title: s.title,
+                title: box_title(s),
                 article: s.article,
                 limit: s.limit_label(),
                 optional: s.optional,
                 x: MARGIN,
                 y,
-                w: WIDTH - 2 * MARGIN,
-                h: BOX_H,
-                cx: WIDTH / 2,
-                line1: y + 26,
-                line2: y + 50,
-                line3: y + 72,
+                w: width - 2 * MARGIN,
+                h: box_h,
+                cx: width / 2,
+                line1: y + line1,
+                line2: y + line1 + m.line_px,
+                line3: y + line1 + 2 * m.line_px,
                 arrow: (i + 1 < n).then_some(Arrow {
-                    y1: y + BOX_H,
-                    y2: y + BOX_H + GAP - 2,
+                    y1: y + box_h,
+                    y2: y + box_h + m.gap - 2,
                 }),
             }
         })
@@ -243,8 +332,9 @@ fn flow(steps: Vec<Step>) -> Flow {
         .collect::<Vec<_>>()
         .join(" → ");
     Flow {
-        width: WIDTH,
-        height: 2 * MARGIN + n * BOX_H + n.saturating_sub(1) * GAP,
+        width,
+        height: 2 * MARGIN + n * box_h + n.saturating_sub(1) * m.gap,
+        m,
         boxes,
         steps,
         summary,
@@ -479,7 +569,10 @@ async fn guide(
         reconsideration_days: procedure::RECONSIDERATION_DAYS,
         litigation_months: procedure::LITIGATION_MONTHS,
         answer_days: regime.answer_days(),
-        flow: flow(procedure::request_procedure(regime)),
+        flow: flow(
+            procedure::request_procedure(regime),
+            if viewer.elder { ELDER } else { STANDARD },
+        ),
         system_link: settings.get(SettingKey::SystemLink).map(str::to_string),
         website: settings.get(SettingKey::Website).map(str::to_string),
         apply_href,
@@ -512,13 +605,46 @@ mod tests {
 
     #[test]
     fn the_chart_places_every_step_with_an_arrow_between() {
-        let f = flow(procedure::request_procedure(Regime::Regulation2019));
-        assert_eq!(f.boxes.len(), 5);
-        assert!(f.boxes.windows(2).all(|w| w[0].y + w[0].h < w[1].y));
-        assert!(f.boxes[..4].iter().all(|b| b.arrow.is_some()));
-        assert!(f.boxes[4].arrow.is_none());
-        let last = &f.boxes[4];
-        assert!(last.y + last.h <= f.height);
-        assert!(f.summary.starts_with("收到申请 → 补正"));
+        for m in [STANDARD, ELDER] {
+            let f = flow(procedure::request_procedure(Regime::Regulation2019), m);
+            assert_eq!(f.boxes.len(), 5);
+            assert!(f.boxes.windows(2).all(|w| w[0].y + w[0].h < w[1].y));
+            assert!(f.boxes[..4].iter().all(|b| b.arrow.is_some()));
+            assert!(f.boxes[4].arrow.is_none());
+            let last = &f.boxes[4];
+            assert!(last.y + last.h <= f.height);
+            assert!(f.summary.starts_with("收到申请 → 补正"));
+        }
+    }
+
+    /// The width a phone of 375 px leaves the page's content (the `.wrap` padding is 16 px).
+    const PHONE_CONTENT_PX: u32 = 375 - 2 * 16;
+
+    #[test]
+    fn in_elder_mode_the_text_is_half_as_large_again_and_still_fits_its_boxes() {
+        let steps = procedure::request_procedure(Regime::Regulation2019);
+        let standard = flow(steps.clone(), STANDARD);
+        let elder = flow(steps.clone(), ELDER);
+        // The sizes the template draws with.
+        let (s, e) = (standard.m, elder.m);
+        assert!(2 * e.title_px >= 3 * s.title_px && 2 * e.text_px >= 3 * s.text_px);
+        // Drawn at its own size on a phone (not scaled down), so the text stays 1.5×.
+        assert!(elder.width <= PHONE_CONTENT_PX, "{}", elder.width);
+        for (f, m) in [(&standard, STANDARD), (&elder, ELDER)] {
+            for (b, s) in f.boxes.iter().zip(&steps) {
+                let room = b.w - 2 * m.pad;
+                assert!(text_width(&box_title(s), m.title_px) <= room, "{}", s.title);
+                assert!(text_width(s.article, m.text_px) <= room, "{}", s.article);
+                if let Some(l) = s.limit_label() {
+                    assert!(text_width(&l, m.text_px) <= room, "{l}");
+                }
+                // Three lines inside the box, the last one's descent too.
+                assert!(b.line1 - m.title_px >= b.y + m.pad);
+                assert!(b.line3 + m.text_px / 4 <= b.y + b.h);
+                assert!(b.line2 - b.line1 >= m.text_px && b.line3 - b.line2 >= m.text_px);
+            }
+        }
+        assert_eq!((e.ink, e.stroke), ("#000000", "#000000"));
+        assert_eq!(text_width("7个工作日", 10), 46);
     }
 }

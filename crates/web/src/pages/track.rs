@@ -5,7 +5,6 @@
 
 use askama::Template;
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,7 +14,7 @@ use gongkai_app::tracking::{PublicEvent, PublicRequestView};
 use gongkai_store::Agency;
 
 use super::apply::{CodeForm, parse_form};
-use super::{Chrome, Crumb, PageError, Viewer, render};
+use super::{Chrome, Crumb, FormBody, PageError, Viewer, render};
 use crate::limits::PageBudgets;
 use crate::{AppState, Path};
 
@@ -86,7 +85,7 @@ async fn lookup(
     viewer: Viewer,
     budgets: PageBudgets,
     Path(slug): Path<String>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response, PageError> {
     let form = code_lookup(&budgets, &body)?;
     let (number, code) = (form.number.as_str(), form.query_code.as_str());

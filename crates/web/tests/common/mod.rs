@@ -1,5 +1,7 @@
-//! What the web tests share: the real server on port 0 over a given store, with today fixed.
-//! Each test file sets up its own agencies and tokens, then calls [`serve`].
+//! What the web tests share: the real server on port 0 over a given store, with today fixed
+//! ([`serve`]); and the usual deployment, the seed agency with its staff's and its head's tokens
+//! in a fresh store on that clock, served ([`seeded`]). A test that needs more agencies or other
+//! limits sets them up itself, then calls [`serve`].
 
 #![allow(dead_code)] // each test binary uses its part
 
@@ -8,7 +10,8 @@ use std::sync::Arc;
 
 use anyhow::Result;
 use chrono::NaiveDate;
-use gongkai_store::Store;
+use gongkai_store::testing::{Backend, TestStore, fresh_with_clock};
+use gongkai_store::{Actor, Agency, Role, Store};
 use gongkai_web::{AppState, Clock, FixedClock, ServerLimits};
 
 /// The tests' today: Monday 2025-06-09, a working day.
@@ -33,4 +36,77 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
     Ok((format!("http://{addr}"), addr))
+}
+
+/// The seed agency of the web tests.
+pub const AGENCY: &str = "fuxin-zrzyj";
+pub const AGENCY_NAME: &str = "阜新市自然资源局";
+
+/// A served deployment made by [`seeded`].
+pub struct Seeded {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    pub addr: SocketAddr,
+    pub agency: Agency,
+    /// Bearer tokens of the agency's 公开办 (staff) and of its head.
+    pub staff: String,
+    pub head: String,
+    /// The database, kept while the server runs.
+    pub store: TestStore,
+}
+
+/// The seed agency ([`AGENCY`]) with a staff member's and the head's tokens, in a fresh store of
+/// `backend` whose clock says [`today`], served on port 0 without rate limits.
+pub async fn seeded(backend: Backend) -> Result<Seeded> {
+    let today = clock();
+    let ts = fresh_with_clock(backend, today.clone()).await?;
+    let store = ts.store.clone();
+    let agency = gongkai_store::testing::agency(store.as_ref(), AGENCY, AGENCY_NAME).await?;
+    let (staff, head) = staff_and_head(store.as_ref(), agency.id).await?;
+    let (base, addr) = serve(store, today, ServerLimits::without_rate_limits()).await?;
+    Ok(Seeded {
+        base,
+        addr,
+        agency,
+        staff,
+        head,
+        store: ts,
+    })
+}
+
+/// Bearer tokens of `agency_id`'s 公开办 (staff) and of its head.
+pub async fn staff_and_head(store: &dyn Store, agency_id: i64) -> Result<(String, String)> {
+    let staff = store
+        .create_token("公开办", Role::Staff, Some(agency_id), &Actor::system())
+        .await?;
+    let head = store
+        .create_token("公开办主任", Role::Head, Some(agency_id), &Actor::system())
+        .await?;
+    Ok((staff, head))
+}
+
+impl Seeded {
+    /// Registers 李四's request, handed in today, through the staff API; its number.
+    pub async fn register(&self) -> Result<String> {
+        let r = reqwest::Client::new()
+            .post(format!(
+                "{}/api/v1/staff/agencies/{AGENCY}/requests",
+                self.base
+            ))
+            .bearer_auth(&self.staff)
+            .json(&serde_json::json!({
+                "applicant": {"kind": "natural_person", "name": "李四",
+                              "id_number": "11010519491231002X", "phone": "13800138000"},
+                "description": "2020年某地块征收补偿方案",
+                "channel": "in_person", "delivery": "collect", "arrived_on": today().to_string()
+            }))
+            .send()
+            .await?;
+        anyhow::ensure!(r.status() == reqwest::StatusCode::CREATED, "{}", r.status());
+        let v: serde_json::Value = r.json().await?;
+        v["number"]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| anyhow::anyhow!("no number in {v}"))
+    }
 }
