@@ -449,6 +449,6 @@ async fn the_typed_schemas_describe_the_real_answers() -> Result<()> {
         "201",
     );
     conforms(&doc, &schema, &version, "version").map_err(anyhow::Error::msg)?;
-    drop(ts);
+    drop(deployment);
     Ok(())
 }
