@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod error;
 pub mod filing;
+pub mod letters;
 pub mod portal;
 pub mod procedure;
 pub mod reports;

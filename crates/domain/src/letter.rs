@@ -11,7 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::DomainError;
-use crate::outcome::{OtherReason, Outcome};
+use crate::outcome::Outcome;
 use crate::request::{CONSULTATION_REPLY_DAYS, ConsultedParty, Event};
 use crate::text::{self, Limit};
 
@@ -237,12 +237,8 @@ impl LetterKind {
                 ConsultedParty::CoMakerAgency => K::ConsultCoMaker,
             }),
             Event::FeeNoticed { .. } => Some(K::FeeNotice),
-            Event::Answered { outcome, .. } => Some(K::Answer(AnswerGroup::of(*outcome))),
-            Event::DeemedAbandoned { reason, .. } => {
-                Some(K::Answer(AnswerGroup::of(Outcome::Other(match reason {
-                    crate::request::AbandonReason::NoCorrection => OtherReason::NoCorrection,
-                    crate::request::AbandonReason::FeeUnpaid => OtherReason::FeeUnpaid,
-                }))))
+            Event::Answered { .. } | Event::DeemedAbandoned { .. } => {
+                outcome_of(event).map(|o| K::Answer(AnswerGroup::of(o)))
             }
             _ => None,
         }
@@ -288,6 +284,16 @@ impl LetterKind {
             K::Answer(_) => &[Placeholder::Article, Placeholder::Remedy],
             _ => &[Placeholder::Article],
         }
+    }
+}
+
+/// The outcome an event concludes the request with: an answer's, or the 其他处理 row of a
+/// request deemed abandoned (Art. 30; 109号).
+pub fn outcome_of(event: &Event) -> Option<Outcome> {
+    match event {
+        Event::Answered { outcome, .. } => Some(*outcome),
+        Event::DeemedAbandoned { reason, .. } => Some(Outcome::Other(reason.row())),
+        _ => None,
     }
 }
 
@@ -587,6 +593,13 @@ impl NumberPattern {
             ));
         }
         Ok(NumberPattern(pattern.to_string()))
+    }
+
+    /// The number as a preview shows it, before a serial is allocated (`〔2025〕×号`).
+    pub fn preview(&self, year: i32) -> String {
+        self.0
+            .replace("{year}", &year.to_string())
+            .replace("{serial}", "×")
     }
 
     /// The number of the `serial`th letter of `year`.

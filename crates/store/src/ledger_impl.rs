@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ledger::{MAX_PROBLEMS, Part, Payload, Problem, Registration, VerifyReport, event_hash, file_hash};
+use crate::ledger::{MAX_PROBLEMS, Part, Payload, Problem, Registration, VerifyReport, event_hash, file_hash, letter_hash};
 
 type Conn = <Db as sqlx::Database>::Connection;
 
@@ -136,6 +136,22 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
         let format: String = r.try_get(2)?;
         let sha: String = r.try_get(3)?;
         out.entry(seq).or_default().add(Part::Files, file_hash(r.try_get(1)?, &format, &sha));
+    }
+    // Letters (one per event at most).
+    let rows = sqlx::query(
+        "SELECT l.audit_seq, COALESCE(r.number, ''), l.event_seq, l.kind, l.letter_no, l.pdf_sha256, l.docx_sha256 \
+         FROM letters l LEFT JOIN requests r ON r.id = l.request_id WHERE l.audit_seq > $1 AND l.audit_seq <= $2 \
+         ORDER BY l.audit_seq, l.request_id, l.event_seq",
+    )
+    .bind(after)
+    .bind(upto)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        let seq: i64 = r.try_get(0)?;
+        let (number, kind, no, pdf, docx): (String, String, String, String, String) =
+            (r.try_get(1)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?);
+        out.entry(seq).or_default().add(Part::Letters, letter_hash(&number, r.try_get(2)?, &kind, &no, &pdf, &docx));
     }
     Ok(out)
 }
@@ -280,6 +296,7 @@ impl SqlStore {
             ("requests", "number"),
             ("request_events", "CAST(request_id AS TEXT) || '/' || CAST(seq AS TEXT)"),
             ("report_files", "CAST(version_id AS TEXT) || '/' || format"),
+            ("letters", "CAST(request_id AS TEXT) || '/' || CAST(event_seq AS TEXT)"),
         ] {
             // Three range probes of the audit_seq index (an OR would scan the table).
             let sql = format!(
