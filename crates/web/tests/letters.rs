@@ -92,18 +92,9 @@ impl TestApp {
     }
 }
 
+/// The letter's text without the line breaks of its layout.
 fn pdftotext(pdf: &[u8]) -> Result<String> {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("letter.pdf");
-    std::fs::write(&path, pdf)?;
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .context("pdftotext (poppler-utils; scripts/test.sh installs it)")?;
-    anyhow::ensure!(out.status.success(), "pdftotext failed");
-    // Lines are broken by the layout; search the text without them.
-    Ok(String::from_utf8(out.stdout)?
+    Ok(common::pdftotext(pdf)?
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect())

@@ -5,8 +5,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use gongkai_store::letters::LetterInfo;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -49,25 +48,10 @@ impl From<LetterInfo> for LetterBody {
 
 /// A letter's file as a download named by its request and event.
 pub(crate) fn download(number: &str, info: &LetterInfo, format: &str, bytes: Vec<u8>) -> Response {
-    let name: String = number
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .take(64)
-        .collect();
-    let mime = gongkai_store::letters::LetterFormat::from_code(format)
-        .map_or("application/octet-stream", |f| f.mime());
-    let mut response = bytes.into_response();
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
-    let disposition = format!(
-        "attachment; filename=\"letter-{name}-{}.{format}\"",
-        info.event_seq
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    let format = gongkai_store::letters::LetterFormat::from_code(format)
+        .unwrap_or(gongkai_store::letters::LetterFormat::Pdf);
+    let stem = format!("letter-{}", info.event_seq);
+    crate::headers::attachment(bytes, format.mime(), &stem, number, format.code())
 }
 
 /// A request's letters, in event order.

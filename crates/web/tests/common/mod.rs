@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use gongkai_store::Store;
 use gongkai_web::{AppState, Clock, FixedClock, ServerLimits};
@@ -33,4 +33,18 @@ pub async fn serve(
     let addr = listener.local_addr()?;
     tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
     Ok((format!("http://{addr}"), addr))
+}
+
+/// The text of a PDF, as `pdftotext` (poppler-utils; scripts/test.sh installs it) reads it.
+pub fn pdftotext(pdf: &[u8]) -> Result<String> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf)?;
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .context("pdftotext (poppler-utils; scripts/test.sh installs it)")?;
+    anyhow::ensure!(out.status.success(), "pdftotext failed");
+    Ok(String::from_utf8(out.stdout)?)
 }
