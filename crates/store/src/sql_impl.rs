@@ -351,7 +351,8 @@ impl SqlStore {
                 return Err(refused.into());
             }
         };
-        let today = self.today();
+        // A letter is dated, and numbered in the year of, the day of its event (the day it is sent).
+        let today = event.on();
         let letter = match (maker, gongkai_domain::letter::LetterKind::for_event(&event)) {
             (Some(maker), Some(kind)) => {
                 let agency_id: i64 = sqlx::query("SELECT agency_id FROM requests WHERE id = $1")

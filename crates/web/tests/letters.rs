@@ -53,7 +53,13 @@ async fn spawn_app(backend: Backend) -> Result<TestApp> {
     .await?;
     Ok(TestApp {
         base,
-        http: reqwest::Client::new(),
+        // The pages' forms are posted from the site itself (see csrf.rs).
+        http: reqwest::Client::builder()
+            .default_headers(reqwest::header::HeaderMap::from_iter([(
+                reqwest::header::HeaderName::from_static("sec-fetch-site"),
+                reqwest::header::HeaderValue::from_static("same-origin"),
+            )]))
+            .build()?,
         staff,
         other_staff,
         ts,
@@ -380,7 +386,7 @@ async fn an_agency_edits_previews_and_resets_a_template() -> Result<()> {
             &format!("/api/v1/agencies/{AGENCY}/requests"),
             None,
             Some(json!({
-                "applicant": {"kind": "natural_person", "name": "王五", "phone": "13800138000"},
+                "applicant": {"kind": "natural_person", "name": "王五", "id_number": "11010519491231002X", "phone": "13800138000"},
                 "description": "某会议纪要",
                 "channel": "online",
                 "delivery": "online"
