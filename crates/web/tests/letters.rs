@@ -321,6 +321,29 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
             .await
             .is_err()
     );
+    // Bytes changed behind the store (triggers dropped) are found by verify and never served.
+    let drop = match app.ts.store.backend() {
+        "postgres" => "DROP TRIGGER letters_frozen ON letters",
+        _ => "DROP TRIGGER letters_no_update",
+    };
+    app.ts.raw_exec(drop).await?;
+    app.ts
+        .raw_exec(&format!(
+            "UPDATE letters SET pdf = docx WHERE event_seq = {answer_seq}"
+        ))
+        .await?;
+    let forged = app.ts.store.verify_audit_log().await?;
+    assert!(
+        forged
+            .problems
+            .iter()
+            .any(|p| p.field.as_deref() == Some("letters.pdf")),
+        "{forged}"
+    );
+    assert_eq!(
+        applicant_letter(answer_seq, &code, "pdf").await?.status(),
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
     Ok(())
 }
 
@@ -417,5 +440,57 @@ async fn an_agency_edits_previews_and_resets_a_template() -> Result<()> {
         .await?;
     assert_eq!(s, StatusCode::OK, "{t}");
     assert_eq!(t["is_default"], true);
+    Ok(())
+}
+
+#[tokio::test]
+async fn concurrent_letters_get_distinct_numbers_without_gaps() -> Result<()> {
+    for backend in Backend::all() {
+        let app = std::sync::Arc::new(spawn_app(backend).await?);
+        let mut numbers = Vec::new();
+        for i in 0..6 {
+            let (s, filed) = app
+                .json(
+                    reqwest::Method::POST,
+                    &format!("/api/v1/agencies/{AGENCY}/requests"),
+                    None,
+                    Some(json!({
+                        "applicant": {"kind": "natural_person", "name": format!("申请人{i}"), "id_number": "11010519491231002X", "phone": "13800138000"},
+                        "description": "某会议纪要",
+                        "channel": "online",
+                        "delivery": "online"
+                    })),
+                )
+                .await?;
+            anyhow::ensure!(s == StatusCode::CREATED, "{filed}");
+            numbers.push(filed["number"].as_str().context("number")?.to_string());
+        }
+        let mut tasks = tokio::task::JoinSet::new();
+        for number in numbers {
+            let app = app.clone();
+            tasks.spawn(async move {
+                app.event(
+                    &number,
+                    json!({"type": "correction_requested", "on": "2025-06-09", "items": "请写明文件名称", "correct_by": "2025-06-20"}),
+                )
+                .await?;
+                let path = format!("/api/v1/staff/requests/{number}/letters");
+                let (_, v) = app
+                    .json(reqwest::Method::GET, &path, Some(&app.staff), None)
+                    .await?;
+                Ok::<_, anyhow::Error>(v[0]["letter_no"].as_str().unwrap_or_default().to_string())
+            });
+        }
+        let mut got = Vec::new();
+        while let Some(done) = tasks.join_next().await {
+            got.push(done??);
+        }
+        let mut want: Vec<String> = (1..=6)
+            .map(|i| format!("阜自然资依复〔2025〕{i}号"))
+            .collect();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "on {backend:?}");
+    }
     Ok(())
 }
