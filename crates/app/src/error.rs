@@ -57,6 +57,7 @@ impl From<StoreError> for AppError {
             StoreError::Conflict(what) => AppError::Conflict(what),
             StoreError::Forbidden(why) => AppError::Forbidden(why),
             StoreError::Domain(d) => d.into(),
+            StoreError::Letter(why) => AppError::Render(why),
             other => AppError::Store(other),
         }
     }

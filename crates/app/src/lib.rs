@@ -12,6 +12,7 @@ pub mod admin;
 mod directory;
 pub mod error;
 pub mod filing;
+pub mod letters;
 pub mod portal;
 pub mod procedure;
 pub mod reports;

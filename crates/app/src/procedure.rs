@@ -51,7 +51,9 @@ impl App {
     /// Appends an event of the procedure: the actor must act for the request's agency (else
     /// not found) and may record this event ([`Actor::may_record`]: an extension and a void
     /// are the head's; a refusal is audited); then the domain decides whether the event fits
-    /// the ledger (in the store's transaction, with the clock's today).
+    /// the ledger (in the store's transaction, with the clock's today); the letter the event
+    /// sends (告知书, [`gongkai_domain::letter::LetterKind::for_event`]) is numbered, rendered and
+    /// frozen in the same transaction.
     pub async fn append_event(
         &self,
         number: &str,
@@ -66,7 +68,7 @@ impl App {
                 .await?;
             return Err(refused.into());
         }
-        let record = self.store.append_event(number, event, actor).await?;
+        let record = self.record_with_letter(&record, event, actor).await?;
         self.staff_view(record).await
     }
 

@@ -80,6 +80,34 @@ pub struct PublicRequestView {
     pub events: Vec<PublicEvent>,
     /// SHA-256 of the request's canonical content, as printed on the receipt.
     pub digest: String,
+    /// The letters addressed to the applicant (告知书; never a consultation letter).
+    pub letters: Vec<PublicLetter>,
+}
+
+/// A letter addressed to the applicant, as the tracking page and API offer it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicLetter {
+    /// The event that sent it (the download names it).
+    pub event_seq: i64,
+    pub kind: gongkai_domain::letter::LetterKind,
+    pub title: &'static str,
+    /// 文号.
+    pub letter_no: String,
+    pub issued_on: NaiveDate,
+    pub pdf_sha256: String,
+}
+
+impl From<gongkai_store::letters::LetterInfo> for PublicLetter {
+    fn from(l: gongkai_store::letters::LetterInfo) -> Self {
+        PublicLetter {
+            event_seq: l.event_seq,
+            title: l.kind.title_zh(),
+            kind: l.kind,
+            letter_no: l.letter_no,
+            issued_on: l.issued_on,
+            pdf_sha256: l.pdf_sha256,
+        }
+    }
 }
 
 /// The canonical content of a filed request that its receipt's digest covers: what was asked,
@@ -120,11 +148,7 @@ pub fn request_digest(r: &RequestRecord) -> String {
 
 /// 办理结果 in Chinese: the row heading of report table 2 without its number, and the article.
 pub fn outcome_label_zh(outcome: Outcome) -> String {
-    let heading = outcome.heading_zh();
-    let heading = heading
-        .split_once('.')
-        .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
-        .map_or(heading, |(_, rest)| rest);
+    let heading = outcome.label_zh();
     match outcome.article() {
         "—" => heading.to_string(),
         article => format!("{heading}（{article}）"),
@@ -214,8 +238,14 @@ fn public_event(seq: i64, event: &Event, voided_by: Option<i64>) -> PublicEvent 
 }
 
 impl PublicRequestView {
-    /// The view of `r` on `today`, its deadline explained on `cal`.
-    pub fn of(r: &RequestRecord, cal: &Calendar, today: NaiveDate) -> Self {
+    /// The view of `r` on `today`, its deadline explained on `cal`, with the `letters`
+    /// addressed to the applicant.
+    pub fn of(
+        r: &RequestRecord,
+        cal: &Calendar,
+        today: NaiveDate,
+        letters: Vec<PublicLetter>,
+    ) -> Self {
         let events: Vec<Event> = r.event_list();
         let deadline = CaseState::replay(cal, &events)
             .ok()
@@ -271,6 +301,7 @@ impl PublicRequestView {
                 .map(|e| public_event(e.seq, &e.event, e.voided_by))
                 .collect(),
             digest: request_digest(r),
+            letters,
         }
     }
 }
@@ -297,8 +328,18 @@ impl App {
     /// The applicant's view of a request (see [`App::track`] for the lookup).
     pub async fn track_view(&self, number: &str, query_code: &str) -> Result<PublicRequestView> {
         let record = self.track(number, query_code).await?;
+        self.public_view(&record).await
+    }
+
+    async fn public_view(&self, record: &RequestRecord) -> Result<PublicRequestView> {
         let cal = self.calendar().await?;
-        Ok(PublicRequestView::of(&record, &cal, self.clock.today()))
+        let letters = self.applicant_letters(record).await?;
+        Ok(PublicRequestView::of(
+            record,
+            &cal,
+            self.clock.today(),
+            letters.into_iter().map(PublicLetter::from).collect(),
+        ))
     }
 
     /// [`App::track_view`] of a request of the agency `agency` (another agency's request is
@@ -314,11 +355,7 @@ impl App {
         if record.agency_id != agency.id {
             return Err(AppError::NotFound(format!("request {number}")));
         }
-        let cal = self.calendar().await?;
-        Ok((
-            agency,
-            PublicRequestView::of(&record, &cal, self.clock.today()),
-        ))
+        Ok((agency, self.public_view(&record).await?))
     }
 
     /// The dated receipt (回执) of a request of `agency` as PDF, rendered off the async

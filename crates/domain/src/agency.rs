@@ -58,10 +58,13 @@ pub enum SettingKey {
     SystemText,
     /// 政府信息公开制度 — or a link to them.
     SystemLink,
+    /// 文号规则 — the pattern of the agency's letter numbers, e.g. `阜自然资依复〔{year}〕{serial}号`
+    /// ([`crate::letter::NumberPattern`]).
+    LetterNumber,
 }
 
 impl SettingKey {
-    pub const ALL: [SettingKey; 19] = [
+    pub const ALL: [SettingKey; 20] = [
         SettingKey::OfficeName,
         SettingKey::OfficeAddress,
         SettingKey::PostalAddress,
@@ -81,6 +84,7 @@ impl SettingKey {
         SettingKey::Police,
         SettingKey::SystemText,
         SettingKey::SystemLink,
+        SettingKey::LetterNumber,
     ];
 
     pub fn code(self) -> &'static str {
@@ -104,6 +108,7 @@ impl SettingKey {
             SettingKey::Police => "police",
             SettingKey::SystemText => "system_text",
             SettingKey::SystemLink => "system_link",
+            SettingKey::LetterNumber => "letter_number",
         }
     }
 
@@ -129,6 +134,7 @@ impl SettingKey {
             SettingKey::Police => "公安备案号",
             SettingKey::SystemText => "政府信息公开制度",
             SettingKey::SystemLink => "政府信息公开制度链接",
+            SettingKey::LetterNumber => "告知书文号规则",
         }
     }
 
@@ -179,7 +185,8 @@ impl SettingKey {
             | SettingKey::SiteCode
             | SettingKey::Channels
             | SettingKey::Icp
-            | SettingKey::Police => SHORT,
+            | SettingKey::Police
+            | SettingKey::LetterNumber => SHORT,
         }
     }
 
@@ -213,6 +220,10 @@ impl SettingKey {
                     "must be the 10-character 网站标识码",
                     "网站标识码应为10位字母或数字",
                 )
+            }
+            SettingKey::LetterNumber => {
+                crate::letter::NumberPattern::parse(&v)?;
+                Ok(Some(v))
             }
             SettingKey::Channels => Ok(Some(
                 parse_channels(&v)?
@@ -385,6 +396,13 @@ impl AgencySettings {
         self.values.iter().map(|(k, v)| (*k, v.as_str()))
     }
 
+    /// The pattern of the agency's letter numbers; the default when not set.
+    pub fn letter_number(&self) -> crate::letter::NumberPattern {
+        self.get(SettingKey::LetterNumber)
+            .and_then(|p| crate::letter::NumberPattern::parse(p).ok())
+            .unwrap_or_default()
+    }
+
     /// The channels the office accepts; when not set, the two that may never be refused
     /// (当面, 邮政寄送 — 国办公开办函〔2017〕19号) and this portal.
     pub fn channels(&self) -> Vec<Channel> {
@@ -442,6 +460,11 @@ mod tests {
         assert!(ok("office_name", "公开办\u{202e}").is_err());
         assert!(ok("system_text", "第一条\n第二条").is_ok());
         assert!(ok("office_hours", "周一\n周二").is_err());
+        assert!(ok("letter_number", "阜自然资依复〔{year}〕{serial}号").is_ok());
+        assert_eq!(
+            ok("letter_number", "阜〔{year}〕号").unwrap_err().field(),
+            "letter_number"
+        );
         // An empty value clears.
         assert_eq!(ok("phone", "  "), Ok(None));
     }

@@ -14,6 +14,7 @@ pub mod calendar;
 pub mod clock;
 pub mod deadline;
 pub mod fee;
+pub mod letter;
 pub mod outcome;
 pub mod procedure;
 pub mod report;

@@ -235,6 +235,16 @@ impl Outcome {
         self.entry().2
     }
 
+    /// The row heading without its number (`属于国家秘密`): how a letter or the tracking page
+    /// names the outcome.
+    pub fn label_zh(self) -> &'static str {
+        let heading = self.heading_zh();
+        heading
+            .split_once('.')
+            .filter(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
+            .map_or(heading, |(_, rest)| rest)
+    }
+
     /// The provision the outcome rests on.
     pub fn article(self) -> &'static str {
         self.entry().3

@@ -206,6 +206,16 @@ pub enum AbandonReason {
     FeeUnpaid,
 }
 
+impl AbandonReason {
+    /// The row of report table 2 a request deemed abandoned for this reason is counted in.
+    pub fn row(self) -> OtherReason {
+        match self {
+            AbandonReason::NoCorrection => OtherReason::NoCorrection,
+            AbandonReason::FeeUnpaid => OtherReason::FeeUnpaid,
+        }
+    }
+}
+
 /// One fact in the life of a request. `on` is the date the fact took effect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -676,13 +686,13 @@ impl CaseState {
                             .correction_requested
                             .map(|c| c.1)
                             .expect("awaiting correction");
-                        (OtherReason::NoCorrection, on > by)
+                        (reason.row(), on > by)
                     }
                     AbandonReason::FeeUnpaid => {
                         self.expect_status(event, &[Status::AwaitingFee])?;
                         let noticed = self.fee.map(|f| f.0).expect("awaiting fee");
                         let due = due_after(cal, noticed, PAYMENT_DAYS).0;
-                        (OtherReason::FeeUnpaid, on > due)
+                        (reason.row(), on > due)
                     }
                 };
                 if !ok {

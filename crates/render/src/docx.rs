@@ -14,7 +14,7 @@ use crate::layout::{self, CellKind, Document, layout, occupancy};
 use gongkai_domain::report::Report;
 
 /// Body font (宋体, SimSun) and heading font (黑体, SimHei).
-const SONG: &str = "宋体";
+pub(crate) const SONG: &str = "宋体";
 const HEI: &str = "黑体";
 const LATIN: &str = "Times New Roman";
 
@@ -26,9 +26,9 @@ const MARGIN_Y: i32 = 1440;
 
 /// Half-points: 二号 22pt (title), 三号 16pt (section headings), 四号 14pt (body), 五号 10.5pt
 /// (tables).
-const TITLE_SIZE: usize = 44;
+pub(crate) const TITLE_SIZE: usize = 44;
 const HEADING_SIZE: usize = 32;
-const BODY_SIZE: usize = 28;
+pub(crate) const BODY_SIZE: usize = 28;
 const TABLE_SIZE: usize = 21;
 const SMALL_TABLE_SIZE: usize = 18;
 
@@ -40,22 +40,19 @@ fn fonts(east_asia: &str) -> RunFonts {
         .cs(LATIN)
 }
 
-fn run(text: &str, east_asia: &str, size: usize) -> Run {
+pub(crate) fn run(text: &str, east_asia: &str, size: usize) -> Run {
     Run::new().add_text(text).fonts(fonts(east_asia)).size(size)
 }
 
 /// Renders the report as a `.docx` file.
 pub fn docx(report: &Report) -> Result<Vec<u8>, RenderError> {
-    let doc = layout(report);
-    let mut buf = Cursor::new(Vec::new());
-    build(&doc)
-        .pack(&mut buf)
-        .map_err(|e| RenderError::Docx(e.to_string()))?;
-    Ok(buf.into_inner())
+    pack(build(&layout(report)))
 }
 
-fn build(doc: &Document) -> Docx {
-    let mut d = Docx::new()
+/// An empty A4 document with the Chinese default margins and fonts (the report's and the
+/// letters').
+pub(crate) fn page() -> Docx {
+    Docx::new()
         .page_size(PAGE_WIDTH, PAGE_HEIGHT)
         .page_margin(PageMargin {
             top: MARGIN_Y,
@@ -67,7 +64,19 @@ fn build(doc: &Document) -> Docx {
             gutter: 0,
         })
         .default_fonts(fonts(SONG))
-        .default_size(BODY_SIZE);
+        .default_size(BODY_SIZE)
+}
+
+/// The packed `.docx` bytes of a document.
+pub(crate) fn pack(d: Docx) -> Result<Vec<u8>, RenderError> {
+    let mut buf = Cursor::new(Vec::new());
+    d.pack(&mut buf)
+        .map_err(|e| RenderError::Docx(e.to_string()))?;
+    Ok(buf.into_inner())
+}
+
+fn build(doc: &Document) -> Docx {
+    let mut d = page();
     // The title on two lines, as agencies print it: the agency, then the year's report.
     d = d.add_paragraph(
         Paragraph::new()
@@ -101,7 +110,7 @@ fn build(doc: &Document) -> Docx {
     d
 }
 
-fn body_paragraph(text: &str) -> Paragraph {
+pub(crate) fn body_paragraph(text: &str) -> Paragraph {
     Paragraph::new()
         .add_run(run(text, SONG, BODY_SIZE))
         .align(AlignmentType::Both)

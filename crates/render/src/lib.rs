@@ -11,10 +11,14 @@
 //! Figures are plain integers in their own cells, each row of a table carries its official
 //! heading, and money is plain digits in a cell headed 万元 (format 2021) or `1858 万元`
 //! (format 2019's 采购总金额), so that the auditor reads every rendering back to the same JSON.
+//!
+//! Besides the report: the 回执 of a filing ([`receipt`]) and the letters of the procedure
+//! ([`Letter`], as PDF and DOCX).
 
 mod docx;
 mod html;
 mod layout;
+mod letter;
 mod markdown;
 mod pdf;
 mod receipt;
@@ -26,6 +30,7 @@ use gongkai_domain::report::Report;
 
 pub use docx::docx;
 pub use html::{html, html_fragment, try_html};
+pub use letter::{Letter, letter_docx, letter_pdf};
 pub use markdown::markdown;
 pub use pdf::pdf;
 pub use receipt::{Receipt, receipt};

@@ -6,7 +6,8 @@
 //! hash; every row it records names the entry in its `audit_seq` column. The payload is a
 //! SHA-256 over three parts, each the count and the content hashes of its rows in a fixed order:
 //! the requests registered (by id), the ledger events (by request id and seq) and the published
-//! report files (by version id and format). Verification regroups rows by `audit_seq` and
+//! report files (by version id and format), and — only when there are any — a fourth, the
+//! letters (告知书, by request and event) with the SHA-256 of their files. Verification regroups rows by `audit_seq` and
 //! recomputes, so a row UPDATEd, DELETEd or INSERTed behind the store's back is found even when an
 //! attacker with database access has dropped the append-only triggers.
 
@@ -143,10 +144,30 @@ pub(crate) fn file_hash(version_id: i64, format: &str, sha256: &str) -> [u8; 32]
     c.finish()
 }
 
+/// A letter's content hash (migration 0011): request, event, kind, number and the SHA-256 of its
+/// two files (checked against the bytes on every download).
+pub(crate) fn letter_hash(
+    number: &str,
+    event_seq: i64,
+    kind: &str,
+    letter_no: &str,
+    pdf_sha256: &str,
+    docx_sha256: &str,
+) -> [u8; 32] {
+    let mut c = Canon::new("letter");
+    c.text(number)
+        .int(event_seq)
+        .text(kind)
+        .text(letter_no)
+        .text(pdf_sha256)
+        .text(docx_sha256);
+    c.finish()
+}
+
 /// The rows one audit entry records, accumulated in their fixed order.
 #[derive(Default)]
 pub(crate) struct Payload {
-    parts: [(u64, Option<Sha256>); 3],
+    parts: [(u64, Option<Sha256>); 4],
 }
 
 /// Which part of a payload a row belongs to.
@@ -155,6 +176,8 @@ pub(crate) enum Part {
     Requests = 0,
     Events = 1,
     Files = 2,
+    /// Letters (告知书), migration 0011.
+    Letters = 3,
 }
 
 impl Payload {
@@ -166,7 +189,15 @@ impl Payload {
     /// The hex digest the audit entry stores as `payload_hash`.
     pub(crate) fn finish(self) -> String {
         let mut c = Canon::new("gongkai.payload.v1");
-        for (name, (n, h)) in ["requests", "events", "files"].into_iter().zip(self.parts) {
+        for (name, (n, h)) in ["requests", "events", "files", "letters"]
+            .into_iter()
+            .zip(self.parts)
+        {
+            // The letters part only when there are letters, so that every entry written
+            // before them hashes as it always did.
+            if name == "letters" && n == 0 {
+                continue;
+            }
             let digest: [u8; 32] = h.unwrap_or_default().finalize().into();
             c.text(name).int(n as i64).bytes(&digest);
         }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ledger::{MAX_PROBLEMS, Part, Payload, Problem, Registration, VerifyReport, event_hash, file_hash};
+use crate::ledger::{MAX_PROBLEMS, Part, Payload, Problem, Registration, VerifyReport, event_hash, file_hash, letter_hash};
 
 type Conn = <Db as sqlx::Database>::Connection;
 
@@ -136,6 +136,22 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
         let format: String = r.try_get(2)?;
         let sha: String = r.try_get(3)?;
         out.entry(seq).or_default().add(Part::Files, file_hash(r.try_get(1)?, &format, &sha));
+    }
+    // Letters (one per event at most).
+    let rows = sqlx::query(
+        "SELECT l.audit_seq, COALESCE(r.number, ''), l.event_seq, l.kind, l.letter_no, l.pdf_sha256, l.docx_sha256 \
+         FROM letters l LEFT JOIN requests r ON r.id = l.request_id WHERE l.audit_seq > $1 AND l.audit_seq <= $2 \
+         ORDER BY l.audit_seq, l.request_id, l.event_seq",
+    )
+    .bind(after)
+    .bind(upto)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        let seq: i64 = r.try_get(0)?;
+        let (number, kind, no, pdf, docx): (String, String, String, String, String) =
+            (r.try_get(1)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?);
+        out.entry(seq).or_default().add(Part::Letters, letter_hash(&number, r.try_get(2)?, &kind, &no, &pdf, &docx));
     }
     Ok(out)
 }
@@ -280,6 +296,7 @@ impl SqlStore {
             ("requests", "number"),
             ("request_events", "CAST(request_id AS TEXT) || '/' || CAST(seq AS TEXT)"),
             ("report_files", "CAST(version_id AS TEXT) || '/' || format"),
+            ("letters", "CAST(request_id AS TEXT) || '/' || CAST(event_seq AS TEXT)"),
         ] {
             // Three range probes of the audit_seq index (an OR would scan the table).
             let sql = format!(
@@ -377,7 +394,7 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Every published file's bytes still hash to its stored digest.
+    /// Every published file's bytes, and both files of every letter, still hash to their stored digests.
     async fn verify_file_bytes(&self, report: &mut VerifyReport) -> Result<()> {
         let keys = sqlx::query("SELECT version_id, format, sha256 FROM report_files ORDER BY version_id, format")
             .fetch_all(&self.pool)
@@ -397,6 +414,37 @@ impl SqlStore {
                     field: Some("report_files.body".into()),
                     message: format!("published file {version_id}/{format}: its bytes no longer hash to the stored digest"),
                 });
+            }
+        }
+        // Letters (告知书): both files of each, a page of letters at a time.
+        let mut after_id = 0i64;
+        loop {
+            let rows = sqlx::query(
+                "SELECT l.id, COALESCE(r.number, ''), l.event_seq, l.pdf_sha256, l.docx_sha256 FROM letters l \
+                 LEFT JOIN requests r ON r.id = l.request_id WHERE l.id > $1 ORDER BY l.id LIMIT $2",
+            )
+            .bind(after_id)
+            .bind(ROW_PAGE)
+            .fetch_all(&self.pool)
+            .await?;
+            for k in &rows {
+                after_id = k.try_get(0)?;
+                let (number, seq, pdf_sha, docx_sha): (String, i64, String, String) =
+                    (k.try_get(1)?, k.try_get(2)?, k.try_get(3)?, k.try_get(4)?);
+                let files = sqlx::query("SELECT pdf, docx FROM letters WHERE id = $1").bind(after_id).fetch_one(&self.pool).await?;
+                let (pdf, docx): (Vec<u8>, Vec<u8>) = (files.try_get(0)?, files.try_get(1)?);
+                for (format, body, stored) in [("pdf", &pdf, &pdf_sha), ("docx", &docx, &docx_sha)] {
+                    if !digest_eq(&sha256_hex(body), stored) {
+                        report.push(Problem::request(
+                            &number,
+                            Some(&format!("letters.{format}")),
+                            format!("the letter of event {seq}: its {format} no longer hashes to the recorded digest"),
+                        ));
+                    }
+                }
+            }
+            if (rows.len() as i64) < ROW_PAGE {
+                break;
             }
         }
         Ok(())

@@ -15,6 +15,7 @@ pub mod checkpoint;
 pub mod crypto;
 pub mod keys;
 pub mod ledger;
+pub mod letters;
 pub mod reporting;
 pub mod synthetic;
 pub mod tokens;
@@ -74,6 +75,9 @@ pub enum StoreError {
     /// A backup or restore could not be made (the message says why).
     #[error("{0}")]
     Backup(String),
+    /// A letter (告知书) could not be made; the event that sends it is not recorded.
+    #[error("letter: {0}")]
+    Letter(String),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -389,6 +393,39 @@ pub trait Store: Send + Sync + 'static {
         event: Event,
         actor: &Actor,
     ) -> Result<RequestRecord>;
+    /// [`Store::append_event`], and when the event sends a letter
+    /// ([`gongkai_domain::letter::LetterKind::for_event`]) the letter too, in the same
+    /// transaction: its number (the next serial of the agency's year, or the `letter_no` an
+    /// answer gives, which an answer without one gets), the files `maker` writes, their SHA-256
+    /// committed to by the event's audit entry.
+    async fn append_event_with_letter(
+        &self,
+        number: &str,
+        event: Event,
+        actor: &Actor,
+        maker: &dyn letters::LetterMaker,
+    ) -> Result<RequestRecord>;
+    /// The letters of a request, in event order.
+    async fn letters(&self, request_id: i64) -> Result<Vec<letters::LetterInfo>>;
+    /// One letter's file, served only while its bytes hash to the recorded SHA-256 (else
+    /// [`StoreError::Corrupt`], audited).
+    async fn letter_file(
+        &self,
+        request_id: i64,
+        event_seq: i64,
+        format: letters::LetterFormat,
+    ) -> Result<Option<(letters::LetterInfo, Vec<u8>)>>;
+    /// An agency's edited templates: (kind code, body).
+    async fn letter_templates(&self, agency_id: i64) -> Result<Vec<(String, String)>>;
+    /// Stores an agency's template of `kind` (checked by the caller), or with `None` drops it
+    /// (back to the default); audited.
+    async fn set_letter_template(
+        &self,
+        agency_id: i64,
+        kind: gongkai_domain::letter::LetterKind,
+        body: Option<&str>,
+        actor: &Actor,
+    ) -> Result<()>;
     async fn list_requests(
         &self,
         agency_id: i64,

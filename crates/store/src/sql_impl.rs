@@ -86,6 +86,19 @@ fn conflict_or(e: sqlx::Error, what: &str) -> StoreError {
     }
 }
 
+fn letter_info(r: &DbRow) -> Result<crate::letters::LetterInfo> {
+    let kind: String = r.try_get("kind")?;
+    Ok(crate::letters::LetterInfo {
+        event_seq: r.try_get("event_seq")?,
+        kind: kind.parse().map_err(corrupt("letters.kind"))?,
+        letter_no: r.try_get("letter_no")?,
+        to_applicant: r.try_get("to_applicant")?,
+        issued_on: r.try_get("issued_on")?,
+        pdf_sha256: r.try_get("pdf_sha256")?,
+        docx_sha256: r.try_get("docx_sha256")?,
+    })
+}
+
 fn corrupt(what: &str) -> impl FnOnce(DomainError) -> StoreError + '_ {
     move |e| StoreError::Corrupt(format!("{what}: {e}"))
 }
@@ -313,6 +326,109 @@ impl SqlStore {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// Appends an event (see [`Store::append_event`]) and, with a maker, the letter it sends
+    /// (see [`Store::append_event_with_letter`]), in one transaction.
+    async fn append_in(
+        &self,
+        number: &str,
+        event: Event,
+        actor: &Actor,
+        maker: Option<&dyn crate::letters::LetterMaker>,
+    ) -> Result<RequestRecord> {
+        let action = format!("request.{}", event.kind());
+        let mut tx = begin_write(&self.pool).await?;
+        let cal = self.calendar_in(&mut tx).await?;
+        let row = sqlx::query(LOCK_REQUEST).bind(number).fetch_optional(&mut *tx).await?;
+        let Some(row) = row else { return Err(StoreError::NotFound(format!("request {number}"))) };
+        let request_id: i64 = row.try_get(0)?;
+        let recorded = Self::load_events(&mut tx, request_id).await?;
+        let events: Vec<Event> = recorded.iter().map(|r| r.event.clone()).collect();
+        let state = CaseState::replay(&cal, &events).map_err(corrupt("stored ledger"))?;
+        let (mut event, state) = match state.append(&cal, &events, event, self.today()) {
+            Ok(accepted) => accepted,
+            Err(refused) => {
+                tx.rollback().await?;
+                self.audit_rejection(actor, &action, number, &refused.to_string()).await?;
+                return Err(refused.into());
+            }
+        };
+        // A letter is dated, and numbered in the year of, the day of its event (the day it is sent).
+        let today = event.on();
+        let letter = match (maker, gongkai_domain::letter::LetterKind::for_event(&event)) {
+            (Some(maker), Some(kind)) => {
+                let agency_id: i64 = sqlx::query("SELECT agency_id FROM requests WHERE id = $1")
+                    .bind(request_id)
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get(0)?;
+                let given = match &event {
+                    Event::Answered { letter_no: Some(no), .. } => Some(no.clone()),
+                    _ => None,
+                };
+                let letter_no = match given {
+                    Some(no) => no,
+                    None => {
+                        let serial: i64 = sqlx::query(
+                            "INSERT INTO letter_counters (agency_id, year, last_serial) VALUES ($1, $2, 1) \
+                             ON CONFLICT (agency_id, year) DO UPDATE SET last_serial = letter_counters.last_serial + 1 RETURNING last_serial",
+                        )
+                        .bind(agency_id)
+                        .bind(i64::from(today.year()))
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .try_get(0)?;
+                        maker.pattern().format(today.year(), serial)
+                    }
+                };
+                let taken = sqlx::query("SELECT 1 FROM letters WHERE agency_id = $1 AND letter_no = $2")
+                    .bind(agency_id)
+                    .bind(&letter_no)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if taken.is_some() {
+                    return Err(StoreError::Conflict(format!("letter number {letter_no} is already used")));
+                }
+                if let Event::Answered { letter_no: no @ None, .. } = &mut event {
+                    *no = Some(letter_no.clone());
+                }
+                Some((maker, kind, agency_id, letter_no))
+            }
+            _ => None,
+        };
+        let seq = events.len() as i64 + 1;
+        Self::insert_event(&mut tx, request_id, seq, &event, actor).await?;
+        Self::save_projection(&mut tx, request_id, &project(&state, &cal), seq).await?;
+        if let Some((maker, kind, agency_id, letter_no)) = letter {
+            let (record, _) = Self::record_in(&mut tx, number).await?.ok_or_else(|| StoreError::NotFound(number.to_string()))?;
+            let draft = crate::letters::LetterDraft { kind, letter_no: &letter_no, issued_on: today, record: &record, seq };
+            let files = maker.make(draft).await?;
+            let audit_seq = next_audit_seq(&mut tx).await?;
+            sqlx::query(
+                "INSERT INTO letters (agency_id, request_id, event_seq, kind, letter_no, to_applicant, issued_on, pdf, pdf_sha256, docx, docx_sha256, audit_seq) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(agency_id)
+            .bind(request_id)
+            .bind(seq)
+            .bind(kind.code())
+            .bind(&letter_no)
+            .bind(kind.to_applicant())
+            .bind(today)
+            .bind(&files.pdf)
+            .bind(sha256_hex(&files.pdf))
+            .bind(&files.docx)
+            .bind(sha256_hex(&files.docx))
+            .bind(audit_seq)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| conflict_or(e, "letter number"))?;
+        }
+        audit_covering(&mut tx, actor, &action, number, "ok").await?;
+        let (record, _) = Self::record_in(&mut tx, number).await?.ok_or_else(|| StoreError::NotFound(number.to_string()))?;
+        tx.commit().await?;
+        Ok(record)
     }
 
     /// A request with its ledger, in one statement (the request's row joined with its events),
@@ -683,30 +799,107 @@ impl Store for SqlStore {
     }
 
     async fn append_event(&self, number: &str, event: Event, actor: &Actor) -> Result<RequestRecord> {
-        let action = format!("request.{}", event.kind());
-        let mut tx = begin_write(&self.pool).await?;
-        let cal = self.calendar_in(&mut tx).await?;
-        let row = sqlx::query(LOCK_REQUEST).bind(number).fetch_optional(&mut *tx).await?;
-        let Some(row) = row else { return Err(StoreError::NotFound(format!("request {number}"))) };
-        let request_id: i64 = row.try_get(0)?;
-        let recorded = Self::load_events(&mut tx, request_id).await?;
-        let events: Vec<Event> = recorded.iter().map(|r| r.event.clone()).collect();
-        let state = CaseState::replay(&cal, &events).map_err(corrupt("stored ledger"))?;
-        let (event, state) = match state.append(&cal, &events, event, self.today()) {
-            Ok(accepted) => accepted,
-            Err(refused) => {
-                tx.rollback().await?;
-                self.audit_rejection(actor, &action, number, &refused.to_string()).await?;
-                return Err(refused.into());
+        self.append_in(number, event, actor, None).await
+    }
+
+    async fn append_event_with_letter(
+        &self,
+        number: &str,
+        event: Event,
+        actor: &Actor,
+        maker: &dyn crate::letters::LetterMaker,
+    ) -> Result<RequestRecord> {
+        self.append_in(number, event, actor, Some(maker)).await
+    }
+
+    async fn letters(&self, request_id: i64) -> Result<Vec<crate::letters::LetterInfo>> {
+        let rows = sqlx::query(
+            "SELECT event_seq, kind, letter_no, to_applicant, issued_on, pdf_sha256, docx_sha256 FROM letters WHERE request_id = $1 ORDER BY event_seq",
+        )
+            .bind(request_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(letter_info).collect()
+    }
+
+    async fn letter_file(
+        &self,
+        request_id: i64,
+        event_seq: i64,
+        format: crate::letters::LetterFormat,
+    ) -> Result<Option<(crate::letters::LetterInfo, Vec<u8>)>> {
+        let column = format.code();
+        let sql = match format {
+            crate::letters::LetterFormat::Pdf => {
+                "SELECT event_seq, kind, letter_no, to_applicant, issued_on, pdf_sha256, docx_sha256, pdf FROM letters WHERE request_id = $1 AND event_seq = $2"
+            }
+            crate::letters::LetterFormat::Docx => {
+                "SELECT event_seq, kind, letter_no, to_applicant, issued_on, pdf_sha256, docx_sha256, docx FROM letters WHERE request_id = $1 AND event_seq = $2"
             }
         };
-        let seq = events.len() as i64 + 1;
-        Self::insert_event(&mut tx, request_id, seq, &event, actor).await?;
-        Self::save_projection(&mut tx, request_id, &project(&state, &cal), seq).await?;
-        audit_covering(&mut tx, actor, &action, number, "ok").await?;
-        let (record, _) = Self::record_in(&mut tx, number).await?.ok_or_else(|| StoreError::NotFound(number.to_string()))?;
+        let Some(row) = sqlx::query(sql).bind(request_id).bind(event_seq).fetch_optional(&self.pool).await? else {
+            return Ok(None);
+        };
+        let info = letter_info(&row)?;
+        let body: Vec<u8> = row.try_get(column)?;
+        let stored = match format {
+            crate::letters::LetterFormat::Pdf => &info.pdf_sha256,
+            crate::letters::LetterFormat::Docx => &info.docx_sha256,
+        };
+        let actual = sha256_hex(&body);
+        if !digest_eq(&actual, stored) {
+            let object = format!("letter:{request_id}/{event_seq}/{column}");
+            let why = format!("its bytes hash to {actual}, the recorded digest is {stored}");
+            tracing::error!(request_id, event_seq, %why, "letter file tampered with; not served");
+            self.audit_rejection(&Actor::system(), "letter.file_tampered", &object, &why).await?;
+            return Err(StoreError::Corrupt(format!("{object}: {why}")));
+        }
+        Ok(Some((info, body)))
+    }
+
+    async fn letter_templates(&self, agency_id: i64) -> Result<Vec<(String, String)>> {
+        let rows = sqlx::query("SELECT kind, body FROM letter_templates WHERE agency_id = $1 ORDER BY kind")
+            .bind(agency_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
+    }
+
+    async fn set_letter_template(
+        &self,
+        agency_id: i64,
+        kind: gongkai_domain::letter::LetterKind,
+        body: Option<&str>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        let object = format!("agency:{agency_id}/{}", kind.code());
+        match body {
+            Some(body) => {
+                sqlx::query(
+                    "INSERT INTO letter_templates (agency_id, kind, body, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (agency_id, kind) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by",
+                )
+                .bind(agency_id)
+                .bind(kind.code())
+                .bind(body)
+                .bind(now_text())
+                .bind(actor.label())
+                .execute(&mut *tx)
+                .await?;
+                audit(&mut tx, actor, "letter_template.set", &object, "ok").await?;
+            }
+            None => {
+                sqlx::query("DELETE FROM letter_templates WHERE agency_id = $1 AND kind = $2")
+                    .bind(agency_id)
+                    .bind(kind.code())
+                    .execute(&mut *tx)
+                    .await?;
+                audit(&mut tx, actor, "letter_template.reset", &object, "ok").await?;
+            }
+        }
         tx.commit().await?;
-        Ok(record)
+        Ok(())
     }
 
     async fn list_requests(&self, agency_id: i64, filter: &RequestFilter) -> Result<Vec<RequestSummary>> {

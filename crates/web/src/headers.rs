@@ -78,6 +78,35 @@ pub async fn policy(
 }
 
 /// Whether `path` is the JSON API's (its errors are JSON; everything else answers pages).
+/// A file as a download (`attachment`, never cached: it may carry personal data), named
+/// `{stem}-{request number as ASCII}.{extension}`.
+pub fn attachment(
+    bytes: Vec<u8>,
+    mime: &'static str,
+    stem: &str,
+    number: &str,
+    extension: &str,
+) -> Response {
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    let filename = format!("{stem}-{}.{extension}", ascii_name(number));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// A request number as a file name: letters, digits and `-` only.
+fn ascii_name(number: &str) -> String {
+    number
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect()
+}
+
 pub fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }

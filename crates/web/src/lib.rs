@@ -59,7 +59,7 @@ impl AppState {
 /// The whole application, with the request-level parts of `limits` (body size and time, request
 /// timeout, rate limits); [`serve`] adds the connection-level ones.
 pub fn router(state: AppState, limits: &ServerLimits) -> Router {
-    use api::{admin, public, reports, settings, staff};
+    use api::{admin, letters, public, reports, settings, staff};
     let filing = Arc::new(limits::RateLimiter::new(limits.filing));
     let tracking = Arc::new(limits::RateLimiter::new(limits.tracking));
     let per_address = |limiter: &Arc<limits::RateLimiter>| {
@@ -75,6 +75,7 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .route_layer(per_address(&filing));
     let tracking_routes = OpenApiRouter::new()
         .routes(routes!(public::track_request))
+        .routes(routes!(letters::applicant_letter))
         .route_layer(per_address(&tracking));
     let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(public::deadline))
@@ -87,6 +88,14 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .routes(routes!(staff::get_request))
         .routes(routes!(staff::append_event))
         .routes(routes!(staff::personal_data))
+        .routes(routes!(letters::list_letters))
+        .routes(routes!(letters::letter_file))
+        .routes(routes!(
+            letters::get_template,
+            letters::put_template,
+            letters::reset_template
+        ))
+        .routes(routes!(letters::preview))
         .routes(routes!(reports::current_report))
         .routes(routes!(reports::drill_down))
         .routes(routes!(reports::save_sections))

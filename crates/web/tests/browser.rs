@@ -551,23 +551,6 @@ fn has_cjk(s: &str) -> bool {
     s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
 }
 
-fn pdftotext(pdf: &[u8]) -> Result<String> {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("receipt.pdf");
-    std::fs::write(&path, pdf)?;
-    let out = Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .context("pdftotext (Debian package poppler-utils)")?;
-    ensure!(
-        out.status.success(),
-        "pdftotext: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Ok(String::from_utf8(out.stdout)?)
-}
-
 // ---------------------------------------------------------------------------------------------
 // The tests
 
@@ -728,7 +711,7 @@ async fn citizen_path(c: &Client, app: &TestApp) -> Result<()> {
         .unwrap_or_default()
         .to_string();
     ensure!(kind.starts_with("application/pdf"), "receipt type {kind}");
-    let text = pdftotext(&r.bytes().await?)?;
+    let text = common::pdftotext(&r.bytes().await?)?;
     let flat: String = text.split_whitespace().collect();
     ensure!(
         flat.contains(&number),

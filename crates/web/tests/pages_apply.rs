@@ -305,7 +305,7 @@ async fn a_filed_request_shows_its_number_and_code_once_and_the_receipt_proves_i
         assert!(disposition.starts_with("attachment"), "{disposition}");
         let pdf = r.bytes().await?;
         assert!(pdf.starts_with(b"%PDF"));
-        let text = pdftotext(&pdf)?;
+        let text = common::pdftotext(&pdf)?;
         let digest = gongkai_app::tracking::request_digest(&record);
         assert_eq!(digest.len(), 64);
         for needle in [
@@ -362,20 +362,6 @@ async fn a_filed_request_shows_its_number_and_code_once_and_the_receipt_proves_i
         Ok(())
     })
     .await
-}
-
-fn pdftotext(pdf: &[u8]) -> Result<String> {
-    let dir = tempfile::tempdir()?;
-    let path = dir.path().join("receipt.pdf");
-    std::fs::write(&path, pdf)?;
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .context("pdftotext (poppler-utils; scripts/test.sh installs it)")?;
-    anyhow::ensure!(out.status.success(), "pdftotext failed");
-    // The digest may be broken over lines by the layout; join the text for searching.
-    Ok(String::from_utf8(out.stdout)?)
 }
 
 #[tokio::test]

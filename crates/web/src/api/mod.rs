@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod events;
+pub mod letters;
 pub mod public;
 pub mod reports;
 pub mod schemas;
@@ -161,6 +162,22 @@ pub struct TrackingResponse {
     /// name, approver or void reason).
     #[schema(value_type = Vec<schemas::PublicEvent>)]
     pub events: Vec<serde_json::Value>,
+    /// The letters addressed to the applicant (告知书), each downloadable with
+    /// `POST /api/v1/agencies/{agency}/requests/{number}/letter`.
+    pub letters: Vec<ApplicantLetter>,
+}
+
+/// A letter addressed to the applicant.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApplicantLetter {
+    pub event_seq: i64,
+    pub kind: String,
+    pub title: String,
+    /// 文号.
+    pub letter_no: String,
+    pub issued_on: NaiveDate,
+    /// SHA-256 of the PDF.
+    pub pdf_sha256: String,
 }
 
 impl TrackingResponse {
@@ -185,6 +202,18 @@ impl TrackingResponse {
             },
             description: v.description,
             events: v.events.into_iter().map(|e| e.fields).collect(),
+            letters: v
+                .letters
+                .into_iter()
+                .map(|l| ApplicantLetter {
+                    event_seq: l.event_seq,
+                    kind: l.kind.code().to_string(),
+                    title: l.title.to_string(),
+                    letter_no: l.letter_no,
+                    issued_on: l.issued_on,
+                    pdf_sha256: l.pdf_sha256,
+                })
+                .collect(),
         }
     }
 }

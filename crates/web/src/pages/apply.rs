@@ -520,32 +520,16 @@ async fn receipt(
     let form = super::track::code_lookup(&budgets, &body)?;
     let (number, code) = (form.number.as_str(), form.query_code.as_str());
     match state.app.receipt_pdf(&slug, number, code).await {
-        Ok(pdf) => {
-            let filename = format!("receipt-{}.pdf", ascii_name(number));
-            let mut response = pdf.into_response();
-            let h = response.headers_mut();
-            h.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/pdf"),
-            );
-            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{filename}\"")) {
-                h.insert(header::CONTENT_DISPOSITION, v);
-            }
-            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            Ok(response)
-        }
+        Ok(pdf) => Ok(crate::headers::attachment(
+            pdf,
+            "application/pdf",
+            "receipt",
+            number,
+            "pdf",
+        )),
         Err(AppError::NotFound(_)) => super::track::unknown_request(&state, &viewer, &slug).await,
         Err(other) => Err(other.into()),
     }
-}
-
-/// A request number as a file name: letters, digits and `-` only.
-fn ascii_name(number: &str) -> String {
-    number
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .take(64)
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,14 +1,15 @@
 //! 申请查询 — `/{agency}/track`: the applicant gives the 申请编号 and the 查询码 (POSTed, so the
 //! code is never in a URL) and sees the status, the public timeline, the due date with how it
-//! is counted, the receipt and the answer. A wrong code and an unknown number give the same
-//! page, byte for byte, with the same status.
+//! is counted, the receipt, the answer and the letters addressed to the applicant (告知书,
+//! `POST /{agency}/letter`). A wrong code and an unknown number give the same page, byte for
+//! byte, with the same status.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use gongkai_app::AppError;
 use gongkai_app::tracking::{PublicEvent, PublicRequestView};
 use gongkai_store::Agency;
@@ -19,7 +20,9 @@ use crate::limits::PageBudgets;
 use crate::{AppState, Path};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/{agency}/track", get(form).post(lookup))
+    Router::new()
+        .route("/{agency}/track", get(form).post(lookup))
+        .route("/{agency}/letter", post(letter))
 }
 
 /// The message of a lookup that found nothing (an unknown number or a wrong code alike).
@@ -109,6 +112,48 @@ async fn lookup(
             }))
         }
         Err(AppError::NotFound(_)) => unknown_request(&state, &viewer, &slug).await,
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// A letter download form's fields: the request, its code, the event that sent the letter and
+/// the format.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+struct LetterForm {
+    number: String,
+    query_code: String,
+    seq: String,
+    format: String,
+}
+
+/// `POST /{agency}/letter`: a letter addressed to the applicant as a download; a wrong number,
+/// code or letter is the page of an unknown request.
+async fn letter(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    budgets: PageBudgets,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let codes = code_lookup(&budgets, &body)?;
+    let form: LetterForm = parse_form(&body);
+    let seq = form.seq.trim().parse::<i64>().unwrap_or(0);
+    let format = form.format.trim();
+    let found = state
+        .app
+        .applicant_letter_file(&slug, &codes.number, &codes.query_code, seq, format)
+        .await;
+    match found {
+        Ok((info, bytes)) => Ok(crate::api::letters::download(
+            &codes.number,
+            &info,
+            format,
+            bytes,
+        )),
+        Err(AppError::NotFound(_) | AppError::Invalid(_)) => {
+            unknown_request(&state, &viewer, &slug).await
+        }
         Err(other) => Err(other.into()),
     }
 }

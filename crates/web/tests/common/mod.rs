@@ -8,7 +8,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use gongkai_store::testing::{Backend, TestStore, fresh_with_clock};
 use gongkai_store::{Actor, Agency, Role, Store};
@@ -109,4 +109,18 @@ impl Seeded {
             .map(str::to_string)
             .ok_or_else(|| anyhow::anyhow!("no number in {v}"))
     }
+}
+
+/// The text of a PDF, as `pdftotext` (poppler-utils; scripts/test.sh installs it) reads it.
+pub fn pdftotext(pdf: &[u8]) -> Result<String> {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf)?;
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .context("pdftotext (poppler-utils; scripts/test.sh installs it)")?;
+    anyhow::ensure!(out.status.success(), "pdftotext failed");
+    Ok(String::from_utf8(out.stdout)?)
 }
