@@ -7,7 +7,7 @@ use anyhow::Result;
 use gongkai_store::testing::Backend;
 use gongkai_web::AppState;
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 use sha2::Digest;
 
 #[derive(serde::Deserialize)]

@@ -134,7 +134,7 @@ async fn letter(
     viewer: Viewer,
     budgets: PageBudgets,
     Path(slug): Path<String>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Result<Response, PageError> {
     let codes = code_lookup(&budgets, &body)?;
     let form: LetterForm = parse_form(&body);
