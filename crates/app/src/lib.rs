@@ -8,6 +8,7 @@
 //! as a missing one), an action that is another role's (the head's) is
 //! [`AppError::Forbidden`]. The store below checks what data must satisfy, not who acts.
 
+pub mod accounts;
 pub mod admin;
 pub mod error;
 pub mod filing;
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use gongkai_domain::clock::Clock;
 use gongkai_store::{Agency, Store};
 
+pub use accounts::{CreatedUser, LoginInput, LoginSession, TotpEnrolment, UserInput};
 pub use admin::TokenInput;
 pub use error::AppError;
 pub use filing::FilingInput;

@@ -23,11 +23,7 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn actor(name: &str, role: Role, agency_id: i64) -> Actor {
-    Actor {
-        name: name.into(),
-        role,
-        agency_id: Some(agency_id),
-    }
+    Actor::new(name, role, Some(agency_id))
 }
 
 fn extension(approver: &str) -> Event {
@@ -49,10 +45,10 @@ async fn only_the_head_extends_voids_approves_and_publishes_and_other_agencies_s
         let agency =
             gongkai_store::testing::agency(s.as_ref(), "roles", "阜新市自然资源局").await?;
         let other = gongkai_store::testing::agency(s.as_ref(), "other", "另一机关").await?;
-        let staff = actor("经办人", Role::Staff, agency.id);
+        let staff = actor("经办人", Role::Office, agency.id);
         let head = actor("负责人", Role::Head, agency.id);
         let other_head = actor("别人", Role::Head, other.id);
-        let other_staff = actor("别处经办人", Role::Staff, other.id);
+        let other_staff = actor("别处经办人", Role::Office, other.id);
         let applicant = ApplicantInput {
             kind: "natural_person".into(),
             name: "李四".into(),
@@ -172,7 +168,7 @@ async fn only_the_head_extends_voids_approves_and_publishes_and_other_agencies_s
                 .await?
                 .iter()
                 .any(|e| e.action == "request.voided"
-                    && e.actor == "staff:经办人"
+                    && e.actor == "office:经办人"
                     && e.outcome.starts_with("rejected")),
             "the staff attempt is audited"
         );
@@ -256,6 +252,8 @@ async fn only_the_head_extends_voids_approves_and_publishes_and_other_agencies_s
             name: "新同事".into(),
             role: "staff".into(),
             agency: Some("roles".into()),
+            department: None,
+            supervises: Vec::new(),
             days: None,
         };
         for who in [&staff, &head] {
@@ -290,7 +288,7 @@ async fn only_the_head_extends_voids_approves_and_publishes_and_other_agencies_s
         assert!(app.actor_for_token(&issued.token).await?.is_none());
         assert!(
             app.actor_for_session("anything").await?.is_none(),
-            "no sessions before issue 10"
+            "an unknown session is no one"
         );
     }
     Ok(())

@@ -13,6 +13,7 @@
 //! database_url = "postgres://gongkai@127.0.0.1/gongkai"   # else SQLite in `data`
 //! pii_key_file = "/etc/gongkai/pii.key"                   # default DATA/pii.key
 //! query_key_file = "/etc/gongkai/query.key"               # default beside pii.key (the 查询码 key)
+//! behind_tls = true        # reached over https: the session cookie is Secure (GONGKAI_BEHIND_TLS)
 //!
 //! [limits]
 //! filing_limit = 10        # filings per hour per address (0 = off)
@@ -95,6 +96,8 @@ impl LimitSettings {
                 self.tracking_limit.unwrap_or(60),
                 self.tracking_burst.unwrap_or(20),
             ),
+            // Logins per address: the default, not configurable (an account also locks).
+            login: ServerLimits::default().login,
         }
     }
 }
@@ -108,6 +111,7 @@ struct SettingsFile {
     database_url: Option<String>,
     pii_key_file: Option<PathBuf>,
     query_key_file: Option<PathBuf>,
+    behind_tls: Option<bool>,
     #[serde(default)]
     limits: LimitSettings,
 }
@@ -125,6 +129,9 @@ pub struct Settings {
     pub pii_key_file: Option<PathBuf>,
     /// The 查询码 key file (see `gongkai_store::QueryKey`).
     pub query_key_file: Option<PathBuf>,
+    /// The deployment is reached over TLS (a proxy terminates it): the back office's session
+    /// cookie is then `Secure`.
+    pub behind_tls: bool,
     pub limits: LimitSettings,
 }
 
@@ -137,6 +144,7 @@ impl std::fmt::Debug for Settings {
             .field("pii_key", &self.pii_key.as_ref().map(|_| KEY_ENV))
             .field("pii_key_file", &self.pii_key_file)
             .field("query_key_file", &self.query_key_file)
+            .field("behind_tls", &self.behind_tls)
             .field("limits", &self.limits)
             .finish()
     }
@@ -197,6 +205,9 @@ impl Settings {
                 .get(QUERY_KEY_FILE_ENV)
                 .map(PathBuf::from)
                 .or(parsed.query_key_file),
+            behind_tls: parse_env(env, "GONGKAI_BEHIND_TLS")?
+                .or(parsed.behind_tls)
+                .unwrap_or(false),
             limits: parsed.limits.overridden_by(&env_limits),
         })
     }

@@ -15,11 +15,7 @@ fn d(s: &str) -> NaiveDate {
 }
 
 fn actor(name: &str, role: Role, agency_id: i64) -> Actor {
-    Actor {
-        name: name.into(),
-        role,
-        agency_id: Some(agency_id),
-    }
+    Actor::new(name, role, Some(agency_id))
 }
 
 fn extension(approver: &str) -> Event {
@@ -38,7 +34,7 @@ async fn the_head_is_the_approver_recorded() -> Result<()> {
         let s = ts.store.clone();
         let agency =
             gongkai_store::testing::agency(s.as_ref(), "roles", "阜新市自然资源局").await?;
-        let staff = actor("经办人", Role::Staff, agency.id);
+        let staff = actor("经办人", Role::Office, agency.id);
         let head = actor("负责人", Role::Head, agency.id);
         let applicant = ApplicantInput {
             kind: "natural_person".into(),

@@ -38,7 +38,7 @@ async fn every_error_answer_has_its_chinese_message_and_rules() -> Result<()> {
             gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局")
                 .await?;
         let staff = store
-            .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
+            .create_token("公开办", Role::Office, Some(agency.id), &Actor::system())
             .await?;
         let (base, _) = common::serve(
             store,

@@ -36,10 +36,10 @@ async fn spawn(backend: Backend, limits: ServerLimits) -> Result<App> {
         .add_department(agency.id, "政府信息公开办公室", &Actor::system())
         .await?;
     let admin = store
-        .create_token("root", Role::Admin, None, &Actor::system())
+        .create_token("root", Role::Sysadmin, None, &Actor::system())
         .await?;
     let staff = store
-        .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
+        .create_token("公开办", Role::Office, Some(agency.id), &Actor::system())
         .await?;
     let head = store
         .create_token("公开办主任", Role::Head, Some(agency.id), &Actor::system())

@@ -28,7 +28,7 @@ async fn spawn(backend: Backend) -> Result<App> {
     let agency =
         gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
     let staff = store
-        .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
+        .create_token("公开办", Role::Office, Some(agency.id), &Actor::system())
         .await?;
     let head = store
         .create_token("公开办主任", Role::Head, Some(agency.id), &Actor::system())

@@ -27,7 +27,7 @@ async fn staff_views_and_report_versions_are_wire_types_of_their_own() -> Result
             gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局")
                 .await?;
         let staff = store
-            .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
+            .create_token("公开办", Role::Office, Some(agency.id), &Actor::system())
             .await?;
         let (base, _) = common::serve(
             store,

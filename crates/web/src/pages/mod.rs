@@ -7,6 +7,7 @@
 //! content-hashed CSS), [`error`] (the 404/429/500 pages), [`portal`] (home, agency home,
 //! guide), [`reports`] (published annual reports), [`apply`] and [`track`] (依申请公开).
 
+pub mod admin;
 pub mod apply;
 pub mod assets;
 pub mod chrome;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(apply::routes())
         .merge(track::routes())
+        .merge(admin::routes())
 }
 
 /// Renders a template into an HTML response; a template error is a 500 page (logged).

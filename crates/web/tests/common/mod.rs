@@ -34,3 +34,11 @@ pub async fn serve(
     tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
     Ok((format!("http://{addr}"), addr))
 }
+
+/// Serves the application of `state` (its own clock, `behind_tls`) on 127.0.0.1:0; the base URL.
+pub async fn serve_state(state: AppState, limits: ServerLimits) -> Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+    Ok(format!("http://{addr}"))
+}
