@@ -516,6 +516,7 @@ async fn three_administrators_and_isolation() -> Result<()> {
             ("token", handler_token.as_str()),
             ("cookie", session.as_str()),
         ] {
+            let site = &site;
             let get = |n: String| async move {
                 site.api(&format!("/api/v1/staff/requests/{n}"), auth).await
             };
