@@ -129,13 +129,52 @@ fn hash_password(password: &str) -> Result<String> {
     Ok(password_auth::generate_hash(password))
 }
 
+/// What an account or token is given: its role and what that role is tied to.
+pub(crate) struct Assignment {
+    pub role: Role,
+    /// Set when the role was given by a deprecated code.
+    pub deprecation: Option<&'static str>,
+    pub agency_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub supervised: Vec<i64>,
+}
+
 impl App {
     fn unix_now(&self) -> u64 {
         u64::try_from(self.clock.now().timestamp()).unwrap_or(0)
     }
 
+    /// The role (by its code) and the agency, department and supervised agencies `input`
+    /// gives an account or token, checked together ([`check_role_scope`]). An administrator
+    /// role is given only by the deployment's operator ([`Actor::system`]), so that no
+    /// administrator can make another.
+    pub(crate) async fn assignment(&self, input: &UserInput, actor: &Actor) -> Result<Assignment> {
+        let (role, deprecation) = Role::parse_assignable(&input.role)?;
+        if !role.needs_agency() && actor.role != Role::System {
+            return Err(AppError::Forbidden(
+                "the administrator roles are given by the deployment's operator (the command line)"
+                    .into(),
+            ));
+        }
+        let (agency_id, department_id, supervised) = self
+            .scope(
+                input.agency.as_deref(),
+                input.department.as_deref(),
+                &input.supervises,
+            )
+            .await?;
+        check_role_scope(role, agency_id, department_id)?;
+        Ok(Assignment {
+            role,
+            deprecation,
+            agency_id,
+            department_id,
+            supervised,
+        })
+    }
+
     /// Resolves an agency slug, a department (id or name) within it and supervised slugs.
-    pub(crate) async fn scope(
+    async fn scope(
         &self,
         agency: Option<&str>,
         department: Option<&str>,
@@ -173,22 +212,8 @@ impl App {
     /// role is given only by the deployment's operator ([`Actor::system`]).
     pub async fn create_user(&self, input: &UserInput, actor: &Actor) -> Result<CreatedUser> {
         require(actor, Duty::System)?;
-        let (role, deprecation) = Role::parse_assignable(&input.role)?;
-        if !role.needs_agency() && actor.role != Role::System {
-            return Err(AppError::Forbidden(
-                "the administrator roles are given by the deployment's operator (gongkai user add)"
-                    .into(),
-            ));
-        }
         account::check_login(&input.login)?;
-        let (agency_id, department_id, supervised) = self
-            .scope(
-                input.agency.as_deref(),
-                input.department.as_deref(),
-                &input.supervises,
-            )
-            .await?;
-        check_role_scope(role, agency_id, department_id)?;
+        let given = self.assignment(input, actor).await?;
         let generated = input.password.is_none().then(|| random_text(16));
         let password = input
             .password
@@ -202,17 +227,17 @@ impl App {
                 .clone()
                 .filter(|n| !n.trim().is_empty())
                 .unwrap_or_else(|| input.login.clone()),
-            role,
-            agency_id,
-            department_id,
-            supervised,
+            role: given.role,
+            agency_id: given.agency_id,
+            department_id: given.department_id,
+            supervised: given.supervised,
             password_hash: hash_password(password)?,
         };
         let user = self.store.create_user(&new, actor).await?;
         Ok(CreatedUser {
             user,
             generated_password: generated,
-            deprecation,
+            deprecation: given.deprecation,
         })
     }
 
@@ -254,35 +279,22 @@ impl App {
     /// security administrator's; an administrator role only the operator's.
     pub async fn set_user_role(&self, input: &UserInput, actor: &Actor) -> Result<CreatedUser> {
         require(actor, Duty::Security)?;
-        let (role, deprecation) = Role::parse_assignable(&input.role)?;
-        if !role.needs_agency() && actor.role != Role::System {
-            return Err(AppError::Forbidden(
-                "the administrator roles are given by the deployment's operator".into(),
-            ));
-        }
-        let (agency_id, department_id, supervised) = self
-            .scope(
-                input.agency.as_deref(),
-                input.department.as_deref(),
-                &input.supervises,
-            )
-            .await?;
-        check_role_scope(role, agency_id, department_id)?;
+        let given = self.assignment(input, actor).await?;
         let user = self
             .store
             .set_user_role(
                 &input.login,
-                role,
-                agency_id,
-                department_id,
-                &supervised,
+                given.role,
+                given.agency_id,
+                given.department_id,
+                &given.supervised,
                 actor,
             )
             .await?;
         Ok(CreatedUser {
             user,
             generated_password: None,
-            deprecation,
+            deprecation: given.deprecation,
         })
     }
 

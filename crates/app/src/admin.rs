@@ -7,7 +7,7 @@ use gongkai_domain::actor::Duty;
 use gongkai_domain::calendar::ScheduleFile;
 use gongkai_store::tokens::DEFAULT_TOKEN_DAYS;
 use gongkai_store::{
-    Actor, Agency, AuditEntry, CalendarImport, Department, IssuedToken, NewAgency, NewToken, Role,
+    Actor, Agency, AuditEntry, CalendarImport, Department, IssuedToken, NewAgency, NewToken,
     TokenInfo, VerifyReport,
 };
 
@@ -17,7 +17,7 @@ use crate::{App, AppError, Result};
 #[derive(Debug, Clone, Default)]
 pub struct TokenInput {
     pub name: String,
-    /// One of [`Role::ASSIGNABLE`] by its code (`staff` and `admin` are deprecated aliases).
+    /// One of [`gongkai_store::Role::ASSIGNABLE`] by its code (`staff` and `admin` are deprecated aliases).
     pub role: String,
     /// The agency (slug) a staff token acts for.
     pub agency: Option<String>,
@@ -96,26 +96,24 @@ impl App {
         actor: &Actor,
     ) -> Result<IssuedToken> {
         require(actor, Duty::System)?;
-        let (role, _deprecated) = Role::parse_assignable(&input.role)?;
-        if !role.needs_agency() && actor.role != Role::System {
-            return Err(AppError::Forbidden(
-                "administrator tokens are issued by the deployment's operator (gongkai token create)"
-                    .into(),
-            ));
-        }
-        let (agency_id, department_id, supervised) = self
-            .scope(
-                input.agency.as_deref(),
-                input.department.as_deref(),
-                &input.supervises,
+        let given = self
+            .assignment(
+                &crate::UserInput {
+                    role: input.role.clone(),
+                    agency: input.agency.clone(),
+                    department: input.department.clone(),
+                    supervises: input.supervises.clone(),
+                    ..Default::default()
+                },
+                actor,
             )
             .await?;
         let new = NewToken {
             name: input.name.clone(),
-            role,
-            agency_id,
-            department_id,
-            supervised,
+            role: given.role,
+            agency_id: given.agency_id,
+            department_id: given.department_id,
+            supervised: given.supervised,
             days: input.days.unwrap_or(DEFAULT_TOKEN_DAYS),
         };
         new.validate(days_field)?;

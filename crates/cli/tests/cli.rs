@@ -81,15 +81,34 @@ fn demo_is_idempotent_and_the_audit_log_verifies() -> Result<()> {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(stdout(&first).contains("15 requests of 2020"));
+    // One login per role, each with a password generated now and printed once.
+    let printed = stdout(&first);
+    let logins: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.split('\t').count() == 3 && !l.starts_with("login\t"))
+        .map(|l| l.split('\t').nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        logins,
+        [
+            "office",
+            "handler",
+            "head",
+            "supervisor",
+            "sysadmin",
+            "secadmin",
+            "auditor"
+        ]
+    );
     let second = gongkai(&["demo", "--data", data], &[])?;
     assert!(stdout(&second).contains("already present"));
     let verify = gongkai(&["audit-log", "verify", "--data", data], &[])?;
     assert!(verify.status.success());
     // agency + 5 departments + 15 × (received, answered) + 2 review cases + 16 table-1 statistics
-    // + the sections
+    // + the sections + 7 demo logins
     assert_eq!(
         stdout(&verify).trim(),
-        "OK 55 entries, 15 requests, 30 events"
+        "OK 62 entries, 15 requests, 30 events"
     );
     Ok(())
 }

@@ -571,7 +571,7 @@ impl Store for SqlStore {
         changes: &[gongkai_domain::agency::SettingChange],
         actor: &Actor,
     ) -> Result<gongkai_domain::agency::AgencySettings> {
-        if !actor.may_act_for(agency_id) {
+        if !actor.is_admin() {
             return Err(StoreError::NotFound("agency".into()));
         }
         let mut tx = begin_write(&self.pool).await?;

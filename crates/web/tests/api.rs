@@ -474,7 +474,7 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &app.staff, json!({})).await?;
         assert_eq!(s, StatusCode::FORBIDDEN, "staff do not publish: {v}");
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &app.admin, json!({})).await?;
-        assert_eq!(s, StatusCode::FORBIDDEN, "nor does the deployment administrator: {v}");
+        assert_eq!(s, StatusCode::NOT_FOUND, "the system administrator does not even see it: {v}");
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &head, json!({})).await?;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["status"], "published");
@@ -576,7 +576,7 @@ async fn tokens_expire_are_listed_and_revoked_at_once() -> Result<()> {
         let (s, list) = app.get("/api/v1/admin/tokens", &app.admin).await?;
         assert_eq!(s, StatusCode::OK, "{list}");
         let listed = list.as_array().unwrap();
-        assert_eq!(listed.len(), 3, "admin, staff, and the new one: {list}");
+        assert_eq!(listed.len(), 4, "admin, staff, auditor and the new one: {list}");
         let mine = listed.iter().find(|t| t["id"] == id).unwrap();
         assert_eq!(mine["name"], "临时经办人");
         assert_eq!(mine["role"], "office", "the deprecated alias staff is office");

@@ -547,8 +547,8 @@ async fn only_the_head_extends_and_the_approver_is_the_head() -> Result<()> {
         let (s, v) = app.post(&path, Some(&app.admin), ext.clone()).await?;
         assert_eq!(
             s,
-            StatusCode::FORBIDDEN,
-            "the administrator is not the head: {v}"
+            StatusCode::NOT_FOUND,
+            "the system administrator is not the head and handles no request: {v}"
         );
         let mut typed = ext.clone();
         typed["approver"] = json!("市长");
