@@ -414,8 +414,9 @@ impl App {
         Ok(TotpEnrolment { secret, uri })
     }
 
-    /// The TOTP secret being enrolled for the session's account (a new one if none is).
-    pub async fn pending_totp(&self, cookie: &str) -> Result<TotpEnrolment> {
+    /// The live session of `cookie` (else not found) and the TOTP secret its account is
+    /// enrolling, if any.
+    async fn enrolling(&self, cookie: &str) -> Result<(SessionRow, Option<String>)> {
         let session = self
             .session(cookie)
             .await?
@@ -425,6 +426,12 @@ impl App {
             .user_auth(&session.user.login)
             .await?
             .and_then(|u| u.totp_pending);
+        Ok((session, pending))
+    }
+
+    /// The TOTP secret being enrolled for the session's account (a new one if none is).
+    pub async fn pending_totp(&self, cookie: &str) -> Result<TotpEnrolment> {
+        let (session, pending) = self.enrolling(cookie).await?;
         match pending {
             Some(secret) => {
                 let uri = totp(&secret, &session.user.login)?
@@ -439,15 +446,8 @@ impl App {
     /// Confirms the pending TOTP secret with a code from the authenticator: from then on every
     /// login asks for it, and the session may act.
     pub async fn confirm_totp(&self, cookie: &str, code: &str) -> Result<()> {
-        let session = self
-            .session(cookie)
-            .await?
-            .ok_or_else(|| AppError::NotFound("session".into()))?;
-        let pending = self
-            .store
-            .user_auth(&session.user.login)
-            .await?
-            .and_then(|u| u.totp_pending)
+        let (session, pending) = self.enrolling(cookie).await?;
+        let pending = pending
             .ok_or_else(|| AppError::Conflict("no second factor is being enrolled".into()))?;
         if !totp_matches(&pending, &session.user.login, code, self.unix_now())? {
             return Err(
