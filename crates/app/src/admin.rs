@@ -1,11 +1,13 @@
-//! Administration of the deployment (the administrator's): agencies and their departments
-//! (承办部门), API tokens, the holiday calendar, the audit log. For anyone else these are "not
-//! found", as if the resource did not exist.
+//! Administration of the deployment: agencies and their departments (承办部门), API tokens
+//! and the holiday calendar are the system administrator's ([`Duty::System`]), the audit log
+//! the auditor's ([`Duty::Audit`]). For anyone else these are "not found", as if the resource
+//! did not exist.
 
+use gongkai_domain::actor::Duty;
 use gongkai_domain::calendar::ScheduleFile;
 use gongkai_store::tokens::DEFAULT_TOKEN_DAYS;
 use gongkai_store::{
-    Actor, Agency, AuditEntry, CalendarImport, Department, IssuedToken, NewAgency, NewToken, Role,
+    Actor, Agency, AuditEntry, CalendarImport, Department, IssuedToken, NewAgency, NewToken,
     TokenInfo, VerifyReport,
 };
 
@@ -15,17 +17,21 @@ use crate::{App, AppError, Result};
 #[derive(Debug, Clone, Default)]
 pub struct TokenInput {
     pub name: String,
-    /// `staff`, `head` or `admin`.
+    /// One of [`gongkai_store::Role::ASSIGNABLE`] by its code (`staff` and `admin` are deprecated aliases).
     pub role: String,
-    /// The agency (slug) a staff or head token acts for.
+    /// The agency (slug) a staff token acts for.
     pub agency: Option<String>,
+    /// A handler token's department (id or name).
+    pub department: Option<String>,
+    /// The agencies (slugs) a supervisor token reads.
+    pub supervises: Vec<String>,
     /// Days until it expires (default [`DEFAULT_TOKEN_DAYS`]).
     pub days: Option<u32>,
 }
 
-/// Only the deployment's administrator; anyone else finds nothing.
-fn require_admin(actor: &Actor) -> Result<()> {
-    if actor.is_admin() {
+/// Only the administrator with `duty`; anyone else finds nothing.
+fn require(actor: &Actor, duty: Duty) -> Result<()> {
+    if actor.has_duty(duty) {
         Ok(())
     } else {
         Err(AppError::NotFound("resource".into()))
@@ -44,6 +50,17 @@ impl App {
         }
     }
 
+    /// An agency whose requests and reports the actor reads ([`Actor::may_read_agency`]: its
+    /// staff, its supervisors); another is not found.
+    pub async fn readable_agency(&self, slug: &str, actor: &Actor) -> Result<Agency> {
+        let agency = self.agency(slug).await?;
+        if actor.may_read_agency(agency.id) {
+            Ok(agency)
+        } else {
+            Err(AppError::NotFound(format!("agency {slug}")))
+        }
+    }
+
     /// Creates an agency with its departments.
     pub async fn create_agency(
         &self,
@@ -51,7 +68,7 @@ impl App {
         departments: &[String],
         actor: &Actor,
     ) -> Result<Agency> {
-        require_admin(actor)?;
+        require(actor, Duty::System)?;
         self.changing_directory(async {
             let agency = self.store.create_agency(new, actor).await?;
             for d in departments {
@@ -69,7 +86,7 @@ impl App {
         name: &str,
         actor: &Actor,
     ) -> Result<Department> {
-        require_admin(actor)?;
+        require(actor, Duty::System)?;
         let agency = self.agency(agency).await?;
         self.changing_directory(async {
             Ok(self.store.add_department(agency.id, name, actor).await?)
@@ -84,25 +101,25 @@ impl App {
         days_field: &str,
         actor: &Actor,
     ) -> Result<IssuedToken> {
-        require_admin(actor)?;
-        let role = match Role::from_code(&input.role) {
-            Some(r @ (Role::Staff | Role::Head | Role::Admin)) => r,
-            _ => {
-                return Err(gongkai_domain::DomainError::invalid(
-                    "role",
-                    "must be staff, head or admin",
-                )
-                .into());
-            }
-        };
-        let agency_id = match input.agency.as_deref() {
-            Some(slug) => Some(self.agency(slug).await?.id),
-            None => None,
-        };
+        require(actor, Duty::System)?;
+        let given = self
+            .assignment(
+                &crate::UserInput {
+                    role: input.role.clone(),
+                    agency: input.agency.clone(),
+                    department: input.department.clone(),
+                    supervises: input.supervises.clone(),
+                    ..Default::default()
+                },
+                actor,
+            )
+            .await?;
         let new = NewToken {
             name: input.name.clone(),
-            role,
-            agency_id,
+            role: given.role,
+            agency_id: given.agency_id,
+            department_id: given.department_id,
+            supervised: given.supervised,
             days: input.days.unwrap_or(DEFAULT_TOKEN_DAYS),
         };
         new.validate(days_field)?;
@@ -111,13 +128,13 @@ impl App {
 
     /// Every token, oldest first (never the token or its hash).
     pub async fn tokens(&self, actor: &Actor) -> Result<Vec<TokenInfo>> {
-        require_admin(actor)?;
+        require(actor, Duty::System)?;
         Ok(self.store.tokens(actor).await?)
     }
 
     /// Revokes a token at once; an already revoked one is a conflict.
     pub async fn revoke_token(&self, id: i64, actor: &Actor) -> Result<TokenInfo> {
-        require_admin(actor)?;
+        require(actor, Duty::System)?;
         Ok(self.store.revoke_token(id, actor).await?)
     }
 
@@ -127,19 +144,13 @@ impl App {
         Ok(self.store.actor_for_token(token.trim()).await?)
     }
 
-    /// The actor of a `gongkai_session` cookie. Sessions (the staff back office's login) come
-    /// with issue 10; until then no cookie names a session and this is always `None`.
-    pub async fn actor_for_session(&self, _cookie: &str) -> Result<Option<Actor>> {
-        Ok(None)
-    }
-
     /// Imports newer holiday notices; every open request's deadline is recomputed.
     pub async fn import_calendar(
         &self,
         file: ScheduleFile,
         actor: &Actor,
     ) -> Result<CalendarImport> {
-        require_admin(actor)?;
+        require(actor, Duty::System)?;
         self.changing_directory(async { Ok(self.store.import_calendar(file, actor).await?) })
             .await
     }
@@ -151,7 +162,7 @@ impl App {
         limit: i64,
         actor: &Actor,
     ) -> Result<Vec<AuditEntry>> {
-        require_admin(actor)?;
+        require(actor, Duty::Audit)?;
         Ok(self
             .store
             .audit_entries(after_seq, limit.clamp(1, 1000))
@@ -160,7 +171,7 @@ impl App {
 
     /// Verifies the audit chain, the ledger rows and every projection.
     pub async fn verify_audit_log(&self, actor: &Actor) -> Result<VerifyReport> {
-        require_admin(actor)?;
+        require(actor, Duty::Audit)?;
         Ok(self.store.verify_audit_log().await?)
     }
 }

@@ -8,6 +8,7 @@
 //! as a missing one), an action that is another role's (the head's) is
 //! [`AppError::Forbidden`]. The store below checks what data must satisfy, not who acts.
 
+pub mod accounts;
 pub mod admin;
 mod directory;
 pub mod error;
@@ -27,6 +28,7 @@ use gongkai_store::{Agency, Department, Store};
 pub use crate::directory::DEFAULT_TTL as DIRECTORY_TTL;
 use crate::directory::{AgencyIndex, Directory};
 
+pub use accounts::{CreatedUser, LoginInput, LoginSession, TotpEnrolment, UserInput};
 pub use admin::TokenInput;
 pub use error::AppError;
 pub use filing::FilingInput;

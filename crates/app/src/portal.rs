@@ -3,7 +3,7 @@
 
 use gongkai_domain::agency::{AgencySettings, SettingChange};
 use gongkai_domain::report::Report;
-use gongkai_store::{Actor, Agency, ReportStatus, Role};
+use gongkai_store::{Actor, Agency, ReportStatus};
 
 use crate::{App, AppError, Result};
 
@@ -40,7 +40,7 @@ impl App {
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
         actor: &Actor,
     ) -> Result<(Agency, AgencySettings)> {
-        if actor.role != Role::Admin {
+        if !actor.is_admin() {
             return Err(AppError::Forbidden(
                 "agency settings are changed by an administrator".into(),
             ));

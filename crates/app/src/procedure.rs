@@ -21,11 +21,12 @@ pub struct StaffView {
 }
 
 impl App {
-    /// The request if the actor may act for its agency; otherwise [`AppError::NotFound`], the
-    /// same as for a missing number (agency isolation).
+    /// The request if the actor may see it ([`Actor::may_see_request`]: its agency, and for a
+    /// handler its department); otherwise [`AppError::NotFound`], the same as for a missing
+    /// number (agency and department isolation).
     pub async fn visible_request(&self, number: &str, actor: &Actor) -> Result<RequestRecord> {
         match self.store.request(number).await? {
-            Some(r) if actor.may_act_for(r.agency_id) => Ok(r),
+            Some(r) if actor.may_see_request(r.agency_id, r.department_id) => Ok(r),
             _ => Err(AppError::NotFound(format!("request {number}"))),
         }
     }
@@ -61,7 +62,14 @@ impl App {
         actor: &Actor,
     ) -> Result<StaffView> {
         let record = self.visible_request(number, actor).await?;
-        if let Err(refused) = actor.may_record(&event, record.agency_id) {
+        let may = if actor.may_handle_request(record.agency_id, record.department_id) {
+            actor.may_record(&event, record.agency_id)
+        } else {
+            Err(gongkai_domain::DomainError::Forbidden(
+                "a supervisor reads requests, it does not record their steps".into(),
+            ))
+        };
+        if let Err(refused) = may {
             let action = format!("request.{}", event.kind());
             self.store
                 .audit_refusal(actor, &action, number, &refused.to_string())
@@ -72,21 +80,31 @@ impl App {
         self.staff_view(record).await
     }
 
-    /// An agency's requests, newest first.
+    /// An agency's requests, newest first: all of them for its office, head and supervisors,
+    /// a handler's department's only.
     pub async fn list_requests(
         &self,
         agency: &str,
         filter: &RequestFilter,
         actor: &Actor,
     ) -> Result<Vec<RequestSummary>> {
-        let agency = self.own_agency(agency, actor).await?;
-        Ok(self.store.list_requests(agency.id, filter).await?)
+        let agency = self.readable_agency(agency, actor).await?;
+        let mut filter = filter.clone();
+        if !actor.may_act_for(agency.id) && actor.role == gongkai_store::Role::Handler {
+            filter.department_id = actor.department_id;
+        }
+        Ok(self.store.list_requests(agency.id, &filter).await?)
     }
 
-    /// The applicant's personal data in the clear (staff of the request's agency; each view is
+    /// The applicant's personal data in the clear (staff who handle the request; each view is
     /// audited by the store).
     pub async fn personal_data(&self, number: &str, actor: &Actor) -> Result<PersonalData> {
-        self.visible_request(number, actor).await?;
+        let record = self.visible_request(number, actor).await?;
+        if !actor.may_handle_request(record.agency_id, record.department_id) {
+            return Err(AppError::Forbidden(
+                "personal data is for the staff who handle the request".into(),
+            ));
+        }
         Ok(self.store.personal_data(number, actor).await?)
     }
 }

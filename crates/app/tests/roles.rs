@@ -31,10 +31,10 @@ async fn only_the_head_extends_voids_approves_and_publishes_and_other_agencies_s
         let agency =
             gongkai_store::testing::agency(s.as_ref(), "roles", "阜新市自然资源局").await?;
         let other = gongkai_store::testing::agency(s.as_ref(), "other", "另一机关").await?;
-        let staff = member("经办人", Role::Staff, agency.id);
+        let staff = member("经办人", Role::Office, agency.id);
         let head = member("负责人", Role::Head, agency.id);
         let other_head = member("别人", Role::Head, other.id);
-        let other_staff = member("别处经办人", Role::Staff, other.id);
+        let other_staff = member("别处经办人", Role::Office, other.id);
         let created = s
             .create_request(
                 gongkai_store::testing::new_request(agency.id, "2025-06-09"),
@@ -136,7 +136,7 @@ async fn only_the_head_extends_voids_approves_and_publishes_and_other_agencies_s
                 .await?
                 .iter()
                 .any(|e| e.action == "request.voided"
-                    && e.actor == "staff:经办人"
+                    && e.actor == "office:经办人"
                     && e.outcome.starts_with("rejected")),
             "the staff attempt is audited"
         );
@@ -220,6 +220,8 @@ async fn only_the_head_extends_voids_approves_and_publishes_and_other_agencies_s
             name: "新同事".into(),
             role: "staff".into(),
             agency: Some("roles".into()),
+            department: None,
+            supervises: Vec::new(),
             days: None,
         };
         for who in [&staff, &head] {
@@ -254,7 +256,7 @@ async fn only_the_head_extends_voids_approves_and_publishes_and_other_agencies_s
         assert!(app.actor_for_token(&issued.token).await?.is_none());
         assert!(
             app.actor_for_session("anything").await?.is_none(),
-            "no sessions before issue 10"
+            "an unknown session is no one"
         );
     }
     Ok(())

@@ -144,6 +144,48 @@ const SETTINGS: [(&str, &str); 3] = [
     ),
 ];
 
+/// One demo login per role: (login, name, role, department).
+const LOGINS: [(&str, &str, &str, Option<&str>); 7] = [
+    ("gongkaiban", "公开办", "office", None),
+    ("chengban", "承办人", "handler", Some(DEPARTMENTS[2])),
+    ("fuzeren", "负责人", "head", None),
+    ("jiandu", "监督员", "supervisor", None),
+    ("sysadmin", "系统管理员", "sysadmin", None),
+    ("secadmin", "安全管理员", "secadmin", None),
+    ("auditor", "审计员", "auditor", None),
+];
+
+/// Creates one account per role with a generated password; returns the lines to print
+/// (login, role, password: shown once, never fixed in the code).
+pub async fn users(app: &gongkai_app::App) -> Result<Vec<String>> {
+    let mut lines = Vec::new();
+    for (login, name, role, department) in LOGINS {
+        let staff = !matches!(role, "sysadmin" | "secadmin" | "auditor");
+        let input = gongkai_app::UserInput {
+            login: login.into(),
+            name: Some(name.into()),
+            role: role.into(),
+            agency: staff.then(|| SLUG.to_string()),
+            department: department.map(str::to_string),
+            supervises: if role == "supervisor" {
+                vec![SLUG.into()]
+            } else {
+                Vec::new()
+            },
+            password: None,
+        };
+        let done = app
+            .create_user(&input, &Actor::system())
+            .await
+            .with_context(|| format!("demo user {login}"))?;
+        lines.push(format!(
+            "{login}\t{role}\t{}",
+            done.generated_password.unwrap_or_default()
+        ));
+    }
+    Ok(lines)
+}
+
 /// Creates the demo; a second run finds it and changes nothing.
 pub async fn create(store: &dyn Store) -> Result<String> {
     if store.agency(SLUG).await?.is_some() {
@@ -172,11 +214,7 @@ pub async fn create(store: &dyn Store) -> Result<String> {
     store
         .set_agency_settings(agency.id, &settings, &admin)
         .await?;
-    let staff = Actor {
-        name: "公开办".into(),
-        role: gongkai_store::Role::Staff,
-        agency_id: Some(agency.id),
-    };
+    let staff = Actor::new("公开办", gongkai_store::Role::Office, Some(agency.id));
     let calendar = store.current_calendar().await?;
     let mut numbers = Vec::new();
     for (i, (received, kind, what)) in REQUESTS_2020.iter().enumerate() {

@@ -9,6 +9,7 @@ mod output;
 mod serve;
 mod settings;
 mod token;
+mod user;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -100,6 +101,11 @@ enum Command {
     Token {
         #[command(subcommand)]
         command: token::TokenCommand,
+    },
+    /// Staff accounts of the back office (/admin/login).
+    User {
+        #[command(subcommand)]
+        command: user::UserCommand,
     },
     /// Agencies of this deployment.
     Agency {
@@ -368,14 +374,29 @@ async fn run(command: Command) -> Result<ExitCode> {
                 data.path().display(),
                 store.backend()
             );
-            let state =
-                gongkai_web::AppState::new(store).with_directory_ttl(settings.directory_ttl());
+            let state = gongkai_web::AppState::new(store)
+                .with_directory_ttl(settings.directory_ttl())
+                .behind_tls(settings.behind_tls);
             gongkai_web::serve(listener, state, limits).await?;
         }
         Command::Demo { data } => {
             let store = open_store(&data.path()).await?;
+            let fresh = store.agency(demo::SLUG).await?.is_none();
             let summary = demo::create(store.as_ref()).await?;
             println!("{summary}");
+            if fresh {
+                let app = gongkai_app::App::new(
+                    store,
+                    std::sync::Arc::new(gongkai_domain::clock::ChinaClock),
+                );
+                println!(
+                    "demo logins for /admin/login (passwords shown once; head and administrators enrol TOTP at first login):"
+                );
+                println!("login\trole\tpassword");
+                for line in demo::users(&app).await? {
+                    println!("{line}");
+                }
+            }
         }
         Command::Deadline {
             received,
@@ -423,6 +444,7 @@ async fn run(command: Command) -> Result<ExitCode> {
         }
         Command::AuditLog { command } => return audit_log::run(command).await,
         Command::Token { command } => token::run(command).await?,
+        Command::User { command } => user::run(command).await?,
         Command::Agency {
             command:
                 AgencyCommand::Create {

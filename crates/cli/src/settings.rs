@@ -15,6 +15,7 @@
 //! query_key_file = "/etc/gongkai/query.key"               # default beside pii.key (the 查询码 key)
 //! directory_cache_ms = 2000   # how long another server's change to an agency (its settings,
 //!                             # departments, published reports) or the calendar may go unseen
+//! behind_tls = true        # reached over https: the session cookie is Secure (GONGKAI_BEHIND_TLS)
 //!
 //! [limits]
 //! filing_limit = 10        # filings per hour per address (0 = off)
@@ -101,6 +102,8 @@ impl LimitSettings {
                 self.tracking_limit.unwrap_or(60),
                 self.tracking_burst.unwrap_or(20),
             ),
+            // Logins per address: the default, not configurable (an account also locks).
+            login: ServerLimits::default().login,
         }
     }
 }
@@ -115,6 +118,7 @@ struct SettingsFile {
     pii_key_file: Option<PathBuf>,
     query_key_file: Option<PathBuf>,
     directory_cache_ms: Option<u64>,
+    behind_tls: Option<bool>,
     #[serde(default)]
     limits: LimitSettings,
 }
@@ -135,6 +139,9 @@ pub struct Settings {
     /// How long the agency directory is kept in memory, in milliseconds (default 2000; 0 = read
     /// the database every time).
     pub directory_cache_ms: Option<u64>,
+    /// The deployment is reached over TLS (a proxy terminates it): the back office's session
+    /// cookie is then `Secure`.
+    pub behind_tls: bool,
     pub limits: LimitSettings,
 }
 
@@ -148,6 +155,7 @@ impl std::fmt::Debug for Settings {
             .field("pii_key_file", &self.pii_key_file)
             .field("query_key_file", &self.query_key_file)
             .field("directory_cache_ms", &self.directory_cache_ms)
+            .field("behind_tls", &self.behind_tls)
             .field("limits", &self.limits)
             .finish()
     }
@@ -215,6 +223,9 @@ impl Settings {
                 .get(QUERY_KEY_FILE_ENV)
                 .map(PathBuf::from)
                 .or(parsed.query_key_file),
+            behind_tls: parse_env(env, "GONGKAI_BEHIND_TLS")?
+                .or(parsed.behind_tls)
+                .unwrap_or(false),
             limits: parsed.limits.overridden_by(&env_limits),
         })
     }

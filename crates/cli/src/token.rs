@@ -14,12 +14,19 @@ pub(crate) enum TokenCommand {
     Create {
         #[arg(long)]
         name: String,
-        /// staff, head (公开办负责人) or admin.
-        #[arg(long, default_value = "staff")]
+        /// office, handler, head (公开办负责人), supervisor, sysadmin, secadmin or auditor
+        /// ('staff' and 'admin' are deprecated aliases of office and sysadmin).
+        #[arg(long, default_value = "office")]
         role: String,
-        /// The agency a staff or head token acts for.
+        /// The agency a staff token acts for.
         #[arg(long)]
         agency: Option<String>,
+        /// A handler token's department (its id or name).
+        #[arg(long)]
+        department: Option<String>,
+        /// An agency (slug) a supervisor token reads; repeat for several.
+        #[arg(long)]
+        supervises: Vec<String>,
         /// Days until the token expires (1-366).
         #[arg(long, default_value_t = DEFAULT_TOKEN_DAYS)]
         days: u32,
@@ -46,13 +53,16 @@ pub(crate) async fn run(command: TokenCommand) -> Result<()> {
             name,
             role,
             agency,
+            department,
+            supervises,
             days,
             data,
         } => {
-            let role = match Role::from_code(&role) {
-                Some(r @ (Role::Staff | Role::Head | Role::Admin)) => r,
-                _ => anyhow::bail!("--role must be staff, head or admin"),
-            };
+            let (role, deprecated) = Role::parse_assignable(&role)
+                .map_err(|e| anyhow::anyhow!("--role: {}", e.reason()))?;
+            if let Some(note) = deprecated {
+                eprintln!("warning: {note}");
+            }
             if !(1..=MAX_TOKEN_DAYS).contains(&days) {
                 anyhow::bail!("--days: a token lives 1-{MAX_TOKEN_DAYS} days");
             }
@@ -64,6 +74,8 @@ pub(crate) async fn run(command: TokenCommand) -> Result<()> {
                 name,
                 role: role.code().to_string(),
                 agency,
+                department,
+                supervises,
                 days: Some(days),
             };
             let issued = app.issue_token(&input, "--days", &admin).await?;

@@ -44,7 +44,10 @@ async fn verify_names_a_changed_projection_and_a_checkpoint_catches_truncation()
         String::from_utf8_lossy(&made.stderr)
     );
     let cp: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cp_file)?)?;
-    assert_eq!(cp["seq"], 55);
+    assert_eq!(
+        cp["seq"], 63,
+        "the demo: 56 entries of records and settings, 7 of its logins"
+    );
     {
         use std::os::unix::fs::PermissionsExt as _;
         let mode = std::fs::metadata(dir.path().join("checkpoint.key"))?
@@ -73,8 +76,9 @@ async fn verify_names_a_changed_projection_and_a_checkpoint_catches_truncation()
     ])?;
     assert!(with_key.status.success(), "{}", stdout(&with_key));
 
-    // The last three entries (statistics: no ledger rows) removed and the head moved back.
-    let keep = 51;
+    // The last entries (statistics and the demo logins: no ledger rows) removed and the head
+    // moved back.
+    let keep = 52;
     raw(data, "DROP TRIGGER audit_log_no_delete").await?;
     raw(
         data,
@@ -100,7 +104,7 @@ async fn verify_names_a_changed_projection_and_a_checkpoint_catches_truncation()
     ])?;
     assert_eq!(caught.status.code(), Some(1));
     assert!(
-        stdout(&caught).contains("entry 55:") && stdout(&caught).contains("truncated"),
+        stdout(&caught).contains("entry 63:") && stdout(&caught).contains("truncated"),
         "{}",
         stdout(&caught)
     );

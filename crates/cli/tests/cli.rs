@@ -81,15 +81,34 @@ fn demo_is_idempotent_and_the_audit_log_verifies() -> Result<()> {
         String::from_utf8_lossy(&first.stderr)
     );
     assert!(stdout(&first).contains("15 requests of 2020"));
+    // One login per role, each with a password generated now and printed once.
+    let printed = stdout(&first);
+    let logins: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.split('\t').count() == 3 && !l.starts_with("login\t"))
+        .map(|l| l.split('\t').nth(1).unwrap_or_default())
+        .collect();
+    assert_eq!(
+        logins,
+        [
+            "office",
+            "handler",
+            "head",
+            "supervisor",
+            "sysadmin",
+            "secadmin",
+            "auditor"
+        ]
+    );
     let second = gongkai(&["demo", "--data", data], &[])?;
     assert!(stdout(&second).contains("already present"));
     let verify = gongkai(&["audit-log", "verify", "--data", data], &[])?;
     assert!(verify.status.success());
     // agency + its settings + 5 departments + 15 × (received, answered) + 2 review cases + 16
-    // table-1 statistics + the sections
+    // table-1 statistics + the sections + 7 demo logins
     assert_eq!(
         stdout(&verify).trim(),
-        "OK 56 entries, 15 requests, 30 events"
+        "OK 63 entries, 15 requests, 30 events"
     );
     Ok(())
 }
@@ -676,7 +695,7 @@ async fn tokens_are_listed_and_revoked_from_the_command_line() -> Result<()> {
     let cols: Vec<&str> = lines[1].split('\t').collect();
     assert_eq!(
         (cols[0], cols[1], cols[2], cols[3], cols[6]),
-        ("1", "经办人", "staff", "tok-test", "active")
+        ("1", "经办人", "office", "tok-test", "active")
     );
     let created = chrono::DateTime::parse_from_rfc3339(cols[4])?;
     let expires = chrono::DateTime::parse_from_rfc3339(cols[5])?;
@@ -901,5 +920,65 @@ fn a_binary_report_is_not_written_to_a_terminal() -> Result<()> {
     let o = report("pdf").output()?;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(o.stdout.starts_with(b"%PDF"));
+    Ok(())
+}
+
+#[test]
+fn users_are_added_listed_reset_and_disabled() -> Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().to_str().context("utf-8 path")?;
+    let o = gk(&format!(
+        "agency create --slug acc-test --name 某局 --data {data}"
+    ))?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = gk(&format!(
+        "user add --data {data} --agency acc-test --login li.ming --role office"
+    ))?;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let password = stdout(&o).trim().to_string();
+    assert!(
+        password.chars().count() >= 12,
+        "generated and printed once: {password}"
+    );
+    let o = gk(&format!(
+        "user add --data {data} --agency acc-test --login wang.fang --role staff"
+    ))?;
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("deprecated"),
+        "staff is an alias of office, with a note"
+    );
+    let o = gk(&format!(
+        "user add --data {data} --login auditor --role auditor"
+    ))?;
+    assert!(
+        o.status.success(),
+        "the operator gives the administrator roles"
+    );
+    let o = gk(&format!(
+        "user add --data {data} --login x.y --role handler --agency acc-test"
+    ))?;
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("department"));
+
+    let o = gk(&format!("user reset-password li.ming --data {data}"))?;
+    assert!(o.status.success());
+    assert_ne!(stdout(&o).trim(), password, "a new password");
+    let o = gk(&format!("user disable li.ming --data {data}"))?;
+    assert!(o.status.success());
+    let o = gk(&format!("user list --data {data}"))?;
+    let out = stdout(&o);
+    assert!(!out.contains(&password));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "id\tlogin\tname\trole\tagency\ttotp\tstatus");
+    assert_eq!(
+        lines[1],
+        "1\tli.ming\tli.ming\toffice\tacc-test\tno\tdisabled"
+    );
+    assert_eq!(
+        lines[2],
+        "2\twang.fang\twang.fang\toffice\tacc-test\tno\tactive"
+    );
+    assert_eq!(lines[3], "3\tauditor\tauditor\tauditor\t-\tno\tactive");
     Ok(())
 }

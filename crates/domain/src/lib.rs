@@ -6,6 +6,7 @@
 //! [`report`] model with its consistency rules. No I/O: the store, the web layer, the report
 //! generator and the auditor all call into this crate.
 
+pub mod account;
 pub mod actor;
 pub mod admission;
 pub mod agency;

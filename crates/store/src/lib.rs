@@ -9,6 +9,7 @@
 //! `outcome` columns of `requests` are a projection recomputed by the domain core on every append
 //! (and on calendar import), kept for queries.
 
+pub mod accounts;
 pub mod audit;
 pub mod backup;
 pub mod checkpoint;
@@ -37,6 +38,7 @@ use gongkai_domain::report::{RequestFact, ReviewFact};
 use gongkai_domain::request::{Channel, Delivery, Event, Status};
 use serde::Serialize;
 
+pub use accounts::{NewUser, SessionRow, SessionStage, UserAuth, UserInfo};
 pub use audit::{AuditEntry, ChainCheck};
 pub use crypto::{PersonalData, PiiCipher};
 pub use gongkai_domain::actor::{Actor, Role};
@@ -233,6 +235,8 @@ pub struct RequestFilter {
     pub status: Option<Status>,
     /// Open requests due on or before this day.
     pub due_by: Option<NaiveDate>,
+    /// Only the requests assigned to this department (a handler's list).
+    pub department_id: Option<i64>,
     pub limit: i64,
     pub offset: i64,
 }
@@ -552,6 +556,8 @@ pub trait Store: Send + Sync + 'static {
             name: name.to_string(),
             role,
             agency_id,
+            department_id: None,
+            supervised: Vec::new(),
             days: tokens::DEFAULT_TOKEN_DAYS,
         };
         Ok(self.issue_token(&new, actor).await?.token)
@@ -569,6 +575,64 @@ pub trait Store: Send + Sync + 'static {
     /// The actor of a token valid at `now`: known, not revoked, not expired. Read from the
     /// database on every call (no cache), so a revocation takes effect at once.
     async fn actor_for_token_at(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Actor>>;
+
+    /// Creates a staff account (audited `user.create`); a login taken is a conflict.
+    async fn create_user(&self, new: &NewUser, actor: &Actor) -> Result<UserInfo>;
+    /// Every account, oldest first (never a password hash or TOTP secret).
+    async fn users(&self) -> Result<Vec<UserInfo>>;
+    /// An account with what a login is checked against.
+    async fn user_auth(&self, login: &str) -> Result<Option<UserAuth>>;
+    /// Disables an account and ends its sessions at once (audited `user.disable`).
+    async fn disable_user(&self, login: &str, actor: &Actor) -> Result<UserInfo>;
+    /// Replaces the password hash, lifts a lock and ends the account's sessions (audited
+    /// `user.password`).
+    async fn set_password(
+        &self,
+        login: &str,
+        password_hash: &str,
+        actor: &Actor,
+    ) -> Result<UserInfo>;
+    /// Gives an account another role, department or supervised agencies and ends its sessions
+    /// (audited `user.role`).
+    async fn set_user_role(
+        &self,
+        login: &str,
+        role: Role,
+        agency_id: Option<i64>,
+        department_id: Option<i64>,
+        supervised: &[i64],
+        actor: &Actor,
+    ) -> Result<UserInfo>;
+    /// Records a failed login of `login` from `address` at `now` (audited `login.fail`): the
+    /// account's failures in a row count up and at `lock_after` it is locked until
+    /// `locked_until` (audited `login.lock`). True when this failure locked it.
+    async fn record_login_failure(
+        &self,
+        login: &str,
+        address: &str,
+        reason: &str,
+        lock_after: i64,
+        locked_until: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// Starts a session with id `id` (stored hashed) and clears the failures (audited `login`).
+    async fn start_session(
+        &self,
+        user_id: i64,
+        id: &str,
+        stage: SessionStage,
+        address: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// A session not ended, with its account (whether it is alive is the caller's rule).
+    async fn session(&self, id: &str) -> Result<Option<SessionRow>>;
+    /// Marks a session used at `now`.
+    async fn touch_session(&self, id: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Ends a session (audited `logout` with `reason`: `logout`, `idle`, `expired`).
+    async fn end_session(&self, id: &str, reason: &str, now: DateTime<Utc>) -> Result<()>;
+    /// Keeps (or with `None` clears) the TOTP secret being enrolled.
+    async fn set_totp_pending(&self, user_id: i64, secret: Option<&str>) -> Result<()>;
+    /// Makes the pending TOTP secret the account's and the session `full` (audited `totp.enrol`).
+    async fn confirm_totp(&self, user_id: i64, session_id: &str) -> Result<()>;
 }
 
 /// What [`Store::report_registers`] reads.

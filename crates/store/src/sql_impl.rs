@@ -25,6 +25,7 @@ use crate::{
     StoreError, digest_eq, random_code, secret_hash,
 };
 use crate::tokens::{IssuedToken, NewToken, TokenInfo, DEFAULT_TOKEN_DAYS};
+use crate::accounts::{NewUser, SessionRow, SessionStage, UserAuth, UserInfo, supervised_text};
 use gongkai_domain::report::{DocumentCounts, RequestGroup, Sections, StatisticKey};
 
 type Tx = sqlx::Transaction<'static, Db>;
@@ -186,6 +187,64 @@ fn parse_code<T>(value: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T
 
 fn outcome_from(code: Option<String>) -> Result<Option<Outcome>> {
     code.map(|c| c.parse::<Outcome>().map_err(corrupt("outcome"))).transpose()
+}
+
+/// An account read: the columns in [`user_from_row`]'s order, then `$tail` (a static string).
+macro_rules! user_select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT u.id, u.login, u.name, u.role, a.slug, u.agency_id, u.department_id, u.supervised, ",
+            "u.totp_secret, u.locked_until, u.disabled_at, u.created_at, u.password_hash, u.totp_pending, u.failed_logins ",
+            "FROM users u LEFT JOIN agencies a ON a.id = u.agency_id ",
+            $tail
+        )
+    };
+}
+
+fn user_from_row(r: &DbRow) -> Result<UserAuth> {
+    let role: String = r.try_get(3)?;
+    let supervised: String = r.try_get(7)?;
+    let totp_secret: Option<String> = r.try_get(8)?;
+    let info = UserInfo {
+        id: r.try_get(0)?,
+        login: r.try_get(1)?,
+        name: r.try_get(2)?,
+        role: parse_code(&role, Role::from_code)?,
+        agency: r.try_get(4)?,
+        agency_id: r.try_get(5)?,
+        department_id: r.try_get(6)?,
+        supervised: parse_code(&supervised, crate::accounts::supervised_ids)?,
+        totp: totp_secret.is_some(),
+        locked_until: r.try_get::<Option<String>, _>(9)?.as_deref().map(parse_time).transpose()?,
+        disabled: r.try_get::<Option<String>, _>(10)?.is_some(),
+        created_at: parse_time(&r.try_get::<String, _>(11)?)?,
+    };
+    Ok(UserAuth {
+        info,
+        password_hash: r.try_get(12)?,
+        totp_secret,
+        totp_pending: r.try_get(13)?,
+        failed_logins: r.try_get(14)?,
+    })
+}
+
+/// The account of `login` in the transaction, or not found.
+async fn user_in(tx: &mut Tx, login: &str) -> Result<UserAuth> {
+    let row = sqlx::query(user_select!("WHERE u.login = $1"))
+        .bind(login)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("user {login}")))?;
+    user_from_row(&row)
+}
+
+async fn end_sessions_of(tx: &mut Tx, user_id: i64) -> Result<()> {
+    sqlx::query("UPDATE sessions SET ended_at = $1 WHERE user_id = $2 AND ended_at IS NULL")
+        .bind(now_text())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 /// A token row (`id, name, role, slug, created_at, expires_at, revoked_at`). A row issued before
@@ -645,7 +704,7 @@ impl Store for SqlStore {
         changes: &[gongkai_domain::agency::SettingChange],
         actor: &Actor,
     ) -> Result<gongkai_domain::agency::AgencySettings> {
-        if !actor.may_act_for(agency_id) {
+        if !actor.is_admin() {
             return Err(StoreError::NotFound("agency".into()));
         }
         let mut tx = begin_write(&self.pool).await?;
@@ -908,6 +967,7 @@ impl Store for SqlStore {
             "SELECT number, applicant_kind, applicant_name, received_on, status, due_on, due_provisional, concluded_on, outcome FROM requests \
              WHERE agency_id = $1 AND ($2 IS NULL OR status = $2) \
              AND ($3 IS NULL OR (due_on <= $3 AND status NOT IN ('answered', 'withdrawn', 'abandoned'))) \
+             AND ($6 IS NULL OR department_id = $6) \
              ORDER BY received_on DESC, id DESC LIMIT $4 OFFSET $5",
         )
         .bind(agency_id)
@@ -915,6 +975,7 @@ impl Store for SqlStore {
         .bind(filter.due_by)
         .bind(limit)
         .bind(filter.offset.max(0))
+        .bind(filter.department_id)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -1549,7 +1610,7 @@ impl Store for SqlStore {
         let expires = new.expires_at(issued);
         let mut tx = begin_write(&self.pool).await?;
         let id: i64 = sqlx::query(
-            "INSERT INTO staff_tokens (token_hash, name, role, agency_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO staff_tokens (token_hash, name, role, agency_id, created_at, expires_at, department_id, supervised) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(secret_hash("token", &token))
         .bind(name)
@@ -1557,6 +1618,8 @@ impl Store for SqlStore {
         .bind(new.agency_id)
         .bind(time_text(issued))
         .bind(time_text(expires))
+        .bind(new.department_id)
+        .bind(supervised_text(&new.supervised))
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
@@ -1596,7 +1659,7 @@ impl Store for SqlStore {
 
     async fn actor_for_token_at(&self, token: &str, now: DateTime<Utc>) -> Result<Option<Actor>> {
         let row = sqlx::query(
-            "SELECT t.id, t.name, t.role, a.slug, t.created_at, t.expires_at, t.revoked_at, t.agency_id FROM staff_tokens t \
+            "SELECT t.id, t.name, t.role, a.slug, t.created_at, t.expires_at, t.revoked_at, t.agency_id, t.department_id, t.supervised FROM staff_tokens t \
              LEFT JOIN agencies a ON a.id = t.agency_id WHERE t.token_hash = $1",
         )
         .bind(secret_hash("token", token))
@@ -1607,6 +1670,195 @@ impl Store for SqlStore {
         if info.status_at(now) != crate::TokenStatus::Active {
             return Ok(None);
         }
-        Ok(Some(Actor { name: info.name, role: info.role, agency_id: row.try_get(7)? }))
+        let supervised: String = row.try_get(9)?;
+        Ok(Some(Actor {
+            name: info.name,
+            role: info.role,
+            agency_id: row.try_get(7)?,
+            department_id: row.try_get(8)?,
+            supervised: parse_code(&supervised, crate::accounts::supervised_ids)?,
+        }))
+    }
+
+    async fn create_user(&self, new: &NewUser, actor: &Actor) -> Result<UserInfo> {
+        let name = text::clean_required("name", &new.name, text::NAME, "is required")?;
+        let mut tx = begin_write(&self.pool).await?;
+        sqlx::query(
+            "INSERT INTO users (login, name, role, agency_id, department_id, supervised, password_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(&new.login)
+        .bind(&name)
+        .bind(new.role.code())
+        .bind(new.agency_id)
+        .bind(new.department_id)
+        .bind(supervised_text(&new.supervised))
+        .bind(&new.password_hash)
+        .bind(now_text())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| conflict_or(e, &format!("user '{}'", new.login)))?;
+        audit(&mut tx, actor, "user.create", &format!("user:{} {}", new.login, new.role.code()), "ok").await?;
+        let user = user_in(&mut tx, &new.login).await?;
+        tx.commit().await?;
+        Ok(user.info)
+    }
+
+    async fn users(&self) -> Result<Vec<UserInfo>> {
+        let rows = sqlx::query(user_select!("ORDER BY u.id")).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| user_from_row(r).map(|u| u.info)).collect()
+    }
+
+    async fn user_auth(&self, login: &str) -> Result<Option<UserAuth>> {
+        let row = sqlx::query(user_select!("WHERE u.login = $1")).bind(login).fetch_optional(&self.pool).await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn disable_user(&self, login: &str, actor: &Actor) -> Result<UserInfo> {
+        let mut tx = begin_write(&self.pool).await?;
+        let user = user_in(&mut tx, login).await?;
+        sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2 AND disabled_at IS NULL")
+            .bind(now_text())
+            .bind(user.info.id)
+            .execute(&mut *tx)
+            .await?;
+        end_sessions_of(&mut tx, user.info.id).await?;
+        audit(&mut tx, actor, "user.disable", &format!("user:{login}"), "ok").await?;
+        let user = user_in(&mut tx, login).await?;
+        tx.commit().await?;
+        Ok(user.info)
+    }
+
+    async fn set_password(&self, login: &str, password_hash: &str, actor: &Actor) -> Result<UserInfo> {
+        let mut tx = begin_write(&self.pool).await?;
+        let user = user_in(&mut tx, login).await?;
+        sqlx::query("UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL WHERE id = $2")
+            .bind(password_hash)
+            .bind(user.info.id)
+            .execute(&mut *tx)
+            .await?;
+        end_sessions_of(&mut tx, user.info.id).await?;
+        audit(&mut tx, actor, "user.password", &format!("user:{login}"), "ok").await?;
+        let user = user_in(&mut tx, login).await?;
+        tx.commit().await?;
+        Ok(user.info)
+    }
+
+    async fn set_user_role(&self, login: &str, role: Role, agency_id: Option<i64>, department_id: Option<i64>, supervised: &[i64], actor: &Actor) -> Result<UserInfo> {
+        let mut tx = begin_write(&self.pool).await?;
+        let user = user_in(&mut tx, login).await?;
+        sqlx::query("UPDATE users SET role = $1, agency_id = $2, department_id = $3, supervised = $4 WHERE id = $5")
+            .bind(role.code())
+            .bind(agency_id)
+            .bind(department_id)
+            .bind(supervised_text(supervised))
+            .bind(user.info.id)
+            .execute(&mut *tx)
+            .await?;
+        end_sessions_of(&mut tx, user.info.id).await?;
+        audit(&mut tx, actor, "user.role", &format!("user:{login} {}", role.code()), "ok").await?;
+        let user = user_in(&mut tx, login).await?;
+        tx.commit().await?;
+        Ok(user.info)
+    }
+
+    async fn record_login_failure(&self, login: &str, address: &str, reason: &str, lock_after: i64, locked_until: DateTime<Utc>) -> Result<bool> {
+        let mut tx = begin_write(&self.pool).await?;
+        let who = Actor::new(login, Role::Public, None);
+        let object = format!("user:{login}");
+        audit(&mut tx, &who, "login.fail", &object, &format!("{reason} from {address}")).await?;
+        let mut locked = false;
+        if let Ok(user) = user_in(&mut tx, login).await {
+            let failures = user.failed_logins + 1;
+            locked = failures >= lock_after;
+            sqlx::query("UPDATE users SET failed_logins = $1, locked_until = $2 WHERE id = $3")
+                .bind(if locked { 0 } else { failures })
+                .bind(if locked { Some(time_text(locked_until)) } else { user.info.locked_until.map(time_text) })
+                .bind(user.info.id)
+                .execute(&mut *tx)
+                .await?;
+            if locked {
+                audit(&mut tx, &who, "login.lock", &object, &format!("locked until {}", time_text(locked_until))).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(locked)
+    }
+
+    async fn start_session(&self, user_id: i64, id: &str, stage: SessionStage, address: &str, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        sqlx::query("INSERT INTO sessions (id_hash, user_id, stage, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $4)")
+            .bind(secret_hash("session", id))
+            .bind(user_id)
+            .bind(stage.code())
+            .bind(time_text(now))
+            .execute(&mut *tx)
+            .await?;
+        let row = sqlx::query(user_select!("WHERE u.id = $1")).bind(user_id).fetch_one(&mut *tx).await?;
+        let user = user_from_row(&row)?;
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+        let outcome = format!("ok ({}) from {address}", stage.code());
+        audit(&mut tx, &user.info.actor(), "login", &format!("user:{}", user.info.login), &outcome).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session(&self, id: &str) -> Result<Option<SessionRow>> {
+        let row = sqlx::query("SELECT user_id, stage, created_at, last_seen_at FROM sessions WHERE id_hash = $1 AND ended_at IS NULL")
+            .bind(secret_hash("session", id))
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let user_id: i64 = row.try_get(0)?;
+        let user = sqlx::query(user_select!("WHERE u.id = $1")).bind(user_id).fetch_one(&self.pool).await?;
+        let stage: String = row.try_get(1)?;
+        Ok(Some(SessionRow {
+            user: user_from_row(&user)?.info,
+            stage: parse_code(&stage, SessionStage::from_code)?,
+            created_at: parse_time(&row.try_get::<String, _>(2)?)?,
+            last_seen_at: parse_time(&row.try_get::<String, _>(3)?)?,
+        }))
+    }
+
+    async fn touch_session(&self, id: &str, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2 AND ended_at IS NULL")
+            .bind(time_text(now))
+            .bind(secret_hash("session", id))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn end_session(&self, id: &str, reason: &str, now: DateTime<Utc>) -> Result<()> {
+        let Some(session) = self.session(id).await? else { return Ok(()) };
+        let mut tx = begin_write(&self.pool).await?;
+        let done = sqlx::query("UPDATE sessions SET ended_at = $1 WHERE id_hash = $2 AND ended_at IS NULL")
+            .bind(time_text(now))
+            .bind(secret_hash("session", id))
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 1 {
+            audit(&mut tx, &session.user.actor(), "logout", &format!("user:{}", session.user.login), reason).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_totp_pending(&self, user_id: i64, secret: Option<&str>) -> Result<()> {
+        sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2").bind(secret).bind(user_id).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn confirm_totp(&self, user_id: i64, session_id: &str) -> Result<()> {
+        let mut tx = begin_write(&self.pool).await?;
+        let row = sqlx::query(user_select!("WHERE u.id = $1")).bind(user_id).fetch_one(&mut *tx).await?;
+        let user = user_from_row(&row)?;
+        if user.totp_pending.is_none() {
+            return Err(StoreError::Conflict("no second factor is being enrolled".into()));
+        }
+        sqlx::query("UPDATE users SET totp_secret = totp_pending, totp_pending = NULL WHERE id = $1").bind(user_id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE sessions SET stage = 'full' WHERE id_hash = $1").bind(secret_hash("session", session_id)).execute(&mut *tx).await?;
+        audit(&mut tx, &user.info.actor(), "totp.enrol", &format!("user:{}", user.info.login), "ok").await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -231,11 +231,7 @@ pub fn new_request(agency_id: i64, received: &str) -> crate::NewRequest {
 
 /// A member of `agency_id`'s staff acting in `role` (the role tests' 经办人, 负责人, …).
 pub fn member(name: &str, role: crate::Role, agency_id: i64) -> crate::Actor {
-    crate::Actor {
-        name: name.into(),
-        role,
-        agency_id: Some(agency_id),
-    }
+    crate::Actor::new(name, role, Some(agency_id))
 }
 
 /// 延期答复 — the extension the role tests ask for (Art. 33): 20 working days, on 2025-06-20,

@@ -21,8 +21,12 @@ pub struct NewToken {
     /// Who holds it (a person or an office), 1–100 characters.
     pub name: String,
     pub role: Role,
-    /// The one agency a staff or head token acts for.
+    /// The one agency a staff token acts for.
     pub agency_id: Option<i64>,
+    /// A handler token's department (承办部门).
+    pub department_id: Option<i64>,
+    /// The agencies a supervisor token reads.
+    pub supervised: Vec<i64>,
     /// Lifetime in days, 1..=[`MAX_TOKEN_DAYS`].
     pub days: u32,
 }
@@ -38,18 +42,7 @@ impl NewToken {
                 "1-100 characters, no control characters",
             ));
         }
-        match self.role {
-            Role::Staff | Role::Head if self.agency_id.is_none() => {
-                return Err(DomainError::invalid(
-                    "agency",
-                    "a staff token belongs to one agency",
-                ));
-            }
-            Role::Public => {
-                return Err(DomainError::invalid("role", "must be staff, head or admin"));
-            }
-            _ => {}
-        }
+        check_role_scope(self.role, self.agency_id, self.department_id)?;
         if !(1..=MAX_TOKEN_DAYS).contains(&self.days) {
             return Err(DomainError::invalid(
                 days_field,
@@ -63,6 +56,34 @@ impl NewToken {
     pub fn expires_at(&self, issued: DateTime<Utc>) -> DateTime<Utc> {
         issued + Duration::days(i64::from(self.days))
     }
+}
+
+/// Checks what an account or token of `role` is tied to: one of [`Role::ASSIGNABLE`]; the
+/// agency staff belong to (and none for an administrator); a department for a handler only.
+pub fn check_role_scope(
+    role: Role,
+    agency_id: Option<i64>,
+    department_id: Option<i64>,
+) -> Result<(), DomainError> {
+    if !Role::ASSIGNABLE.contains(&role) {
+        return Err(DomainError::invalid(
+            "role",
+            "must be office, handler, head, supervisor, sysadmin, secadmin or auditor",
+        ));
+    }
+    if role.needs_agency() != agency_id.is_some() {
+        return Err(DomainError::invalid(
+            "agency",
+            "office, handler, head and supervisor belong to one agency; administrators to none",
+        ));
+    }
+    if (role == Role::Handler) != department_id.is_some() {
+        return Err(DomainError::invalid(
+            "department",
+            "a handler belongs to one department, no other role does",
+        ));
+    }
+    Ok(())
 }
 
 /// A token just issued: the secret (shown once) and its record.
@@ -124,8 +145,10 @@ mod tests {
     fn new(days: u32) -> NewToken {
         NewToken {
             name: "公开办".into(),
-            role: Role::Staff,
+            role: Role::Office,
             agency_id: Some(1),
+            department_id: None,
+            supervised: Vec::new(),
             days,
         }
     }
@@ -153,7 +176,7 @@ mod tests {
         let mut info = TokenInfo {
             id: 1,
             name: "x".into(),
-            role: Role::Admin,
+            role: Role::Sysadmin,
             agency: None,
             created_at: at,
             expires_at: new(90).expires_at(at),

@@ -73,13 +73,17 @@ async fn a_year_of_records(store: &Arc<dyn Store>) -> Result<(Agency, Vec<String
     let a = agency(store, "bk-main").await?;
     let staff = Actor {
         name: "经办人".into(),
-        role: Role::Staff,
+        role: Role::Office,
         agency_id: Some(a.id),
+        department_id: None,
+        supervised: Vec::new(),
     };
     let head = Actor {
         name: "负责人".into(),
         role: Role::Head,
         agency_id: Some(a.id),
+        department_id: None,
+        supervised: Vec::new(),
     };
     let mut numbers = Vec::new();
     let outcomes = [

@@ -26,8 +26,10 @@ const TODAY: &str = "2026-01-10";
 fn staff(agency_id: i64) -> Actor {
     Actor {
         name: "张三".into(),
-        role: Role::Staff,
+        role: Role::Office,
         agency_id: Some(agency_id),
+        department_id: None,
+        supervised: Vec::new(),
     }
 }
 
@@ -36,6 +38,8 @@ fn head(agency_id: i64) -> Actor {
         name: "公开办主任".into(),
         role: Role::Head,
         agency_id: Some(agency_id),
+        department_id: None,
+        supervised: Vec::new(),
     }
 }
 
@@ -304,6 +308,8 @@ async fn text_and_numbers_are_bounded_on_every_write_path() -> Result<()> {
             name: "主任".into(),
             role: Role::Head,
             agency_id: actor.agency_id,
+            department_id: None,
+            supervised: Vec::new(),
         };
         assert_eq!(field_of(s.append_event(&n, ext, &head).await)?, "approver");
         let answered = Event::Answered {
@@ -372,7 +378,7 @@ async fn text_and_numbers_are_bounded_on_every_write_path() -> Result<()> {
             "name"
         );
         let token = s
-            .create_token("公开\u{200d}办", Role::Staff, Some(a), &Actor::system())
+            .create_token("公开\u{200d}办", Role::Office, Some(a), &Actor::system())
             .await;
         assert_eq!(field_of(token)?, "name");
     }

@@ -22,8 +22,10 @@ fn d(s: &str) -> NaiveDate {
 fn staff(agency_id: i64) -> Actor {
     Actor {
         name: "张三".into(),
-        role: Role::Staff,
+        role: Role::Office,
         agency_id: Some(agency_id),
+        department_id: None,
+        supervised: Vec::new(),
     }
 }
 
@@ -353,6 +355,8 @@ async fn published(s: &Arc<dyn Store>, a: i64) -> Result<i64> {
         name: "负责人".into(),
         role: Role::Head,
         agency_id: Some(a),
+        department_id: None,
+        supervised: Vec::new(),
     };
     gongkai_store::testing::write_sections(s.as_ref(), &agency, 2025, &staff(a)).await?;
     let v = reporting::save_draft(s.as_ref(), &agency, 2025, &staff(a)).await?;

@@ -25,6 +25,8 @@ fn head(agency_id: i64) -> Actor {
         name: "王主任".into(),
         role: Role::Head,
         agency_id: Some(agency_id),
+        department_id: None,
+        supervised: Vec::new(),
     }
 }
 
@@ -72,8 +74,10 @@ async fn tokens_expire_can_be_revoked_and_fail_at_once() -> Result<()> {
             .issue_token(
                 &NewToken {
                     name: "公开办".into(),
-                    role: Role::Staff,
+                    role: Role::Office,
                     agency_id: Some(a),
+                    department_id: None,
+                    supervised: Vec::new(),
                     days: 7,
                 },
                 &admin,
@@ -87,7 +91,7 @@ async fn tokens_expire_can_be_revoked_and_fail_at_once() -> Result<()> {
         );
         let now = Utc::now();
         let actor = s.actor_for_token(&issued.token).await?.expect("valid now");
-        assert_eq!((actor.role, actor.agency_id), (Role::Staff, Some(a)));
+        assert_eq!((actor.role, actor.agency_id), (Role::Office, Some(a)));
         assert!(
             s.actor_for_token_at(&issued.token, info.expires_at - Duration::seconds(1))
                 .await?
@@ -107,7 +111,7 @@ async fn tokens_expire_can_be_revoked_and_fail_at_once() -> Result<()> {
         );
 
         // The default lifetime is 90 days.
-        let admin_token = s.create_token("root", Role::Admin, None, &admin).await?;
+        let admin_token = s.create_token("root", Role::Sysadmin, None, &admin).await?;
         let listed = s.tokens(&admin).await?;
         assert_eq!(listed.len(), 2);
         assert_eq!(listed[0], issued.info);
@@ -161,8 +165,10 @@ async fn tokens_expire_can_be_revoked_and_fail_at_once() -> Result<()> {
                 .issue_token(
                     &NewToken {
                         name: "x".into(),
-                        role: Role::Admin,
+                        role: Role::Sysadmin,
                         agency_id: None,
+                        department_id: None,
+                        supervised: Vec::new(),
                         days,
                     },
                     &admin,
@@ -176,12 +182,12 @@ async fn tokens_expire_can_be_revoked_and_fail_at_once() -> Result<()> {
             .filter(|e| e.action.starts_with("token."))
             .map(|e| (e.action.as_str(), e.object.as_str()))
             .collect();
-        let first = format!("token:{} staff:公开办", info.id);
+        let first = format!("token:{} office:公开办", info.id);
         assert_eq!(
             actions,
             [
                 ("token.create", first.as_str()),
-                ("token.create", "token:2 admin:root"),
+                ("token.create", "token:2 sysadmin:root"),
                 ("token.revoke", first.as_str()),
             ]
         );

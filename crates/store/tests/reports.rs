@@ -183,13 +183,17 @@ async fn sign_off_freezes_a_version_and_corrections_are_new_versions() -> Result
         let agency = new_agency(&s, "signed").await?;
         let staff = Actor {
             name: "经办人".into(),
-            role: Role::Staff,
+            role: Role::Office,
             agency_id: Some(agency.id),
+            department_id: None,
+            supervised: Vec::new(),
         };
         let head = Actor {
             name: "负责人".into(),
             role: Role::Head,
             agency_id: Some(agency.id),
+            department_id: None,
+            supervised: Vec::new(),
         };
         s.add_review_case(
             agency.id,

@@ -20,7 +20,7 @@ async fn the_head_is_the_approver_recorded() -> Result<()> {
         let s = ts.store.clone();
         let agency =
             gongkai_store::testing::agency(s.as_ref(), "roles", "阜新市自然资源局").await?;
-        let staff = member("经办人", Role::Staff, agency.id);
+        let staff = member("经办人", Role::Office, agency.id);
         let head = member("负责人", Role::Head, agency.id);
         let created = s
             .create_request(

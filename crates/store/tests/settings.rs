@@ -67,8 +67,10 @@ async fn settings_are_stored_cleared_isolated_and_audited() -> Result<()> {
         // Staff of another agency cannot change them (isolation), and nothing changed.
         let other_staff = Actor {
             name: "乙".into(),
-            role: Role::Staff,
+            role: Role::Office,
             agency_id: Some(b.id),
+            department_id: None,
+            supervised: Vec::new(),
         };
         let e = s
             .set_agency_settings(a.id, &changes(&[("phone", "0418-2800000")]), &other_staff)

@@ -20,8 +20,10 @@ fn d(s: &str) -> NaiveDate {
 fn staff(agency_id: i64) -> Actor {
     Actor {
         name: "张三".into(),
-        role: Role::Staff,
+        role: Role::Office,
         agency_id: Some(agency_id),
+        department_id: None,
+        supervised: Vec::new(),
     }
 }
 

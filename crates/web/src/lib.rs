@@ -36,6 +36,8 @@ pub use gongkai_domain::clock::{ChinaClock, Clock, FixedClock};
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
+    /// Whether the deployment is reached over TLS (the session cookie is then `Secure`).
+    pub behind_tls: bool,
 }
 
 impl AppState {
@@ -46,12 +48,19 @@ impl AppState {
     pub fn with_clock(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Self {
         AppState {
             app: App::new(store, clock),
+            behind_tls: false,
         }
     }
 
     /// The same state with the agency directory kept for `ttl` (see `App::with_directory_ttl`).
     pub fn with_directory_ttl(mut self, ttl: std::time::Duration) -> Self {
         self.app = self.app.with_directory_ttl(ttl);
+        self
+    }
+
+    /// The same state with the session cookie `Secure` (behind TLS) or not.
+    pub fn behind_tls(mut self, behind_tls: bool) -> Self {
+        self.behind_tls = behind_tls;
         self
     }
 }
@@ -62,6 +71,7 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
     use api::{admin, letters, public, reports, settings, staff};
     let filing = Arc::new(limits::RateLimiter::new(limits.filing));
     let tracking = Arc::new(limits::RateLimiter::new(limits.tracking));
+    let login = Arc::new(limits::RateLimiter::new(limits.login));
     let per_address = |limiter: &Arc<limits::RateLimiter>| {
         axum::middleware::from_fn_with_state(limiter.clone(), limits::rate_limited)
     };
@@ -111,6 +121,10 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .routes(routes!(admin::create_token, admin::list_tokens))
         .routes(routes!(admin::delete_token))
         .routes(routes!(admin::revoke_token))
+        .routes(routes!(admin::create_user, admin::list_users))
+        .routes(routes!(admin::disable_user))
+        .routes(routes!(admin::reset_password))
+        .routes(routes!(admin::set_user_role))
         .routes(routes!(admin::import_calendar))
         .routes(routes!(admin::audit_log))
         .routes(routes!(admin::verify_audit_log))
@@ -129,6 +143,7 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .layer(axum::Extension(limits::Budgets {
             filing: filing.clone(),
             tracking: tracking.clone(),
+            login,
         }))
         .layer(axum::middleware::from_fn(csrf::same_origin))
         .layer(axum::middleware::from_fn(pages::error::for_the_reader))
@@ -140,12 +155,12 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .with_state(state)
 }
 
-/// The name of the session cookie of the pages (sessions come with issue 10).
+/// The name of the session cookie of the back office (`/admin/login`).
 pub const SESSION_COOKIE: &str = "gongkai_session";
 
 /// Who is acting, from the one place the web layer authenticates: `Authorization: Bearer
 /// <token>` (the API) or the `gongkai_session` cookie (the pages; resolved by
-/// [`App::actor_for_session`], which knows no session before issue 10). Without either — or
+/// [`App::actor_for_session`]: a live session that passed every factor). Without either — or
 /// with a token that is unknown, expired or revoked — the actor is the public. Handlers that
 /// need staff take [`StaffActor`] or [`AdminActor`], which refuse the public with a 401.
 pub struct RequestActor(pub Actor);
@@ -179,8 +194,12 @@ fn bearer_token(parts: &Parts) -> Option<&str> {
 }
 
 fn session_cookie(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+    session_cookie_of(&parts.headers)
+}
+
+/// The `gongkai_session` cookie among `headers`' cookies.
+pub fn session_cookie_of(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get_all(axum::http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -207,7 +226,8 @@ impl FromRequestParts<AppState> for StaffActor {
     }
 }
 
-/// An administrator of the deployment (a staff member who is not one finds nothing: 404).
+/// One of the three administrators (a staff member who is not one finds nothing: 404); which
+/// administrator may do what is the application's ([`gongkai_domain::actor::Duty`]).
 pub struct AdminActor(pub Actor);
 
 impl FromRequestParts<AppState> for AdminActor {
@@ -218,7 +238,11 @@ impl FromRequestParts<AppState> for AdminActor {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let StaffActor(actor) = StaffActor::from_request_parts(parts, state).await?;
-        if actor.is_admin() {
+        use gongkai_domain::actor::Duty;
+        if [Duty::System, Duty::Security, Duty::Audit]
+            .into_iter()
+            .any(|d| actor.has_duty(d))
+        {
             Ok(AdminActor(actor))
         } else {
             Err(ApiError::NotFound("resource".into()))

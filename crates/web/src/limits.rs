@@ -36,6 +36,9 @@ pub struct ServerLimits {
     pub filing: RateLimit,
     /// Tracking requests (`GET /api/v1/requests/{number}`, each tries a 查询码) per address.
     pub tracking: RateLimit,
+    /// Login attempts (`POST /admin/login`) per address, beside the lock of an account after
+    /// five failures.
+    pub login: RateLimit,
 }
 
 impl Default for ServerLimits {
@@ -48,6 +51,7 @@ impl Default for ServerLimits {
             max_body_bytes: 1024 * 1024,
             filing: RateLimit::per_hour(10, 5),
             tracking: RateLimit::per_minute(60, 20),
+            login: RateLimit::per_minute(10, 10),
         }
     }
 }
@@ -58,6 +62,7 @@ impl ServerLimits {
         ServerLimits {
             filing: RateLimit::OFF,
             tracking: RateLimit::OFF,
+            login: RateLimit::OFF,
             ..ServerLimits::default()
         }
     }
@@ -214,6 +219,7 @@ pub async fn rate_limited(
 pub struct Budgets {
     pub filing: Arc<RateLimiter>,
     pub tracking: Arc<RateLimiter>,
+    pub login: Arc<RateLimiter>,
 }
 
 /// The client's address (`ConnectInfo`, set by [`crate::serve`]), unspecified if unknown.
@@ -260,6 +266,19 @@ impl PageBudgets {
             Some(b) => b.tracking.check_at(self.addr, Instant::now()),
             None => Ok(()),
         }
+    }
+
+    /// One login attempt: `Err(seconds)` until one is back.
+    pub fn login(&self) -> Result<(), u64> {
+        match &self.budgets {
+            Some(b) => b.login.check_at(self.addr, Instant::now()),
+            None => Ok(()),
+        }
+    }
+
+    /// The client's address.
+    pub fn addr(&self) -> IpAddr {
+        self.addr
     }
 }
 

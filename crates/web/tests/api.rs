@@ -16,6 +16,8 @@ struct TestApp {
     base: String,
     http: reqwest::Client,
     admin: String,
+    /// The auditor's token (the audit log is the auditor's alone).
+    auditor: String,
     staff: String,
     _store: TestStore,
 }
@@ -32,10 +34,13 @@ async fn spawn_app_on(ts: TestStore) -> Result<TestApp> {
         gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
     gongkai_store::testing::agency(store.as_ref(), "other", "另一机关").await?;
     let admin = store
-        .create_token("root", Role::Admin, None, &Actor::system())
+        .create_token("root", Role::Sysadmin, None, &Actor::system())
         .await?;
     let staff = store
-        .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
+        .create_token("公开办", Role::Office, Some(agency.id), &Actor::system())
+        .await?;
+    let auditor = store
+        .create_token("审计员", Role::Auditor, None, &Actor::system())
         .await?;
     let (base, _) = common::serve(
         store,
@@ -47,6 +52,7 @@ async fn spawn_app_on(ts: TestStore) -> Result<TestApp> {
         base,
         http: reqwest::Client::new(),
         admin,
+        auditor,
         staff,
         _store: ts,
     })
@@ -274,7 +280,7 @@ async fn staff_run_the_procedure_and_illegal_steps_are_refused() -> Result<()> {
             .get("/api/v1/staff/agencies/fuxin-zrzyj/requests?status=answered", &app.staff)
             .await?;
         assert_eq!(list.as_array().unwrap().len(), 1);
-        let (_, verify) = app.get("/api/v1/admin/audit-log/verify", &app.admin).await?;
+        let (_, verify) = app.get("/api/v1/admin/audit-log/verify", &app.auditor).await?;
         assert_eq!(verify["problems"], json!([]), "{verify}");
         assert!(verify["entries"].as_u64().unwrap() >= 8, "{verify}");
         assert!(verify["requests"].as_u64().unwrap() >= 1, "{verify}");
@@ -468,7 +474,7 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &app.staff, json!({})).await?;
         assert_eq!(s, StatusCode::FORBIDDEN, "staff do not publish: {v}");
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &app.admin, json!({})).await?;
-        assert_eq!(s, StatusCode::FORBIDDEN, "nor does the deployment administrator: {v}");
+        assert_eq!(s, StatusCode::NOT_FOUND, "the system administrator does not even see it: {v}");
         let (s, v) = app.post(&format!("/api/v1/staff/report-versions/{id}/publish"), &head, json!({})).await?;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["status"], "published");
@@ -570,10 +576,10 @@ async fn tokens_expire_are_listed_and_revoked_at_once() -> Result<()> {
         let (s, list) = app.get("/api/v1/admin/tokens", &app.admin).await?;
         assert_eq!(s, StatusCode::OK, "{list}");
         let listed = list.as_array().unwrap();
-        assert_eq!(listed.len(), 3, "admin, staff, and the new one: {list}");
+        assert_eq!(listed.len(), 4, "admin, staff, auditor and the new one: {list}");
         let mine = listed.iter().find(|t| t["id"] == id).unwrap();
         assert_eq!(mine["name"], "临时经办人");
-        assert_eq!(mine["role"], "staff");
+        assert_eq!(mine["role"], "office", "the deprecated alias staff is office");
         assert_eq!(mine["agency"], "fuxin-zrzyj");
         assert_eq!(mine["status"], "active");
         assert_eq!(mine["revoked_at"], Value::Null);
@@ -612,12 +618,12 @@ async fn tokens_expire_are_listed_and_revoked_at_once() -> Result<()> {
 
         // Lifetimes are bounded; the field is named.
         for (days, status) in [(json!(0), StatusCode::UNPROCESSABLE_ENTITY), (json!(367), StatusCode::UNPROCESSABLE_ENTITY), (json!("x"), StatusCode::BAD_REQUEST)] {
-            let body = json!({"name": "x", "role": "admin", "expires_in_days": days});
+            let body = json!({"name": "x", "role": "office", "agency": "fuxin-zrzyj", "expires_in_days": days});
             let (s, v) = app.post("/api/v1/admin/tokens", &app.admin, body).await?;
             assert_eq!(s, status, "{v}");
             assert_eq!(v["errors"][0]["field"], "expires_in_days", "{v}");
         }
-        let (_, log) = app.get("/api/v1/admin/audit-log?limit=1000", &app.admin).await?;
+        let (_, log) = app.get("/api/v1/admin/audit-log?limit=1000", &app.auditor).await?;
         let revokes = log.as_array().unwrap().iter().filter(|e| e["action"] == "token.revoke").count();
         assert_eq!(revokes, 2);
         let (_, doc) = app.get_public("/api/openapi.json").await?;
@@ -669,6 +675,8 @@ async fn a_calendar_imported_by_another_process_is_used_by_the_running_server() 
             name: "王主任".into(),
             role: Role::Head,
             agency_id: Some(agency_id),
+            department_id: None,
+            supervised: Vec::new(),
         };
         let number = cli.create_request(new, &head).await?.number;
         let extended = gongkai_domain::request::Event::Extended {

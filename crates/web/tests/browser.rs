@@ -323,7 +323,7 @@ impl TestApp {
             .store
             .create_token(
                 "公开办",
-                Role::Staff,
+                Role::Office,
                 Some(self.agency.id),
                 &Actor::system(),
             )

@@ -36,7 +36,7 @@ async fn spawn(backend: Backend, limits: ServerLimits) -> Result<App> {
         .add_department(agency.id, "政府信息公开办公室", &Actor::system())
         .await?;
     let admin = store
-        .create_token("root", Role::Admin, None, &Actor::system())
+        .create_token("root", Role::Sysadmin, None, &Actor::system())
         .await?;
     let (staff, head) = common::staff_and_head(store.as_ref(), agency.id).await?;
     let (_, addr) = common::serve(store, common::clock(), limits).await?;
@@ -542,8 +542,8 @@ async fn only_the_head_extends_and_the_approver_is_the_head() -> Result<()> {
         let (s, v) = app.post(&path, Some(&app.admin), ext.clone()).await?;
         assert_eq!(
             s,
-            StatusCode::FORBIDDEN,
-            "the administrator is not the head: {v}"
+            StatusCode::NOT_FOUND,
+            "the system administrator is not the head and handles no request: {v}"
         );
         let mut typed = ext.clone();
         typed["approver"] = json!("市长");

@@ -29,7 +29,7 @@ async fn spawn_app(backend: Backend, limits: ServerLimits) -> Result<TestApp> {
     let store = ts.store.clone();
     let agency = gongkai_store::testing::agency(store.as_ref(), AGENCY, "阜新市自然资源局").await?;
     let staff = store
-        .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
+        .create_token("公开办", Role::Office, Some(agency.id), &Actor::system())
         .await?;
     let (base, _) = common::serve(store, common::clock(), limits).await?;
     // A browser on this site: every form POST carries its fetch metadata.

@@ -29,10 +29,10 @@ async fn spawn_app(backend: Backend) -> Result<TestApp> {
         gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
     gongkai_store::testing::agency(store.as_ref(), "other", "另一机关").await?;
     let admin = store
-        .create_token("root", Role::Admin, None, &Actor::system())
+        .create_token("root", Role::Sysadmin, None, &Actor::system())
         .await?;
     let staff = store
-        .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
+        .create_token("公开办", Role::Office, Some(agency.id), &Actor::system())
         .await?;
     let (base, _) = common::serve(
         store,

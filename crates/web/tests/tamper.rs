@@ -17,6 +17,8 @@ async fn a_forged_published_file_is_refused_with_a_json_500_and_audited() -> Res
             name: "负责人".into(),
             role: Role::Head,
             agency_id: Some(agency.id),
+            department_id: None,
+            supervised: Vec::new(),
         };
         gongkai_store::testing::write_sections(s.as_ref(), &agency, 2024, &head).await?;
         let v = reporting::save_draft(s.as_ref(), &agency, 2024, &head).await?;

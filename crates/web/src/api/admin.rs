@@ -1,5 +1,6 @@
-//! Administration (admin token): agencies, departments, tokens, the holiday calendar, the audit
-//! log.
+//! Administration (an administrator's token): agencies, departments, staff accounts, tokens,
+//! the holiday calendar (the system administrator's), roles (the security administrator's), the
+//! audit log (the auditor's).
 
 use crate::{Path, Query};
 use axum::Json;
@@ -84,11 +85,17 @@ pub async fn add_department(
 pub struct NewTokenBody {
     #[serde(default)]
     pub name: String,
-    /// `staff`, `head` or `admin`.
+    /// office, handler, head or supervisor (administrator tokens are issued on the command
+    /// line by the deployment's operator); `staff` is a deprecated alias of office.
     #[serde(default)]
     pub role: String,
-    /// The agency a staff or head token acts for.
+    /// The agency a staff token acts for.
     pub agency: Option<String>,
+    /// A handler token's department (id or name).
+    pub department: Option<String>,
+    /// The agencies (slugs) a supervisor token reads.
+    #[serde(default)]
+    pub supervises: Vec<String>,
     /// Days until the token expires: 1–366, default 90.
     #[schema(minimum = 1, maximum = 366, default = 90)]
     pub expires_in_days: Option<u32>,
@@ -116,7 +123,7 @@ pub enum TokenState {
 pub struct TokenView {
     pub id: i64,
     pub name: String,
-    /// `staff`, `head` or `admin`.
+    /// office, handler, head, supervisor, sysadmin, secadmin or auditor.
     pub role: String,
     /// The agency (slug) a staff or head token acts for.
     pub agency: Option<String>,
@@ -160,6 +167,8 @@ pub async fn create_token(
         name: body.name,
         role: body.role,
         agency: body.agency,
+        department: body.department,
+        supervises: body.supervises,
         days: body.expires_in_days,
     };
     let issued = state
@@ -277,4 +286,181 @@ pub async fn verify_audit_log(
     AdminActor(actor): AdminActor,
 ) -> Result<Json<VerifyReport>, ApiError> {
     Ok(Json(state.app.verify_audit_log(&actor).await?))
+}
+
+/// An account to create.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewUserBody {
+    /// 3-40 characters a-z, 0-9, '.', '_', '-'.
+    #[serde(default)]
+    pub login: String,
+    /// Shown and recorded on events (default: the login).
+    pub name: Option<String>,
+    /// office, handler, head or supervisor (the administrator roles are given on the command
+    /// line by the deployment's operator).
+    #[serde(default)]
+    pub role: String,
+    /// The agency (slug) the account belongs to.
+    pub agency: Option<String>,
+    /// A handler's department (id or name).
+    pub department: Option<String>,
+    /// The agencies (slugs) a supervisor reads.
+    #[serde(default)]
+    pub supervises: Vec<String>,
+    /// 12-128 characters; generated and returned once when absent.
+    pub password: Option<String>,
+}
+
+/// An account as listed: never its password or TOTP secret.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    pub login: String,
+    pub name: String,
+    pub role: String,
+    pub agency: Option<String>,
+    pub department_id: Option<i64>,
+    pub supervised: Vec<i64>,
+    /// Whether a TOTP second factor is enrolled.
+    pub totp: bool,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<gongkai_store::UserInfo> for UserView {
+    fn from(u: gongkai_store::UserInfo) -> Self {
+        UserView {
+            id: u.id,
+            login: u.login,
+            name: u.name,
+            role: u.role.code().to_string(),
+            agency: u.agency,
+            department_id: u.department_id,
+            supervised: u.supervised,
+            totp: u.totp,
+            locked_until: u.locked_until,
+            disabled: u.disabled,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// An account created or given a new password.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserResponse {
+    pub user: UserView,
+    /// The generated password, shown once (absent when one was given).
+    pub password: Option<String>,
+}
+
+/// A new password.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordBody {
+    /// 12-128 characters; generated and returned once when absent.
+    pub password: Option<String>,
+}
+
+impl From<gongkai_app::CreatedUser> for UserResponse {
+    fn from(done: gongkai_app::CreatedUser) -> Self {
+        UserResponse {
+            user: done.user.into(),
+            password: done.generated_password,
+        }
+    }
+}
+
+/// Create a staff account (the system administrator's).
+#[utoipa::path(
+    post, path = "/api/v1/admin/users", tag = "admin", request_body = NewUserBody, security(("token" = [])),
+    responses((status = 201, body = UserResponse), (status = 409, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody))
+)]
+pub async fn create_user(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+    JsonBody(body): JsonBody<NewUserBody>,
+) -> Result<(StatusCode, Json<UserResponse>), ApiError> {
+    let input = gongkai_app::UserInput {
+        login: body.login,
+        name: body.name,
+        role: body.role,
+        agency: body.agency,
+        department: body.department,
+        supervises: body.supervises,
+        password: body.password,
+    };
+    let done = state.app.create_user(&input, &actor).await?;
+    Ok((StatusCode::CREATED, Json(done.into())))
+}
+
+/// List every account (the system and the security administrator's).
+#[utoipa::path(
+    get, path = "/api/v1/admin/users", tag = "admin", security(("token" = [])),
+    responses((status = 200, body = Vec<UserView>))
+)]
+pub async fn list_users(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+) -> Result<Json<Vec<UserView>>, ApiError> {
+    let users = state.app.users(&actor).await?;
+    Ok(Json(users.into_iter().map(UserView::from).collect()))
+}
+
+/// Disable an account: its sessions end at once.
+#[utoipa::path(
+    post, path = "/api/v1/admin/users/{login}/disable", tag = "admin",
+    params(("login" = String, Path, description = "the account's login")), security(("token" = [])),
+    responses((status = 200, body = UserView), (status = 404, body = crate::error::ErrorBody))
+)]
+pub async fn disable_user(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+    Path(login): Path<String>,
+) -> Result<Json<UserView>, ApiError> {
+    Ok(Json(state.app.disable_user(&login, &actor).await?.into()))
+}
+
+/// Give an account a new password (lifts a lock, ends its sessions).
+#[utoipa::path(
+    post, path = "/api/v1/admin/users/{login}/reset-password", tag = "admin", request_body = PasswordBody,
+    params(("login" = String, Path, description = "the account's login")), security(("token" = [])),
+    responses((status = 200, body = UserResponse), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody))
+)]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+    Path(login): Path<String>,
+    JsonBody(body): JsonBody<PasswordBody>,
+) -> Result<Json<UserResponse>, ApiError> {
+    let done = state
+        .app
+        .reset_password(&login, body.password.as_deref(), &actor)
+        .await?;
+    Ok(Json(done.into()))
+}
+
+/// Give an account another role (the security administrator's).
+#[utoipa::path(
+    post, path = "/api/v1/admin/users/{login}/role", tag = "admin", request_body = NewUserBody,
+    params(("login" = String, Path, description = "the account's login")), security(("token" = [])),
+    responses((status = 200, body = UserView), (status = 404, body = crate::error::ErrorBody), (status = 422, body = crate::error::ErrorBody))
+)]
+pub async fn set_user_role(
+    State(state): State<AppState>,
+    AdminActor(actor): AdminActor,
+    Path(login): Path<String>,
+    JsonBody(body): JsonBody<NewUserBody>,
+) -> Result<Json<UserView>, ApiError> {
+    let input = gongkai_app::UserInput {
+        login,
+        name: None,
+        role: body.role,
+        agency: body.agency,
+        department: body.department,
+        supervises: body.supervises,
+        password: None,
+    };
+    Ok(Json(
+        state.app.set_user_role(&input, &actor).await?.user.into(),
+    ))
 }

@@ -102,6 +102,7 @@ pub async fn list_requests(
     let filter = RequestFilter {
         status,
         due_by: optional_date("due_by", q.due_by.as_deref())?,
+        department_id: None,
         limit: match q.limit {
             None => 50,
             Some(n) if (1..=MAX_PAGE).contains(&n) => n,

@@ -7,6 +7,7 @@
 //! content-hashed CSS), [`error`] (the 400/403/404/408/413/429/500 pages), [`portal`] (home, agency home,
 //! guide), [`reports`] (published annual reports), [`apply`] and [`track`] (依申请公开).
 
+pub mod admin;
 pub mod apply;
 pub mod assets;
 pub mod chrome;
@@ -33,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .merge(reports::routes())
         .merge(apply::routes())
         .merge(track::routes())
+        .merge(admin::routes())
 }
 
 /// A form's body as posted, read as the API reads its JSON ([`crate::extract::read_body`]: within

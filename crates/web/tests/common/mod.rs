@@ -77,7 +77,7 @@ pub async fn seeded(backend: Backend) -> Result<Seeded> {
 /// Bearer tokens of `agency_id`'s 公开办 (staff) and of its head.
 pub async fn staff_and_head(store: &dyn Store, agency_id: i64) -> Result<(String, String)> {
     let staff = store
-        .create_token("公开办", Role::Staff, Some(agency_id), &Actor::system())
+        .create_token("公开办", Role::Office, Some(agency_id), &Actor::system())
         .await?;
     let head = store
         .create_token("公开办主任", Role::Head, Some(agency_id), &Actor::system())
@@ -123,4 +123,12 @@ pub fn pdftotext(pdf: &[u8]) -> Result<String> {
         .context("pdftotext (poppler-utils; scripts/test.sh installs it)")?;
     anyhow::ensure!(out.status.success(), "pdftotext failed");
     Ok(String::from_utf8(out.stdout)?)
+}
+
+/// Serves the application of `state` (its own clock, `behind_tls`) on 127.0.0.1:0; the base URL.
+pub async fn serve_state(state: AppState, limits: ServerLimits) -> Result<String> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
+    Ok(format!("http://{addr}"))
 }
