@@ -40,10 +40,10 @@ async fn spawn_app(backend: Backend) -> Result<TestApp> {
         )
         .await?;
     let staff = store
-        .create_token("公开办", Role::Staff, Some(agency.id), &Actor::system())
+        .create_token("公开办", Role::Office, Some(agency.id), &Actor::system())
         .await?;
     let other_staff = store
-        .create_token("他机关", Role::Staff, Some(other.id), &Actor::system())
+        .create_token("他机关", Role::Office, Some(other.id), &Actor::system())
         .await?;
     let (base, _) = common::serve(
         store,
