@@ -636,7 +636,10 @@ fn notice_2027(extra: &[&str]) -> String {
 async fn a_calendar_import_on_the_command_line_reaches_the_running_server() -> Result<()> {
     let dir = tempfile::tempdir()?;
     let data = dir.path().to_str().context("utf-8 path")?;
-    let server = start_server(dir.path(), &[]).await?;
+    // With the directory cache off the server sees the import at its next read (by default
+    // within `directory_cache_ms`, 2 s: crates/app/tests/directory.rs).
+    let no_cache = [("GONGKAI_DIRECTORY_CACHE_MS".to_string(), "0".to_string())];
+    let server = start_server(dir.path(), &no_cache).await?;
     let http = reqwest::Client::new();
     let url = format!("{}/api/v1/deadline?received=2026-12-24", server.base);
     let v: Value = http.get(&url).send().await?.json().await?;

@@ -24,11 +24,11 @@ struct TestApp {
 
 /// Starts the real app on port 0 with a fresh database; today is Monday 2025-06-09.
 async fn spawn_app(backend: Backend) -> Result<TestApp> {
-    spawn_app_on(fresh(backend).await?).await
+    spawn_app_on(fresh(backend).await?, gongkai_app::DIRECTORY_TTL).await
 }
 
-/// The app over a given store (see [`spawn_app`]).
-async fn spawn_app_on(ts: TestStore) -> Result<TestApp> {
+/// The app over a given store (see [`spawn_app`]), keeping the agency directory for `ttl`.
+async fn spawn_app_on(ts: TestStore, ttl: std::time::Duration) -> Result<TestApp> {
     let store = ts.store.clone();
     let agency =
         gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
@@ -42,12 +42,8 @@ async fn spawn_app_on(ts: TestStore) -> Result<TestApp> {
     let auditor = store
         .create_token("审计员", Role::Auditor, None, &Actor::system())
         .await?;
-    let (base, _) = common::serve(
-        store,
-        common::clock(),
-        gongkai_web::ServerLimits::without_rate_limits(),
-    )
-    .await?;
+    let state = gongkai_web::AppState::with_clock(store, common::clock()).with_directory_ttl(ttl);
+    let base = common::serve_state(state, gongkai_web::ServerLimits::without_rate_limits()).await?;
     Ok(TestApp {
         base,
         http: reqwest::Client::new(),
@@ -640,7 +636,9 @@ async fn tokens_expire_are_listed_and_revoked_at_once() -> Result<()> {
 async fn a_calendar_imported_by_another_process_is_used_by_the_running_server() -> Result<()> {
     for backend in Backend::all() {
         let (ts, cli) = gongkai_store::testing::fresh_pair(backend).await?;
-        let app = spawn_app_on(ts).await?;
+        // The directory cache off: the server sees the other process's import at its next read
+        // (by default within `directory_cache_ms`, see crates/app/tests/directory.rs).
+        let app = spawn_app_on(ts, std::time::Duration::ZERO).await?;
         let deadline = "/api/v1/deadline?received=2026-12-24";
         let (_, v) = app.get_public(deadline).await?;
         assert_eq!(
