@@ -318,8 +318,7 @@ impl App {
 
     /// The letters of a request, for the staff of its agency.
     pub async fn request_letters(&self, number: &str, actor: &Actor) -> Result<Vec<LetterInfo>> {
-        let record = self.visible_request(number, actor).await?;
-        Ok(self.store.letters(record.id).await?)
+        Ok(self.visible_request(number, actor).await?.letters)
     }
 
     /// One letter's file, for the staff of the request's agency.
@@ -336,18 +335,6 @@ impl App {
             .letter_file(record.id, event_seq, format)
             .await?
             .ok_or_else(|| AppError::NotFound(format!("letter {number}/{event_seq}")))
-    }
-
-    /// The letters addressed to the applicant of a request they track (number and 查询码,
-    /// see [`App::track`]): never a consultation letter, nor the letter of a voided event.
-    pub async fn applicant_letters(&self, record: &RequestRecord) -> Result<Vec<LetterInfo>> {
-        Ok(self
-            .store
-            .letters(record.id)
-            .await?
-            .into_iter()
-            .filter(|l| for_applicant(record, l))
-            .collect())
     }
 
     /// One letter addressed to the applicant, by number and 查询码 at the agency `slug`: a
@@ -372,6 +359,17 @@ impl App {
             _ => Err(not_found()),
         }
     }
+}
+
+/// The letters addressed to the applicant of a request they track (number and 查询码,
+/// see [`App::track`]): never a consultation letter, nor the letter of a voided event.
+pub(crate) fn applicant_letters(record: &RequestRecord) -> Vec<LetterInfo> {
+    record
+        .letters
+        .iter()
+        .filter(|l| for_applicant(record, l))
+        .cloned()
+        .collect()
 }
 
 /// Whether the applicant sees the letter: addressed to them, and its event not voided.

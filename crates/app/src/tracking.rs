@@ -333,7 +333,7 @@ impl App {
 
     async fn public_view(&self, record: &RequestRecord) -> Result<PublicRequestView> {
         let cal = self.calendar().await?;
-        let letters = self.applicant_letters(record).await?;
+        let letters = crate::letters::applicant_letters(record);
         Ok(PublicRequestView::of(
             record,
             &cal,

@@ -206,6 +206,8 @@ pub struct RequestRecord {
     pub concluded_on: Option<NaiveDate>,
     pub outcome: Option<Outcome>,
     pub events: Vec<RecordedEvent>,
+    /// The letters (告知书) its events sent, in event order, read with the ledger.
+    pub letters: Vec<letters::LetterInfo>,
 }
 
 impl RequestRecord {
@@ -409,8 +411,6 @@ pub trait Store: Send + Sync + 'static {
         actor: &Actor,
         maker: &dyn letters::LetterMaker,
     ) -> Result<RequestRecord>;
-    /// The letters of a request, in event order.
-    async fn letters(&self, request_id: i64) -> Result<Vec<letters::LetterInfo>>;
     /// One letter's file, served only while its bytes hash to the recorded SHA-256 (else
     /// [`StoreError::Corrupt`], audited).
     async fn letter_file(

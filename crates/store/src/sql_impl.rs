@@ -490,23 +490,31 @@ impl SqlStore {
         Ok(record)
     }
 
-    /// A request with its ledger, in one statement (the request's row joined with its events),
+    /// A request with its ledger and letters, in one statement (the request's row joined with its
+    /// events and each event's letter),
     /// so a read is one round trip and sees one snapshot without a transaction; with the stored
     /// 查询码 hash, for [`Store::request_for_applicant`] to check.
     async fn record_in(conn: &mut <Db as sqlx::Database>::Connection, number: &str) -> Result<Option<(RequestRecord, String)>> {
         let sql = "SELECT r.id, r.agency_id, r.department_id, r.number, r.applicant_kind, r.applicant_name, r.org_code, r.id_masked, \
                    r.phone_masked, r.description, r.document_number, r.index_number, r.document_title, r.medium, r.channel, r.delivery, \
                    r.received_on, r.status, r.due_on, r.due_provisional, r.concluded_on, r.outcome, r.query_code_hash, \
-                   e.seq, e.body, e.actor, e.recorded_at \
-                   FROM requests r LEFT JOIN request_events e ON e.request_id = r.id WHERE r.number = $1 ORDER BY e.seq";
+                   e.seq, e.body, e.actor, e.recorded_at, \
+                   l.event_seq, l.kind, l.letter_no, l.to_applicant, l.issued_on, l.pdf_sha256, l.docx_sha256 \
+                   FROM requests r LEFT JOIN request_events e ON e.request_id = r.id \
+                   LEFT JOIN letters l ON l.request_id = r.id AND l.event_seq = e.seq \
+                   WHERE r.number = $1 ORDER BY e.seq";
         let rows = sqlx::query(sql).bind(number).fetch_all(&mut *conn).await?;
         let Some(row) = rows.first() else {
             return Ok(None);
         };
         let mut events = Vec::with_capacity(rows.len());
+        let mut letters = Vec::new();
         for r in &rows {
             if let Some(seq) = r.try_get::<Option<i64>, _>("seq")? {
                 events.push(Self::event_from_row(seq, r)?);
+            }
+            if r.try_get::<Option<i64>, _>("event_seq")?.is_some() {
+                letters.push(letter_info(r)?);
             }
         }
         let events = crate::voiding::mark_voided(events);
@@ -543,6 +551,7 @@ impl SqlStore {
             concluded_on: row.try_get("concluded_on")?,
             outcome: outcome_from(row.try_get("outcome")?)?,
             events,
+            letters,
         };
         Ok(Some((record, row.try_get("query_code_hash")?)))
     }
@@ -869,16 +878,6 @@ impl Store for SqlStore {
         maker: &dyn crate::letters::LetterMaker,
     ) -> Result<RequestRecord> {
         self.append_in(number, event, actor, Some(maker)).await
-    }
-
-    async fn letters(&self, request_id: i64) -> Result<Vec<crate::letters::LetterInfo>> {
-        let rows = sqlx::query(
-            "SELECT event_seq, kind, letter_no, to_applicant, issued_on, pdf_sha256, docx_sha256 FROM letters WHERE request_id = $1 ORDER BY event_seq",
-        )
-            .bind(request_id)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(letter_info).collect()
     }
 
     async fn letter_file(
