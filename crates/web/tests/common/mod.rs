@@ -132,3 +132,53 @@ pub async fn serve_state(state: AppState, limits: ServerLimits) -> Result<String
     tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
     Ok(format!("http://{addr}"))
 }
+
+/// The password the tests give every account they create.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Creates the account `login` of `role` (with [`PASSWORD`]) at `agency`, in `department`,
+/// supervising `supervises`.
+pub async fn user(
+    app: &gongkai_app::App,
+    login: &str,
+    role: &str,
+    agency: Option<&str>,
+    department: Option<&str>,
+    supervises: &[&str],
+) -> Result<()> {
+    app.create_user(
+        &gongkai_app::UserInput {
+            login: login.into(),
+            role: role.into(),
+            agency: agency.map(str::to_string),
+            department: department.map(str::to_string),
+            supervises: supervises.iter().map(|s| s.to_string()).collect(),
+            password: Some(PASSWORD.into()),
+            ..Default::default()
+        },
+        &Actor::system(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Logs `login` in through the login page (no second factor) with [`PASSWORD`]; the session
+/// cookie's value.
+pub async fn login(http: &reqwest::Client, base: &str, login: &str) -> Result<String> {
+    let r = http
+        .post(format!("{base}/admin/login"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("login", login), ("password", PASSWORD), ("code", "")])
+        .send()
+        .await?;
+    let set = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    set.strip_prefix("gongkai_session=")
+        .and_then(|rest| rest.split(';').next())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .with_context(|| format!("no session for {login}: {}", r.status()))
+}
