@@ -976,7 +976,7 @@ impl Store for SqlStore {
              concluded_on, outcome FROM requests {REQUEST_FILTER_WHERE} ORDER BY {order} LIMIT $12 OFFSET $13"
         );
         let rows = self
-            .bind_request_filter(sqlx::query(&sql), agency_id, filter)
+            .bind_request_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), agency_id, filter)
             .bind(limit)
             .bind(filter.offset.max(0))
             .fetch_all(&self.pool)
@@ -1005,7 +1005,7 @@ impl Store for SqlStore {
 
     async fn count_requests(&self, agency_id: i64, filter: &RequestFilter) -> Result<i64> {
         let sql = format!("SELECT COUNT(*) FROM requests {REQUEST_FILTER_WHERE}");
-        let row = self.bind_request_filter(sqlx::query(&sql), agency_id, filter).fetch_one(&self.pool).await?;
+        let row = self.bind_request_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), agency_id, filter).fetch_one(&self.pool).await?;
         Ok(row.try_get(0)?)
     }
 
@@ -1927,10 +1927,10 @@ fn like_escaped(text: &str) -> String {
 impl SqlStore {
     fn bind_request_filter<'q>(
         &self,
-        query: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>>,
+        query: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>,
         agency_id: i64,
         filter: &RequestFilter,
-    ) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments<'q>> {
+    ) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments> {
         let search = filter.search.as_deref().map(str::trim).filter(|t| !t.is_empty());
         query
             .bind(agency_id)

@@ -88,6 +88,15 @@ fn chrome(viewer: &Viewer, here: &str) -> Chrome {
     Chrome::site(viewer).crumbs(vec![Crumb::link("收件箱", "/admin/"), Crumb::here(here)])
 }
 
+/// How the registration names a channel: as the guide does, but an online request registered
+/// here came through another online system (the portal files its own).
+fn registered_channel_zh(c: Channel) -> &'static str {
+    match c {
+        Channel::Online => "互联网渠道（其他网上系统）",
+        other => channel_label_zh(other),
+    }
+}
+
 fn label_of(name: &str) -> &'static str {
     FIELDS
         .iter()
@@ -187,7 +196,7 @@ impl RegisterPage {
                     .iter()
                     .filter(|c| **c != Channel::Online)
                     .chain(std::iter::once(&Channel::Online))
-                    .map(|c| (c.code().to_string(), channel_label_zh(*c).to_string())),
+                    .map(|c| (c.code().to_string(), registered_channel_zh(*c).to_string())),
             ),
             arrived_on: date_field(
                 "arrived_on",
@@ -276,7 +285,7 @@ async fn submit(
                         number: created.number,
                         query_code: created.query_code,
                         channel: Channel::from_code(&input.filing.channel)
-                            .map_or("", channel_label_zh),
+                            .map_or("", registered_channel_zh),
                         applicant: masked_name(kind, &form.applicant_name),
                         description: form.description.trim().to_string(),
                         received_on: created.received_on,
