@@ -1011,7 +1011,10 @@ mod tests {
     #[test]
     fn a_natural_persons_name_is_masked_an_organisations_is_not() {
         assert_eq!(masked_name(ApplicantKind::NaturalPerson, "李四"), "李*");
-        assert_eq!(masked_name(ApplicantKind::NaturalPerson, "欧阳娜娜"), "欧***");
+        assert_eq!(
+            masked_name(ApplicantKind::NaturalPerson, "欧阳娜娜"),
+            "欧***"
+        );
         assert_eq!(masked_name(ApplicantKind::NaturalPerson, "王"), "王*");
         assert_eq!(masked_name(ApplicantKind::NaturalPerson, ""), "");
         assert_eq!(

@@ -326,18 +326,16 @@ impl Calendar {
 /// Checks that a date is one gongkai can reason about (2008 or later, before 2200).
 pub fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate, DomainError> {
     if date < EARLIEST_DATE {
-        return Err(DomainError::invalid(
-            field,
-            format!("{date} is before 2008-01-01"),
-        )
-        .zh("日期不能早于2008年1月1日"));
+        return Err(
+            DomainError::invalid(field, format!("{date} is before 2008-01-01"))
+                .zh("日期不能早于2008年1月1日"),
+        );
     }
     if date.year() >= 2200 {
-        return Err(DomainError::invalid(
-            field,
-            format!("{date} is too far in the future"),
-        )
-        .zh("日期过远，请检查"));
+        return Err(
+            DomainError::invalid(field, format!("{date} is too far in the future"))
+                .zh("日期过远，请检查"),
+        );
     }
     Ok(date)
 }

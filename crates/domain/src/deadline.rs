@@ -932,10 +932,16 @@ mod tests {
         let cal = Calendar::embedded();
         // Friday 2025-06-06: due Tuesday 06-10 is two working days away (Mon, Tue).
         let fri = d("2025-06-06");
-        assert_eq!(urgency(&cal, fri, Some(d("2025-06-10"))), (Urgency::DueSoon, Some(2)));
+        assert_eq!(
+            urgency(&cal, fri, Some(d("2025-06-10"))),
+            (Urgency::DueSoon, Some(2))
+        );
         assert_eq!(urgency(&cal, fri, Some(fri)), (Urgency::DueSoon, Some(0)));
         // Thursday 06-12 is 4 working days away: on time.
-        assert_eq!(urgency(&cal, fri, Some(d("2025-06-12"))), (Urgency::OnTime, Some(4)));
+        assert_eq!(
+            urgency(&cal, fri, Some(d("2025-06-12"))),
+            (Urgency::OnTime, Some(4))
+        );
         // Due Thursday 06-05, today Monday 06-09: overdue by Fri and Mon.
         assert_eq!(
             urgency(&cal, d("2025-06-09"), Some(d("2025-06-05"))),

@@ -83,7 +83,8 @@ impl SqlStore {
             crate::keys::QueryKeyAt::File(path) => Some(path),
             crate::keys::QueryKeyAt::NotNeeded => None,
         };
-        let store = Self::open_keyed(pool, source, new_database, early, &database, query_key).await?;
+        let store =
+            Self::open_keyed(pool, source, new_database, early, &database, query_key).await?;
         if index_names {
             store.index_names().await?;
         }

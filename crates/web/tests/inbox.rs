@@ -119,7 +119,15 @@ async fn office(backend: Backend) -> Result<Office> {
         &[],
     )
     .await?;
-    user(&app, "watcher", "supervisor", Some("fuxin"), None, &[AGENCY]).await?;
+    user(
+        &app,
+        "watcher",
+        "supervisor",
+        Some("fuxin"),
+        None,
+        &[AGENCY],
+    )
+    .await?;
     let soon = filed(
         &app,
         AGENCY,
@@ -217,7 +225,9 @@ impl Seen {
             .find(&format!("data-number=\"{number}\""))
             .unwrap_or(0);
         let start = self.body[..at].rfind("<tr").unwrap_or(at);
-        let end = self.body[at..].find("</tr>").map_or(self.body.len(), |e| at + e);
+        let end = self.body[at..]
+            .find("</tr>")
+            .map_or(self.body.len(), |e| at + e);
         &self.body[start..end]
     }
 }
@@ -251,7 +261,11 @@ impl Office {
         Ok(seen.numbers)
     }
 
-    async fn post_register(&self, form: &[(&str, &str)], site: &str) -> Result<(StatusCode, String)> {
+    async fn post_register(
+        &self,
+        form: &[(&str, &str)],
+        site: &str,
+    ) -> Result<(StatusCode, String)> {
         let r = self
             .http
             .post(format!("{}/admin/register", self.base))
@@ -275,7 +289,10 @@ async fn the_inbox_counts_colours_filters_searches_and_pages() -> Result<()> {
         assert!(seen.body.contains("href=\"/admin/register\""));
         assert!(seen.body.contains("id=\"logout-form\""));
         // Open requests only, most urgent first; the other agency's and the withdrawn never.
-        assert_eq!(seen.numbers, [o.late.clone(), o.soon.clone(), o.fresh.clone()]);
+        assert_eq!(
+            seen.numbers,
+            [o.late.as_str(), o.soon.as_str(), o.fresh.as_str()]
+        );
         assert!(!seen.body.contains(&o.foreign));
         assert_eq!(seen.count("count-open"), Some(3));
         assert_eq!(seen.count("count-due-soon"), Some(1));
@@ -286,7 +303,10 @@ async fn the_inbox_counts_colours_filters_searches_and_pages() -> Result<()> {
         assert!(soon.contains("即将到期：剩 2 个工作日"), "{soon}");
         assert!(soon.contains("2025-06-17") && soon.contains("不动产登记科"));
         let late = seen.row(&o.late);
-        assert!(late.contains("class=\"overdue\"") && late.contains("已超期"), "{late}");
+        assert!(
+            late.contains("class=\"overdue\"") && late.contains("已超期"),
+            "{late}"
+        );
         assert!(late.contains("邮政寄送") && late.contains("耕地保护监督科"));
         assert!(seen.row(&o.fresh).contains("剩 20 个工作日"));
         // The number links to the request page; the names are masked.
@@ -297,14 +317,32 @@ async fn the_inbox_counts_colours_filters_searches_and_pages() -> Result<()> {
         assert_eq!(o.listed("status=processing", &o.clerk).await?.len(), 3);
         assert!(o.listed("status=awaiting_fee", &o.clerk).await?.is_empty());
         let b = format!("department={}", o.department_b);
-        assert_eq!(o.listed(&b, &o.clerk).await?, [o.late.clone()]);
+        assert_eq!(o.listed(&b, &o.clerk).await?, [o.late.as_str()]);
         let a = format!("department={}", o.department_a);
-        assert_eq!(o.listed(&a, &o.clerk).await?, [o.soon.clone(), o.fresh.clone()]);
-        assert_eq!(o.listed("channel=email", &o.clerk).await?, [o.fresh.clone()]);
-        assert_eq!(o.listed("channel=post_signed", &o.clerk).await?, [o.late.clone()]);
-        assert_eq!(o.listed("urgency=overdue", &o.clerk).await?, [o.late.clone()]);
-        assert_eq!(o.listed("urgency=due_soon", &o.clerk).await?, [o.soon.clone()]);
-        assert_eq!(o.listed("urgency=on_time", &o.clerk).await?, [o.fresh.clone()]);
+        assert_eq!(
+            o.listed(&a, &o.clerk).await?,
+            [o.soon.as_str(), o.fresh.as_str()]
+        );
+        assert_eq!(
+            o.listed("channel=email", &o.clerk).await?,
+            [o.fresh.as_str()]
+        );
+        assert_eq!(
+            o.listed("channel=post_signed", &o.clerk).await?,
+            [o.late.as_str()]
+        );
+        assert_eq!(
+            o.listed("urgency=overdue", &o.clerk).await?,
+            [o.late.as_str()]
+        );
+        assert_eq!(
+            o.listed("urgency=due_soon", &o.clerk).await?,
+            [o.soon.as_str()]
+        );
+        assert_eq!(
+            o.listed("urgency=on_time", &o.clerk).await?,
+            [o.fresh.as_str()]
+        );
         let both = format!("urgency=due_soon&department={}", o.department_b);
         assert!(o.listed(&both, &o.clerk).await?.is_empty());
         // Filtering leaves the counts on top alone.
@@ -313,28 +351,46 @@ async fn the_inbox_counts_colours_filters_searches_and_pages() -> Result<()> {
 
         // Search: a number, its beginning, an exact full name (not a part), the description.
         let q = |text: &str| format!("q={}", urlencode(text));
-        assert_eq!(o.listed(&q(&o.soon), &o.clerk).await?, [o.soon.clone()]);
-        assert_eq!(o.listed(&q(&o.soon.to_uppercase()), &o.clerk).await?, [o.soon.clone()]);
+        assert_eq!(o.listed(&q(&o.soon), &o.clerk).await?, [o.soon.as_str()]);
+        assert_eq!(
+            o.listed(&q(&o.soon.to_uppercase()), &o.clerk).await?,
+            [o.soon.as_str()]
+        );
         assert_eq!(o.listed(&q("fuxin-zrzyj-2025"), &o.clerk).await?.len(), 3);
-        assert_eq!(o.listed(&q("李四"), &o.clerk).await?, [o.late.clone()]);
-        assert_eq!(o.listed(&q(" 李 四 "), &o.clerk).await?, [o.late.clone()]);
+        assert_eq!(o.listed(&q("李四"), &o.clerk).await?, [o.late.as_str()]);
+        assert_eq!(o.listed(&q(" 李 四 "), &o.clerk).await?, [o.late.as_str()]);
         assert!(o.listed(&q("李"), &o.clerk).await?.is_empty());
-        assert_eq!(o.listed(&q("供应计划"), &o.clerk).await?, [o.fresh.clone()]);
+        assert_eq!(
+            o.listed(&q("供应计划"), &o.clerk).await?,
+            [o.fresh.as_str()]
+        );
         assert!(o.listed(&q("100%"), &o.clerk).await?.is_empty());
         assert!(o.listed(&q("赵六"), &o.clerk).await?.is_empty());
-        let long = o.get(&format!("/admin/?{}", q(&"长".repeat(101))), &o.clerk).await?;
+        let long = o
+            .get(&format!("/admin/?{}", q(&"长".repeat(101))), &o.clerk)
+            .await?;
         assert_eq!(long.status, StatusCode::OK);
         assert!(long.body.contains("id=\"q-error\"") && long.body.contains("不能超过100个字符"));
 
         // Pages of one: three pages in the same order, the filters kept in the links.
         let first = o.get("/admin/?per_page=1", &o.clerk).await?;
-        assert_eq!(first.numbers, [o.late.clone()]);
+        assert_eq!(first.numbers, [o.late.as_str()]);
         assert!(first.body.contains("第 1 / 3 页"));
         assert!(first.body.contains("rel=\"next\"") && !first.body.contains("rel=\"prev\""));
-        assert_eq!(o.listed("per_page=1&page=2", &o.clerk).await?, [o.soon.clone()]);
-        assert_eq!(o.listed("per_page=1&page=99", &o.clerk).await?, [o.fresh.clone()]);
+        assert_eq!(
+            o.listed("per_page=1&page=2", &o.clerk).await?,
+            [o.soon.as_str()]
+        );
+        assert_eq!(
+            o.listed("per_page=1&page=99", &o.clerk).await?,
+            [o.fresh.as_str()]
+        );
         let paged = o.get(&format!("/admin/?per_page=1&{a}"), &o.clerk).await?;
-        assert!(paged.body.contains(&format!("department={}", o.department_a)));
+        assert!(
+            paged
+                .body
+                .contains(&format!("department={}", o.department_a))
+        );
         assert!(paged.body.contains("第 1 / 2 页"));
         // The page size is bounded.
         assert_eq!(o.listed("per_page=100000", &o.clerk).await?.len(), 3);
@@ -387,13 +443,20 @@ async fn who_sees_which_inbox() -> Result<()> {
         // A handler: its department's only, whatever department it asks for.
         let handler = login(&o.http, &o.base, "handler.a").await?;
         let seen = o.get("/admin/", &handler).await?;
-        assert_eq!(seen.numbers, [o.soon.clone(), o.fresh.clone()]);
+        assert_eq!(seen.numbers, [o.soon.as_str(), o.fresh.as_str()]);
         assert_eq!(seen.count("count-open"), Some(2));
         assert_eq!(seen.count("count-overdue"), Some(0));
         assert!(!seen.body.contains("href=\"/admin/register\""));
         let b = format!("department={}", o.department_b);
-        assert_eq!(o.listed(&b, &handler).await?, [o.soon.clone(), o.fresh.clone()]);
-        assert!(o.listed(&format!("q={}", o.late), &handler).await?.is_empty());
+        assert_eq!(
+            o.listed(&b, &handler).await?,
+            [o.soon.as_str(), o.fresh.as_str()]
+        );
+        assert!(
+            o.listed(&format!("q={}", o.late), &handler)
+                .await?
+                .is_empty()
+        );
         // Registering is the office's: a handler is refused.
         let r = o
             .http
@@ -436,12 +499,18 @@ async fn who_sees_which_inbox() -> Result<()> {
 
 /// The text of `body` just after `marker` (what is said next to a field).
 fn after(body: &str, marker: &str) -> Result<String> {
-    let at = body.find(marker).with_context(|| format!("{marker} in {body}"))?;
+    let at = body
+        .find(marker)
+        .with_context(|| format!("{marker} in {body}"))?;
     Ok(body[at..].chars().take(200).collect())
 }
 
 /// The registration form's fields for 孙七's request by post, handed in `arrived`.
-fn registration<'a>(arrived: &'a str, confirmed: &'a str, phone: &'a str) -> Vec<(&'a str, &'a str)> {
+fn registration<'a>(
+    arrived: &'a str,
+    confirmed: &'a str,
+    phone: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     vec![
         ("channel", "post_signed"),
         ("arrived_on", arrived),
@@ -465,7 +534,14 @@ async fn registering_an_offline_request() -> Result<()> {
         let o = office(backend).await?;
         let form = o.get("/admin/register", &o.clerk).await?;
         assert_eq!(form.status, StatusCode::OK);
-        for field in ["name=\"channel\"", "name=\"arrived_on\"", "name=\"confirmed_on\"", "name=\"applicant_name\"", "name=\"medium\"", "不动产登记科"] {
+        for field in [
+            "name=\"channel\"",
+            "name=\"arrived_on\"",
+            "name=\"confirmed_on\"",
+            "name=\"applicant_name\"",
+            "name=\"medium\"",
+            "不动产登记科",
+        ] {
             assert!(form.body.contains(field), "{field}");
         }
         assert!(form.body.contains("aria-current=\"page\">登记申请"));
@@ -488,25 +564,38 @@ async fn registering_an_offline_request() -> Result<()> {
         assert!(body.contains("<option value=\"post_signed\" selected>"));
         assert!(body.contains("申请未能登记"));
         let (s, body) = o
-            .post_register(&registration("2025-06-11", "", "13800138000"), "same-origin")
+            .post_register(
+                &registration("2025-06-11", "", "13800138000"),
+                "same-origin",
+            )
             .await?;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(after(&body, "id=\"confirmed_on-error\"")?.contains("第三十一条"));
 
         // From another site: refused.
         let (s, _) = o
-            .post_register(&registration("2025-06-11", "2025-06-12", "13800138000"), "cross-site")
+            .post_register(
+                &registration("2025-06-11", "2025-06-12", "13800138000"),
+                "cross-site",
+            )
             .await?;
         assert_eq!(s, StatusCode::FORBIDDEN);
 
         // Signed for on Thursday: received that day (Art. 31), the number and code shown once.
         let (s, body) = o
-            .post_register(&registration("2025-06-11", "2025-06-12", "13800138000"), "same-origin")
+            .post_register(
+                &registration("2025-06-11", "2025-06-12", "13800138000"),
+                "same-origin",
+            )
             .await?;
         assert_eq!(s, StatusCode::OK, "{body}");
         let grab = |id: &str| -> Result<String> {
             let start = body.find(&format!("id=\"{id}\">")).context("a field")? + id.len() + 6;
-            Ok(body[start..].split('<').next().unwrap_or_default().to_string())
+            Ok(body[start..]
+                .split('<')
+                .next()
+                .unwrap_or_default()
+                .to_string())
         };
         let number = grab("request-number")?;
         let code = grab("query-code")?;
@@ -532,13 +621,20 @@ async fn registering_an_offline_request() -> Result<()> {
             .and_then(|r| r.split('"').next())
             .context("the stylesheet")?
             .to_string();
-        let sheet = o.http.get(format!("{}{href}", o.base)).send().await?.text().await?;
+        let sheet = o
+            .http
+            .get(format!("{}{href}", o.base))
+            .send()
+            .await?
+            .text()
+            .await?;
         assert!(sheet.contains("@media print"));
 
         // It is in the inbox, found by the applicant's name.
         assert_eq!(
-            o.listed(&format!("q={}", urlencode("孙七")), &o.clerk).await?,
-            [number.clone()]
+            o.listed(&format!("q={}", urlencode("孙七")), &o.clerk)
+                .await?,
+            [number.as_str()]
         );
         let seen = o.get("/admin/", &o.clerk).await?;
         assert_eq!(seen.count("count-open"), Some(4));

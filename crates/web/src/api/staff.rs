@@ -120,7 +120,9 @@ pub async fn list_requests(
         Some(code) => Some(
             Urgency::from_code(code)
                 .filter(|u| *u != Urgency::Paused)
-                .ok_or_else(|| ApiError::field("urgency", "must be overdue, due_soon or on_time"))?,
+                .ok_or_else(|| {
+                    ApiError::field("urgency", "must be overdue, due_soon or on_time")
+                })?,
         ),
         None => None,
     };

@@ -21,8 +21,11 @@ pub struct NavLink {
     pub current: bool,
 }
 
+/// Whether an actor sees a link of the navigation.
+type Shown = fn(&Actor) -> bool;
+
 /// The pages of the navigation: (href, label, who sees the link). Only pages that exist.
-const NAV: [(&str, &str, fn(&Actor) -> bool); 2] = [
+const NAV: [(&str, &str, Shown); 2] = [
     ("/admin/", "收件箱", |_| true),
     ("/admin/register", "登记申请", may_register),
 ];

@@ -191,7 +191,9 @@ impl RegisterPage {
                 "channel",
                 extra.channel.trim(),
                 errors,
-                Some("当面提交的，以提交之日为收到申请之日；邮寄的，以签收之日为准；平常信函、传真、互联网渠道，以双方确认之日为准；电子邮件，以邮件系统收到之日为准（《条例》第三十一条）"),
+                Some(
+                    "当面提交的，以提交之日为收到申请之日；邮寄的，以签收之日为准；平常信函、传真、互联网渠道，以双方确认之日为准；电子邮件，以邮件系统收到之日为准（《条例》第三十一条）",
+                ),
                 Channel::ALL
                     .iter()
                     .filter(|c| **c != Channel::Online)
@@ -262,8 +264,10 @@ async fn submit(
     };
     let errors = match department_id {
         Err(_) => FormErrors::with_fields(
-            &[gongkai_domain::DomainError::invalid("department_id", "is not a number")
-                .zh("请选择本机关的承办部门")],
+            &[
+                gongkai_domain::DomainError::invalid("department_id", "is not a number")
+                    .zh("请选择本机关的承办部门"),
+            ],
             &FIELDS,
         ),
         Ok(department_id) => {
