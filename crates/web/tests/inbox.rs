@@ -99,15 +99,8 @@ async fn office(backend: Backend) -> Result<Office> {
     let clock = Arc::new(FixedClock(friday()));
     let ts = fresh_with_clock(backend, clock.clone()).await?;
     let store: Arc<dyn Store> = ts.store.clone();
-    let agency = gongkai_store::testing::agency(store.as_ref(), AGENCY, AGENCY_NAME).await?;
-    gongkai_store::testing::agency(store.as_ref(), "other", "另一机关").await?;
+    let (_, a, b) = common::agency_with_two_departments(store.as_ref()).await?;
     gongkai_store::testing::agency(store.as_ref(), "fuxin", "阜新市人民政府办公室").await?;
-    let a = store
-        .add_department(agency.id, "不动产登记科", &Actor::system())
-        .await?;
-    let b = store
-        .add_department(agency.id, "耕地保护监督科", &Actor::system())
-        .await?;
     let app = App::new(store.clone(), clock.clone());
     user(&app, "clerk", "office", Some(AGENCY), None, &[]).await?;
     user(

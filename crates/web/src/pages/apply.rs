@@ -14,7 +14,6 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -24,7 +23,7 @@ use gongkai_domain::applicant::{ApplicantInput, ApplicantKind, IdType};
 use gongkai_domain::request::{Delivery, Medium};
 use serde::Deserialize;
 
-use super::{Chrome, Crumb, FormBody, PageError, Viewer, render};
+use super::{Chrome, Crumb, FormBody, PageError, Viewer, render, render_private};
 use crate::limits::PageBudgets;
 use crate::{AppState, Path};
 
@@ -513,11 +512,7 @@ async fn submit(
                 due_on: created.due_on,
                 due_provisional: created.due_provisional,
             };
-            let mut response = render(&page);
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            return Ok(response);
+            return Ok(render_private(&page));
         }
         Err(AppError::Invalid(errors)) => FormErrors::of(&errors),
         Err(AppError::Conflict(_)) => {

@@ -162,23 +162,55 @@ pub async fn user(
     Ok(())
 }
 
+/// Posts the login form from this site; the answer.
+pub async fn post_login(
+    http: &reqwest::Client,
+    base: &str,
+    login: &str,
+    password: &str,
+    code: &str,
+) -> Result<reqwest::Response> {
+    Ok(http
+        .post(format!("{base}/admin/login"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("login", login), ("password", password), ("code", code)])
+        .send()
+        .await?)
+}
+
+/// The session cookie a `Set-Cookie` header sets, if any.
+pub fn session_set(set_cookie: &str) -> Option<String> {
+    set_cookie
+        .strip_prefix("gongkai_session=")
+        .and_then(|rest| rest.split(';').next())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
 /// Logs `login` in through the login page (no second factor) with [`PASSWORD`]; the session
 /// cookie's value.
 pub async fn login(http: &reqwest::Client, base: &str, login: &str) -> Result<String> {
-    let r = http
-        .post(format!("{base}/admin/login"))
-        .header("sec-fetch-site", "same-origin")
-        .form(&[("login", login), ("password", PASSWORD), ("code", "")])
-        .send()
-        .await?;
+    let r = post_login(http, base, login, PASSWORD, "").await?;
     let set = r
         .headers()
         .get("set-cookie")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    set.strip_prefix("gongkai_session=")
-        .and_then(|rest| rest.split(';').next())
-        .filter(|v| !v.is_empty())
-        .map(str::to_string)
-        .with_context(|| format!("no session for {login}: {}", r.status()))
+    session_set(set).with_context(|| format!("no session for {login}: {}", r.status()))
+}
+
+/// The seed agency ([`AGENCY`]) with two departments (不动产登记科, 耕地保护监督科) and another
+/// agency (`other`), in `store`.
+pub async fn agency_with_two_departments(
+    store: &dyn Store,
+) -> Result<(Agency, gongkai_store::Department, gongkai_store::Department)> {
+    let agency = gongkai_store::testing::agency(store, AGENCY, AGENCY_NAME).await?;
+    gongkai_store::testing::agency(store, "other", "另一机关").await?;
+    let a = store
+        .add_department(agency.id, "不动产登记科", &Actor::system())
+        .await?;
+    let b = store
+        .add_department(agency.id, "耕地保护监督科", &Actor::system())
+        .await?;
+    Ok((agency, a, b))
 }

@@ -10,7 +10,6 @@ use askama::Template;
 use axum::Router;
 use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
-use axum::http::header::{self, HeaderValue};
 use axum::response::Response;
 use axum::routing::get;
 use gongkai_app::inbox::{DEFAULT_INBOX_PAGE, MAX_INBOX_PAGE};
@@ -24,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::nav::{StaffBar, may_register, signed_in};
 use crate::AppState;
 use crate::pages::apply::{Choice, ChoiceField, Field, parse_form};
-use crate::pages::{Chrome, Crumb, PageError, Viewer, render};
+use crate::pages::{Chrome, Crumb, PageError, Viewer, render_private};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/", get(inbox))
@@ -330,9 +329,5 @@ async fn inbox(
         }
         Err(other) => return Err(other.into()),
     }
-    let mut response = render(&page);
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(response)
+    Ok(render_private(&page))
 }

@@ -11,7 +11,6 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::header::{self, HeaderValue};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -28,7 +27,7 @@ use crate::AppState;
 use crate::pages::apply::{
     ApplyFields, ApplyForm, Choice, ChoiceField, Field, FormErrors, SummaryLine, parse_form,
 };
-use crate::pages::{Chrome, Crumb, FormBody, PageError, Viewer, render};
+use crate::pages::{Chrome, Crumb, FormBody, PageError, Viewer, render, render_private};
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/admin/register", get(form).post(submit))
@@ -296,11 +295,7 @@ async fn submit(
                         due_on: created.due_on,
                         due_provisional: created.due_provisional,
                     };
-                    let mut response = render(&page);
-                    response
-                        .headers_mut()
-                        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-                    return Ok(response);
+                    return Ok(render_private(&page));
                 }
                 Err(AppError::Invalid(errors)) => FormErrors::with_fields(&errors, &FIELDS),
                 Err(AppError::Conflict(_)) => {
