@@ -32,6 +32,8 @@ pub struct InboxQuery {
     pub agency: Option<String>,
     pub status: Option<Status>,
     pub department_id: Option<i64>,
+    /// Only those not assigned to a department yet (未分配; for staff of the whole agency).
+    pub unassigned: bool,
     pub channel: Option<Channel>,
     /// [`Urgency::Overdue`], [`Urgency::DueSoon`] or [`Urgency::OnTime`] (not
     /// [`Urgency::Paused`]: a paused request has no due day to filter by).
@@ -73,6 +75,8 @@ pub struct Inbox {
     pub agencies: Vec<Agency>,
     /// The agency's departments (the filter's choices; a handler's own only).
     pub departments: Vec<Department>,
+    /// The list is one department's whatever is asked (a handler's).
+    pub department_fixed: bool,
     /// Read-only (a supervisor): no registering, no steps.
     pub read_only: bool,
     /// The counts of the actor's whole inbox (filters aside).
@@ -183,6 +187,8 @@ impl App {
             due_from,
             // A handler's own department whatever it asks; another is simply not there.
             department_id: scope.or(query.department_id),
+            // A handler's requests are all assigned (to its department).
+            unassigned: query.unassigned && scope.is_none(),
             channel: query.channel,
             open_only: true,
             search,
@@ -210,6 +216,7 @@ impl App {
             agency,
             agencies,
             departments,
+            department_fixed: scope.is_some(),
             counts,
             lines,
             total,

@@ -242,6 +242,8 @@ pub struct RequestFilter {
     pub due_from: Option<NaiveDate>,
     /// Only the requests assigned to this department (a handler's list).
     pub department_id: Option<i64>,
+    /// Only the requests not assigned to a department yet (未分配).
+    pub unassigned: bool,
     /// Only the requests received through this channel.
     pub channel: Option<Channel>,
     /// Only open requests (not answered, withdrawn or abandoned).

@@ -973,7 +973,7 @@ impl Store for SqlStore {
         };
         let sql = format!(
             "SELECT number, department_id, applicant_kind, applicant_name, channel, received_on, status, due_on, due_provisional, \
-             concluded_on, outcome FROM requests {REQUEST_FILTER_WHERE} ORDER BY {order} LIMIT $12 OFFSET $13"
+             concluded_on, outcome FROM requests {REQUEST_FILTER_WHERE} ORDER BY {order} LIMIT $13 OFFSET $14"
         );
         let rows = self
             .bind_request_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), agency_id, filter)
@@ -1901,7 +1901,7 @@ impl Store for SqlStore {
 }
 
 /// The `WHERE` of a request listing and its count ([`SqlStore::bind_request_filter`] binds
-/// `$1`–`$11`): the agency, then each filter of [`RequestFilter`] when given. The search looks
+/// `$1`–`$12`): the agency, then each filter of [`RequestFilter`] when given. The search looks
 /// for a 申请编号 by its beginning, an exact full name by its blind index and words of the
 /// description (a scan of the agency's rows, which `requests_inbox` narrows to its own).
 const REQUEST_FILTER_WHERE: &str = "WHERE agency_id = $1 AND ($2 IS NULL OR status = $2) \
@@ -1910,7 +1910,8 @@ const REQUEST_FILTER_WHERE: &str = "WHERE agency_id = $1 AND ($2 IS NULL OR stat
      AND ($5 IS NULL OR department_id = $5) \
      AND ($6 IS NULL OR channel = $6) \
      AND ($7 IS NULL OR status NOT IN ('answered', 'withdrawn', 'abandoned')) \
-     AND ($8 IS NULL OR number LIKE $9 ESCAPE '!' OR applicant_name_index = $10 OR description LIKE $11 ESCAPE '!')";
+     AND ($8 IS NULL OR number LIKE $9 ESCAPE '!' OR applicant_name_index = $10 OR description LIKE $11 ESCAPE '!') \
+     AND ($12 IS NULL OR department_id IS NULL)";
 
 /// `text` with the `LIKE` wildcards of `!`-escaping taken literally.
 fn like_escaped(text: &str) -> String {
@@ -1944,6 +1945,7 @@ impl SqlStore {
             .bind(search.map(|t| format!("{}%", like_escaped(&t.to_lowercase()))))
             .bind(search.and_then(|t| self.query_key.name_index(t)))
             .bind(search.map(|t| format!("%{}%", like_escaped(t))))
+            .bind(filter.unassigned.then_some(1_i64))
     }
 
     /// Gives every request filed before migration 0012 its name's blind index (see

@@ -316,6 +316,8 @@ async fn the_inbox_counts_colours_filters_searches_and_pages() -> Result<()> {
             o.listed(&a, &o.clerk).await?,
             [o.soon.as_str(), o.fresh.as_str()]
         );
+        // Every open request here is assigned (the withdrawn one, unassigned, is not open).
+        assert!(o.listed("department=none", &o.clerk).await?.is_empty());
         assert_eq!(
             o.listed("channel=email", &o.clerk).await?,
             [o.fresh.as_str()]
@@ -627,6 +629,11 @@ async fn registering_an_offline_request() -> Result<()> {
         assert_eq!(
             o.listed(&format!("q={}", urlencode("孙七")), &o.clerk)
                 .await?,
+            [number.as_str()]
+        );
+        // Registered without a department: among the unassigned.
+        assert_eq!(
+            o.listed("department=none", &o.clerk).await?,
             [number.as_str()]
         );
         let seen = o.get("/admin/", &o.clerk).await?;

@@ -79,6 +79,8 @@ pub struct ListQuery {
     pub open: Option<bool>,
     /// Only the requests of this department (a handler's list is its own department's anyway).
     pub department_id: Option<i64>,
+    /// Only the requests not assigned to a department yet (`true`).
+    pub unassigned: Option<bool>,
     /// `in_person`, `post_signed`, `letter`, `online`, `fax`, `email`.
     pub channel: Option<String>,
     /// A 申请编号 (or its beginning), an applicant's exact full name, or words of the
@@ -147,6 +149,7 @@ pub async fn list_requests(
         due_by,
         due_from,
         department_id: q.department_id,
+        unassigned: q.unassigned.unwrap_or(false),
         channel: match q.channel.as_deref().filter(|s| !s.is_empty()) {
             Some(c) => Some(Channel::from_code(c)?),
             None => None,

@@ -37,6 +37,9 @@ const OPEN: [Status; 4] = [
     Status::AwaitingFee,
 ];
 
+/// The department filter's value for the requests not assigned yet.
+const UNASSIGNED: &str = "none";
+
 /// The urgency filter's choices.
 const URGENCIES: [Urgency; 3] = [Urgency::Overdue, Urgency::DueSoon, Urgency::OnTime];
 
@@ -61,6 +64,7 @@ impl Params {
             agency: nonempty(&self.agency),
             status: Status::from_code(self.status.trim()).filter(|s| OPEN.contains(s)),
             department_id: self.department.trim().parse().ok(),
+            unassigned: self.department.trim() == UNASSIGNED,
             channel: Channel::from_code(self.channel.trim()).ok(),
             urgency: Urgency::from_code(self.urgency.trim()).filter(|u| URGENCIES.contains(u)),
             search: nonempty(&self.q),
@@ -218,7 +222,7 @@ impl InboxPage {
                 .map(|s| (s.code().into(), s.label_zh().into()))
                 .collect(),
         ));
-        if inbox.departments.len() > 1 {
+        if !inbox.department_fixed && !inbox.departments.is_empty() {
             filters.push(choice_field(
                 "department",
                 "承办部门",
@@ -227,6 +231,7 @@ impl InboxPage {
                     .departments
                     .iter()
                     .map(|d| (d.id.to_string(), d.name.clone()))
+                    .chain(std::iter::once((UNASSIGNED.into(), "未分配".into())))
                     .collect(),
             ));
         }
