@@ -973,7 +973,8 @@ impl Store for SqlStore {
         };
         let sql = format!(
             "SELECT number, department_id, applicant_kind, applicant_name, channel, received_on, status, due_on, due_provisional, \
-             concluded_on, outcome FROM requests {REQUEST_FILTER_WHERE} ORDER BY {order} LIMIT $13 OFFSET $14"
+             concluded_on, outcome FROM requests {} ORDER BY {order} LIMIT $13 OFFSET $14",
+            request_filter_where(filter)
         );
         let rows = self
             .bind_request_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), agency_id, filter)
@@ -1004,7 +1005,7 @@ impl Store for SqlStore {
     }
 
     async fn count_requests(&self, agency_id: i64, filter: &RequestFilter) -> Result<i64> {
-        let sql = format!("SELECT COUNT(*) FROM requests {REQUEST_FILTER_WHERE}");
+        let sql = format!("SELECT COUNT(*) FROM requests {}", request_filter_where(filter));
         let row = self.bind_request_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), agency_id, filter).fetch_one(&self.pool).await?;
         Ok(row.try_get(0)?)
     }
@@ -1912,6 +1913,19 @@ const REQUEST_FILTER_WHERE: &str = "WHERE agency_id = $1 AND ($2 IS NULL OR stat
      AND ($7 IS NULL OR status NOT IN ('answered', 'withdrawn', 'abandoned')) \
      AND ($8 IS NULL OR number LIKE $9 ESCAPE '!' OR applicant_name_index = $10 OR description LIKE $11 ESCAPE '!') \
      AND ($12 IS NULL OR department_id IS NULL)";
+
+/// Open requests, in the words of the partial index `requests_inbox` (migration 0012), so that a
+/// query stating it is answered from that index.
+const OPEN_ONLY: &str = "status NOT IN ('answered', 'withdrawn', 'abandoned')";
+
+/// [`REQUEST_FILTER_WHERE`], with [`OPEN_ONLY`] stated when the filter asks for open requests.
+fn request_filter_where(filter: &RequestFilter) -> String {
+    if filter.open_only {
+        format!("{REQUEST_FILTER_WHERE} AND {OPEN_ONLY}")
+    } else {
+        REQUEST_FILTER_WHERE.to_string()
+    }
+}
 
 /// `text` with the `LIKE` wildcards of `!`-escaping taken literally.
 fn like_escaped(text: &str) -> String {
