@@ -121,6 +121,15 @@ async fn office(backend: Backend) -> Result<Office> {
         &[AGENCY],
     )
     .await?;
+    user(
+        &app,
+        "watcher.two",
+        "supervisor",
+        Some("fuxin"),
+        None,
+        &[AGENCY, "other"],
+    )
+    .await?;
     let soon = filed(
         &app,
         AGENCY,
@@ -472,6 +481,14 @@ async fn who_sees_which_inbox() -> Result<()> {
             o.get("/admin/?agency=other", &watcher).await?.status,
             StatusCode::NOT_FOUND
         );
+        // One supervising two agencies chooses between them, one at a time.
+        let two = login(&o.http, &o.base, "watcher.two").await?;
+        let seen = o.get("/admin/", &two).await?;
+        assert!(seen.body.contains("name=\"agency\"") && seen.body.contains("另一机关"));
+        assert_eq!(seen.numbers.len(), 3);
+        let other = o.get("/admin/?agency=other", &two).await?;
+        assert_eq!(other.numbers, [o.foreign.as_str()]);
+        assert_eq!(other.count("count-open"), Some(1));
         assert_eq!(
             o.get("/admin/?agency=other", &o.clerk).await?.status,
             StatusCode::NOT_FOUND
