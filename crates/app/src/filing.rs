@@ -149,15 +149,29 @@ impl App {
             .map_err(|e| errors.push(e))
             .ok()
             .flatten();
-        let (Some(filing), true) = (filing, errors.is_empty()) else {
+        // The dates are checked whatever else is wrong, so that every error is told at once.
+        let today = self.clock.today();
+        let arrived = check_past("arrived_on", arrived.unwrap_or(today), today)
+            .map_err(|e| errors.push(e))
+            .ok();
+        if let Some(c) = confirmed
+            && let Err(e) = check_past("confirmed_on", c, today)
+        {
+            errors.push(e);
+        }
+        let received_on = match (Channel::from_code(&input.filing.channel), arrived) {
+            (Ok(channel), Some(arrived)) if !errors.iter().any(|e| e.field() == "confirmed_on") => {
+                channel
+                    .receipt_date(arrived, confirmed)
+                    .map_err(|e| errors.push(e))
+                    .ok()
+            }
+            _ => None,
+        };
+        let (Some(filing), Some(received_on), true) = (filing, received_on, errors.is_empty())
+        else {
             return Err(errors.into());
         };
-        let today = self.clock.today();
-        let arrived = check_past("arrived_on", arrived.unwrap_or(today), today)?;
-        if let Some(c) = confirmed {
-            check_past("confirmed_on", c, today)?;
-        }
-        let received_on = filing.channel.receipt_date(arrived, confirmed)?;
         self.create(agency.id, filing, received_on, input.department_id, actor)
             .await
     }

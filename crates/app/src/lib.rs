@@ -13,6 +13,7 @@ pub mod admin;
 mod directory;
 pub mod error;
 pub mod filing;
+pub mod inbox;
 pub mod letters;
 pub mod portal;
 pub mod procedure;
@@ -32,6 +33,7 @@ pub use accounts::{CreatedUser, LoginInput, LoginSession, TotpEnrolment, UserInp
 pub use admin::TokenInput;
 pub use error::AppError;
 pub use filing::FilingInput;
+pub use inbox::{Inbox, InboxLine, InboxQuery};
 pub use procedure::StaffView;
 pub use reports::{CellDrillDown, ReviewCaseInput};
 

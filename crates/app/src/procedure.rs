@@ -90,8 +90,8 @@ impl App {
     ) -> Result<Vec<RequestSummary>> {
         let agency = self.readable_agency(agency, actor).await?;
         let mut filter = filter.clone();
-        if !actor.may_act_for(agency.id) && actor.role == gongkai_store::Role::Handler {
-            filter.department_id = actor.department_id;
+        if let Some(own) = crate::inbox::department_scope(actor, agency.id) {
+            filter.department_id = Some(own);
         }
         Ok(self.store.list_requests(agency.id, &filter).await?)
     }

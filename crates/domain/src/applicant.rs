@@ -625,6 +625,42 @@ fn zh_required(e: DomainError, zh: &str) -> DomainError {
     }
 }
 
+/// 申请人姓名（脱敏） — the applicant's name as lists show it: a natural person's name keeps its
+/// first character and hides the rest (`李*`, `欧阳**`: one `*` per hidden character, at least
+/// one); an organisation's name is not personal data and is shown whole.
+pub fn masked_name(kind: ApplicantKind, name: &str) -> String {
+    if !kind.is_natural_person() {
+        return name.to_string();
+    }
+    let mut chars = name.trim().chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    let hidden = chars.filter(|c| !c.is_whitespace()).count().max(1);
+    let mut out = String::with_capacity(first.len_utf8() + hidden);
+    out.push(first);
+    out.extend(std::iter::repeat_n('*', hidden));
+    out
+}
+
+/// The form of a full name that the name search compares (a blind index is an HMAC of it):
+/// NFC, without whitespace, the middle dots of transliterated names (`·`, `•`, `‧`, `・`) as one
+/// `·`, Latin letters in lower case. `None` for a name with nothing left. An exact-name match,
+/// never a part of a name.
+pub fn name_search_key(name: &str) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let key: String = name
+        .nfc()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '\u{00B7}' | '\u{2022}' | '\u{2027}' | '\u{30FB}' | '\u{FF65}' => '·',
+            other => other,
+        })
+        .flat_map(char::to_lowercase)
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -970,5 +1006,32 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_natural_persons_name_is_masked_an_organisations_is_not() {
+        assert_eq!(masked_name(ApplicantKind::NaturalPerson, "李四"), "李*");
+        assert_eq!(
+            masked_name(ApplicantKind::NaturalPerson, "欧阳娜娜"),
+            "欧***"
+        );
+        assert_eq!(masked_name(ApplicantKind::NaturalPerson, "王"), "王*");
+        assert_eq!(masked_name(ApplicantKind::NaturalPerson, ""), "");
+        assert_eq!(
+            masked_name(ApplicantKind::Commercial, "阜新某某有限公司"),
+            "阜新某某有限公司"
+        );
+    }
+
+    #[test]
+    fn the_name_search_key_ignores_spacing_dots_and_case() {
+        assert_eq!(name_search_key(" 李 四 ").as_deref(), Some("李四"));
+        assert_eq!(
+            name_search_key("阿卜杜•热合曼"),
+            name_search_key("阿卜杜·热合曼")
+        );
+        assert_eq!(name_search_key("John SMITH"), name_search_key("john smith"));
+        assert_ne!(name_search_key("李四"), name_search_key("李"));
+        assert_eq!(name_search_key("  "), None);
     }
 }

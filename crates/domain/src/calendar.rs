@@ -326,16 +326,16 @@ impl Calendar {
 /// Checks that a date is one gongkai can reason about (2008 or later, before 2200).
 pub fn check_date(field: &str, date: NaiveDate) -> Result<NaiveDate, DomainError> {
     if date < EARLIEST_DATE {
-        return Err(DomainError::invalid(
-            field,
-            format!("{date} is before 2008-01-01"),
-        ));
+        return Err(
+            DomainError::invalid(field, format!("{date} is before 2008-01-01"))
+                .zh("日期不能早于2008年1月1日"),
+        );
     }
     if date.year() >= 2200 {
-        return Err(DomainError::invalid(
-            field,
-            format!("{date} is too far in the future"),
-        ));
+        return Err(
+            DomainError::invalid(field, format!("{date} is too far in the future"))
+                .zh("日期过远，请检查"),
+        );
     }
     Ok(date)
 }
@@ -356,7 +356,8 @@ pub fn check_past(
         return Err(DomainError::invalid(
             field,
             format!("{date} is after today ({today}, China time): a day that has not come yet"),
-        ));
+        )
+        .zh(format!("日期不能晚于今天（{today}）")));
     }
     Ok(date)
 }
@@ -406,6 +407,7 @@ pub fn check_past_year(field: &str, year: i32, today: NaiveDate) -> Result<i32, 
 pub fn parse_date(field: &str, text: &str) -> Result<NaiveDate, DomainError> {
     let d = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
         DomainError::invalid(field, format!("'{text}' is not a valid date (YYYY-MM-DD)"))
+            .zh("请按“年-月-日”填写有效日期，如 2025-06-09")
     })?;
     check_date(field, d)
 }

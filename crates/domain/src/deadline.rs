@@ -607,6 +607,83 @@ pub fn due_after(cal: &Calendar, start: NaiveDate, n: u32) -> (NaiveDate, bool) 
     (due, provisional)
 }
 
+/// Working days left at or under which an open request is 即将到期 (the inbox shows it amber).
+pub const DUE_SOON_WORKING_DAYS: u32 = 3;
+
+/// 紧迫程度 — how near an open request is to its answer deadline, as the inbox shows it (a
+/// colour and always a text label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// 已超期: the due day has passed.
+    Overdue,
+    /// 即将到期: at most [`DUE_SOON_WORKING_DAYS`] working days left (the due day is today or
+    /// within them).
+    DueSoon,
+    /// 正常: more working days left.
+    OnTime,
+    /// 计时中止: no due day now (the clock stands still, e.g. while awaiting a 补正).
+    Paused,
+}
+
+impl Urgency {
+    pub const ALL: [Urgency; 4] = [
+        Urgency::Overdue,
+        Urgency::DueSoon,
+        Urgency::OnTime,
+        Urgency::Paused,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Urgency::Overdue => "overdue",
+            Urgency::DueSoon => "due_soon",
+            Urgency::OnTime => "on_time",
+            Urgency::Paused => "paused",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|u| u.code() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Urgency::Overdue => "已超期",
+            Urgency::DueSoon => "即将到期",
+            Urgency::OnTime => "正常",
+            Urgency::Paused => "计时中止",
+        }
+    }
+}
+
+/// How an open request due on `due` stands `today`: its [`Urgency`] and the working days left
+/// (in `(today, due]`; 0 when due today), negative when overdue (minus the working days in
+/// `(due, today]`, at least 1). `None` days when there is no due day.
+pub fn urgency(cal: &Calendar, today: NaiveDate, due: Option<NaiveDate>) -> (Urgency, Option<i64>) {
+    let Some(due) = due else {
+        return (Urgency::Paused, None);
+    };
+    if due < today {
+        let late = i64::from(cal.working_days_between(due, today)).max(1);
+        return (Urgency::Overdue, Some(-late));
+    }
+    let left = cal.working_days_between(today, due);
+    let urgency = if left <= DUE_SOON_WORKING_DAYS {
+        Urgency::DueSoon
+    } else {
+        Urgency::OnTime
+    };
+    (urgency, Some(i64::from(left)))
+}
+
+/// The first due day that is no longer [`Urgency::DueSoon`] `today`: a request due on a day `d`
+/// with `today <= d < due_soon_before(cal, today)` has at most [`DUE_SOON_WORKING_DAYS`] working
+/// days left — the same line as [`urgency`], as a date a query can compare with.
+pub fn due_soon_before(cal: &Calendar, today: NaiveDate) -> NaiveDate {
+    cal.add_working_days(today, DUE_SOON_WORKING_DAYS + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -848,5 +925,50 @@ mod tests {
             .clock_input()
             .unwrap_err();
         assert_eq!(err.field(), "corrected", "{err}");
+    }
+
+    #[test]
+    fn urgency_counts_working_days_across_a_weekend() {
+        let cal = Calendar::embedded();
+        // Friday 2025-06-06: due Tuesday 06-10 is two working days away (Mon, Tue).
+        let fri = d("2025-06-06");
+        assert_eq!(
+            urgency(&cal, fri, Some(d("2025-06-10"))),
+            (Urgency::DueSoon, Some(2))
+        );
+        assert_eq!(urgency(&cal, fri, Some(fri)), (Urgency::DueSoon, Some(0)));
+        // Thursday 06-12 is 4 working days away: on time.
+        assert_eq!(
+            urgency(&cal, fri, Some(d("2025-06-12"))),
+            (Urgency::OnTime, Some(4))
+        );
+        // Due Thursday 06-05, today Monday 06-09: overdue by Fri and Mon.
+        assert_eq!(
+            urgency(&cal, d("2025-06-09"), Some(d("2025-06-05"))),
+            (Urgency::Overdue, Some(-2))
+        );
+        // Due on a Saturday that has passed by Sunday: still overdue, by at least one day.
+        assert_eq!(
+            urgency(&cal, d("2025-06-08"), Some(d("2025-06-07"))),
+            (Urgency::Overdue, Some(-1))
+        );
+        assert_eq!(urgency(&cal, fri, None), (Urgency::Paused, None));
+    }
+
+    #[test]
+    fn the_due_soon_line_is_the_urgency_line() {
+        let cal = Calendar::embedded();
+        let mut today = d("2025-09-26");
+        // Across National Day 2025 and its make-up working days.
+        for _ in 0..30 {
+            let line = due_soon_before(&cal, today);
+            let mut due = today;
+            for _ in 0..40 {
+                let soon = urgency(&cal, today, Some(due)).0 == Urgency::DueSoon;
+                assert_eq!(soon, due < line, "today {today}, due {due}");
+                due = due.succ_opt().unwrap();
+            }
+            today = today.succ_opt().unwrap();
+        }
     }
 }

@@ -69,6 +69,7 @@ impl Channel {
                     "channel",
                     "must be one of in_person, post_signed, letter, online, fax, email",
                 )
+                .zh("请选择申请渠道")
             })
     }
 
@@ -96,11 +97,13 @@ impl Channel {
                     "channel {} is received on the day of signature or confirmation (Art. 31)",
                     self.code()
                 ),
-            )),
+            )
+            .zh("此渠道以签收或者双方确认之日为收到申请之日（《条例》第三十一条），请填写该日期")),
             (true, Some(c)) if c < arrived => Err(DomainError::invalid(
                 "confirmed_on",
                 "is before the day the request arrived",
-            )),
+            )
+            .zh("签收或者确认日期不能早于申请到达日期")),
             (true, Some(c)) => Ok(c),
         }
     }

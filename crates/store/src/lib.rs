@@ -220,8 +220,11 @@ impl RequestRecord {
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestSummary {
     pub number: String,
+    /// The 承办部门 it is assigned to, if any.
+    pub department_id: Option<i64>,
     pub applicant_kind: ApplicantKind,
     pub applicant_name: String,
+    pub channel: Channel,
     pub received_on: NaiveDate,
     pub status: Status,
     pub due_on: Option<NaiveDate>,
@@ -237,10 +240,41 @@ pub struct RequestFilter {
     pub status: Option<Status>,
     /// Open requests due on or before this day.
     pub due_by: Option<NaiveDate>,
+    /// Requests due on or after this day (with `due_by`: a window, e.g. 即将到期).
+    pub due_from: Option<NaiveDate>,
     /// Only the requests assigned to this department (a handler's list).
     pub department_id: Option<i64>,
+    /// Only the requests not assigned to a department yet (未分配).
+    pub unassigned: bool,
+    /// Only the requests received through this channel.
+    pub channel: Option<Channel>,
+    /// Only open requests (not answered, withdrawn or abandoned).
+    pub open_only: bool,
+    /// A 申请编号 (or its beginning), an applicant's exact full name (by its blind index), or
+    /// words of the description; bounded by the caller.
+    pub search: Option<String>,
+    pub order: ListOrder,
     pub limit: i64,
     pub offset: i64,
+}
+
+/// The order of a request listing.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListOrder {
+    /// Newest received first.
+    #[default]
+    Newest,
+    /// Soonest due first (those without a due day last): the inbox.
+    Due,
+}
+
+/// 收件箱 — the counts on top of the inbox: an agency's (or a department's) open requests, those
+/// due soon and those overdue.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct InboxCounts {
+    pub open: i64,
+    pub due_soon: i64,
+    pub overdue: i64,
 }
 
 /// What a calendar import changed.
@@ -435,6 +469,17 @@ pub trait Store: Send + Sync + 'static {
         agency_id: i64,
         filter: &RequestFilter,
     ) -> Result<Vec<RequestSummary>>;
+    /// How many requests [`Store::list_requests`] finds with `filter` (limit and offset aside).
+    async fn count_requests(&self, agency_id: i64, filter: &RequestFilter) -> Result<i64>;
+    /// The open requests of the agency (of one department if given): all, overdue (due before
+    /// `today`) and due soon (due on `today` or later, before `soon_before`).
+    async fn inbox_counts(
+        &self,
+        agency_id: i64,
+        department_id: Option<i64>,
+        today: NaiveDate,
+        soon_before: NaiveDate,
+    ) -> Result<InboxCounts>;
     /// Decrypts an applicant's personal data (audited; the application lets only the request's
     /// agency's staff ask).
     async fn personal_data(&self, number: &str, actor: &Actor) -> Result<PersonalData>;
@@ -768,6 +813,16 @@ impl QueryKey {
             "{QUERY_HMAC_PREFIX}{}",
             hex::encode(hmac_sha256(&self.0, &msg))
         )
+    }
+
+    /// The blind index of an applicant's full name (`n1:` HMAC-SHA256 of
+    /// [`name_search_key`](gongkai_domain::applicant::name_search_key) under a key derived from
+    /// this one, so it is never the 查询码's HMAC); `None` for a blank name.
+    pub(crate) fn name_index(&self, name: &str) -> Option<String> {
+        let key = gongkai_domain::applicant::name_search_key(name)?;
+        let derived = hmac_sha256(&self.0, b"gongkai applicant-name index v1");
+        let mac = hmac_sha256(&derived, key.as_bytes());
+        Some(format!("n1:{}", hex::encode(mac)))
     }
 
     /// Whether `code` is the code of request `number` whose stored value is `stored`: an HMAC

@@ -36,6 +36,7 @@ impl SqlStore {
         Self::adopt_key(&pool, &cipher, "the given key", "on PostgreSQL").await?;
         let store = SqlStore::from_pool(pool, cipher);
         store.load_calendar().await?;
+        store.index_names().await?;
         Ok(store)
     }
 
@@ -50,7 +51,9 @@ impl SqlStore {
         let pool = Self::connect(url).await?;
         let blank = Self::key_record(&pool).await?.is_blank();
         let database = format!("on PostgreSQL ({})", crate::backup::redact_url(url));
-        Self::open_keyed(
+        // Names are indexed only under the real 查询码 key (not by `key rotate`, which has none).
+        let index_names = !matches!(query_key, crate::keys::QueryKeyAt::NotNeeded);
+        let store = Self::open_keyed(
             pool,
             source,
             blank,
@@ -62,7 +65,11 @@ impl SqlStore {
                 crate::keys::QueryKeyAt::NotNeeded => None,
             },
         )
-        .await
+        .await?;
+        if index_names {
+            store.index_names().await?;
+        }
+        Ok(store)
     }
 
     /// A migrated pool.

@@ -782,7 +782,9 @@ impl Store for SqlStore {
                 .fetch_optional(&mut *tx)
                 .await?;
             if found.is_none() {
-                return Err(DomainError::invalid("department_id", "is not a department of this agency").into());
+                return Err(DomainError::invalid("department_id", "is not a department of this agency")
+                    .zh("请选择本机关的承办部门")
+                    .into());
             }
         }
         let year = i64::from(new.received_on.year());
@@ -813,8 +815,8 @@ impl Store for SqlStore {
         let request_id: i64 = sqlx::query(
             "INSERT INTO requests (agency_id, department_id, number, query_code_hash, applicant_kind, applicant_name, org_code, \
              id_masked, phone_masked, pii_sealed, description, channel, delivery, received_on, status, due_on, due_provisional, \
-             concluded_on, outcome, event_count, created_at, document_number, index_number, document_title, medium) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, NULL, 1, $18, $19, $20, $21, $22) RETURNING id",
+             concluded_on, outcome, event_count, created_at, document_number, index_number, document_title, medium, applicant_name_index) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, NULL, 1, $18, $19, $20, $21, $22, $23) RETURNING id",
         )
         .bind(new.agency_id)
         .bind(new.department_id)
@@ -838,6 +840,7 @@ impl Store for SqlStore {
         .bind(&details.index_number)
         .bind(&details.document_title)
         .bind(details.medium.map(|m| m.code()))
+        .bind(self.query_key.name_index(&a.name))
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| conflict_or(e, "request number"))?
@@ -962,29 +965,33 @@ impl Store for SqlStore {
 
     async fn list_requests(&self, agency_id: i64, filter: &RequestFilter) -> Result<Vec<RequestSummary>> {
         let limit = if filter.limit <= 0 { 50 } else { filter.limit.min(500) };
-        let rows = sqlx::query(
-            "SELECT number, applicant_kind, applicant_name, received_on, status, due_on, due_provisional, concluded_on, outcome FROM requests \
-             WHERE agency_id = $1 AND ($2 IS NULL OR status = $2) \
-             AND ($3 IS NULL OR (due_on <= $3 AND status NOT IN ('answered', 'withdrawn', 'abandoned'))) \
-             AND ($6 IS NULL OR department_id = $6) \
-             ORDER BY received_on DESC, id DESC LIMIT $4 OFFSET $5",
-        )
-        .bind(agency_id)
-        .bind(filter.status.map(|s| s.code()))
-        .bind(filter.due_by)
-        .bind(limit)
-        .bind(filter.offset.max(0))
-        .bind(filter.department_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let order = match filter.order {
+            crate::ListOrder::Newest => "received_on DESC, id DESC",
+            // `due_on IS NULL` sorts false first on both backends: those without a due day last.
+            crate::ListOrder::Due => "(due_on IS NULL), due_on, received_on, id",
+        };
+        let sql = format!(
+            "SELECT number, department_id, applicant_kind, applicant_name, channel, received_on, status, due_on, due_provisional, \
+             concluded_on, outcome FROM requests {} ORDER BY {order} LIMIT $13 OFFSET $14",
+            request_filter_where(filter)
+        );
+        let rows = self
+            .bind_request_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), agency_id, filter)
+            .bind(limit)
+            .bind(filter.offset.max(0))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let kind: String = r.try_get("applicant_kind")?;
                 let status: String = r.try_get("status")?;
+                let channel: String = r.try_get("channel")?;
                 Ok(RequestSummary {
                     number: r.try_get("number")?,
+                    department_id: r.try_get("department_id")?,
                     applicant_kind: ApplicantKind::from_code(&kind).map_err(corrupt("applicant_kind"))?,
                     applicant_name: r.try_get("applicant_name")?,
+                    channel: Channel::from_code(&channel).map_err(corrupt("channel"))?,
                     received_on: r.try_get("received_on")?,
                     status: parse_code(&status, Status::from_code)?,
                     due_on: r.try_get("due_on")?,
@@ -994,6 +1001,35 @@ impl Store for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn count_requests(&self, agency_id: i64, filter: &RequestFilter) -> Result<i64> {
+        let sql = format!("SELECT COUNT(*) FROM requests {}", request_filter_where(filter));
+        let row = self.bind_request_filter(sqlx::query(sqlx::AssertSqlSafe(sql)), agency_id, filter).fetch_one(&self.pool).await?;
+        Ok(row.try_get(0)?)
+    }
+
+    async fn inbox_counts(
+        &self,
+        agency_id: i64,
+        department_id: Option<i64>,
+        today: NaiveDate,
+        soon_before: NaiveDate,
+    ) -> Result<crate::InboxCounts> {
+        let row = sqlx::query(
+            "SELECT COUNT(*), \
+             COALESCE(SUM(CASE WHEN due_on < $3 THEN 1 ELSE 0 END), 0), \
+             COALESCE(SUM(CASE WHEN due_on >= $3 AND due_on < $4 THEN 1 ELSE 0 END), 0) \
+             FROM requests WHERE agency_id = $1 AND ($2 IS NULL OR department_id = $2) \
+             AND status NOT IN ('answered', 'withdrawn', 'abandoned')",
+        )
+        .bind(agency_id)
+        .bind(department_id)
+        .bind(today)
+        .bind(soon_before)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(crate::InboxCounts { open: row.try_get(0)?, overdue: row.try_get(1)?, due_soon: row.try_get(2)? })
     }
 
     async fn personal_data(&self, number: &str, actor: &Actor) -> Result<PersonalData> {
@@ -1512,7 +1548,8 @@ impl Store for SqlStore {
             }
             let mut qb: sqlx::QueryBuilder<Db> = sqlx::QueryBuilder::new(
                 "INSERT INTO requests (agency_id, number, query_code_hash, applicant_kind, applicant_name, phone_masked, pii_sealed, \
-                 description, channel, delivery, received_on, status, due_on, due_provisional, concluded_on, outcome, event_count, created_at, audit_seq) ",
+                 description, channel, delivery, received_on, status, due_on, due_provisional, concluded_on, outcome, event_count, created_at, audit_seq, \
+                 applicant_name_index) ",
             );
             qb.push_values(&prepared, |mut b, (r, number, events, p, sealed, code_hash, phone)| {
                 b.push_bind(r.agency_id)
@@ -1533,7 +1570,8 @@ impl Store for SqlStore {
                     .push_bind(p.outcome.map(|o| o.code()))
                     .push_bind(events.len() as i64)
                     .push_bind(created.clone())
-                    .push_bind(audit_seq);
+                    .push_bind(audit_seq)
+                    .push_bind(self.query_key.name_index(&r.name));
             });
             qb.push(" RETURNING id, number");
             let ids = qb.build().fetch_all(&mut *tx).await?;
@@ -1859,5 +1897,95 @@ impl Store for SqlStore {
         audit(&mut tx, &user.info.actor(), "totp.enrol", &format!("user:{}", user.info.login), "ok").await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// The `WHERE` of a request listing and its count ([`SqlStore::bind_request_filter`] binds
+/// `$1`–`$12`): the agency, then each filter of [`RequestFilter`] when given. The search looks
+/// for a 申请编号 by its beginning, an exact full name by its blind index and words of the
+/// description (a scan of the agency's rows, which `requests_inbox` narrows to its own).
+const REQUEST_FILTER_WHERE: &str = "WHERE agency_id = $1 AND ($2 IS NULL OR status = $2) \
+     AND ($3 IS NULL OR (due_on <= $3 AND status NOT IN ('answered', 'withdrawn', 'abandoned'))) \
+     AND ($4 IS NULL OR due_on >= $4) \
+     AND ($5 IS NULL OR department_id = $5) \
+     AND ($6 IS NULL OR channel = $6) \
+     AND ($7 IS NULL OR status NOT IN ('answered', 'withdrawn', 'abandoned')) \
+     AND ($8 IS NULL OR number LIKE $9 ESCAPE '!' OR applicant_name_index = $10 OR description LIKE $11 ESCAPE '!') \
+     AND ($12 IS NULL OR department_id IS NULL)";
+
+/// Open requests, in the words of the partial index `requests_inbox` (migration 0012), so that a
+/// query stating it is answered from that index.
+const OPEN_ONLY: &str = "status NOT IN ('answered', 'withdrawn', 'abandoned')";
+
+/// [`REQUEST_FILTER_WHERE`], with [`OPEN_ONLY`] stated when the filter asks for open requests.
+fn request_filter_where(filter: &RequestFilter) -> String {
+    if filter.open_only {
+        format!("{REQUEST_FILTER_WHERE} AND {OPEN_ONLY}")
+    } else {
+        REQUEST_FILTER_WHERE.to_string()
+    }
+}
+
+/// `text` with the `LIKE` wildcards of `!`-escaping taken literally.
+fn like_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    for c in text.chars() {
+        if matches!(c, '!' | '%' | '_') {
+            out.push('!');
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl SqlStore {
+    fn bind_request_filter<'q>(
+        &self,
+        query: sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments>,
+        agency_id: i64,
+        filter: &RequestFilter,
+    ) -> sqlx::query::Query<'q, Db, <Db as sqlx::Database>::Arguments> {
+        let search = filter.search.as_deref().map(str::trim).filter(|t| !t.is_empty());
+        query
+            .bind(agency_id)
+            .bind(filter.status.map(|s| s.code()))
+            .bind(filter.due_by)
+            .bind(filter.due_from)
+            .bind(filter.department_id)
+            .bind(filter.channel.map(|c| c.code()))
+            .bind(filter.open_only.then_some(1_i64))
+            .bind(search.map(|_| 1_i64))
+            .bind(search.map(|t| format!("{}%", like_escaped(&t.to_lowercase()))))
+            .bind(search.and_then(|t| self.query_key.name_index(t)))
+            .bind(search.map(|t| format!("%{}%", like_escaped(t))))
+            .bind(filter.unassigned.then_some(1_i64))
+    }
+
+    /// Gives every request filed before migration 0012 its name's blind index (see
+    /// `requests.applicant_name_index`), a bounded batch at a time; run at open.
+    async fn index_names(&self) -> Result<u64> {
+        let mut done = 0;
+        loop {
+            let rows = sqlx::query("SELECT id, applicant_name FROM requests WHERE applicant_name_index IS NULL ORDER BY id LIMIT 500")
+                .fetch_all(&self.pool)
+                .await?;
+            if rows.is_empty() {
+                return Ok(done);
+            }
+            let mut tx = begin_write(&self.pool).await?;
+            for r in &rows {
+                let id: i64 = r.try_get(0)?;
+                let name: String = r.try_get(1)?;
+                // A blank name (impossible by the filing rules) gets an index that matches nothing.
+                let index = self.query_key.name_index(&name).unwrap_or_else(|| "n1:".into());
+                sqlx::query("UPDATE requests SET applicant_name_index = $1 WHERE id = $2 AND applicant_name_index IS NULL")
+                    .bind(index)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            done += rows.len() as u64;
+        }
     }
 }

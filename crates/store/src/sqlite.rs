@@ -36,6 +36,7 @@ impl SqlStore {
         Self::adopt_key(&pool, &cipher, "the given key", &path.display().to_string()).await?;
         let store = SqlStore::from_pool(pool, cipher);
         store.load_calendar().await?;
+        store.index_names().await?;
         Ok(store)
     }
 
@@ -71,6 +72,8 @@ impl SqlStore {
         let pool = Self::connect(&path, 8).await?;
         // The 查询码 key beside the key file, or in the data directory when the key comes from
         // the environment.
+        // Names are indexed only under the real 查询码 key (not by `key rotate`, which has none).
+        let index_names = !matches!(query_key, crate::keys::QueryKeyAt::NotNeeded);
         let query_key = match query_key {
             crate::keys::QueryKeyAt::Default => Some(
                 source
@@ -80,7 +83,12 @@ impl SqlStore {
             crate::keys::QueryKeyAt::File(path) => Some(path),
             crate::keys::QueryKeyAt::NotNeeded => None,
         };
-        Self::open_keyed(pool, source, new_database, early, &database, query_key).await
+        let store =
+            Self::open_keyed(pool, source, new_database, early, &database, query_key).await?;
+        if index_names {
+            store.index_names().await?;
+        }
+        Ok(store)
     }
 
     /// A migrated pool on an existing or new file.

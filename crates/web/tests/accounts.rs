@@ -17,7 +17,7 @@ use gongkai_web::{AppState, ServerLimits};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "correct horse battery";
+use common::PASSWORD;
 
 struct Site {
     base: String,
@@ -35,15 +35,7 @@ async fn site(backend: Backend) -> Result<(Site, gongkai_store::testing::TestSto
     let (ts, second) = fresh_pair(backend).await?;
     let store = ts.store.clone();
     let clock = Arc::new(ManualClock::starting(common::today()));
-    let agency =
-        gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
-    gongkai_store::testing::agency(store.as_ref(), "other", "另一机关").await?;
-    let a = store
-        .add_department(agency.id, "不动产登记科", &Actor::system())
-        .await?;
-    let b = store
-        .add_department(agency.id, "耕地保护监督科", &Actor::system())
-        .await?;
+    let (_, a, b) = common::agency_with_two_departments(store.as_ref()).await?;
     let app = App::new(store.clone(), clock.clone());
     for (login, role, department) in [
         ("clerk", "office", None),
@@ -97,25 +89,14 @@ impl Site {
         password: &str,
         code: &str,
     ) -> Result<(StatusCode, Option<String>, String)> {
-        let r = self
-            .http
-            .post(format!("{}/admin/login", self.base))
-            .header("sec-fetch-site", "same-origin")
-            .form(&[("login", login), ("password", password), ("code", code)])
-            .send()
-            .await?;
+        let r = common::post_login(&self.http, &self.base, login, password, code).await?;
         let set = r
             .headers()
             .get("set-cookie")
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string();
-        let id = set
-            .strip_prefix("gongkai_session=")
-            .and_then(|rest| rest.split(';').next())
-            .filter(|v| !v.is_empty())
-            .map(str::to_string);
-        Ok((r.status(), id, set))
+        Ok((r.status(), common::session_set(&set), set))
     }
 
     async fn page(

@@ -13,9 +13,13 @@ use utoipa::ToSchema;
 #[derive(Serialize, ToSchema)]
 pub struct RequestSummary {
     pub number: String,
+    /// The 承办部门 it is assigned to, if any.
+    pub department_id: Option<i64>,
     /// `natural_person`, `commercial`, `research`, `social_welfare`, `legal_services`, `other_org`.
     pub applicant_kind: String,
     pub applicant_name: String,
+    /// `in_person`, `post_signed`, `letter`, `online`, `fax`, `email`.
+    pub channel: String,
     pub received_on: NaiveDate,
     /// `processing`, `awaiting_correction`, `consulting`, `awaiting_fee`, `answered`,
     /// `withdrawn`, `abandoned`.

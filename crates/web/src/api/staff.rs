@@ -7,8 +7,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use gongkai_domain::deadline::Deadline;
-use gongkai_domain::request::Status;
-use gongkai_store::{PersonalData, RequestFilter, RequestSummary};
+use gongkai_domain::deadline::Urgency;
+use gongkai_domain::request::{Channel, Status};
+use gongkai_store::{ListOrder, PersonalData, RequestFilter, RequestSummary};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -71,6 +72,22 @@ pub struct ListQuery {
     pub status: Option<String>,
     /// Open requests due on or before this day.
     pub due_by: Option<String>,
+    /// Open requests by how near their due day is on the calendar: `overdue`, `due_soon` (at
+    /// most 3 working days left) or `on_time`.
+    pub urgency: Option<String>,
+    /// Only open requests (`true`) — the inbox.
+    pub open: Option<bool>,
+    /// Only the requests of this department (a handler's list is its own department's anyway).
+    pub department_id: Option<i64>,
+    /// Only the requests not assigned to a department yet (`true`).
+    pub unassigned: Option<bool>,
+    /// `in_person`, `post_signed`, `letter`, `online`, `fax`, `email`.
+    pub channel: Option<String>,
+    /// A 申请编号 (or its beginning), an applicant's exact full name, or words of the
+    /// description (at most 100 characters).
+    pub q: Option<String>,
+    /// `newest` (default: newest received first) or `due` (soonest due first).
+    pub order: Option<String>,
     /// Page size, 1 to 500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
@@ -84,7 +101,7 @@ pub struct ListQuery {
     get, path = "/api/v1/staff/agencies/{agency}/requests", tag = "staff",
     params(("agency" = String, Path, description = "agency slug"), ListQuery),
     security(("token" = [])),
-    responses((status = 200, body = Vec<super::schemas::RequestSummary>), (status = 422, description = "a bad status, due_by, limit or offset", body = crate::error::ErrorBody))
+    responses((status = 200, body = Vec<super::schemas::RequestSummary>), (status = 422, description = "a bad status, due_by, urgency, channel, q, order, limit or offset", body = crate::error::ErrorBody))
 )]
 pub async fn list_requests(
     State(state): State<AppState>,
@@ -99,10 +116,52 @@ pub async fn list_requests(
         ),
         None => None,
     };
+    let mut due_by = optional_date("due_by", q.due_by.as_deref())?;
+    let mut due_from = None;
+    let urgency = match q.urgency.as_deref().filter(|s| !s.is_empty()) {
+        Some(code) => Some(
+            Urgency::from_code(code)
+                .filter(|u| *u != Urgency::Paused)
+                .ok_or_else(|| {
+                    ApiError::field("urgency", "must be overdue, due_soon or on_time")
+                })?,
+        ),
+        None => None,
+    };
+    if let Some(u) = urgency
+        && let Some((from, by)) = state.app.urgency_window(u).await?
+    {
+        due_from = from;
+        due_by = match (due_by, by) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+    }
+    let search = q.q.filter(|t| !t.trim().is_empty());
+    if search
+        .as_deref()
+        .is_some_and(|t| t.trim().chars().count() > gongkai_app::inbox::MAX_SEARCH_CHARS)
+    {
+        return Err(ApiError::field("q", "must be at most 100 characters"));
+    }
     let filter = RequestFilter {
         status,
-        due_by: optional_date("due_by", q.due_by.as_deref())?,
-        department_id: None,
+        due_by,
+        due_from,
+        department_id: q.department_id,
+        unassigned: q.unassigned.unwrap_or(false),
+        channel: match q.channel.as_deref().filter(|s| !s.is_empty()) {
+            Some(c) => Some(Channel::from_code(c)?),
+            None => None,
+        },
+        // `urgency` asks about open requests' due days; so does `due_by`.
+        open_only: q.open.unwrap_or(false) || urgency.is_some(),
+        search,
+        order: match q.order.as_deref() {
+            None | Some("") | Some("newest") => ListOrder::Newest,
+            Some("due") => ListOrder::Due,
+            Some(_) => return Err(ApiError::field("order", "must be newest or due")),
+        },
         limit: match q.limit {
             None => 50,
             Some(n) if (1..=MAX_PAGE).contains(&n) => n,

@@ -14,7 +14,6 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::header::{self, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
@@ -24,7 +23,7 @@ use gongkai_domain::applicant::{ApplicantInput, ApplicantKind, IdType};
 use gongkai_domain::request::{Delivery, Medium};
 use serde::Deserialize;
 
-use super::{Chrome, Crumb, FormBody, PageError, Viewer, render};
+use super::{Chrome, Crumb, FormBody, PageError, Viewer, render, render_private};
 use crate::limits::PageBudgets;
 use crate::{AppState, Path};
 
@@ -124,6 +123,9 @@ fn label_of(name: &str) -> &'static str {
 #[derive(Debug, Clone, Default)]
 pub struct FormErrors {
     by_field: HashMap<String, String>,
+    /// Fields of a form beyond the request form's (staff registration: channel, dates,
+    /// department), in its order, summarised first.
+    extra: &'static [(&'static str, &'static str)],
 }
 
 /// One line of the error summary: a link to the field.
@@ -138,10 +140,19 @@ pub struct SummaryLine {
 
 impl FormErrors {
     pub fn of(errors: &[DomainError]) -> Self {
+        Self::with_fields(errors, &[])
+    }
+
+    /// [`FormErrors::of`] for a form with the request form's fields and `extra` ones (name,
+    /// label), which come first in its summary.
+    pub fn with_fields(
+        errors: &[DomainError],
+        extra: &'static [(&'static str, &'static str)],
+    ) -> Self {
         let mut by_field = HashMap::new();
         for e in errors {
             let name = form_field(e.field());
-            let name = if LABELS.iter().any(|(n, _)| *n == name) {
+            let name = if LABELS.iter().chain(extra).any(|(n, _)| *n == name) {
                 name
             } else {
                 // A rule on something the form does not show (e.g. the channel): in the summary.
@@ -149,13 +160,16 @@ impl FormErrors {
             };
             by_field.entry(name).or_insert_with(|| e.reason_zh());
         }
-        FormErrors { by_field }
+        FormErrors { by_field, extra }
     }
 
     pub fn single(name: &str, message: impl Into<String>) -> Self {
         let mut by_field = HashMap::new();
         by_field.insert(name.to_string(), message.into());
-        FormErrors { by_field }
+        FormErrors {
+            by_field,
+            extra: &[],
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<String> {
@@ -177,7 +191,7 @@ impl FormErrors {
                 message: m.clone(),
             });
         }
-        for (name, label) in LABELS {
+        for &(name, label) in self.extra.iter().chain(LABELS.iter()) {
             if let Some(m) = self.by_field.get(name) {
                 let target = match name {
                     "medium" => format!("medium-{}", Medium::ALL[0].code()),
@@ -212,8 +226,8 @@ pub struct Field {
 /// One option of a select or a radio group.
 #[derive(Debug, Clone)]
 pub struct Choice {
-    pub value: &'static str,
-    pub label: &'static str,
+    pub value: String,
+    pub label: String,
     pub selected: bool,
 }
 
@@ -269,8 +283,8 @@ impl Builder<'_> {
             options: options
                 .into_iter()
                 .map(|(value, label)| Choice {
-                    value,
-                    label,
+                    value: value.into(),
+                    label: label.into(),
                     selected: value == current,
                 })
                 .collect(),
@@ -285,15 +299,7 @@ struct ApplyPage {
     slug: String,
     agency: String,
     summary: Vec<SummaryLine>,
-    kind: ChoiceField,
-    common: Vec<Field>,
-    id_type: ChoiceField,
-    person: Vec<Field>,
-    organisation: Vec<Field>,
-    description: Field,
-    sought: Vec<Field>,
-    medium: ChoiceField,
-    delivery: ChoiceField,
+    fields: ApplyFields,
 }
 
 impl ApplyPage {
@@ -304,6 +310,33 @@ impl ApplyPage {
         form: &ApplyForm,
         errors: &FormErrors,
     ) -> Self {
+        ApplyPage {
+            chrome,
+            slug: slug.to_string(),
+            agency: agency.to_string(),
+            summary: errors.summary(),
+            fields: ApplyFields::new(form, errors),
+        }
+    }
+}
+
+/// The Art. 29 fields of a request, with their values and errors: the portal's form and the
+/// staff registration show them alike (`templates/apply_fields.html`).
+#[derive(Debug, Clone)]
+pub struct ApplyFields {
+    pub kind: ChoiceField,
+    pub common: Vec<Field>,
+    pub id_type: ChoiceField,
+    pub person: Vec<Field>,
+    pub organisation: Vec<Field>,
+    pub description: Field,
+    pub sought: Vec<Field>,
+    pub medium: ChoiceField,
+    pub delivery: ChoiceField,
+}
+
+impl ApplyFields {
+    pub fn new(form: &ApplyForm, errors: &FormErrors) -> Self {
         let b = Builder { form, errors };
         let f = b.form;
         let id_type_current = if f.applicant_id_type.is_empty() {
@@ -311,11 +344,7 @@ impl ApplyPage {
         } else {
             f.applicant_id_type.as_str()
         };
-        ApplyPage {
-            chrome,
-            slug: slug.to_string(),
-            agency: agency.to_string(),
-            summary: errors.summary(),
+        ApplyFields {
             kind: b.choice(
                 "applicant_kind",
                 &f.applicant_kind,
@@ -483,11 +512,7 @@ async fn submit(
                 due_on: created.due_on,
                 due_provisional: created.due_provisional,
             };
-            let mut response = render(&page);
-            response
-                .headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            return Ok(response);
+            return Ok(render_private(&page));
         }
         Err(AppError::Invalid(errors)) => FormErrors::of(&errors),
         Err(AppError::Conflict(_)) => {

@@ -56,6 +56,16 @@ impl<S: Send + Sync> axum::extract::FromRequest<S> for FormBody {
     }
 }
 
+/// [`render`] with `Cache-Control: no-store`: a page that shows personal data or a 查询码 once.
+pub fn render_private(template: &impl Template) -> Response {
+    let mut response = render(template);
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
 /// Renders a template into an HTML response; a template error is a 500 page (logged).
 pub fn render(template: &impl Template) -> Response {
     match template.render() {

@@ -132,3 +132,85 @@ pub async fn serve_state(state: AppState, limits: ServerLimits) -> Result<String
     tokio::spawn(async move { gongkai_web::serve(listener, state, limits).await });
     Ok(format!("http://{addr}"))
 }
+
+/// The password the tests give every account they create.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Creates the account `login` of `role` (with [`PASSWORD`]) at `agency`, in `department`,
+/// supervising `supervises`.
+pub async fn user(
+    app: &gongkai_app::App,
+    login: &str,
+    role: &str,
+    agency: Option<&str>,
+    department: Option<&str>,
+    supervises: &[&str],
+) -> Result<()> {
+    app.create_user(
+        &gongkai_app::UserInput {
+            login: login.into(),
+            role: role.into(),
+            agency: agency.map(str::to_string),
+            department: department.map(str::to_string),
+            supervises: supervises.iter().map(|s| s.to_string()).collect(),
+            password: Some(PASSWORD.into()),
+            ..Default::default()
+        },
+        &Actor::system(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Posts the login form from this site; the answer.
+pub async fn post_login(
+    http: &reqwest::Client,
+    base: &str,
+    login: &str,
+    password: &str,
+    code: &str,
+) -> Result<reqwest::Response> {
+    Ok(http
+        .post(format!("{base}/admin/login"))
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("login", login), ("password", password), ("code", code)])
+        .send()
+        .await?)
+}
+
+/// The session cookie a `Set-Cookie` header sets, if any.
+pub fn session_set(set_cookie: &str) -> Option<String> {
+    set_cookie
+        .strip_prefix("gongkai_session=")
+        .and_then(|rest| rest.split(';').next())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+/// Logs `login` in through the login page (no second factor) with [`PASSWORD`]; the session
+/// cookie's value.
+pub async fn login(http: &reqwest::Client, base: &str, login: &str) -> Result<String> {
+    let r = post_login(http, base, login, PASSWORD, "").await?;
+    let set = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    session_set(set).with_context(|| format!("no session for {login}: {}", r.status()))
+}
+
+/// The seed agency ([`AGENCY`]) with two departments (不动产登记科, 耕地保护监督科) and another
+/// agency (`other`), in `store`.
+pub async fn agency_with_two_departments(
+    store: &dyn Store,
+) -> Result<(Agency, gongkai_store::Department, gongkai_store::Department)> {
+    let agency = gongkai_store::testing::agency(store, AGENCY, AGENCY_NAME).await?;
+    gongkai_store::testing::agency(store, "other", "另一机关").await?;
+    let a = store
+        .add_department(agency.id, "不动产登记科", &Actor::system())
+        .await?;
+    let b = store
+        .add_department(agency.id, "耕地保护监督科", &Actor::system())
+        .await?;
+    Ok((agency, a, b))
+}

@@ -1,10 +1,13 @@
 //! 后台 — the staff back office under `/admin`: [`login`] (login, logout, the TOTP enrolment)
-//! and [`home`] (`/admin/`, who is logged in; the inbox comes here later). Every page finds its
-//! session through [`App::session`](gongkai_app::App::session); one without a live session is
-//! sent to the login page.
+//! , [`inbox`] (`/admin/`, the inbox) and [`register`] (`/admin/register`, a request received
+//! offline). Every page finds its session through [`nav::signed_in`]; one without a live session
+//! is sent to the login page. [`nav`] is the frame every back-office page shows (who is signed
+//! in, the navigation).
 
-pub mod home;
+pub mod inbox;
 pub mod login;
+pub mod nav;
+pub mod register;
 
 use axum::Router;
 use axum::http::HeaderMap;
@@ -14,7 +17,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::{AppState, SESSION_COOKIE};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(login::routes()).merge(home::routes())
+    Router::new()
+        .merge(login::routes())
+        .merge(inbox::routes())
+        .merge(register::routes())
 }
 
 /// The session cookie: `HttpOnly`, `SameSite=Strict`, `Secure` behind TLS; `None` clears it.
