@@ -4,8 +4,11 @@
 
 use chrono::NaiveDate;
 use gongkai_domain::deadline::Deadline;
-use gongkai_domain::request::{CaseState, Event};
-use gongkai_store::{Actor, PersonalData, RequestFilter, RequestRecord, RequestSummary};
+use gongkai_domain::request::{CaseState, Event, EventKind};
+use gongkai_domain::text::{self, REASON};
+use gongkai_store::{
+    Actor, PersonalData, RequestFilter, RequestNote, RequestRecord, RequestSummary,
+};
 
 use crate::{App, AppError, Result};
 
@@ -18,6 +21,11 @@ pub struct StaffView {
     pub explanation: Vec<String>,
     /// Last day for the one-time 补正 notice (Art. 30).
     pub correction_notice_due: NaiveDate,
+    /// The state the ledger replays to.
+    pub case: CaseState,
+    /// The steps the ledger allows today ([`CaseState::next_steps`]); who may take them is
+    /// [`Actor::may_record`]'s question.
+    pub next_steps: Vec<EventKind>,
 }
 
 impl App {
@@ -44,6 +52,8 @@ impl App {
         Ok(StaffView {
             explanation: deadline.explain(),
             correction_notice_due: case.correction_notice_due(&cal),
+            next_steps: case.next_steps(&cal, self.clock.today()),
+            case,
             deadline,
             record,
         })
@@ -96,15 +106,62 @@ impl App {
         Ok(self.store.list_requests(agency.id, &filter).await?)
     }
 
-    /// The applicant's personal data in the clear (staff who handle the request; each view is
-    /// audited by the store).
-    pub async fn personal_data(&self, number: &str, actor: &Actor) -> Result<PersonalData> {
+    /// The applicant's personal data in the clear (解除脱敏): only for the request's agency's
+    /// disclosure office and head ([`Actor::may_unmask`]; a handler or supervisor who may see the
+    /// request is refused, audited), and only with a written reason, which the audit entry of the
+    /// view records.
+    pub async fn personal_data(
+        &self,
+        number: &str,
+        actor: &Actor,
+        reason: &str,
+    ) -> Result<PersonalData> {
+        let record = self.visible_request(number, actor).await?;
+        if !actor.may_unmask(record.agency_id) {
+            let refused =
+                "personal data in the clear is for the agency's disclosure office and head";
+            self.store
+                .audit_refusal(actor, "request.personal_data_viewed", number, refused)
+                .await?;
+            return Err(AppError::Forbidden(refused.into()));
+        }
+        let reason = required_text(
+            "reason",
+            reason,
+            "say why the personal data is needed in the clear",
+            "请填写查看完整个人信息的理由",
+        )?;
+        Ok(self.store.personal_data(number, actor, &reason).await?)
+    }
+
+    /// 内部备注 — a request's internal notes, for whoever may see the request (never the
+    /// applicant: the tracking view does not carry them).
+    pub async fn notes(&self, number: &str, actor: &Actor) -> Result<Vec<RequestNote>> {
+        let record = self.visible_request(number, actor).await?;
+        Ok(self.store.notes(record.id).await?)
+    }
+
+    /// Adds an internal note (staff who handle the request; a supervisor only reads): the text
+    /// is cleaned and bounded like every free text, and the note and its audit entry commit
+    /// together. Notes are append-only: a wrong note is followed by a new one.
+    pub async fn add_note(&self, number: &str, body: &str, actor: &Actor) -> Result<RequestNote> {
         let record = self.visible_request(number, actor).await?;
         if !actor.may_handle_request(record.agency_id, record.department_id) {
             return Err(AppError::Forbidden(
-                "personal data is for the staff who handle the request".into(),
+                "a supervisor reads requests, it does not write their notes".into(),
             ));
         }
-        Ok(self.store.personal_data(number, actor).await?)
+        let body = required_text("body", body, "a note says something", "请填写备注内容")?;
+        Ok(self.store.add_note(number, &body, actor).await?)
+    }
+}
+
+/// A required free text of [`REASON`] length, cleaned ([`text::clean`]); an empty one is refused
+/// with `zh`.
+fn required_text(field: &str, value: &str, required: &str, zh: &str) -> Result<String> {
+    match text::clean_required(field, value, REASON, required) {
+        Ok(clean) => Ok(clean),
+        Err(e) if e.reason() == required => Err(AppError::Invalid(vec![e.zh(zh)])),
+        Err(e) => Err(AppError::Invalid(vec![e])),
     }
 }

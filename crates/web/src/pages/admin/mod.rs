@@ -1,10 +1,12 @@
-//! 后台 — the staff back office under `/admin`: [`login`] (login, logout, the TOTP enrolment)
-//! and [`home`] (`/admin/`, who is logged in; the inbox comes here later). Every page finds its
+//! 后台 — the staff back office under `/admin`: [`login`] (login, logout, the TOTP enrolment),
+//! [`home`] (`/admin/`, who is logged in; the inbox comes here later) and [`request`]
+//! (`/admin/requests/{number}`, the request page with a form for every next step). Every page finds its
 //! session through [`App::session`](gongkai_app::App::session); one without a live session is
 //! sent to the login page.
 
 pub mod home;
 pub mod login;
+pub mod request;
 
 use axum::Router;
 use axum::http::HeaderMap;
@@ -14,7 +16,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::{AppState, SESSION_COOKIE};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(login::routes()).merge(home::routes())
+    Router::new()
+        .merge(login::routes())
+        .merge(home::routes())
+        .merge(request::routes())
 }
 
 /// The session cookie: `HttpOnly`, `SameSite=Strict`, `Secure` behind TLS; `None` clears it.
