@@ -933,9 +933,11 @@ async fn staff_login(c: &Client, app: &TestApp, login: &str) -> Result<()> {
     fill(c, form, "login", Some(login)).await?;
     fill(c, form, "password", Some(PASSWORD)).await?;
     submit(c, form, "登录").await?;
-    if c.current_url().await?.path() == "/admin/totp" {
-        let secret = wait_for(c, "#totp-secret").await?.text().await?;
-        let now = u64::try_from(chrono::Utc::now().timestamp())?;
+    let landed = wait_for(c, "#who, #totp-secret").await?;
+    if landed.attr("id").await?.as_deref() == Some("totp-secret") {
+        let secret = landed.text().await?;
+        // The server's clock: today fixed, at 09:00 China time (`Clock::now`).
+        let now = u64::try_from(gongkai_web::Clock::now(common::clock().as_ref()).timestamp())?;
         let code = gongkai_app::accounts::totp_code(secret.trim(), login, now)?;
         fill(c, "#totp-form", "code", Some(&code)).await?;
         submit(c, "#totp-form", "确认绑定").await?;
@@ -943,6 +945,38 @@ async fn staff_login(c: &Client, app: &TestApp, login: &str) -> Result<()> {
     wait_for(c, "#who")
         .await
         .context("the back office's start page")?;
+    Ok(())
+}
+
+/// Sets a date field of `form` (an `<input type="date">`, whose typing depends on the
+/// browser's locale) to `value` (YYYY-MM-DD), as a date picker would.
+async fn set_date(c: &Client, form: &str, name: &str, value: &str) -> Result<()> {
+    let css = format!("{form} [name=\"{name}\"]");
+    let set = c
+        .execute(
+            "const f = document.querySelector(arguments[0]); if (!f || f.type !== 'date') return false; f.value = arguments[1]; return f.value === arguments[1];",
+            vec![json!(css), json!(value)],
+        )
+        .await?;
+    ensure!(set == json!(true), "the date field {css} took {value}");
+    Ok(())
+}
+
+/// Submits `form` as [`submit`] does and waits for the next document: the page posting marks its
+/// own `<html>`, and the wait ends on a page without the mark (a click need not wait for the
+/// navigation a POST and its redirect make).
+async fn submit_and_wait(c: &Client, form: &str, label: &str) -> Result<()> {
+    c.execute(
+        "document.documentElement.setAttribute('data-left', '1');",
+        vec![],
+    )
+    .await?;
+    submit(c, form, label).await?;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("html:not([data-left]) main"))
+        .await
+        .with_context(|| format!("the page after submitting {form}"))?;
     Ok(())
 }
 
@@ -959,9 +993,13 @@ async fn record_step(c: &Client, slug: &str, fields: &[(&str, &str)], shows: &st
     let form = format!("#step-{slug}");
     wait_for(c, &form).await?;
     for (name, value) in fields {
-        fill(c, &form, name, Some(value)).await?;
+        if name.ends_with("_by") || *name == "on" {
+            set_date(c, &form, name, value).await?;
+        } else {
+            fill(c, &form, name, Some(value)).await?;
+        }
     }
-    submit(c, &form, "").await?;
+    submit_and_wait(c, &form, "").await?;
     let timeline = wait_for(c, "#timeline").await?.text().await?;
     ensure!(
         timeline.contains(shows),
@@ -1105,8 +1143,8 @@ async fn back_office_path(
 
     // A 补正 notice without its items: the error next to the field, the date kept.
     let form = "#step-correction_requested";
-    fill(c, form, "correct_by", Some("2025-06-20")).await?;
-    submit(c, form, "").await?;
+    set_date(c, form, "correct_by", "2025-06-20").await?;
+    submit_and_wait(c, form, "").await?;
     let error = wait_for(c, "#correction_requested-items-error")
         .await?
         .text()
