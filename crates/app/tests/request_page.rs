@@ -9,21 +9,27 @@ use chrono::NaiveDate;
 use gongkai_app::{App, AppError};
 use gongkai_domain::clock::FixedClock;
 use gongkai_domain::request::EventKind;
-use gongkai_store::testing::{Backend, fresh_with_clock, member, new_request};
+use gongkai_store::testing::{Backend, TestStore, fresh_with_clock, member, new_request};
 use gongkai_store::{Actor, Role};
 
 fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
+/// A fresh store of `backend` on 2025-06-10, its application and the agency `slug`.
+async fn setup(backend: Backend, slug: &str) -> Result<(TestStore, App, gongkai_store::Agency)> {
+    let clock = Arc::new(FixedClock(d("2025-06-10")));
+    let ts = fresh_with_clock(backend, clock.clone()).await?;
+    let app = App::new(ts.store.clone(), clock);
+    let agency = gongkai_store::testing::agency(ts.store.as_ref(), slug, "某局").await?;
+    Ok((ts, app, agency))
+}
+
 #[tokio::test]
 async fn unmasking_needs_the_office_and_a_reason_and_is_audited() -> Result<()> {
     for backend in Backend::all() {
-        let clock = Arc::new(FixedClock(d("2025-06-10")));
-        let ts = fresh_with_clock(backend, clock.clone()).await?;
+        let (ts, app, agency) = setup(backend, "unmask").await?;
         let s = ts.store.clone();
-        let app = App::new(s.clone(), clock as Arc<dyn gongkai_domain::clock::Clock>);
-        let agency = gongkai_store::testing::agency(s.as_ref(), "unmask", "某局").await?;
         let dept = s
             .add_department(agency.id, "规划科", &Actor::system())
             .await?;
@@ -91,11 +97,8 @@ async fn unmasking_needs_the_office_and_a_reason_and_is_audited() -> Result<()> 
 #[tokio::test]
 async fn internal_notes_are_append_only_audited_and_in_the_chain() -> Result<()> {
     for backend in Backend::all() {
-        let clock = Arc::new(FixedClock(d("2025-06-10")));
-        let ts = fresh_with_clock(backend, clock.clone()).await?;
+        let (ts, app, agency) = setup(backend, "notes").await?;
         let s = ts.store.clone();
-        let app = App::new(s.clone(), clock as Arc<dyn gongkai_domain::clock::Clock>);
-        let agency = gongkai_store::testing::agency(s.as_ref(), "notes", "某局").await?;
         let other = gongkai_store::testing::agency(s.as_ref(), "other", "另一局").await?;
         let office = member("公开办", Role::Office, agency.id);
         let n = s

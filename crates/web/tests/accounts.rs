@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::Duration;
-use gongkai_app::{App, UserInput};
+use gongkai_app::App;
 use gongkai_domain::clock::{Clock, ManualClock};
 use gongkai_store::testing::{Backend, fresh_pair, new_request};
 use gongkai_store::{Actor, Role, Store};
@@ -38,31 +38,8 @@ async fn site(backend: Backend) -> Result<(Site, gongkai_store::testing::TestSto
     let agency =
         gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
     gongkai_store::testing::agency(store.as_ref(), "other", "另一机关").await?;
-    let a = store
-        .add_department(agency.id, "不动产登记科", &Actor::system())
-        .await?;
-    let b = store
-        .add_department(agency.id, "耕地保护监督科", &Actor::system())
-        .await?;
     let app = App::new(store.clone(), clock.clone());
-    for (login, role, department) in [
-        ("clerk", "office", None),
-        ("handler.a", "handler", Some("不动产登记科")),
-        ("head", "head", None),
-    ] {
-        app.create_user(
-            &UserInput {
-                login: login.into(),
-                role: role.into(),
-                agency: Some("fuxin-zrzyj".into()),
-                department: department.map(str::to_string),
-                password: Some(PASSWORD.into()),
-                ..Default::default()
-            },
-            &Actor::system(),
-        )
-        .await?;
-    }
+    let (a, b) = common::departments_and_staff(&app, store.as_ref(), &agency, PASSWORD).await?;
     let state = AppState::with_clock(store.clone(), clock.clone()).behind_tls(true);
     let base = common::serve_state(state, ServerLimits::without_rate_limits()).await?;
     let other = common::serve_state(
@@ -81,8 +58,8 @@ async fn site(backend: Backend) -> Result<(Site, gongkai_store::testing::TestSto
             clock,
             app,
             store,
-            department_a: a.id,
-            department_b: b.id,
+            department_a: a,
+            department_b: b,
         },
         ts,
     ))

@@ -467,8 +467,26 @@ async fn value_of(c: &Client, form: &str, name: &str) -> Result<String> {
 }
 
 /// Clicks the form's submit button whose text contains `label` (any submit button if empty)
-/// and waits for the next page to load.
+/// and waits for the next page: the page posting marks its own `<html>`, and the wait ends on a
+/// document without the mark (a click need not wait for the navigation a POST and its redirect
+/// make, and an element found before it would go stale).
 async fn submit(c: &Client, form: &str, label: &str) -> Result<()> {
+    click_submit(c, form, label).await?;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("html:not([data-left]) main"))
+        .await
+        .with_context(|| format!("the page after submitting {form}"))?;
+    Ok(())
+}
+
+/// Marks the page as left, then clicks the submit button of [`submit`].
+async fn click_submit(c: &Client, form: &str, label: &str) -> Result<()> {
+    c.execute(
+        "document.documentElement.setAttribute('data-left', '1');",
+        vec![],
+    )
+    .await?;
     let buttons = c
         .find_all(Locator::Css(&format!(
             "{form} button, {form} input[type=submit]"
@@ -480,7 +498,6 @@ async fn submit(c: &Client, form: &str, label: &str) -> Result<()> {
             _ => b.text().await?,
         };
         if text.contains(label) {
-            // WebDriver's click waits for a navigation it starts to finish loading.
             b.click().await?;
             return Ok(());
         }
@@ -758,21 +775,25 @@ async fn every_public_page_passes_axe_at_both_widths_in_both_modes() -> Result<(
     let browser = Browser::start().await?;
     let outcome = all_pages(&browser.client, &app, &axe_source).await;
     browser.close().await?;
-    let violations = outcome?;
-    if !violations.is_empty() {
-        let mut report = format!("{} axe-core violations:\n", violations.len());
-        for v in &violations {
-            report.push_str(&format!(
-                "- {} [{}] {} ({}):\n",
-                v.page, v.impact, v.id, v.help
-            ));
-            for t in &v.targets {
-                report.push_str(&format!("    {t}\n"));
-            }
-        }
-        bail!(report);
+    no_violations(&outcome?)
+}
+
+/// Fails listing every violation found, if any.
+fn no_violations(violations: &[Violation]) -> Result<()> {
+    if violations.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let mut report = format!("{} axe-core violations:\n", violations.len());
+    for v in violations {
+        report.push_str(&format!(
+            "- {} [{}] {} ({}):\n",
+            v.page, v.impact, v.id, v.help
+        ));
+        for t in &v.targets {
+            report.push_str(&format!("    {t}\n"));
+        }
+    }
+    bail!(report)
 }
 
 /// The pages, each reached as a person reaches it (forms submitted in the browser).
@@ -906,19 +927,7 @@ async fn staff_accounts(app: &TestApp) -> Result<()> {
         ("jingban", "赵承办", "office"),
         ("head", "李主任", "head"),
     ] {
-        accounts
-            .create_user(
-                &gongkai_app::UserInput {
-                    login: login.into(),
-                    name: Some(name.into()),
-                    role: role.into(),
-                    agency: Some(AGENCY.into()),
-                    password: Some(PASSWORD.into()),
-                    ..Default::default()
-                },
-                &Actor::system(),
-            )
-            .await?;
+        common::add_user(&accounts, AGENCY, (login, Some(name), role, None), PASSWORD).await?;
     }
     Ok(())
 }
@@ -962,24 +971,6 @@ async fn set_date(c: &Client, form: &str, name: &str, value: &str) -> Result<()>
     Ok(())
 }
 
-/// Submits `form` as [`submit`] does and waits for the next document: the page posting marks its
-/// own `<html>`, and the wait ends on a page without the mark (a click need not wait for the
-/// navigation a POST and its redirect make).
-async fn submit_and_wait(c: &Client, form: &str, label: &str) -> Result<()> {
-    c.execute(
-        "document.documentElement.setAttribute('data-left', '1');",
-        vec![],
-    )
-    .await?;
-    submit(c, form, label).await?;
-    c.wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css("html:not([data-left]) main"))
-        .await
-        .with_context(|| format!("the page after submitting {form}"))?;
-    Ok(())
-}
-
 /// The request page of `number`, opened.
 async fn request_page(c: &Client, app: &TestApp, number: &str) -> Result<()> {
     goto(c, &app.url(&format!("/admin/requests/{number}"))).await?;
@@ -999,7 +990,7 @@ async fn record_step(c: &Client, slug: &str, fields: &[(&str, &str)], shows: &st
             fill(c, &form, name, Some(value)).await?;
         }
     }
-    submit_and_wait(c, &form, "").await?;
+    submit(c, &form, "").await?;
     let timeline = wait_for(c, "#timeline").await?.text().await?;
     ensure!(
         timeline.contains(shows),
@@ -1023,15 +1014,7 @@ async fn check_admin_page(
     let dir = screenshot_dir()?;
     for mode in ["normal", "elder"] {
         if mode == "elder" {
-            let switch = c
-                .find(Locator::Css("nav.tools a"))
-                .await?
-                .attr("href")
-                .await?
-                .context("the mode switch")?;
-            c.goto(&c.current_url().await?.join(&switch)?.to_string())
-                .await?;
-            wait_for(c, "html.elder").await?;
+            switch_mode(c, "html.elder").await?;
         }
         wait_for(c, "main").await?;
         std::fs::write(
@@ -1041,15 +1024,20 @@ async fn check_admin_page(
         violations.extend(axe(c, &format!("admin {name} ({mode})"), axe_source).await?);
     }
     // Back to the normal mode for what follows.
+    switch_mode(c, "html:not(.elder)").await
+}
+
+/// Follows the header's 长辈版/标准版 link, as a reader does, and waits for `then`.
+async fn switch_mode(c: &Client, then: &str) -> Result<()> {
     let switch = c
         .find(Locator::Css("nav.tools a"))
         .await?
         .attr("href")
         .await?
         .context("the mode switch")?;
-    c.goto(&c.current_url().await?.join(&switch)?.to_string())
+    c.goto(c.current_url().await?.join(&switch)?.as_ref())
         .await?;
-    wait_for(c, "html:not(.elder)").await?;
+    wait_for(c, then).await?;
     Ok(())
 }
 
@@ -1105,19 +1093,7 @@ async fn the_whole_path_through_the_back_office() -> Result<()> {
             .with_context(|| format!("on {backend:?}"));
         browser.close().await?;
         outcome?;
-        if !violations.is_empty() {
-            let mut report = format!("{} axe-core violations:\n", violations.len());
-            for v in &violations {
-                report.push_str(&format!(
-                    "- {} [{}] {} ({}):\n",
-                    v.page, v.impact, v.id, v.help
-                ));
-                for t in &v.targets {
-                    report.push_str(&format!("    {t}\n"));
-                }
-            }
-            bail!(report);
-        }
+        no_violations(&violations)?;
     }
     Ok(())
 }
@@ -1144,7 +1120,7 @@ async fn back_office_path(
     // A 补正 notice without its items: the error next to the field, the date kept.
     let form = "#step-correction_requested";
     set_date(c, form, "correct_by", "2025-06-20").await?;
-    submit_and_wait(c, form, "").await?;
+    submit(c, form, "").await?;
     let error = wait_for(c, "#correction_requested-items-error")
         .await?
         .text()

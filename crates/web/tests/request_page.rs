@@ -11,7 +11,7 @@ mod common;
 use std::sync::Arc;
 
 use anyhow::Result;
-use gongkai_app::{App, LoginInput, UserInput};
+use gongkai_app::{App, LoginInput};
 use gongkai_domain::clock::{Clock, ManualClock};
 use gongkai_store::testing::{Backend, fresh_with_clock, new_request};
 use gongkai_store::{Actor, SessionStage};
@@ -59,33 +59,11 @@ async fn office(backend: Backend) -> Result<(Office, gongkai_store::testing::Tes
     let store = ts.store.clone();
     let agency =
         gongkai_store::testing::agency(store.as_ref(), common::AGENCY, common::AGENCY_NAME).await?;
-    let dept_a = store
-        .add_department(agency.id, "不动产登记科", &Actor::system())
-        .await?;
-    let dept_b = store
-        .add_department(agency.id, "耕地保护监督科", &Actor::system())
-        .await?;
     let app = App::new(store.clone(), clock.clone());
-    for (login, role, department) in [
-        ("clerk", "office", None),
-        ("handler.a", "handler", Some("不动产登记科")),
-        ("head", "head", None),
-    ] {
-        app.create_user(
-            &UserInput {
-                login: login.into(),
-                role: role.into(),
-                agency: Some(common::AGENCY.into()),
-                department: department.map(str::to_string),
-                password: Some(PASSWORD.into()),
-                ..Default::default()
-            },
-            &Actor::system(),
-        )
-        .await?;
-    }
+    let (dept_a, dept_b) =
+        common::departments_and_staff(&app, store.as_ref(), &agency, PASSWORD).await?;
     let mut numbers = Vec::new();
-    for dept in [dept_a.id, dept_b.id] {
+    for dept in [dept_a, dept_b] {
         let mut r = new_request(agency.id, &common::today().to_string());
         r.department_id = Some(dept);
         numbers.push(store.create_request(r, &Actor::system()).await?);

@@ -13,8 +13,10 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::FromRequestParts;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{FixedOffset, NaiveDate};
@@ -39,16 +41,26 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/requests/{number}/personal-data", post(unmask))
 }
 
-/// The actor of the session the request carries, or the way to the login page.
-async fn staff(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Result<Actor, Response>, PageError> {
-    let actor = match cookie_of(headers) {
-        Some(id) => state.app.actor_for_session(&id).await?,
-        None => None,
-    };
-    Ok(actor.ok_or_else(|| Redirect::to("/admin/login").into_response()))
+/// The actor of the session the request carries; without a live session the answer is the
+/// way to the login page.
+struct SessionActor(Actor);
+
+impl FromRequestParts<AppState> for SessionActor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let actor = match cookie_of(&parts.headers) {
+            Some(id) => state
+                .app
+                .actor_for_session(&id)
+                .await
+                .map_err(|e| PageError::from(e).into_response())?,
+            None => None,
+        };
+        actor
+            .map(SessionActor)
+            .ok_or_else(|| Redirect::to("/admin/login").into_response())
+    }
 }
 
 /// One line of the timeline.
@@ -221,16 +233,20 @@ impl From<PersonalData> for ClearData {
     }
 }
 
+/// A step's form as posted and refused: its slug, the values typed, the errors by field and
+/// the error about the step itself.
+struct PostedStep {
+    slug: String,
+    values: HashMap<String, String>,
+    errors: HashMap<String, String>,
+    general: Option<String>,
+}
+
 /// What a POST asks the page to show again: the step's posted values and errors, the note,
 /// the unmasking.
 #[derive(Default)]
 struct Redisplay {
-    step: Option<(
-        String,
-        HashMap<String, String>,
-        HashMap<String, String>,
-        Option<String>,
-    )>,
+    step: Option<PostedStep>,
     note: Option<(String, String)>,
     unmask: Option<(String, String)>,
     clear: Option<PersonalData>,
@@ -248,6 +264,7 @@ fn china_time(at: chrono::DateTime<chrono::Utc>) -> String {
 fn who(label: &str) -> String {
     match label.split_once(':') {
         Some((role, name)) => match Role::from_code(role) {
+            Some(Role::Public) => "申请人（网上提交）".to_string(),
             Some(r) => format!("{name}（{}）", r.name_zh()),
             None => label.to_string(),
         },
@@ -444,14 +461,10 @@ fn step_forms(
                 values.insert("basis".into(), "by_pages".into());
             }
             let (mut errors, mut general) = (HashMap::new(), None);
-            if let Some((posted, v, e, g)) = again.step.take() {
-                if posted == slug {
-                    values = v;
-                    errors = e;
-                    general = g;
-                } else {
-                    again.step = Some((posted, v, e, g));
-                }
+            if let Some(posted) = again.step.take_if(|p| p.slug == slug) {
+                values = posted.values;
+                errors = posted.errors;
+                general = posted.general;
             }
             let disabled = if !may_write {
                 Some("监督角色只能查阅，不能办理。")
@@ -563,13 +576,9 @@ fn note_row(n: RequestNote) -> NoteRow {
 async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    SessionActor(actor): SessionActor,
     Path(number): Path<String>,
 ) -> Result<Response, PageError> {
-    let actor = match staff(&state, &headers).await? {
-        Ok(a) => a,
-        Err(to_login) => return Ok(to_login),
-    };
     page(
         &state,
         &viewer,
@@ -822,14 +831,10 @@ fn refusal_zh(e: &DomainError) -> (Option<&'static str>, String) {
 async fn record_step(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    SessionActor(actor): SessionActor,
     Path((number, step)): Path<(String, String)>,
     FormBody(body): FormBody,
 ) -> Result<Response, PageError> {
-    let actor = match staff(&state, &headers).await? {
-        Ok(a) => a,
-        Err(to_login) => return Ok(to_login),
-    };
     // Isolation first: another department's or agency's request is the 404 of a missing one.
     state.app.visible_request(&number, &actor).await?;
     let Some(kind) = kind_of(&step) else {
@@ -862,7 +867,12 @@ async fn record_step(
         },
     };
     let again = Redisplay {
-        step: Some((slug_of(kind), fields.values(), refused.0, refused.1)),
+        step: Some(PostedStep {
+            slug: slug_of(kind),
+            values: fields.values(),
+            errors: refused.0,
+            general: refused.1,
+        }),
         ..Default::default()
     };
     page(
@@ -910,14 +920,10 @@ fn first_zh(e: &AppError) -> String {
 async fn add_note(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    SessionActor(actor): SessionActor,
     Path(number): Path<String>,
     FormBody(body): FormBody,
 ) -> Result<Response, PageError> {
-    let actor = match staff(&state, &headers).await? {
-        Ok(a) => a,
-        Err(to_login) => return Ok(to_login),
-    };
     let form: TextForm = parse_form(&body);
     match state.app.add_note(&number, &form.body, &actor).await {
         Ok(_) => Ok(Redirect::to(&format!("/admin/requests/{number}#notes")).into_response()),
@@ -945,14 +951,10 @@ async fn add_note(
 async fn unmask(
     State(state): State<AppState>,
     viewer: Viewer,
-    headers: HeaderMap,
+    SessionActor(actor): SessionActor,
     Path(number): Path<String>,
     FormBody(body): FormBody,
 ) -> Result<Response, PageError> {
-    let actor = match staff(&state, &headers).await? {
-        Ok(a) => a,
-        Err(to_login) => return Ok(to_login),
-    };
     let form: TextForm = parse_form(&body);
     let kept: String = form.reason.chars().take(2_000).collect();
     let (again, status) = match state.app.personal_data(&number, &actor, &form.reason).await {
