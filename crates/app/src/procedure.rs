@@ -21,6 +21,10 @@ pub struct StaffView {
     pub explanation: Vec<String>,
     /// Last day for the one-time 补正 notice (Art. 30).
     pub correction_notice_due: NaiveDate,
+    /// The day an open consultation's reply is due (Art. 32, 34), if one is open.
+    pub consultation_reply_due: Option<NaiveDate>,
+    /// The last day to pay the fee notice (109号), if there is one.
+    pub fee_payment_due: Option<NaiveDate>,
     /// The state the ledger replays to.
     pub case: CaseState,
     /// The steps the ledger allows today ([`CaseState::next_steps`]); who may take them is
@@ -53,6 +57,8 @@ impl App {
             explanation: deadline.explain(),
             correction_notice_due: case.correction_notice_due(&cal),
             next_steps: case.next_steps(&cal, self.clock.today()),
+            consultation_reply_due: case.consultation_reply_due(&cal),
+            fee_payment_due: case.fee_payment_due(&cal),
             case,
             deadline,
             record,

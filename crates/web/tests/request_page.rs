@@ -195,6 +195,11 @@ async fn the_page_offers_the_next_steps_and_records_them() -> Result<()> {
         assert!(page.contains("138****8000"));
         assert!(page.contains("2020年某地块征收补偿方案"));
         assert!(page.contains("答复期限的计算"), "the deadline explanation");
+        // 7 working days from 2025-06-09 (Art. 30).
+        assert!(
+            page.contains("<dt>补正告知最迟于</dt><dd>2025-06-18</dd>"),
+            "{page}"
+        );
         for id in [
             "step-correction_requested",
             "step-consultation_started",
@@ -295,6 +300,7 @@ async fn the_page_offers_the_next_steps_and_records_them() -> Result<()> {
         assert!(page.contains("补正告知") && page.contains("请明确地块位置"));
         assert!(page.contains("clerk（公开办）记录于"), "who recorded it");
         assert!(page.contains("id=\"step-corrected\""));
+        assert!(page.contains("<dt>申请人补正期限</dt><dd>2025-06-20</dd>"));
         assert!(
             !page.contains("id=\"step-correction_requested\""),
             "only once"
@@ -461,6 +467,77 @@ async fn unmasking_and_internal_notes() -> Result<()> {
             .await?;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         assert!(o.store.verify_audit_log().await?.is_ok());
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_fee_notice_and_its_payment_through_the_page() -> Result<()> {
+    for backend in Backend::all() {
+        let (o, _ts) = office(backend).await?;
+        let path = format!("/admin/requests/{}", o.b);
+        let step = format!("{path}/steps/fee_noticed");
+        // By count, the 0th request of the month: refused next to the count, the choice kept.
+        let (s, _, _, page) = o
+            .post(
+                &step,
+                &o.clerk,
+                &[("on", "2025-06-09"), ("basis", "by_count"), ("count", "0")],
+            )
+            .await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("按件计收的件数从1开始"), "{page}");
+        assert!(page.contains("value=\"by_count\" checked"));
+        // 30 pages are free (109号): no fee to notify.
+        let (s, _, _, page) = o
+            .post(
+                &step,
+                &o.clerk,
+                &[("on", "2025-06-09"), ("basis", "by_pages"), ("pages", "30")],
+            )
+            .await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("该申请按标准不收费"), "{page}");
+        let (s, _, _, _) = o
+            .post(
+                &step,
+                &o.clerk,
+                &[
+                    ("on", "2025-06-09"),
+                    ("basis", "by_pages"),
+                    ("pages", "200"),
+                ],
+            )
+            .await?;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, page) = o.get(&path, &o.clerk).await?;
+        assert!(page.contains("按量计收，200页，金额"), "{page}");
+        assert!(page.contains("政府信息公开信息处理费收费通知书"));
+        assert!(page.contains("<dt>缴费期限</dt>"));
+        assert!(page.contains("id=\"step-fee_paid\""));
+        assert!(
+            !page.contains("id=\"step-answered\""),
+            "not while awaiting the fee"
+        );
+        let (s, _, _, _) = o
+            .post(
+                &format!("{path}/steps/fee_paid"),
+                &o.clerk,
+                &[("on", "2025-06-09")],
+            )
+            .await?;
+        assert_eq!(s, StatusCode::SEE_OTHER);
+        let (_, page) = o.get(&path, &o.clerk).await?;
+        assert!(page.contains("id=\"step-answered\""));
+        // An unknown step is not found.
+        let (s, _, _, _) = o
+            .post(
+                &format!("{path}/steps/voided"),
+                &o.clerk,
+                &[("on", "2025-06-09")],
+            )
+            .await?;
+        assert_eq!(s, StatusCode::NOT_FOUND);
     }
     Ok(())
 }

@@ -158,7 +158,13 @@ impl RequestPage {
             let mut fields: Vec<_> = step.errors.iter().collect();
             fields.sort();
             for (field, e) in fields {
-                lines.push((step.id(field), format!("{}：{e}", step.title)));
+                // A radio group is reached through its first choice.
+                let target = match field.as_str() {
+                    "party" => step.id("party-third_party"),
+                    "basis" => step.id("basis-by_pages"),
+                    other => step.id(other),
+                };
+                lines.push((target, format!("{}：{e}", step.title)));
             }
         }
         if let Some(e) = &self.note_error {
@@ -199,6 +205,8 @@ struct RequestPage {
     concluded_on: Option<NaiveDate>,
     outcome: Option<&'static str>,
     explanation: Vec<String>,
+    /// The other periods running now: (what, last day).
+    periods: Vec<(&'static str, NaiveDate)>,
     timeline: Vec<TimelineRow>,
     notes: Vec<NoteRow>,
     may_write: bool,
@@ -552,6 +560,7 @@ async fn page(
         concluded_on: r.concluded_on,
         outcome: r.outcome.map(outcome_name),
         explanation: view.explanation.clone(),
+        periods: periods(&view),
         timeline: timeline(&r.events),
         notes: notes.into_iter().map(note_row).collect(),
         may_write,
@@ -563,6 +572,30 @@ async fn page(
         notice: again.notice.take(),
     };
     Ok((status, render(&template)).into_response())
+}
+
+/// The periods the steps allowed now run against: the 补正 notice's last day (Art. 30), the
+/// applicant's 补正 period, a consultation's reply (Art. 32, 34), the fee's payment (109号).
+fn periods(view: &StaffView) -> Vec<(&'static str, NaiveDate)> {
+    let case = &view.case;
+    let mut out = Vec::new();
+    if view.next_steps.contains(&EventKind::CorrectionRequested) {
+        out.push(("补正告知最迟于", view.correction_notice_due));
+    }
+    if case.status == gongkai_domain::request::Status::AwaitingCorrection
+        && let Some((_, by)) = case.correction_requested
+    {
+        out.push(("申请人补正期限", by));
+    }
+    if let Some(due) = view.consultation_reply_due {
+        out.push(("征求意见答复期限", due));
+    }
+    if case.status == gongkai_domain::request::Status::AwaitingFee
+        && let Some(due) = view.fee_payment_due
+    {
+        out.push(("缴费期限", due));
+    }
+    out
 }
 
 fn note_row(n: RequestNote) -> NoteRow {
