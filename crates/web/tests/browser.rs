@@ -1117,6 +1117,28 @@ async fn back_office_path(
     );
     check_admin_page(c, "request", axe_source, violations).await?;
 
+    // Unmasking: the reason written, the clear data in this answer only.
+    fill(
+        c,
+        "#unmask-form",
+        "reason",
+        Some("电话联系申请人确认所需地块"),
+    )
+    .await?;
+    submit(c, "#unmask-form", "查看完整个人信息").await?;
+    let clear = wait_for(c, "#clear-id-number").await?.text().await?;
+    ensure!(clear.trim() == RIGHT_ID, "the clear ID number: {clear}");
+    std::fs::write(
+        screenshot_dir()?.join("admin-request-unmasked-1280-normal.png"),
+        full_screenshot(c).await?,
+    )?;
+    violations.extend(axe(c, "admin request unmasked (normal)", axe_source).await?);
+    request_page(c, app, &number).await?;
+    ensure!(
+        !c.source().await?.contains(RIGHT_ID),
+        "the page read again is masked"
+    );
+
     // A 补正 notice without its items: the error next to the field, the date kept.
     let form = "#step-correction_requested";
     set_date(c, form, "correct_by", "2025-06-20").await?;
