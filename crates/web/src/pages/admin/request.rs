@@ -598,6 +598,25 @@ fn periods(view: &StaffView) -> Vec<(&'static str, NaiveDate)> {
     out
 }
 
+/// The page again after a refused POST (422), with what it asks to show again.
+async fn refused(
+    state: &AppState,
+    viewer: &Viewer,
+    number: &str,
+    actor: &Actor,
+    again: Redisplay,
+) -> Result<Response, PageError> {
+    page(
+        state,
+        viewer,
+        number,
+        actor,
+        again,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
 fn note_row(n: RequestNote) -> NoteRow {
     NoteRow {
         body: n.body,
@@ -874,7 +893,7 @@ async fn record_step(
         return Err(PageError::NotFound);
     };
     let fields: StepFields = parse_form(&body);
-    let refused = match event_of(kind, &fields, &actor.name) {
+    let (errors, general) = match event_of(kind, &fields, &actor.name) {
         Err(errors) => (errors, None),
         Ok(event) => match state.app.append_event(&number, event, &actor).await {
             Ok(_) => {
@@ -903,20 +922,12 @@ async fn record_step(
         step: Some(PostedStep {
             slug: slug_of(kind),
             values: fields.values(),
-            errors: refused.0,
-            general: refused.1,
+            errors,
+            general,
         }),
         ..Default::default()
     };
-    page(
-        &state,
-        &viewer,
-        &number,
-        &actor,
-        again,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    refused(&state, &viewer, &number, &actor, again).await
 }
 
 fn split_refusals(errors: &[DomainError]) -> (HashMap<String, String>, Option<String>) {
@@ -965,15 +976,7 @@ async fn add_note(
                 note: Some((form.body.chars().take(2_000).collect(), first_zh(&e))),
                 ..Default::default()
             };
-            page(
-                &state,
-                &viewer,
-                &number,
-                &actor,
-                again,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            refused(&state, &viewer, &number, &actor, again).await
         }
         Err(other) => Err(other.into()),
     }
