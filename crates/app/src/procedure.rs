@@ -3,6 +3,7 @@
 //! personal data (audited). Another agency's request is "not found", the same as a missing one.
 
 use chrono::NaiveDate;
+use gongkai_domain::applicant::IdCardNumber;
 use gongkai_domain::deadline::Deadline;
 use gongkai_domain::request::{CaseState, Event, EventKind};
 use gongkai_domain::text::{self, REASON};
@@ -164,8 +165,15 @@ impl App {
 
 /// A required free text of [`REASON`] length, cleaned ([`text::clean`]); an empty one is refused
 /// with `zh`.
+///
+/// A full resident ID number is refused in it: what staff write here is read by others (the
+/// audit log, the other staff), who must see an ID number only masked.
 fn required_text(field: &str, value: &str, required: &str, zh: &str) -> Result<String> {
     match text::clean_required(field, value, REASON, required) {
+        Ok(clean) if IdCardNumber::appears_in(&clean) => Err(AppError::Invalid(vec![
+            gongkai_domain::DomainError::invalid(field, "must not hold a full ID number")
+                .zh("请勿填写完整的身份证件号码"),
+        ])),
         Ok(clean) => Ok(clean),
         Err(e) if e.reason() == required => Err(AppError::Invalid(vec![e.zh(zh)])),
         Err(e) => Err(AppError::Invalid(vec![e])),

@@ -59,6 +59,16 @@ async fn unmasking_needs_the_office_and_a_reason_and_is_audited() -> Result<()> 
             }
             other => panic!("no reason: {other:?}"),
         }
+        // A reason must not carry a full ID number into the log.
+        match app
+            .personal_data(&n, &office, "核对11010519491231002X")
+            .await
+        {
+            Err(AppError::Invalid(e)) => {
+                assert_eq!(e[0].reason_zh(), "请勿填写完整的身份证件号码")
+            }
+            other => panic!("an ID number in the reason: {other:?}"),
+        }
         let clear = app
             .personal_data(&n, &office, "电话联系申请人确认补正内容")
             .await?;
@@ -117,6 +127,11 @@ async fn internal_notes_are_append_only_audited_and_in_the_chain() -> Result<()>
             notes.iter().map(|n| n.body.as_str()).collect::<Vec<_>>(),
             ["已电话联系申请人，\n对方同意补正。", "第二条"]
         );
+        assert!(matches!(
+            app.add_note(&n, "申请人证件号11010519491231002X", &office)
+                .await,
+            Err(AppError::Invalid(_))
+        ));
         match app.add_note(&n, "", &office).await {
             Err(AppError::Invalid(e)) => assert_eq!(e[0].reason_zh(), "请填写备注内容"),
             other => panic!("empty note: {other:?}"),
