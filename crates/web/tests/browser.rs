@@ -148,6 +148,15 @@ impl Browser {
             .connect(&driver.url)
             .await
             .context("a WebDriver session with headless Chromium")?;
+        // axe-core on a long page, with the other browser tests and the build sharing two
+        // cores, can take longer than WebDriver's 30 s default for a script.
+        client
+            .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                Some(Duration::from_secs(180)),
+                Some(Duration::from_secs(180)),
+                Some(Duration::ZERO),
+            ))
+            .await?;
         Ok(Browser {
             client,
             _driver: driver,
