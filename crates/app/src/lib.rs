@@ -115,6 +115,11 @@ impl App {
     }
 
     /// An agency by its slug, or [`AppError::NotFound`].
+    /// Today (China time) by the application's clock: the day a form proposes for a step.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
+    }
+
     pub async fn agency(&self, slug: &str) -> Result<Agency> {
         self.agency_index()
             .await?

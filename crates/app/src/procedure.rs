@@ -3,9 +3,13 @@
 //! personal data (audited). Another agency's request is "not found", the same as a missing one.
 
 use chrono::NaiveDate;
+use gongkai_domain::applicant::IdCardNumber;
 use gongkai_domain::deadline::Deadline;
-use gongkai_domain::request::{CaseState, Event};
-use gongkai_store::{Actor, PersonalData, RequestFilter, RequestRecord, RequestSummary};
+use gongkai_domain::request::{CaseState, Event, EventKind};
+use gongkai_domain::text::{self, REASON};
+use gongkai_store::{
+    Actor, PersonalData, RequestFilter, RequestNote, RequestRecord, RequestSummary,
+};
 
 use crate::{App, AppError, Result};
 
@@ -18,6 +22,15 @@ pub struct StaffView {
     pub explanation: Vec<String>,
     /// Last day for the one-time 补正 notice (Art. 30).
     pub correction_notice_due: NaiveDate,
+    /// The day an open consultation's reply is due (Art. 32, 34), if one is open.
+    pub consultation_reply_due: Option<NaiveDate>,
+    /// The last day to pay the fee notice (109号), if there is one.
+    pub fee_payment_due: Option<NaiveDate>,
+    /// The state the ledger replays to.
+    pub case: CaseState,
+    /// The steps the ledger allows today ([`CaseState::next_steps`]); who may take them is
+    /// [`Actor::may_record`]'s question.
+    pub next_steps: Vec<EventKind>,
 }
 
 impl App {
@@ -44,6 +57,10 @@ impl App {
         Ok(StaffView {
             explanation: deadline.explain(),
             correction_notice_due: case.correction_notice_due(&cal),
+            next_steps: case.next_steps(&cal, self.clock.today()),
+            consultation_reply_due: case.consultation_reply_due(&cal),
+            fee_payment_due: case.fee_payment_due(&cal),
+            case,
             deadline,
             record,
         })
@@ -96,15 +113,69 @@ impl App {
         Ok(self.store.list_requests(agency.id, &filter).await?)
     }
 
-    /// The applicant's personal data in the clear (staff who handle the request; each view is
-    /// audited by the store).
-    pub async fn personal_data(&self, number: &str, actor: &Actor) -> Result<PersonalData> {
+    /// The applicant's personal data in the clear (解除脱敏): only for the request's agency's
+    /// disclosure office and head ([`Actor::may_unmask`]; a handler or supervisor who may see the
+    /// request is refused, audited), and only with a written reason, which the audit entry of the
+    /// view records.
+    pub async fn personal_data(
+        &self,
+        number: &str,
+        actor: &Actor,
+        reason: &str,
+    ) -> Result<PersonalData> {
+        let record = self.visible_request(number, actor).await?;
+        if !actor.may_unmask(record.agency_id) {
+            let refused =
+                "personal data in the clear is for the agency's disclosure office and head";
+            self.store
+                .audit_refusal(actor, "request.personal_data_viewed", number, refused)
+                .await?;
+            return Err(AppError::Forbidden(refused.into()));
+        }
+        let reason = required_text(
+            "reason",
+            reason,
+            "say why the personal data is needed in the clear",
+            "请填写查看完整个人信息的理由",
+        )?;
+        Ok(self.store.personal_data(number, actor, &reason).await?)
+    }
+
+    /// 内部备注 — a request's internal notes, for whoever may see the request (never the
+    /// applicant: the tracking view does not carry them).
+    pub async fn notes(&self, number: &str, actor: &Actor) -> Result<Vec<RequestNote>> {
+        let record = self.visible_request(number, actor).await?;
+        Ok(self.store.notes(record.id).await?)
+    }
+
+    /// Adds an internal note (staff who handle the request; a supervisor only reads): the text
+    /// is cleaned and bounded like every free text, and the note and its audit entry commit
+    /// together. Notes are append-only: a wrong note is followed by a new one.
+    pub async fn add_note(&self, number: &str, body: &str, actor: &Actor) -> Result<RequestNote> {
         let record = self.visible_request(number, actor).await?;
         if !actor.may_handle_request(record.agency_id, record.department_id) {
             return Err(AppError::Forbidden(
-                "personal data is for the staff who handle the request".into(),
+                "a supervisor reads requests, it does not write their notes".into(),
             ));
         }
-        Ok(self.store.personal_data(number, actor).await?)
+        let body = required_text("body", body, "a note says something", "请填写备注内容")?;
+        Ok(self.store.add_note(number, &body, actor).await?)
+    }
+}
+
+/// A required free text of [`REASON`] length, cleaned ([`text::clean`]); an empty one is refused
+/// with `zh`.
+///
+/// A full resident ID number is refused in it: what staff write here is read by others (the
+/// audit log, the other staff), who must see an ID number only masked.
+fn required_text(field: &str, value: &str, required: &str, zh: &str) -> Result<String> {
+    match text::clean_required(field, value, REASON, required) {
+        Ok(clean) if IdCardNumber::appears_in(&clean) => Err(AppError::Invalid(vec![
+            gongkai_domain::DomainError::invalid(field, "must not hold a full ID number")
+                .zh("请勿填写完整的身份证件号码"),
+        ])),
+        Ok(clean) => Ok(clean),
+        Err(e) if e.reason() == required => Err(AppError::Invalid(vec![e.zh(zh)])),
+        Err(e) => Err(AppError::Invalid(vec![e])),
     }
 }

@@ -84,7 +84,7 @@ async fn only_the_head_extends_voids_approves_and_publishes_and_other_agencies_s
         // Another agency's staff reads, lists and decrypts nothing.
         for r in [
             app.request_view(n, &other_staff).await.map(|_| ()),
-            app.personal_data(n, &other_staff).await.map(|_| ()),
+            app.personal_data(n, &other_staff, "核对").await.map(|_| ()),
             app.list_requests("roles", &RequestFilter::default(), &other_staff)
                 .await
                 .map(|_| ()),
@@ -102,7 +102,7 @@ async fn only_the_head_extends_voids_approves_and_publishes_and_other_agencies_s
         }
         assert!(
             matches!(
-                app.personal_data(n, &Actor::public()).await,
+                app.personal_data(n, &Actor::public(), "核对").await,
                 Err(AppError::NotFound(_))
             ),
             "the public sees no personal data"

@@ -111,6 +111,14 @@ impl Actor {
     pub fn is_head_of(&self, agency_id: i64) -> bool {
         self.role == Role::Head && self.agency_id == Some(agency_id)
     }
+    /// Whether this actor may see an applicant's personal data in the clear (解除脱敏) on a
+    /// request of `agency_id`: the agency's disclosure office and its head, who answer and
+    /// contact the applicant — not a department's handler, who works on what is sought and sees
+    /// the masked forms, nor a supervisor. Each view also needs a written reason and is audited
+    /// (`App::personal_data`).
+    pub fn may_unmask(&self, agency_id: i64) -> bool {
+        self.may_act_for(agency_id)
+    }
     /// `Ok` if [`Actor::is_head_of`], else [`DomainError::Forbidden`] naming the action.
     pub fn require_head_of(&self, agency_id: i64, action: &str) -> Result<(), DomainError> {
         if self.is_head_of(agency_id) {

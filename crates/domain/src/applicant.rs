@@ -141,6 +141,23 @@ impl IdCardNumber {
         &self.0
     }
 
+    /// Whether `text` holds a resident ID number in full: a run of exactly 18 digits (the last
+    /// may be `X`) that passes [`IdCardNumber::parse`]. Free text that staff write where others
+    /// read it (an unmasking reason in the audit log, an internal note) must not carry one.
+    pub fn appears_in(text: &str) -> bool {
+        let mut run = String::new();
+        let mut found = false;
+        for c in text.chars().chain(std::iter::once(' ')) {
+            if c.is_ascii_digit() || c == 'X' || c == 'x' {
+                run.push(c);
+            } else {
+                found |= run.len() == 18 && Self::parse(&run).is_ok();
+                run.clear();
+            }
+        }
+        found
+    }
+
     /// `110105********002X`: region code and the last four characters stay visible.
     pub fn masked(&self) -> String {
         format!("{}********{}", &self.0[..6], &self.0[14..])
@@ -664,6 +681,24 @@ pub fn name_search_key(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_number_in_free_text_is_found() {
+        assert!(IdCardNumber::appears_in(
+            "申请人身份证11010519491231002X，请核实"
+        ));
+        assert!(IdCardNumber::appears_in("11010519491231002x"));
+        assert!(!IdCardNumber::appears_in("110105********002X"), "masked");
+        assert!(!IdCardNumber::appears_in("电话13800138000"));
+        assert!(
+            !IdCardNumber::appears_in("110105194912310021"),
+            "a wrong check digit"
+        );
+        assert!(
+            !IdCardNumber::appears_in("911101051949123100211"),
+            "a longer run"
+        );
+    }
 
     #[test]
     fn id_card_checksum_and_mask() {

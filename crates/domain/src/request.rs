@@ -73,6 +73,18 @@ impl Channel {
             })
     }
 
+    /// How the channel is named in the back office.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Channel::InPerson => "当面提交",
+            Channel::PostSigned => "邮寄",
+            Channel::Letter => "平常信函",
+            Channel::Online => "互联网",
+            Channel::Fax => "传真",
+            Channel::Email => "电子邮件",
+        }
+    }
+
     /// Whether the receipt date is a later act (signature or confirmation) rather than arrival.
     pub fn needs_confirmation(self) -> bool {
         matches!(
@@ -200,7 +212,7 @@ pub enum ConsultedParty {
 }
 
 /// Why a request was deemed abandoned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AbandonReason {
     /// 逾期不补正 (Art. 30)
@@ -313,6 +325,92 @@ impl Event {
             Event::DeemedAbandoned { .. } => "deemed_abandoned",
             Event::Voided { .. } => "voided",
         }
+    }
+}
+
+/// The kind of a step staff may record in a request's ledger: every [`Event`] but `received`
+/// (the request itself) and `voided` (a correction of the ledger, [`CaseState::append`]). A
+/// request is deemed abandoned for one reason or the other, so that kind carries it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventKind {
+    CorrectionRequested,
+    Corrected,
+    ConsultationStarted,
+    ConsultationAnswered,
+    Extended,
+    FeeNoticed,
+    FeePaid,
+    Answered,
+    Withdrawn,
+    DeemedAbandoned(AbandonReason),
+}
+
+impl EventKind {
+    /// Every step, in the order the procedure meets them.
+    pub const ALL: [EventKind; 11] = [
+        EventKind::CorrectionRequested,
+        EventKind::Corrected,
+        EventKind::ConsultationStarted,
+        EventKind::ConsultationAnswered,
+        EventKind::Extended,
+        EventKind::FeeNoticed,
+        EventKind::FeePaid,
+        EventKind::Answered,
+        EventKind::Withdrawn,
+        EventKind::DeemedAbandoned(AbandonReason::NoCorrection),
+        EventKind::DeemedAbandoned(AbandonReason::FeeUnpaid),
+    ];
+
+    /// The event's JSON `type` tag ([`Event::kind`]).
+    pub fn code(self) -> &'static str {
+        match self {
+            EventKind::CorrectionRequested => "correction_requested",
+            EventKind::Corrected => "corrected",
+            EventKind::ConsultationStarted => "consultation_started",
+            EventKind::ConsultationAnswered => "consultation_answered",
+            EventKind::Extended => "extended",
+            EventKind::FeeNoticed => "fee_noticed",
+            EventKind::FeePaid => "fee_paid",
+            EventKind::Answered => "answered",
+            EventKind::Withdrawn => "withdrawn",
+            EventKind::DeemedAbandoned(_) => "deemed_abandoned",
+        }
+    }
+
+    /// What the step is called in the back office.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            EventKind::CorrectionRequested => "补正告知",
+            EventKind::Corrected => "申请人已补正",
+            EventKind::ConsultationStarted => "征求意见",
+            EventKind::ConsultationAnswered => "征求意见答复",
+            EventKind::Extended => "延期答复",
+            EventKind::FeeNoticed => "收费通知",
+            EventKind::FeePaid => "已缴费",
+            EventKind::Answered => "答复",
+            EventKind::Withdrawn => "申请人撤回申请",
+            EventKind::DeemedAbandoned(AbandonReason::NoCorrection) => "视为放弃（逾期未补正）",
+            EventKind::DeemedAbandoned(AbandonReason::FeeUnpaid) => "视为放弃（逾期未缴费）",
+        }
+    }
+}
+
+impl Event {
+    /// The step this event records; `None` for `received` and `voided`.
+    pub fn step(&self) -> Option<EventKind> {
+        Some(match self {
+            Event::Received { .. } | Event::Voided { .. } => return None,
+            Event::CorrectionRequested { .. } => EventKind::CorrectionRequested,
+            Event::Corrected { .. } => EventKind::Corrected,
+            Event::ConsultationStarted { .. } => EventKind::ConsultationStarted,
+            Event::ConsultationAnswered { .. } => EventKind::ConsultationAnswered,
+            Event::Extended { .. } => EventKind::Extended,
+            Event::FeeNoticed { .. } => EventKind::FeeNoticed,
+            Event::FeePaid { .. } => EventKind::FeePaid,
+            Event::Answered { .. } => EventKind::Answered,
+            Event::Withdrawn { .. } => EventKind::Withdrawn,
+            Event::DeemedAbandoned { reason, .. } => EventKind::DeemedAbandoned(*reason),
+        })
     }
 }
 
@@ -476,60 +574,167 @@ impl CaseState {
         self.conclusion.map(|c| c.0)
     }
 
-    /// Applies one event, or explains why it may not happen now.
-    pub fn apply(&mut self, cal: &Calendar, event: &Event) -> Result<(), DomainError> {
-        let on = event.on();
+    /// Whether a step of `kind` may be taken on day `on` in this state — the transition rules
+    /// that do not depend on what the event says (its status, the once-only rules, the periods
+    /// of Art. 30 and 33, 109号). [`CaseState::apply`] checks this first, and
+    /// [`CaseState::next_steps`] offers exactly the kinds it allows, so that the two never
+    /// disagree.
+    pub fn check_step(
+        &self,
+        cal: &Calendar,
+        kind: EventKind,
+        on: NaiveDate,
+    ) -> Result<(), DomainError> {
+        let refuse = |why: String| DomainError::Transition {
+            event: kind.code(),
+            reason: why,
+        };
         check_date("on", on)?;
         if self.status.is_concluded() {
-            return Err(illegal(
-                event,
-                format!("the request is already concluded ({})", self.status.code()),
-            ));
+            return Err(refuse(format!(
+                "the request is already concluded ({})",
+                self.status.code()
+            )));
         }
         if on < self.last_event_on {
-            return Err(illegal(
-                event,
-                format!(
-                    "its date {on} is before the previous event ({})",
-                    self.last_event_on
-                ),
-            ));
+            return Err(refuse(format!(
+                "its date {on} is before the previous event ({})",
+                self.last_event_on
+            )));
         }
-        match event {
-            Event::Received { .. } => {
-                return Err(illegal(event, "a request is received only once"));
-            }
-            Event::Voided { .. } => {
-                return Err(illegal(
-                    event,
-                    "a void supersedes an earlier event: the ledger is replayed without it (CaseState::append)",
-                ));
-            }
-            Event::CorrectionRequested {
-                items, correct_by, ..
-            } => {
-                self.expect_status(event, &[Status::Processing])?;
+        let expect = |allowed: &[Status]| self.expect_status(kind.code(), allowed);
+        match kind {
+            EventKind::CorrectionRequested => {
+                expect(&[Status::Processing])?;
                 if self.correction_requested.is_some() {
-                    return Err(illegal(
-                        event,
-                        "补正 may be requested only once (一次性告知, Art. 30)",
+                    return Err(refuse(
+                        "补正 may be requested only once (一次性告知, Art. 30)".into(),
                     ));
                 }
                 if !self.pauses.is_empty() || self.extension.is_some() {
-                    return Err(illegal(
-                        event,
-                        "补正 is requested at the start, before consultation or extension (Art. 30)",
+                    return Err(refuse(
+                        "补正 is requested at the start, before consultation or extension (Art. 30)"
+                            .into(),
                     ));
                 }
                 let due = self.correction_notice_due(cal);
                 if on > due {
-                    return Err(illegal(
-                        event,
-                        format!(
-                            "补正 must be requested within 7 working days of receipt, by {due} (Art. 30)"
-                        ),
+                    return Err(refuse(format!(
+                        "补正 must be requested within 7 working days of receipt, by {due} (Art. 30)"
+                    )));
+                }
+            }
+            EventKind::Corrected => expect(&[Status::AwaitingCorrection])?,
+            EventKind::ConsultationStarted => expect(&[Status::Processing])?,
+            EventKind::ConsultationAnswered => expect(&[Status::Consulting])?,
+            EventKind::Extended => {
+                expect(&[Status::Processing, Status::Consulting])?;
+                if self.extension.is_some() {
+                    return Err(refuse(
+                        "a request may be extended only once (Art. 33)".into(),
                     ));
                 }
+                if let Some(due) = self.answer_deadline(cal).due_on
+                    && on > due
+                {
+                    return Err(refuse(format!(
+                        "an extension must be decided by the deadline {due} (Art. 33)"
+                    )));
+                }
+            }
+            EventKind::FeeNoticed => {
+                expect(&[Status::Processing])?;
+                if self.received_on < FEE_MEASURES_IN_FORCE {
+                    return Err(refuse(
+                        "no fee before 2021-01-01 (国办函〔2020〕109号)".into(),
+                    ));
+                }
+                if self.fee.is_some() {
+                    return Err(refuse("one fee notice per request (109号)".into()));
+                }
+            }
+            EventKind::FeePaid => expect(&[Status::AwaitingFee])?,
+            EventKind::Answered => expect(&[Status::Processing, Status::Consulting])?,
+            EventKind::Withdrawn => {}
+            EventKind::DeemedAbandoned(reason) => {
+                let ran_out = match reason {
+                    AbandonReason::NoCorrection => {
+                        expect(&[Status::AwaitingCorrection])?;
+                        self.correction_requested.is_some_and(|c| on > c.1)
+                    }
+                    AbandonReason::FeeUnpaid => {
+                        expect(&[Status::AwaitingFee])?;
+                        self.fee_payment_due(cal).is_some_and(|due| on > due)
+                    }
+                };
+                if !ran_out {
+                    return Err(refuse(
+                        "the period set for the applicant has not run out yet".into(),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The steps the ledger allows on `today`, in the order of [`EventKind::ALL`]: those
+    /// [`CaseState::check_step`] accepts. Who may take them is the actor's question
+    /// ([`crate::actor::Actor::may_record`]: an extension is the head's).
+    pub fn next_steps(&self, cal: &Calendar, today: NaiveDate) -> Vec<EventKind> {
+        EventKind::ALL
+            .into_iter()
+            .filter(|k| self.check_step(cal, *k, today).is_ok())
+            .collect()
+    }
+
+    /// Whether `outcome` may be the answer now (Art. 30, 36): the two "deemed abandoned" rows
+    /// come only from their events, and 补正后申请内容仍不明确 needs a correction first.
+    pub fn check_outcome(&self, outcome: Outcome) -> Result<(), DomainError> {
+        let refuse = |why: String| DomainError::Transition {
+            event: "answered",
+            reason: why,
+        };
+        if !outcome.is_answer() {
+            return Err(refuse(format!(
+                "{outcome} follows from 'deemed_abandoned', not from an answer"
+            )));
+        }
+        if matches!(
+            outcome,
+            Outcome::UnableToProvide(crate::outcome::UnableReason::UnclearAfterCorrection)
+        ) && self.corrected_on.is_none()
+        {
+            return Err(refuse(
+                "'unclear after correction' needs a correction first (Art. 30)".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Applies one event, or explains why it may not happen now: first the step itself
+    /// ([`CaseState::check_step`]), then what the event says.
+    pub fn apply(&mut self, cal: &Calendar, event: &Event) -> Result<(), DomainError> {
+        let on = event.on();
+        let not_a_step = |why: &str| {
+            check_date("on", on)?;
+            Err(illegal(event, why))
+        };
+        let Some(kind) = event.step() else {
+            return match event {
+                Event::Received { .. } => not_a_step("a request is received only once"),
+                _ => not_a_step(
+                    "a void supersedes an earlier event: the ledger is replayed without it (CaseState::append)",
+                ),
+            };
+        };
+        self.check_step(cal, kind, on)?;
+        match event {
+            Event::Received { .. } | Event::Voided { .. } => {
+                return not_a_step("not a step of the procedure");
+            }
+            Event::CorrectionRequested {
+                items, correct_by, ..
+            } => {
                 if items.trim().is_empty() {
                     return Err(DomainError::invalid(
                         "items",
@@ -546,12 +751,10 @@ impl CaseState {
                 self.status = Status::AwaitingCorrection;
             }
             Event::Corrected { .. } => {
-                self.expect_status(event, &[Status::AwaitingCorrection])?;
                 self.corrected_on = Some(on);
                 self.status = Status::Processing;
             }
             Event::ConsultationStarted { with, .. } => {
-                self.expect_status(event, &[Status::Processing])?;
                 if with.trim().is_empty() {
                     return Err(DomainError::invalid(
                         "with",
@@ -566,7 +769,6 @@ impl CaseState {
                 self.status = Status::Consulting;
             }
             Event::ConsultationAnswered { .. } => {
-                self.expect_status(event, &[Status::Consulting])?;
                 self.close_pause(on);
                 self.status = Status::Processing;
             }
@@ -576,13 +778,6 @@ impl CaseState {
                 reason,
                 ..
             } => {
-                self.expect_status(event, &[Status::Processing, Status::Consulting])?;
-                if self.extension.is_some() {
-                    return Err(illegal(
-                        event,
-                        "a request may be extended only once (Art. 33)",
-                    ));
-                }
                 if approver.trim().is_empty() {
                     return Err(DomainError::invalid(
                         "approver",
@@ -595,19 +790,11 @@ impl CaseState {
                         "the applicant is told why (Art. 33)",
                     ));
                 }
-                let max = Regime::for_receipt(self.received_on).max_extension_days();
+                let max = self.max_extension_days();
                 if *days == 0 || *days > max {
                     return Err(DomainError::invalid(
                         "days",
                         format!("an extension adds 1 to {max} working days (Art. 33)"),
-                    ));
-                }
-                if let Some(due) = self.answer_deadline(cal).due_on
-                    && on > due
-                {
-                    return Err(illegal(
-                        event,
-                        format!("an extension must be decided by the deadline {due} (Art. 33)"),
                     ));
                 }
                 self.extension = Some((on, *days, approver.clone()));
@@ -615,16 +802,6 @@ impl CaseState {
             Event::FeeNoticed {
                 basis, amount_yuan, ..
             } => {
-                self.expect_status(event, &[Status::Processing])?;
-                if self.received_on < FEE_MEASURES_IN_FORCE {
-                    return Err(illegal(
-                        event,
-                        "no fee before 2021-01-01 (国办函〔2020〕109号)",
-                    ));
-                }
-                if self.fee.is_some() {
-                    return Err(illegal(event, "one fee notice per request (109号)"));
-                }
                 let expected = basis.amount_yuan()?;
                 if expected != *amount_yuan {
                     return Err(DomainError::invalid(
@@ -649,29 +826,12 @@ impl CaseState {
                 self.status = Status::AwaitingFee;
             }
             Event::FeePaid { .. } => {
-                self.expect_status(event, &[Status::AwaitingFee])?;
                 self.fee_paid_on = Some(on);
                 self.close_pause(on);
                 self.status = Status::Processing;
             }
             Event::Answered { outcome, .. } => {
-                self.expect_status(event, &[Status::Processing, Status::Consulting])?;
-                if !outcome.is_answer() {
-                    return Err(illegal(
-                        event,
-                        format!("{outcome} follows from 'deemed_abandoned', not from an answer"),
-                    ));
-                }
-                if matches!(
-                    outcome,
-                    Outcome::UnableToProvide(crate::outcome::UnableReason::UnclearAfterCorrection)
-                ) && self.corrected_on.is_none()
-                {
-                    return Err(illegal(
-                        event,
-                        "'unclear after correction' needs a correction first (Art. 30)",
-                    ));
-                }
+                self.check_outcome(*outcome)?;
                 self.close_pause(on);
                 self.conclusion = Some((on, *outcome));
                 self.status = Status::Answered;
@@ -682,30 +842,8 @@ impl CaseState {
                 self.status = Status::Withdrawn;
             }
             Event::DeemedAbandoned { reason, .. } => {
-                let (row, ok) = match reason {
-                    AbandonReason::NoCorrection => {
-                        self.expect_status(event, &[Status::AwaitingCorrection])?;
-                        let by = self
-                            .correction_requested
-                            .map(|c| c.1)
-                            .expect("awaiting correction");
-                        (reason.row(), on > by)
-                    }
-                    AbandonReason::FeeUnpaid => {
-                        self.expect_status(event, &[Status::AwaitingFee])?;
-                        let noticed = self.fee.map(|f| f.0).expect("awaiting fee");
-                        let due = due_after(cal, noticed, PAYMENT_DAYS).0;
-                        (reason.row(), on > due)
-                    }
-                };
-                if !ok {
-                    return Err(illegal(
-                        event,
-                        "the period set for the applicant has not run out yet",
-                    ));
-                }
                 self.close_pause(on);
-                self.conclusion = Some((on, Outcome::Other(row)));
+                self.conclusion = Some((on, Outcome::Other(reason.row())));
                 self.status = Status::Abandoned;
             }
         }
@@ -713,19 +851,24 @@ impl CaseState {
         Ok(())
     }
 
-    fn expect_status(&self, event: &Event, allowed: &[Status]) -> Result<(), DomainError> {
+    /// The most working days an extension may add (Art. 33; 15 under the 2007 rule).
+    pub fn max_extension_days(&self) -> u32 {
+        Regime::for_receipt(self.received_on).max_extension_days()
+    }
+
+    fn expect_status(&self, event: &'static str, allowed: &[Status]) -> Result<(), DomainError> {
         if allowed.contains(&self.status) {
             Ok(())
         } else {
             let names: Vec<&str> = allowed.iter().map(|s| s.code()).collect();
-            Err(illegal(
+            Err(DomainError::Transition {
                 event,
-                format!(
+                reason: format!(
                     "not allowed while the request is {}; allowed when {}",
                     self.status.code(),
                     names.join(" or ")
                 ),
-            ))
+            })
         }
     }
 
@@ -1201,5 +1344,129 @@ mod tests {
         let too_long = RequestDetails::parse(None, None, Some(&long), None, None).unwrap_err();
         assert_eq!(too_long[0].field(), "document_title");
         assert_eq!(too_long[0].reason_zh(), "不能超过300个字符");
+    }
+
+    /// A valid event of `kind` on `on` for a ledger in `state`: what a clerk would record.
+    fn step_event(kind: EventKind, on: NaiveDate) -> Event {
+        match kind {
+            EventKind::CorrectionRequested => Event::CorrectionRequested {
+                on,
+                items: "请明确所需文件的名称".into(),
+                correct_by: on + chrono::Days::new(10),
+            },
+            EventKind::Corrected => Event::Corrected { on },
+            EventKind::ConsultationStarted => Event::ConsultationStarted {
+                on,
+                party: ConsultedParty::ThirdParty,
+                with: "某公司".into(),
+            },
+            EventKind::ConsultationAnswered => Event::ConsultationAnswered { on },
+            EventKind::Extended => Event::Extended {
+                on,
+                approver: "负责人".into(),
+                days: 10,
+                reason: "需调取档案".into(),
+            },
+            EventKind::FeeNoticed => {
+                let basis = FeeBasis::ByPages { pages: 200 };
+                Event::FeeNoticed {
+                    on,
+                    basis,
+                    amount_yuan: basis.amount_yuan().unwrap(),
+                }
+            }
+            EventKind::FeePaid => Event::FeePaid { on },
+            EventKind::Answered => Event::Answered {
+                on,
+                outcome: Outcome::PartiallyDisclosed,
+                letter_no: None,
+            },
+            EventKind::Withdrawn => Event::Withdrawn { on },
+            EventKind::DeemedAbandoned(reason) => Event::DeemedAbandoned { on, reason },
+        }
+    }
+
+    proptest::proptest! {
+        /// Along random ledgers (received 2015–2026, steps some days apart), every step
+        /// `next_steps` offers is accepted — by `apply` and by `append` as of that day — and
+        /// every step it leaves out is refused: the list the request page shows is the rule.
+        #[test]
+        fn next_steps_offer_exactly_what_apply_accepts(
+            start in 0u64..4200,
+            walk in proptest::collection::vec((0u64..40, 0usize..11), 0..14),
+        ) {
+            let cal = Calendar::embedded();
+            let received = d("2015-01-05") + chrono::Days::new(start);
+            let mut events = vec![Event::Received { on: received, channel: Channel::Online }];
+            let mut state = CaseState::replay(&cal, &events).unwrap();
+            let mut today = received;
+            for (gap, pick) in walk {
+                today = today + chrono::Days::new(gap);
+                let offered = state.next_steps(&cal, today);
+                for kind in EventKind::ALL {
+                    let event = step_event(kind, today);
+                    let applied = state.clone().apply(&cal, &event);
+                    let appended = state.append(&cal, &events, event, today);
+                    proptest::prop_assert_eq!(
+                        applied.is_ok(),
+                        offered.contains(&kind),
+                        "{:?} on {} after {:?}: {:?}", kind, today, events, applied
+                    );
+                    proptest::prop_assert_eq!(appended.is_ok(), applied.is_ok(), "{:?}", appended);
+                }
+                let Some(kind) = (!offered.is_empty()).then(|| offered[pick % offered.len()]) else {
+                    break;
+                };
+                let event = step_event(kind, today);
+                state.apply(&cal, &event).unwrap();
+                events.push(event);
+            }
+        }
+    }
+
+    #[test]
+    fn next_steps_of_a_new_request_and_after_a_correction_notice() {
+        let cal = Calendar::embedded();
+        let s = run(&[received("2025-06-09")]).unwrap();
+        use EventKind as K;
+        assert_eq!(
+            s.next_steps(&cal, d("2025-06-10")),
+            vec![
+                K::CorrectionRequested,
+                K::ConsultationStarted,
+                K::Extended,
+                K::FeeNoticed,
+                K::Answered,
+                K::Withdrawn
+            ]
+        );
+        // After the 7th working day the 补正 notice is no longer offered (Art. 30).
+        assert!(
+            !s.next_steps(&cal, d("2025-06-19"))
+                .contains(&K::CorrectionRequested)
+        );
+        let s = run(&[
+            received("2025-06-09"),
+            step_event(K::CorrectionRequested, d("2025-06-10")),
+        ])
+        .unwrap();
+        assert_eq!(
+            s.next_steps(&cal, d("2025-06-11")),
+            vec![K::Corrected, K::Withdrawn]
+        );
+        assert_eq!(
+            s.next_steps(&cal, d("2025-06-21")),
+            vec![
+                K::Corrected,
+                K::Withdrawn,
+                K::DeemedAbandoned(AbandonReason::NoCorrection)
+            ]
+        );
+        assert!(
+            s.check_outcome(Outcome::UnableToProvide(
+                UnableReason::UnclearAfterCorrection
+            ))
+            .is_err()
+        );
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ledger::{MAX_PROBLEMS, Part, Payload, Problem, Registration, VerifyReport, event_hash, file_hash, letter_hash};
+use crate::ledger::{MAX_PROBLEMS, Part, Payload, Problem, Registration, VerifyReport, event_hash, file_hash, letter_hash, note_hash};
 
 type Conn = <Db as sqlx::Database>::Connection;
 
@@ -153,6 +153,22 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
             (r.try_get(1)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(6)?);
         out.entry(seq).or_default().add(Part::Letters, letter_hash(&number, r.try_get(2)?, &kind, &no, &pdf, &docx));
     }
+    // Internal notes (one per entry).
+    let rows = sqlx::query(
+        "SELECT n.audit_seq, COALESCE(r.number, ''), n.id, n.author, n.written_at, n.body \
+         FROM request_notes n LEFT JOIN requests r ON r.id = n.request_id WHERE n.audit_seq > $1 AND n.audit_seq <= $2 \
+         ORDER BY n.audit_seq, n.id",
+    )
+    .bind(after)
+    .bind(upto)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        let seq: i64 = r.try_get(0)?;
+        let (number, author, at, body): (String, String, String, String) =
+            (r.try_get(1)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?);
+        out.entry(seq).or_default().add(Part::Notes, note_hash(&number, r.try_get(2)?, &author, &at, &body));
+    }
     Ok(out)
 }
 
@@ -297,6 +313,7 @@ impl SqlStore {
             ("request_events", "CAST(request_id AS TEXT) || '/' || CAST(seq AS TEXT)"),
             ("report_files", "CAST(version_id AS TEXT) || '/' || format"),
             ("letters", "CAST(request_id AS TEXT) || '/' || CAST(event_seq AS TEXT)"),
+            ("request_notes", "CAST(request_id AS TEXT) || '/' || CAST(id AS TEXT)"),
         ] {
             // Three range probes of the audit_seq index (an OR would scan the table).
             let sql = format!(

@@ -182,6 +182,16 @@ pub struct RecordedEvent {
     pub voided_by: Option<i64>,
 }
 
+/// 内部备注 — an internal note on a request: for staff only, never shown to the applicant.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestNote {
+    pub id: i64,
+    pub body: String,
+    /// Who wrote it ([`Actor::label`]).
+    pub author: String,
+    pub written_at: DateTime<Utc>,
+}
+
 /// A request with its ledger; personal data only in masked form.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestRecord {
@@ -480,9 +490,19 @@ pub trait Store: Send + Sync + 'static {
         today: NaiveDate,
         soon_before: NaiveDate,
     ) -> Result<InboxCounts>;
-    /// Decrypts an applicant's personal data (audited; the application lets only the request's
-    /// agency's staff ask).
-    async fn personal_data(&self, number: &str, actor: &Actor) -> Result<PersonalData>;
+    /// Decrypts an applicant's personal data; the audit entry records `reason` (the application
+    /// decides who may ask and cleans the reason).
+    async fn personal_data(
+        &self,
+        number: &str,
+        actor: &Actor,
+        reason: &str,
+    ) -> Result<PersonalData>;
+    /// 内部备注 — appends an internal note to request `number` (text cleaned by the caller), in
+    /// one transaction with the audit entry that commits to it.
+    async fn add_note(&self, number: &str, body: &str, actor: &Actor) -> Result<RequestNote>;
+    /// A request's internal notes, oldest first.
+    async fn notes(&self, request_id: i64) -> Result<Vec<RequestNote>>;
 
     /// Stores newer holiday notices and recomputes the deadline of every open request.
     async fn import_calendar(&self, file: ScheduleFile, actor: &Actor) -> Result<CalendarImport>;

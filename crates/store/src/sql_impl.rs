@@ -21,7 +21,7 @@ use crate::audit::{AuditEntry, ChainCheck, entry_hash_with, verify_chain_after};
 use crate::crypto::{PersonalData, PiiCipher};
 use crate::{
     Actor, Agency, CalendarImport, CreatedRequest, Department, NewAgency, NewPublication, NewRequest, RecordedEvent,
-    ReportStatus, ReportVersion, RequestFilter, RequestRecord, RequestSummary, Result, ReportRegisters, ReviewCase, Role, SeedRequest, Statistic, Store,
+    ReportStatus, ReportVersion, RequestFilter, RequestNote, RequestRecord, RequestSummary, Result, ReportRegisters, ReviewCase, Role, SeedRequest, Statistic, Store,
     StoreError, digest_eq, random_code, secret_hash,
 };
 use crate::tokens::{IssuedToken, NewToken, TokenInfo, DEFAULT_TOKEN_DAYS};
@@ -1032,7 +1032,46 @@ impl Store for SqlStore {
         Ok(crate::InboxCounts { open: row.try_get(0)?, overdue: row.try_get(1)?, due_soon: row.try_get(2)? })
     }
 
-    async fn personal_data(&self, number: &str, actor: &Actor) -> Result<PersonalData> {
+    async fn add_note(&self, number: &str, body: &str, actor: &Actor) -> Result<RequestNote> {
+        let mut tx = begin_write(&self.pool).await?;
+        let row = sqlx::query("SELECT id FROM requests WHERE number = $1")
+            .bind(number)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("request {number}")))?;
+        let request_id: i64 = row.try_get(0)?;
+        let audit_seq = next_audit_seq(&mut tx).await?;
+        let (author, at) = (actor.label(), now_text());
+        let id: i64 = sqlx::query(
+            "INSERT INTO request_notes (request_id, body, author, written_at, audit_seq) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(request_id)
+        .bind(body)
+        .bind(&author)
+        .bind(&at)
+        .bind(audit_seq)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        audit_covering(&mut tx, actor, "request.note_added", number, "ok").await?;
+        tx.commit().await?;
+        Ok(RequestNote { id, body: body.to_string(), author, written_at: parse_time(&at)? })
+    }
+
+    async fn notes(&self, request_id: i64) -> Result<Vec<RequestNote>> {
+        let rows = sqlx::query("SELECT id, body, author, written_at FROM request_notes WHERE request_id = $1 ORDER BY id")
+            .bind(request_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let at: String = r.try_get(3)?;
+                Ok(RequestNote { id: r.try_get(0)?, body: r.try_get(1)?, author: r.try_get(2)?, written_at: parse_time(&at)? })
+            })
+            .collect()
+    }
+
+    async fn personal_data(&self, number: &str, actor: &Actor, reason: &str) -> Result<PersonalData> {
         let mut tx = begin_write(&self.pool).await?;
         let row = sqlx::query("SELECT agency_id, pii_sealed FROM requests WHERE number = $1")
             .bind(number)
@@ -1041,7 +1080,7 @@ impl Store for SqlStore {
             .ok_or_else(|| StoreError::NotFound(format!("request {number}")))?;
         let sealed: Vec<u8> = row.try_get(1)?;
         let data = self.cipher.open(&sealed, number)?;
-        audit(&mut tx, actor, "request.personal_data_viewed", number, "ok").await?;
+        audit(&mut tx, actor, "request.personal_data_viewed", number, &format!("ok; reason: {reason}")).await?;
         tx.commit().await?;
         Ok(data)
     }

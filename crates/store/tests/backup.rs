@@ -185,7 +185,9 @@ async fn snapshot(
             .request(n)
             .await?
             .with_context(|| format!("{n} restored"))?;
-        let pii = store.personal_data(n, &Actor::system()).await?;
+        let pii = store
+            .personal_data(n, &Actor::system(), "核对申请人身份")
+            .await?;
         requests.push(serde_json::json!({
             "record": serde_json::to_value(&r)?,
             "pii": serde_json::to_value(&pii)?,
@@ -293,7 +295,11 @@ async fn a_backup_taken_while_writing_restores_to_the_same_records() -> Result<(
                     filed.iter().position(|f| f == n).unwrap_or(usize::MAX)
                 );
                 assert_eq!(r.events.len(), 1);
-                assert!(copy.personal_data(n, &Actor::system()).await.is_ok());
+                assert!(
+                    copy.personal_data(n, &Actor::system(), "核对申请人身份")
+                        .await
+                        .is_ok()
+                );
                 back += 1;
             }
         }
@@ -341,7 +347,7 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
         install_query_key(&src, &dst)?;
         let copy = dst.open().await?;
         assert!(
-            copy.personal_data(&numbers[0], &Actor::system())
+            copy.personal_data(&numbers[0], &Actor::system(), "核对申请人身份")
                 .await
                 .is_ok()
         );
@@ -361,7 +367,7 @@ async fn a_restore_without_the_key_says_so_and_never_overwrites() -> Result<()> 
                 other => bail!("restored under a running store: {other:?}"),
             }
             assert!(
-                copy.personal_data(&numbers[1], &Actor::system())
+                copy.personal_data(&numbers[1], &Actor::system(), "核对申请人身份")
                     .await
                     .is_ok()
             );

@@ -96,7 +96,9 @@ async fn file_requests(store: &Arc<dyn Store>, slug: &str, n: usize) -> Result<V
 
 async fn all_open(store: &Arc<dyn Store>, numbers: &[String]) -> Result<()> {
     for (i, n) in numbers.iter().enumerate() {
-        let data = store.personal_data(n, &Actor::system()).await?;
+        let data = store
+            .personal_data(n, &Actor::system(), "核对申请人身份")
+            .await?;
         assert_eq!(data.phone, format!("138001380{:02}", i % 100), "{n}");
     }
     Ok(())

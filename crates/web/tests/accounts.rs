@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use chrono::Duration;
-use gongkai_app::{App, UserInput};
+use gongkai_app::App;
 use gongkai_domain::clock::{Clock, ManualClock};
 use gongkai_store::testing::{Backend, fresh_pair, new_request};
 use gongkai_store::{Actor, Role, Store};
@@ -35,26 +35,11 @@ async fn site(backend: Backend) -> Result<(Site, gongkai_store::testing::TestSto
     let (ts, second) = fresh_pair(backend).await?;
     let store = ts.store.clone();
     let clock = Arc::new(ManualClock::starting(common::today()));
-    let (_, a, b) = common::agency_with_two_departments(store.as_ref()).await?;
+    let agency =
+        gongkai_store::testing::agency(store.as_ref(), "fuxin-zrzyj", "阜新市自然资源局").await?;
+    gongkai_store::testing::agency(store.as_ref(), "other", "另一机关").await?;
     let app = App::new(store.clone(), clock.clone());
-    for (login, role, department) in [
-        ("clerk", "office", None),
-        ("handler.a", "handler", Some("不动产登记科")),
-        ("head", "head", None),
-    ] {
-        app.create_user(
-            &UserInput {
-                login: login.into(),
-                role: role.into(),
-                agency: Some("fuxin-zrzyj".into()),
-                department: department.map(str::to_string),
-                password: Some(PASSWORD.into()),
-                ..Default::default()
-            },
-            &Actor::system(),
-        )
-        .await?;
-    }
+    let (a, b) = common::departments_and_staff(&app, store.as_ref(), &agency, PASSWORD).await?;
     let state = AppState::with_clock(store.clone(), clock.clone()).behind_tls(true);
     let base = common::serve_state(state, ServerLimits::without_rate_limits()).await?;
     let other = common::serve_state(
@@ -73,8 +58,8 @@ async fn site(backend: Backend) -> Result<(Site, gongkai_store::testing::TestSto
             clock,
             app,
             store,
-            department_a: a.id,
-            department_b: b.id,
+            department_a: a,
+            department_b: b,
         },
         ts,
     ))

@@ -148,6 +148,15 @@ impl Browser {
             .connect(&driver.url)
             .await
             .context("a WebDriver session with headless Chromium")?;
+        // axe-core on a long page, with the other browser tests and the build sharing two
+        // cores, can take longer than WebDriver's 30 s default for a script.
+        client
+            .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                Some(Duration::from_secs(180)),
+                Some(Duration::from_secs(180)),
+                Some(Duration::ZERO),
+            ))
+            .await?;
         Ok(Browser {
             client,
             _driver: driver,
@@ -467,8 +476,26 @@ async fn value_of(c: &Client, form: &str, name: &str) -> Result<String> {
 }
 
 /// Clicks the form's submit button whose text contains `label` (any submit button if empty)
-/// and waits for the next page to load.
+/// and waits for the next page: the page posting marks its own `<html>`, and the wait ends on a
+/// document without the mark (a click need not wait for the navigation a POST and its redirect
+/// make, and an element found before it would go stale).
 async fn submit(c: &Client, form: &str, label: &str) -> Result<()> {
+    click_submit(c, form, label).await?;
+    c.wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("html:not([data-left]) main"))
+        .await
+        .with_context(|| format!("the page after submitting {form}"))?;
+    Ok(())
+}
+
+/// Marks the page as left, then clicks the submit button of [`submit`].
+async fn click_submit(c: &Client, form: &str, label: &str) -> Result<()> {
+    c.execute(
+        "document.documentElement.setAttribute('data-left', '1');",
+        vec![],
+    )
+    .await?;
     let buttons = c
         .find_all(Locator::Css(&format!(
             "{form} button, {form} input[type=submit]"
@@ -480,7 +507,6 @@ async fn submit(c: &Client, form: &str, label: &str) -> Result<()> {
             _ => b.text().await?,
         };
         if text.contains(label) {
-            // WebDriver's click waits for a navigation it starts to finish loading.
             b.click().await?;
             return Ok(());
         }
@@ -768,21 +794,25 @@ async fn every_public_page_passes_axe_at_both_widths_in_both_modes() -> Result<(
     let browser = Browser::start().await?;
     let outcome = all_pages(&browser.client, &app, &axe_source).await;
     browser.close().await?;
-    let violations = outcome?;
-    if !violations.is_empty() {
-        let mut report = format!("{} axe-core violations:\n", violations.len());
-        for v in &violations {
-            report.push_str(&format!(
-                "- {} [{}] {} ({}):\n",
-                v.page, v.impact, v.id, v.help
-            ));
-            for t in &v.targets {
-                report.push_str(&format!("    {t}\n"));
-            }
-        }
-        bail!(report);
+    no_violations(&outcome?)
+}
+
+/// Fails listing every violation found, if any.
+fn no_violations(violations: &[Violation]) -> Result<()> {
+    if violations.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let mut report = format!("{} axe-core violations:\n", violations.len());
+    for v in violations {
+        report.push_str(&format!(
+            "- {} [{}] {} ({}):\n",
+            v.page, v.impact, v.id, v.help
+        ));
+        for t in &v.targets {
+            report.push_str(&format!("    {t}\n"));
+        }
+    }
+    bail!(report)
 }
 
 /// The pages, each reached as a person reaches it (forms submitted in the browser).
@@ -930,6 +960,93 @@ async fn the_inbox_and_the_registration_pass_axe() -> Result<()> {
             ))
             .collect::<Vec<_>>()
             .join("\n")
+// ---------------------------------------------------------------------------------------------
+// The back office: the whole path of issue 10
+
+const PASSWORD: &str = "correct horse battery";
+
+/// The accounts of the whole path, made as `gongkai user add` makes them: the 公开办's clerk
+/// (`clerk`), a second member of the office who handles the consultation (`jingban`) and the
+/// office's head (`head`, who must enrol TOTP at the first login).
+async fn staff_accounts(app: &TestApp) -> Result<()> {
+    let accounts = gongkai_app::App::new(app.store.clone(), common::clock());
+    for (login, name, role) in [
+        ("clerk", "王经办", "office"),
+        ("jingban", "赵承办", "office"),
+        ("head", "李主任", "head"),
+    ] {
+        common::add_user(&accounts, AGENCY, (login, Some(name), role, None), PASSWORD).await?;
+    }
+    Ok(())
+}
+
+/// Logs `login` in through the login page (and, for an account that must have a second
+/// factor, the enrolment page, with the code totp-rs computes from the secret it shows).
+async fn staff_login(c: &Client, app: &TestApp, login: &str) -> Result<()> {
+    c.delete_all_cookies().await?;
+    goto(c, &app.url("/admin/login")).await?;
+    let form = "#login-form";
+    wait_for(c, form).await?;
+    fill(c, form, "login", Some(login)).await?;
+    fill(c, form, "password", Some(PASSWORD)).await?;
+    submit(c, form, "登录").await?;
+    let landed = wait_for(c, "#who, #totp-secret").await?;
+    if landed.attr("id").await?.as_deref() == Some("totp-secret") {
+        let secret = landed.text().await?;
+        // The server's clock: today fixed, at 09:00 China time (`Clock::now`).
+        let now = u64::try_from(gongkai_web::Clock::now(common::clock().as_ref()).timestamp())?;
+        let code = gongkai_app::accounts::totp_code(secret.trim(), login, now)?;
+        fill(c, "#totp-form", "code", Some(&code)).await?;
+        submit(c, "#totp-form", "确认绑定").await?;
+    }
+    wait_for(c, "#who")
+        .await
+        .context("the back office's start page")?;
+    Ok(())
+}
+
+/// Sets a date field of `form` (an `<input type="date">`, whose typing depends on the
+/// browser's locale) to `value` (YYYY-MM-DD), as a date picker would.
+async fn set_date(c: &Client, form: &str, name: &str, value: &str) -> Result<()> {
+    let css = format!("{form} [name=\"{name}\"]");
+    let set = c
+        .execute(
+            "const f = document.querySelector(arguments[0]); if (!f || f.type !== 'date') return false; f.value = arguments[1]; return f.value === arguments[1];",
+            vec![json!(css), json!(value)],
+        )
+        .await?;
+    ensure!(set == json!(true), "the date field {css} took {value}");
+    Ok(())
+}
+
+/// The request page of `number`, opened.
+async fn request_page(c: &Client, app: &TestApp, number: &str) -> Result<()> {
+    goto(c, &app.url(&format!("/admin/requests/{number}"))).await?;
+    wait_for(c, "#timeline").await?;
+    Ok(())
+}
+
+/// Records the step whose form is `#step-{slug}` with `fields`, then checks the page came
+/// back to the timeline showing `shows`.
+async fn record_step(c: &Client, slug: &str, fields: &[(&str, &str)], shows: &str) -> Result<()> {
+    let form = format!("#step-{slug}");
+    wait_for(c, &form).await?;
+    for (name, value) in fields {
+        if name.ends_with("_by") || *name == "on" {
+            set_date(c, &form, name, value).await?;
+        } else {
+            fill(c, &form, name, Some(value)).await?;
+        }
+    }
+    submit(c, &form, "").await?;
+    let timeline = wait_for(c, "#timeline").await?.text().await?;
+    ensure!(
+        timeline.contains(shows),
+        "after {slug} the timeline shows {shows:?}: {timeline}"
+    );
+    ensure!(
+        c.find_all(Locator::Css(".has-error")).await?.is_empty(),
+        "{slug} was accepted"
     );
     Ok(())
 }
@@ -989,4 +1106,251 @@ async fn back_office_pages(c: &Client, app: &TestApp, axe_source: &str) -> Resul
         }
     }
     Ok(violations)
+/// Screenshots of the admin page shown now, at 1280 px in both modes, and axe-core on each;
+/// the violations found. The mode is switched with the header's link, as a reader does.
+async fn check_admin_page(
+    c: &Client,
+    name: &str,
+    axe_source: &str,
+    violations: &mut Vec<Violation>,
+) -> Result<()> {
+    let dir = screenshot_dir()?;
+    for mode in ["normal", "elder"] {
+        if mode == "elder" {
+            switch_mode(c, "html.elder").await?;
+        }
+        wait_for(c, "main").await?;
+        std::fs::write(
+            dir.join(format!("admin-{name}-1280-{mode}.png")),
+            full_screenshot(c).await?,
+        )?;
+        violations.extend(axe(c, &format!("admin {name} ({mode})"), axe_source).await?);
+    }
+    // Back to the normal mode for what follows.
+    switch_mode(c, "html:not(.elder)").await
+}
+
+/// Follows the header's 长辈版/标准版 link, as a reader does, and waits for `then`.
+async fn switch_mode(c: &Client, then: &str) -> Result<()> {
+    let switch = c
+        .find(Locator::Css("nav.tools a"))
+        .await?
+        .attr("href")
+        .await?
+        .context("the mode switch")?;
+    c.goto(c.current_url().await?.join(&switch)?.as_ref())
+        .await?;
+    wait_for(c, then).await?;
+    Ok(())
+}
+
+/// The letter the tracking page (shown now) offers under `title`, downloaded as PDF the way
+/// its form posts it; its text.
+async fn download_letter(c: &Client, app: &TestApp, title: &str) -> Result<String> {
+    let items = c.find_all(Locator::Css("#letters li")).await?;
+    for li in items {
+        if !li.text().await?.contains(title) {
+            continue;
+        }
+        let form = li.find(Locator::Css("form")).await?;
+        let action = form.attr("action").await?.unwrap_or_default();
+        let mut fields = vec![("format".to_string(), "pdf".to_string())];
+        for hidden in form.find_all(Locator::Css("input[type=hidden]")).await? {
+            let name = hidden.attr("name").await?.unwrap_or_default();
+            let value = hidden.prop("value").await?.unwrap_or_default();
+            fields.push((name, value));
+        }
+        let r = app
+            .http
+            .post(app.url(&action))
+            .header("Sec-Fetch-Site", "same-origin")
+            .form(&fields)
+            .send()
+            .await?;
+        ensure!(r.status().is_success(), "{title}: {}", r.status());
+        return common::pdftotext(&r.bytes().await?);
+    }
+    bail!("the tracking page offers no {title}")
+}
+
+/// Issue 10's "done when", in the browser, on every backend: the citizen files on the portal;
+/// the clerk logs in and asks for 补正; the tracking page shows it and offers the 补正告知书;
+/// the clerk records the correction; a second member of the office sends a third-party
+/// consultation and records the answer; the head (TOTP) approves an extension; the clerk
+/// answers 部分公开; the citizen downloads the answer letter, whose text has the 申请编号, the
+/// outcome's article and the remedy clause. Each admin page is screenshotted and checked by
+/// axe-core in both modes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_path_through_the_back_office() -> Result<()> {
+    if !browser_available()? {
+        return Ok(());
+    }
+    let axe_source = std::fs::read_to_string(axe_path())?;
+    for backend in Backend::all() {
+        let app = spawn_app(backend).await?;
+        staff_accounts(&app).await?;
+        let browser = Browser::start().await?;
+        let mut violations = Vec::new();
+        let outcome = back_office_path(&browser.client, &app, &axe_source, &mut violations)
+            .await
+            .with_context(|| format!("on {backend:?}"));
+        browser.close().await?;
+        outcome?;
+        no_violations(&violations)?;
+    }
+    Ok(())
+}
+
+async fn back_office_path(
+    c: &Client,
+    app: &TestApp,
+    axe_source: &str,
+    violations: &mut Vec<Violation>,
+) -> Result<()> {
+    let (number, code) = apply_in_browser(c, app).await?;
+
+    // The clerk opens the request: masked applicant, the steps the ledger allows.
+    staff_login(c, app, "clerk").await?;
+    check_admin_page(c, "home", axe_source, violations).await?;
+    request_page(c, app, &number).await?;
+    let main = c.find(Locator::Css("main")).await?.text().await?;
+    ensure!(
+        main.contains("110105********002X") && !main.contains(RIGHT_ID),
+        "the applicant is masked: {main}"
+    );
+    check_admin_page(c, "request", axe_source, violations).await?;
+
+    // Unmasking: the reason written, the clear data in this answer only.
+    fill(
+        c,
+        "#unmask-form",
+        "reason",
+        Some("电话联系申请人确认所需地块"),
+    )
+    .await?;
+    submit(c, "#unmask-form", "查看完整个人信息").await?;
+    let clear = wait_for(c, "#clear-id-number").await?.text().await?;
+    ensure!(clear.trim() == RIGHT_ID, "the clear ID number: {clear}");
+    std::fs::write(
+        screenshot_dir()?.join("admin-request-unmasked-1280-normal.png"),
+        full_screenshot(c).await?,
+    )?;
+    violations.extend(axe(c, "admin request unmasked (normal)", axe_source).await?);
+    request_page(c, app, &number).await?;
+    ensure!(
+        !c.source().await?.contains(RIGHT_ID),
+        "the page read again is masked"
+    );
+
+    // A 补正 notice without its items: the error next to the field, the date kept.
+    let form = "#step-correction_requested";
+    set_date(c, form, "correct_by", "2025-06-20").await?;
+    submit(c, form, "").await?;
+    let error = wait_for(c, "#correction_requested-items-error")
+        .await?
+        .text()
+        .await?;
+    ensure!(error.contains("补正"), "the error in Chinese: {error}");
+    ensure!(
+        value_of(c, form, "correct_by").await? == "2025-06-20",
+        "the date typed is kept"
+    );
+    std::fs::write(
+        screenshot_dir()?.join("admin-request-errors-1280-normal.png"),
+        full_screenshot(c).await?,
+    )?;
+    violations.extend(axe(c, "admin request errors (normal)", axe_source).await?);
+    record_step(
+        c,
+        "correction_requested",
+        &[
+            ("items", "请写明所需地块的具体位置（乡镇、村组）"),
+            ("correct_by", "2025-06-20"),
+        ],
+        "补正告知",
+    )
+    .await?;
+    let letters = c.find(Locator::Css("#letters")).await?.text().await?;
+    ensure!(
+        letters.contains("补正告知书"),
+        "the letter is listed: {letters}"
+    );
+
+    // The citizen's tracking page shows it and offers the 补正告知书.
+    c.delete_all_cookies().await?;
+    let tracked = track_in_browser(c, app, &number, &code).await?;
+    ensure!(tracked.contains("待补正"), "the tracking page: {tracked}");
+    let notice = download_letter(c, app, "补正告知书").await?;
+    let flat: String = notice.split_whitespace().collect();
+    ensure!(
+        flat.contains(&number) && flat.contains("乡镇"),
+        "the notice: {notice}"
+    );
+
+    // The clerk records the correction.
+    staff_login(c, app, "clerk").await?;
+    request_page(c, app, &number).await?;
+    record_step(c, "corrected", &[], "申请人已补正").await?;
+
+    // A second member of the office consults a third party and records the answer.
+    staff_login(c, app, "jingban").await?;
+    request_page(c, app, &number).await?;
+    record_step(
+        c,
+        "consultation_started",
+        &[
+            ("party", "third_party"),
+            ("with", "阜新市某房地产开发有限公司"),
+        ],
+        "征求第三方意见",
+    )
+    .await?;
+    check_admin_page(c, "request-consulting", axe_source, violations).await?;
+    record_step(c, "consultation_answered", &[], "征求意见答复").await?;
+
+    // The head approves an extension (the clerk saw the form disabled with the reason).
+    staff_login(c, app, "head").await?;
+    request_page(c, app, &number).await?;
+    record_step(
+        c,
+        "extended",
+        &[
+            ("days", "20"),
+            ("reason", "需要调取历史档案并会同相关科室核实"),
+        ],
+        "批准人：李主任",
+    )
+    .await?;
+
+    // The clerk answers 部分公开.
+    staff_login(c, app, "clerk").await?;
+    request_page(c, app, &number).await?;
+    record_step(
+        c,
+        "answered",
+        &[("outcome", "partially_disclosed")],
+        "部分公开",
+    )
+    .await?;
+    check_admin_page(c, "request-answered", axe_source, violations).await?;
+
+    // The citizen downloads the answer letter.
+    c.delete_all_cookies().await?;
+    let tracked = track_in_browser(c, app, &number, &code).await?;
+    ensure!(tracked.contains("已答复"), "the tracking page: {tracked}");
+    let answer = download_letter(c, app, "部分公开告知书").await?;
+    let flat: String = answer.split_whitespace().collect();
+    ensure!(
+        flat.contains(&number),
+        "the answer names the request: {answer}"
+    );
+    ensure!(
+        flat.contains("第三十七条"),
+        "the outcome's article: {answer}"
+    );
+    ensure!(
+        flat.contains("60日内") && flat.contains("申请行政复议") && flat.contains("6个月内"),
+        "the remedy clause: {answer}"
+    );
+    Ok(())
 }

@@ -302,7 +302,7 @@ async fn every_response_has_the_security_headers_and_personal_data_is_not_cached
         ),
         (
             g.clone(),
-            format!("/api/v1/staff/requests/{n}/personal-data"),
+            format!("/api/v1/staff/requests/{n}/personal-data?reason=%E6%A0%B8%E5%AF%B9"),
             Some(&app.staff),
             false,
         ),

@@ -301,17 +301,34 @@ pub async fn append_event(
     Ok((StatusCode::CREATED, Json(view.into())))
 }
 
-/// The applicant's personal data in the clear (each view is audited).
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct PersonalDataQuery {
+    /// Why the personal data is needed in the clear (required; recorded in the audit log).
+    #[param(max_length = 2000)]
+    pub reason: Option<String>,
+}
+
+/// The applicant's personal data in the clear: for the agency's disclosure office and head
+/// only, with a reason; each view is audited with its reason.
 #[utoipa::path(
     get, path = "/api/v1/staff/requests/{number}/personal-data", tag = "staff",
-    params(("number" = String, Path, description = "申请编号")),
+    params(("number" = String, Path, description = "申请编号"), PersonalDataQuery),
     security(("token" = [])),
-    responses((status = 200, body = super::schemas::PersonalData))
+    responses(
+        (status = 200, body = super::schemas::PersonalData),
+        (status = 403, body = crate::error::ErrorBody),
+        (status = 404, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody),
+    )
 )]
 pub async fn personal_data(
     State(state): State<AppState>,
     StaffActor(actor): StaffActor,
     Path(number): Path<String>,
+    Query(q): Query<PersonalDataQuery>,
 ) -> Result<Json<PersonalData>, ApiError> {
-    Ok(Json(state.app.personal_data(&number, &actor).await?))
+    let reason = q.reason.unwrap_or_default();
+    Ok(Json(
+        state.app.personal_data(&number, &actor, &reason).await?,
+    ))
 }

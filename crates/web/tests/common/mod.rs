@@ -214,3 +214,52 @@ pub async fn agency_with_two_departments(
         .await?;
     Ok((agency, a, b))
 }
+
+/// Creates the account `login` of `agency` (named `name`, or by its login) in `role` — a
+/// handler in `department` — with `password`, as `gongkai user add` does.
+pub async fn add_user(
+    app: &gongkai_app::App,
+    agency: &str,
+    (login, name, role, department): (&str, Option<&str>, &str, Option<&str>),
+    password: &str,
+) -> Result<()> {
+    app.create_user(
+        &gongkai_app::UserInput {
+            login: login.into(),
+            name: name.map(str::to_string),
+            role: role.into(),
+            agency: Some(agency.into()),
+            department: department.map(str::to_string),
+            password: Some(password.into()),
+            ..Default::default()
+        },
+        &Actor::system(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The two departments of `agency` (不动产登记科, 耕地保护监督科) and its three accounts with
+/// `password`: `clerk` (公开办), `handler.a` (承办人 of 不动产登记科) and `head` (负责人, who
+/// enrols TOTP at the first login); the departments' ids.
+pub async fn departments_and_staff(
+    app: &gongkai_app::App,
+    store: &dyn Store,
+    agency: &Agency,
+    password: &str,
+) -> Result<(i64, i64)> {
+    let a = store
+        .add_department(agency.id, "不动产登记科", &Actor::system())
+        .await?;
+    let b = store
+        .add_department(agency.id, "耕地保护监督科", &Actor::system())
+        .await?;
+    for (login, role, department) in [
+        ("clerk", "office", None),
+        ("handler.a", "handler", Some("不动产登记科")),
+        ("head", "head", None),
+    ] {
+        add_user(app, &agency.slug, (login, None, role, department), password).await?;
+    }
+    Ok((a.id, b.id))
+}

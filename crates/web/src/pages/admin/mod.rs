@@ -1,13 +1,15 @@
-//! 后台 — the staff back office under `/admin`: [`login`] (login, logout, the TOTP enrolment)
-//! , [`inbox`] (`/admin/`, the inbox) and [`register`] (`/admin/register`, a request received
-//! offline). Every page finds its session through [`nav::signed_in`]; one without a live session
-//! is sent to the login page. [`nav`] is the frame every back-office page shows (who is signed
-//! in, the navigation).
+//! 后台 — the staff back office under `/admin`: [`login`] (login, logout, the TOTP enrolment),
+//! [`inbox`] (`/admin/`, the inbox), [`register`] (`/admin/register`, a request received
+//! offline) and [`request`] (`/admin/requests/{number}`, the request page with a form for every
+//! next step). Every page finds its session through [`nav::signed_in`]; one without a live
+//! session is sent to the login page. [`nav`] is the frame every back-office page shows (who is
+//! signed in, the navigation).
 
 pub mod inbox;
 pub mod login;
 pub mod nav;
 pub mod register;
+pub mod request;
 
 use axum::Router;
 use axum::http::HeaderMap;
@@ -21,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .merge(login::routes())
         .merge(inbox::routes())
         .merge(register::routes())
+        .merge(request::routes())
 }
 
 /// The session cookie: `HttpOnly`, `SameSite=Strict`, `Secure` behind TLS; `None` clears it.
