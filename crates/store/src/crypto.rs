@@ -118,9 +118,80 @@ impl PiiCipher {
     }
 }
 
+/// The prefix of a sealed secret stored as text (a TOTP secret): `s1:` + hex(nonce ‖ ciphertext).
+pub(crate) const SEALED_TEXT_PREFIX: &str = "s1:";
+
+impl PiiCipher {
+    /// A short secret (a TOTP secret) sealed like personal data, as text for a TEXT column,
+    /// authenticated together with `bound_to` (the account: `user:{id}`).
+    pub fn seal_text(&self, secret: &str, bound_to: &str) -> Result<String, StoreError> {
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let ct = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: secret.as_bytes(),
+                    aad: bound_to.as_bytes(),
+                },
+            )
+            .map_err(|_| StoreError::Crypto("encryption failed".into()))?;
+        let mut out = nonce.to_vec();
+        out.extend(ct);
+        Ok(format!("{SEALED_TEXT_PREFIX}{}", hex::encode(out)))
+    }
+
+    /// Opens what [`PiiCipher::seal_text`] sealed for `bound_to`.
+    pub fn open_text(&self, stored: &str, bound_to: &str) -> Result<String, StoreError> {
+        let bad = || {
+            StoreError::Crypto(format!(
+                "cannot open the secret of {bound_to}: wrong key or tampered row"
+            ))
+        };
+        let sealed = stored
+            .strip_prefix(SEALED_TEXT_PREFIX)
+            .and_then(|h| hex::decode(h).ok())
+            .filter(|b| b.len() >= 12)
+            .ok_or_else(bad)?;
+        let (nonce, ct) = sealed.split_at(12);
+        let plain = self
+            .cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: bound_to.as_bytes(),
+                },
+            )
+            .map_err(|_| bad())?;
+        String::from_utf8(plain).map_err(|_| bad())
+    }
+}
+
+/// Whether a stored secret is sealed (else it is a row written before sealing, in the clear).
+pub(crate) fn is_sealed_text(stored: &str) -> bool {
+    stored.starts_with(SEALED_TEXT_PREFIX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_is_sealed_as_text_bound_to_its_account() {
+        let c = PiiCipher::from_key(&PiiCipher::random_key());
+        let sealed = c.seal_text("JBSWY3DPEHPK3PXP", "user:7").unwrap();
+        assert!(is_sealed_text(&sealed) && !sealed.contains("JBSWY3DPEHPK3PXP"));
+        assert_eq!(c.open_text(&sealed, "user:7").unwrap(), "JBSWY3DPEHPK3PXP");
+        assert!(
+            c.open_text(&sealed, "user:8").is_err(),
+            "moved to another account"
+        );
+        let other = PiiCipher::from_key(&PiiCipher::random_key());
+        assert!(other.open_text(&sealed, "user:7").is_err(), "wrong key");
+        assert!(c.open_text("JBSWY3DPEHPK3PXP", "user:7").is_err());
+        assert!(c.open_text("s1:zz", "user:7").is_err());
+    }
 
     #[test]
     fn seal_and_open_bound_to_the_request() {

@@ -7,7 +7,8 @@
 //! SHA-256 over three parts, each the count and the content hashes of its rows in a fixed order:
 //! the requests registered (by id), the ledger events (by request id and seq) and the published
 //! report files (by version id and format), and — only when there are any — a fourth, the
-//! letters (告知书, by request and event) with the SHA-256 of their files. Verification regroups rows by `audit_seq` and
+//! letters (告知书, by request and event) with the SHA-256 of their files, and a fifth, the
+//! attachments (附件, by id) with the SHA-256 of theirs. Verification regroups rows by `audit_seq` and
 //! recomputes, so a row UPDATEd, DELETEd or INSERTed behind the store's back is found even when an
 //! attacker with database access has dropped the append-only triggers.
 
@@ -164,10 +165,37 @@ pub(crate) fn letter_hash(
     c.finish()
 }
 
+/// An attachment's content hash (migration 0014): request, id, purpose, name, type, size, the
+/// SHA-256 of its file (checked against the bytes on every download and by verify), who, when.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn attachment_hash(
+    number: &str,
+    id: i64,
+    purpose: &str,
+    name: &str,
+    mime: &str,
+    size: i64,
+    sha256: &str,
+    uploaded_by: &str,
+    uploaded_at: &str,
+) -> [u8; 32] {
+    let mut c = Canon::new("attachment");
+    c.text(number)
+        .int(id)
+        .text(purpose)
+        .text(name)
+        .text(mime)
+        .int(size)
+        .text(sha256)
+        .text(uploaded_by)
+        .text(uploaded_at);
+    c.finish()
+}
+
 /// The rows one audit entry records, accumulated in their fixed order.
 #[derive(Default)]
 pub(crate) struct Payload {
-    parts: [(u64, Option<Sha256>); 4],
+    parts: [(u64, Option<Sha256>); 5],
 }
 
 /// Which part of a payload a row belongs to.
@@ -178,6 +206,8 @@ pub(crate) enum Part {
     Files = 2,
     /// Letters (告知书), migration 0011.
     Letters = 3,
+    /// Attachments (附件), migration 0014.
+    Attachments = 4,
 }
 
 impl Payload {
@@ -189,13 +219,13 @@ impl Payload {
     /// The hex digest the audit entry stores as `payload_hash`.
     pub(crate) fn finish(self) -> String {
         let mut c = Canon::new("gongkai.payload.v1");
-        for (name, (n, h)) in ["requests", "events", "files", "letters"]
+        for (name, (n, h)) in ["requests", "events", "files", "letters", "attachments"]
             .into_iter()
             .zip(self.parts)
         {
-            // The letters part only when there are letters, so that every entry written
-            // before them hashes as it always did.
-            if name == "letters" && n == 0 {
+            // The letters and attachments parts only when there are such rows, so that every
+            // entry written before them hashes as it always did.
+            if (name == "letters" || name == "attachments") && n == 0 {
                 continue;
             }
             let digest: [u8; 32] = h.unwrap_or_default().finalize().into();

@@ -36,6 +36,7 @@ impl SqlStore {
         Self::adopt_key(&pool, &cipher, "the given key", "on PostgreSQL").await?;
         let store = SqlStore::from_pool(pool, cipher);
         store.load_calendar().await?;
+        store.seal_clear_secrets().await?;
         Ok(store)
     }
 

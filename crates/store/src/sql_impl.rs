@@ -40,6 +40,8 @@ pub struct SqlStore {
     calendar: RwLock<LoadedCalendar>,
     /// Today for the date rule of every write ([`check_past`]); China time unless a test sets it.
     clock: Arc<dyn Clock>,
+    /// Where attachments' bytes are kept (a setting of the binary); `None`: uploads are refused.
+    files: Option<crate::attachments::FileDir>,
 }
 
 /// The calendar this process holds, with the database version it was built from.
@@ -97,6 +99,33 @@ fn letter_info(r: &DbRow) -> Result<crate::letters::LetterInfo> {
         issued_on: r.try_get("issued_on")?,
         pdf_sha256: r.try_get("pdf_sha256")?,
         docx_sha256: r.try_get("docx_sha256")?,
+    })
+}
+
+/// The columns of an attachment row (`attachment_from_row`), then its `audit_seq`.
+macro_rules! attachment_select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT a.id, a.purpose, a.name, a.mime, a.size, a.sha256, a.uploaded_by, a.uploaded_at, a.request_id, a.audit_seq ",
+            "FROM attachments a ",
+            $tail
+        )
+    };
+}
+
+fn attachment_from_row(r: &DbRow) -> Result<crate::attachments::AttachmentInfo> {
+    use gongkai_domain::attachment::FileType;
+    let purpose: String = r.try_get(1)?;
+    let mime: String = r.try_get(3)?;
+    Ok(crate::attachments::AttachmentInfo {
+        id: r.try_get(0)?,
+        purpose: purpose.parse().map_err(corrupt("attachments.purpose"))?,
+        name: r.try_get(2)?,
+        file_type: parse_code(&mime, FileType::from_mime)?,
+        size: r.try_get(4)?,
+        sha256: r.try_get(5)?,
+        uploaded_by: r.try_get(6)?,
+        uploaded_at: parse_time(&r.try_get::<String, _>(7)?)?,
     })
 }
 
@@ -228,6 +257,12 @@ fn user_from_row(r: &DbRow) -> Result<UserAuth> {
     })
 }
 
+/// What a TOTP secret is sealed bound to (the pending and the confirmed alike, so that
+/// confirming moves the sealed value as it is).
+fn totp_bound(user_id: i64) -> String {
+    format!("user:{user_id}:totp")
+}
+
 /// The account of `login` in the transaction, or not found.
 async fn user_in(tx: &mut Tx, login: &str) -> Result<UserAuth> {
     let row = sqlx::query(user_select!("WHERE u.login = $1"))
@@ -271,7 +306,19 @@ impl SqlStore {
     fn from_pool(pool: sqlx::Pool<Db>, cipher: PiiCipher) -> Self {
         let calendar = LoadedCalendar { version: -1, calendar: Arc::new(Calendar::embedded()) };
         let query_key = cipher.derived_query_key();
-        SqlStore { pool, cipher, query_key, calendar: RwLock::new(calendar), clock: Arc::new(ChinaClock) }
+        SqlStore { pool, cipher, query_key, calendar: RwLock::new(calendar), clock: Arc::new(ChinaClock), files: None }
+    }
+
+    /// The store with its attachments' bytes kept in `dir` (see [`crate::attachments::FileDir`]).
+    pub fn with_attachment_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.files = Some(crate::attachments::FileDir::new(dir));
+        self
+    }
+
+    fn attachment_dir(&self) -> Result<&crate::attachments::FileDir> {
+        self.files
+            .as_ref()
+            .ok_or_else(|| StoreError::Config("no attachment directory is configured (the binary gives DATA/attachments)".into()))
     }
 
     /// The store with another clock (tests; a deployment keeps China time).
@@ -914,6 +961,67 @@ impl Store for SqlStore {
             return Err(StoreError::Corrupt(format!("{object}: {why}")));
         }
         Ok(Some((info, body)))
+    }
+
+    async fn add_attachment(
+        &self,
+        request_id: i64,
+        new: &crate::attachments::NewAttachment,
+        bytes: Vec<u8>,
+        actor: &Actor,
+    ) -> Result<crate::attachments::AttachmentInfo> {
+        let files = self.attachment_dir()?.clone();
+        let sha = sha256_hex(&bytes);
+        let size = bytes.len() as i64;
+        // The bytes first (atomically, fsynced), then the row that names them.
+        let wanted = sha.clone();
+        tokio::task::spawn_blocking(move || files.write(&wanted, &bytes))
+            .await
+            .map_err(|e| StoreError::Config(format!("writing an attachment: {e}")))??;
+        let mut tx = begin_write(&self.pool).await?;
+        let row = sqlx::query("SELECT agency_id, number FROM requests WHERE id = $1")
+            .bind(request_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("request {request_id}")))?;
+        let (agency_id, number): (i64, String) = (row.try_get(0)?, row.try_get(1)?);
+        let audit_seq = next_audit_seq(&mut tx).await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO attachments (agency_id, request_id, purpose, name, mime, size, sha256, uploaded_by, uploaded_at, audit_seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(agency_id)
+        .bind(request_id)
+        .bind(new.purpose.code())
+        .bind(&new.name)
+        .bind(new.file_type.mime())
+        .bind(size)
+        .bind(&sha)
+        .bind(actor.label())
+        .bind(now_text())
+        .bind(audit_seq)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        // The object names the request and the attachment, never the file name (which may
+        // carry personal data); the payload commits to the name by its hash.
+        audit_covering(&mut tx, actor, "attachment.add", &format!("{number}/attachment:{id}"), "ok").await?;
+        let row = sqlx::query(attachment_select!("WHERE a.id = $1")).bind(id).fetch_one(&mut *tx).await?;
+        let info = attachment_from_row(&row)?;
+        tx.commit().await?;
+        Ok(info)
+    }
+
+    async fn attachments(&self, request_id: i64) -> Result<Vec<crate::attachments::AttachmentInfo>> {
+        let rows = sqlx::query(attachment_select!("WHERE a.request_id = $1 ORDER BY a.id"))
+            .bind(request_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(attachment_from_row).collect()
+    }
+
+    async fn attachment_file(&self, request_id: i64, id: i64) -> Result<Option<(crate::attachments::AttachmentInfo, Vec<u8>)>> {
+        self.checked_attachment(request_id, id).await
     }
 
     async fn letter_templates(&self, agency_id: i64) -> Result<Vec<(String, String)>> {
@@ -1710,7 +1818,14 @@ impl Store for SqlStore {
 
     async fn user_auth(&self, login: &str) -> Result<Option<UserAuth>> {
         let row = sqlx::query(user_select!("WHERE u.login = $1")).bind(login).fetch_optional(&self.pool).await?;
-        row.as_ref().map(user_from_row).transpose()
+        let Some(mut user) = row.as_ref().map(user_from_row).transpose()? else { return Ok(None) };
+        let bound = totp_bound(user.info.id);
+        for secret in [&mut user.totp_secret, &mut user.totp_pending].into_iter().flatten() {
+            if crate::crypto::is_sealed_text(secret) {
+                *secret = self.cipher.open_text(secret, &bound)?;
+            }
+        }
+        Ok(Some(user))
     }
 
     async fn disable_user(&self, login: &str, actor: &Actor) -> Result<UserInfo> {
@@ -1844,7 +1959,11 @@ impl Store for SqlStore {
     }
 
     async fn set_totp_pending(&self, user_id: i64, secret: Option<&str>) -> Result<()> {
-        sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2").bind(secret).bind(user_id).execute(&self.pool).await?;
+        let mut tx = begin_write(&self.pool).await?;
+        Self::key_is_current(&mut tx, &self.cipher).await?;
+        let sealed = secret.map(|s| self.cipher.seal_text(s, &totp_bound(user_id))).transpose()?;
+        sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2").bind(sealed).bind(user_id).execute(&mut *tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 

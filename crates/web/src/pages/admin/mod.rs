@@ -3,6 +3,7 @@
 //! session through [`App::session`](gongkai_app::App::session); one without a live session is
 //! sent to the login page.
 
+pub mod attachments;
 pub mod home;
 pub mod login;
 
@@ -14,7 +15,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::{AppState, SESSION_COOKIE};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(login::routes()).merge(home::routes())
+    Router::new()
+        .merge(login::routes())
+        .merge(home::routes())
+        .merge(attachments::routes())
 }
 
 /// The session cookie: `HttpOnly`, `SameSite=Strict`, `Secure` behind TLS; `None` clears it.
