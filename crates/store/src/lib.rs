@@ -381,6 +381,16 @@ pub trait Store: Send + Sync + 'static {
     /// Registers a request: number, query code, the `received` event, the deadline and the audit
     /// entry, in one transaction.
     async fn create_request(&self, new: NewRequest, actor: &Actor) -> Result<CreatedRequest>;
+    /// [`Store::create_request`], and the 受理回执 the `received` event sends
+    /// ([`gongkai_domain::letter::LetterKind::Receipt`]) in the same transaction: numbered by the
+    /// request's 申请编号, dated today, its files made by `maker` and frozen with their SHA-256,
+    /// committed to by the `request.received` audit entry.
+    async fn create_request_with_letter(
+        &self,
+        new: NewRequest,
+        actor: &Actor,
+        maker: &dyn letters::LetterMaker,
+    ) -> Result<CreatedRequest>;
     async fn request(&self, number: &str) -> Result<Option<RequestRecord>>;
     /// The request if `query_code` is its code; `None` for an unknown number or a wrong code alike.
     async fn request_for_applicant(

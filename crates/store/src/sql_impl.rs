@@ -434,6 +434,157 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Registers a request (see [`Store::create_request`]) and, with a maker, its 受理回执
+    /// (see [`Store::create_request_with_letter`]), in one transaction.
+    async fn create_in(
+        &self,
+        new: NewRequest,
+        actor: &Actor,
+        maker: Option<&dyn crate::letters::LetterMaker>,
+    ) -> Result<CreatedRequest> {
+        let description = text::description(&new.description)?;
+        let d = &new.details;
+        let details = RequestDetails::parse(
+            d.document_number.as_deref(),
+            d.index_number.as_deref(),
+            d.document_title.as_deref(),
+            d.medium.map(|m| m.code()),
+            Some(new.delivery),
+        )
+        .map_err(|mut e| e.remove(0))?;
+        check_past("received_on", new.received_on, self.today())?;
+        let received = Event::Received { on: new.received_on, channel: new.channel };
+        let state = CaseState::start(&received)?;
+
+        let mut tx = begin_write(&self.pool).await?;
+        Self::key_is_current(&mut tx, &self.cipher).await?;
+        let projection = project(&state, &*self.calendar_in(&mut tx).await?);
+        let slug: String = sqlx::query("SELECT slug FROM agencies WHERE id = $1")
+            .bind(new.agency_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("agency".into()))?
+            .try_get(0)?;
+        if let Some(dept) = new.department_id {
+            let found = sqlx::query("SELECT id FROM departments WHERE id = $1 AND agency_id = $2")
+                .bind(dept)
+                .bind(new.agency_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                return Err(DomainError::invalid("department_id", "is not a department of this agency").into());
+            }
+        }
+        let year = i64::from(new.received_on.year());
+        let seq: i64 = sqlx::query(
+            "INSERT INTO request_counters (agency_id, year, last_seq) VALUES ($1, $2, 1) \
+             ON CONFLICT (agency_id, year) DO UPDATE SET last_seq = request_counters.last_seq + 1 RETURNING last_seq",
+        )
+        .bind(new.agency_id)
+        .bind(year)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        let number = format!("{slug}-{year}-{seq:05}");
+        let query_code = random_code(10);
+        let a = &new.applicant;
+        let sealed = self.cipher.seal(
+            &PersonalData {
+                id_number: a.id_number.as_ref().map(|i| i.as_str().to_string()),
+                phone: a.phone.as_str().to_string(),
+                email: a.email.clone(),
+                address: a.address.clone(),
+                id_type: a.id_number.as_ref().map(|i| i.kind().code().to_string()),
+                legal_representative: a.legal_representative.clone(),
+                contact_person: a.contact_person.clone(),
+            },
+            &number,
+        )?;
+        let request_id: i64 = sqlx::query(
+            "INSERT INTO requests (agency_id, department_id, number, query_code_hash, applicant_kind, applicant_name, org_code, \
+             id_masked, phone_masked, pii_sealed, description, channel, delivery, received_on, status, due_on, due_provisional, \
+             concluded_on, outcome, event_count, created_at, document_number, index_number, document_title, medium) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, NULL, 1, $18, $19, $20, $21, $22) RETURNING id",
+        )
+        .bind(new.agency_id)
+        .bind(new.department_id)
+        .bind(&number)
+        .bind(self.query_key.code_hash(&number, &query_code))
+        .bind(a.kind.code())
+        .bind(&a.name)
+        .bind(a.org_code.as_ref().map(|c| c.as_str().to_string()))
+        .bind(a.id_number.as_ref().map(|i| i.masked()))
+        .bind(a.phone.masked())
+        .bind(sealed)
+        .bind(&description)
+        .bind(new.channel.code())
+        .bind(serde_json::to_value(new.delivery).ok().and_then(|v| v.as_str().map(str::to_string)))
+        .bind(new.received_on)
+        .bind(projection.status.code())
+        .bind(projection.due_on)
+        .bind(projection.due_provisional)
+        .bind(now_text())
+        .bind(&details.document_number)
+        .bind(&details.index_number)
+        .bind(&details.document_title)
+        .bind(details.medium.map(|m| m.code()))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| conflict_or(e, "request number"))?
+        .try_get(0)?;
+        Self::cover_request(&mut tx, request_id).await?;
+        Self::insert_event(&mut tx, request_id, 1, &received, actor).await?;
+        // The 受理回执, numbered by the request and dated the day it is issued.
+        if let Some(maker) = maker {
+            let (record, _) = Self::record_in(&mut tx, &number).await?.ok_or_else(|| StoreError::NotFound(number.clone()))?;
+            let kind = gongkai_domain::letter::LetterKind::Receipt;
+            let draft = crate::letters::LetterDraft { kind, letter_no: &number, issued_on: self.today(), record: &record, seq: 1 };
+            Self::insert_letter(&mut tx, maker, draft, new.agency_id, request_id).await?;
+        }
+        audit_covering(&mut tx, actor, "request.received", &number, "ok").await?;
+        tx.commit().await?;
+        Ok(CreatedRequest {
+            number,
+            query_code,
+            received_on: new.received_on,
+            due_on: projection.due_on,
+            due_provisional: projection.due_provisional,
+        })
+    }
+
+    /// Makes the letter of `draft` with `maker` and freezes it in `tx`, to be committed to by
+    /// the audit entry `tx` appends next.
+    async fn insert_letter(
+        tx: &mut Tx,
+        maker: &dyn crate::letters::LetterMaker,
+        draft: crate::letters::LetterDraft<'_>,
+        agency_id: i64,
+        request_id: i64,
+    ) -> Result<()> {
+        let files = maker.make(draft).await?;
+        let audit_seq = next_audit_seq(tx).await?;
+        sqlx::query(
+            "INSERT INTO letters (agency_id, request_id, event_seq, kind, letter_no, to_applicant, issued_on, pdf, pdf_sha256, docx, docx_sha256, audit_seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(agency_id)
+        .bind(request_id)
+        .bind(draft.seq)
+        .bind(draft.kind.code())
+        .bind(draft.letter_no)
+        .bind(draft.kind.to_applicant())
+        .bind(draft.issued_on)
+        .bind(&files.pdf)
+        .bind(sha256_hex(&files.pdf))
+        .bind(&files.docx)
+        .bind(sha256_hex(&files.docx))
+        .bind(audit_seq)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| conflict_or(e, "letter number"))?;
+        Ok(())
+    }
+
     /// Appends an event (see [`Store::append_event`]) and, with a maker, the letter it sends
     /// (see [`Store::append_event_with_letter`]), in one transaction.
     async fn append_in(
@@ -509,27 +660,7 @@ impl SqlStore {
         if let Some((maker, kind, agency_id, letter_no)) = letter {
             let (record, _) = Self::record_in(&mut tx, number).await?.ok_or_else(|| StoreError::NotFound(number.to_string()))?;
             let draft = crate::letters::LetterDraft { kind, letter_no: &letter_no, issued_on: today, record: &record, seq };
-            let files = maker.make(draft).await?;
-            let audit_seq = next_audit_seq(&mut tx).await?;
-            sqlx::query(
-                "INSERT INTO letters (agency_id, request_id, event_seq, kind, letter_no, to_applicant, issued_on, pdf, pdf_sha256, docx, docx_sha256, audit_seq) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(agency_id)
-            .bind(request_id)
-            .bind(seq)
-            .bind(kind.code())
-            .bind(&letter_no)
-            .bind(kind.to_applicant())
-            .bind(today)
-            .bind(&files.pdf)
-            .bind(sha256_hex(&files.pdf))
-            .bind(&files.docx)
-            .bind(sha256_hex(&files.docx))
-            .bind(audit_seq)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| conflict_or(e, "letter number"))?;
+            Self::insert_letter(&mut tx, maker, draft, agency_id, request_id).await?;
         }
         audit_covering(&mut tx, actor, &action, number, "ok").await?;
         let (record, _) = Self::record_in(&mut tx, number).await?.ok_or_else(|| StoreError::NotFound(number.to_string()))?;
@@ -790,107 +921,16 @@ impl Store for SqlStore {
     }
 
     async fn create_request(&self, new: NewRequest, actor: &Actor) -> Result<CreatedRequest> {
-        let description = text::description(&new.description)?;
-        let d = &new.details;
-        let details = RequestDetails::parse(
-            d.document_number.as_deref(),
-            d.index_number.as_deref(),
-            d.document_title.as_deref(),
-            d.medium.map(|m| m.code()),
-            Some(new.delivery),
-        )
-        .map_err(|mut e| e.remove(0))?;
-        check_past("received_on", new.received_on, self.today())?;
-        let received = Event::Received { on: new.received_on, channel: new.channel };
-        let state = CaseState::start(&received)?;
+        self.create_in(new, actor, None).await
+    }
 
-        let mut tx = begin_write(&self.pool).await?;
-        Self::key_is_current(&mut tx, &self.cipher).await?;
-        let projection = project(&state, &*self.calendar_in(&mut tx).await?);
-        let slug: String = sqlx::query("SELECT slug FROM agencies WHERE id = $1")
-            .bind(new.agency_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("agency".into()))?
-            .try_get(0)?;
-        if let Some(dept) = new.department_id {
-            let found = sqlx::query("SELECT id FROM departments WHERE id = $1 AND agency_id = $2")
-                .bind(dept)
-                .bind(new.agency_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if found.is_none() {
-                return Err(DomainError::invalid("department_id", "is not a department of this agency").into());
-            }
-        }
-        let year = i64::from(new.received_on.year());
-        let seq: i64 = sqlx::query(
-            "INSERT INTO request_counters (agency_id, year, last_seq) VALUES ($1, $2, 1) \
-             ON CONFLICT (agency_id, year) DO UPDATE SET last_seq = request_counters.last_seq + 1 RETURNING last_seq",
-        )
-        .bind(new.agency_id)
-        .bind(year)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-        let number = format!("{slug}-{year}-{seq:05}");
-        let query_code = random_code(10);
-        let a = &new.applicant;
-        let sealed = self.cipher.seal(
-            &PersonalData {
-                id_number: a.id_number.as_ref().map(|i| i.as_str().to_string()),
-                phone: a.phone.as_str().to_string(),
-                email: a.email.clone(),
-                address: a.address.clone(),
-                id_type: a.id_number.as_ref().map(|i| i.kind().code().to_string()),
-                legal_representative: a.legal_representative.clone(),
-                contact_person: a.contact_person.clone(),
-            },
-            &number,
-        )?;
-        let request_id: i64 = sqlx::query(
-            "INSERT INTO requests (agency_id, department_id, number, query_code_hash, applicant_kind, applicant_name, org_code, \
-             id_masked, phone_masked, pii_sealed, description, channel, delivery, received_on, status, due_on, due_provisional, \
-             concluded_on, outcome, event_count, created_at, document_number, index_number, document_title, medium) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, NULL, 1, $18, $19, $20, $21, $22) RETURNING id",
-        )
-        .bind(new.agency_id)
-        .bind(new.department_id)
-        .bind(&number)
-        .bind(self.query_key.code_hash(&number, &query_code))
-        .bind(a.kind.code())
-        .bind(&a.name)
-        .bind(a.org_code.as_ref().map(|c| c.as_str().to_string()))
-        .bind(a.id_number.as_ref().map(|i| i.masked()))
-        .bind(a.phone.masked())
-        .bind(sealed)
-        .bind(&description)
-        .bind(new.channel.code())
-        .bind(serde_json::to_value(new.delivery).ok().and_then(|v| v.as_str().map(str::to_string)))
-        .bind(new.received_on)
-        .bind(projection.status.code())
-        .bind(projection.due_on)
-        .bind(projection.due_provisional)
-        .bind(now_text())
-        .bind(&details.document_number)
-        .bind(&details.index_number)
-        .bind(&details.document_title)
-        .bind(details.medium.map(|m| m.code()))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| conflict_or(e, "request number"))?
-        .try_get(0)?;
-        Self::cover_request(&mut tx, request_id).await?;
-        Self::insert_event(&mut tx, request_id, 1, &received, actor).await?;
-        audit_covering(&mut tx, actor, "request.received", &number, "ok").await?;
-        tx.commit().await?;
-        Ok(CreatedRequest {
-            number,
-            query_code,
-            received_on: new.received_on,
-            due_on: projection.due_on,
-            due_provisional: projection.due_provisional,
-        })
+    async fn create_request_with_letter(
+        &self,
+        new: NewRequest,
+        actor: &Actor,
+        maker: &dyn crate::letters::LetterMaker,
+    ) -> Result<CreatedRequest> {
+        self.create_in(new, actor, Some(maker)).await
     }
 
     async fn request(&self, number: &str) -> Result<Option<RequestRecord>> {

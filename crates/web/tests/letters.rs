@@ -146,8 +146,13 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
     let track = format!("/api/v1/requests/{number}?query_code={code}");
     let (s, v) = app.json(reqwest::Method::GET, &track, None, None).await?;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v["letters"][0]["kind"], "correction", "{v}");
-    assert_eq!(v["letters"][0]["letter_no"], "阜自然资依复〔2025〕1号");
+    // The 受理回执, frozen with the filing, numbered by the request (the 文号 series is the
+    // notices'), then the 补正告知书.
+    assert_eq!(v["letters"][0]["kind"], "receipt", "{v}");
+    assert_eq!(v["letters"][0]["event_seq"], 1, "{v}");
+    assert_eq!(v["letters"][0]["letter_no"], number.as_str());
+    assert_eq!(v["letters"][1]["kind"], "correction", "{v}");
+    assert_eq!(v["letters"][1]["letter_no"], "阜自然资依复〔2025〕1号");
 
     app.event(&number, json!({"type": "corrected", "on": "2025-06-09"}))
         .await?;
@@ -197,12 +202,13 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
     assert_eq!(
         kinds,
         [
+            "receipt",
             "correction",
             "consultation.third_party",
             "answer.partially_disclosed"
         ]
     );
-    let consultation_seq = all[1]["event_seq"].as_i64().context("seq")?;
+    let consultation_seq = all[2]["event_seq"].as_i64().context("seq")?;
     let r = app
         .http
         .get(app.url(&format!(
@@ -233,6 +239,7 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
         .await?
         .text()
         .await?;
+    assert!(page.contains("政府信息公开申请受理回执"), "{page}");
     assert!(page.contains("政府信息公开申请补正告知书"), "{page}");
     assert!(page.contains("政府信息部分公开告知书"), "{page}");
     assert!(
@@ -285,7 +292,24 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
         listed["pdf_sha256"].as_str(),
         Some(hex::encode(sha2::Sha256::digest(&pdf)).as_str())
     );
-    assert_eq!(v["letters"].as_array().map(Vec::len), Some(2), "{v}");
+    assert_eq!(v["letters"].as_array().map(Vec::len), Some(3), "{v}");
+    // The 受理回执 states the day of receipt (Art. 31) and the deadline, and is the applicant's.
+    let r = app
+        .http
+        .post(app.url(&format!("/{AGENCY}/letter")))
+        .form(&[
+            ("number", number.as_str()),
+            ("query_code", code.as_str()),
+            ("seq", "1"),
+            ("format", "pdf"),
+        ])
+        .send()
+        .await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    let receipt = pdftotext(&r.bytes().await?)?;
+    for needle in [number.as_str(), "受理回执", "第三十一条", "2025年6月9日", "李四"] {
+        assert!(receipt.contains(needle), "the receipt lacks {needle}:\n{receipt}");
+    }
 
     // The consultation letter by the applicant's API: 404, as a wrong code.
     let applicant_letter = |seq: i64, code: &str, format: &str| {
@@ -478,7 +502,14 @@ async fn concurrent_letters_get_distinct_numbers_without_gaps() -> Result<()> {
                 let (_, v) = app
                     .json(reqwest::Method::GET, &path, Some(&app.staff), None)
                     .await?;
-                Ok::<_, anyhow::Error>(v[0]["letter_no"].as_str().unwrap_or_default().to_string())
+                let correction = v
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|l| l["kind"] == "correction")
+                    .cloned()
+                    .unwrap_or_default();
+                Ok::<_, anyhow::Error>(correction["letter_no"].as_str().unwrap_or_default().to_string())
             });
         }
         let mut got = Vec::new();

@@ -148,13 +148,13 @@ fn chrome(viewer: &Viewer) -> Chrome {
     Chrome::site(viewer).crumbs(vec![Crumb::link("工作台", "/admin/"), Crumb::here("附件")])
 }
 
-/// The staff member of the session, or the login page.
-fn staff(actor: Actor) -> Result<Actor, Response> {
-    if actor.role == Role::Public {
-        Err(Redirect::to("/admin/login").into_response())
-    } else {
-        Ok(actor)
-    }
+/// The staff member of the session (`None`: the login page, [`to_login`]).
+fn staff(actor: Actor) -> Option<Actor> {
+    (actor.role != Role::Public).then_some(actor)
+}
+
+fn to_login() -> Response {
+    Redirect::to("/admin/login").into_response()
 }
 
 async fn page(
@@ -163,9 +163,8 @@ async fn page(
     RequestActor(actor): RequestActor,
     Path(number): Path<String>,
 ) -> Result<Response, PageError> {
-    let actor = match staff(actor) {
-        Ok(a) => a,
-        Err(login) => return Ok(login),
+    let Some(actor) = staff(actor) else {
+        return Ok(to_login());
     };
     let attachments = state.app.attachments(&number, &actor).await?;
     Ok(render(&AttachmentsPage {
@@ -183,9 +182,8 @@ async fn upload(
     headers: HeaderMap,
     FormBody(body): FormBody,
 ) -> Result<Response, PageError> {
-    let actor = match staff(actor) {
-        Ok(a) => a,
-        Err(login) => return Ok(login),
+    let Some(actor) = staff(actor) else {
+        return Ok(to_login());
     };
     let boundary = headers
         .get(CONTENT_TYPE)
@@ -253,9 +251,8 @@ async fn download(
     Path((number, id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
     let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
-    let actor = match staff(actor) {
-        Ok(a) => a,
-        Err(login) => return Ok(login),
+    let Some(actor) = staff(actor) else {
+        return Ok(to_login());
     };
     let (info, bytes) = state.app.attachment_file(&number, id, &actor).await?;
     Ok(crate::api::attachments::file_response(info, bytes))
