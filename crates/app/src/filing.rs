@@ -188,6 +188,7 @@ impl App {
                 },
                 actor,
                 &maker,
+                self.clock.today(),
             )
             .await?)
     }

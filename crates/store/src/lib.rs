@@ -383,13 +383,14 @@ pub trait Store: Send + Sync + 'static {
     async fn create_request(&self, new: NewRequest, actor: &Actor) -> Result<CreatedRequest>;
     /// [`Store::create_request`], and the 受理回执 the `received` event sends
     /// ([`gongkai_domain::letter::LetterKind::Receipt`]) in the same transaction: numbered by the
-    /// request's 申请编号, dated today, its files made by `maker` and frozen with their SHA-256,
-    /// committed to by the `request.received` audit entry.
+    /// request's 申请编号, dated `issued_on` (the application's today), its files made by `maker`
+    /// and frozen with their SHA-256, committed to by the `request.received` audit entry.
     async fn create_request_with_letter(
         &self,
         new: NewRequest,
         actor: &Actor,
         maker: &dyn letters::LetterMaker,
+        issued_on: NaiveDate,
     ) -> Result<CreatedRequest>;
     async fn request(&self, number: &str) -> Result<Option<RequestRecord>>;
     /// The request if `query_code` is its code; `None` for an unknown number or a wrong code alike.

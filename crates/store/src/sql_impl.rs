@@ -434,13 +434,13 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Registers a request (see [`Store::create_request`]) and, with a maker, its 受理回执
+    /// Registers a request (see [`Store::create_request`]) and, with a maker and its date, its 受理回执
     /// (see [`Store::create_request_with_letter`]), in one transaction.
     async fn create_in(
         &self,
         new: NewRequest,
         actor: &Actor,
-        maker: Option<&dyn crate::letters::LetterMaker>,
+        receipt: Option<(&dyn crate::letters::LetterMaker, NaiveDate)>,
     ) -> Result<CreatedRequest> {
         let description = text::description(&new.description)?;
         let d = &new.details;
@@ -535,10 +535,10 @@ impl SqlStore {
         Self::cover_request(&mut tx, request_id).await?;
         Self::insert_event(&mut tx, request_id, 1, &received, actor).await?;
         // The 受理回执, numbered by the request and dated the day it is issued.
-        if let Some(maker) = maker {
+        if let Some((maker, issued_on)) = receipt {
             let (record, _) = Self::record_in(&mut tx, &number).await?.ok_or_else(|| StoreError::NotFound(number.clone()))?;
             let kind = gongkai_domain::letter::LetterKind::Receipt;
-            let draft = crate::letters::LetterDraft { kind, letter_no: &number, issued_on: self.today(), record: &record, seq: 1 };
+            let draft = crate::letters::LetterDraft { kind, letter_no: &number, issued_on, record: &record, seq: 1 };
             Self::insert_letter(&mut tx, maker, draft, new.agency_id, request_id).await?;
         }
         audit_covering(&mut tx, actor, "request.received", &number, "ok").await?;
@@ -929,8 +929,9 @@ impl Store for SqlStore {
         new: NewRequest,
         actor: &Actor,
         maker: &dyn crate::letters::LetterMaker,
+        issued_on: NaiveDate,
     ) -> Result<CreatedRequest> {
-        self.create_in(new, actor, Some(maker)).await
+        self.create_in(new, actor, Some((maker, issued_on))).await
     }
 
     async fn request(&self, number: &str) -> Result<Option<RequestRecord>> {

@@ -307,8 +307,17 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
         .await?;
     assert_eq!(r.status(), StatusCode::OK);
     let receipt = pdftotext(&r.bytes().await?)?;
-    for needle in [number.as_str(), "受理回执", "第三十一条", "2025年6月9日", "李四"] {
-        assert!(receipt.contains(needle), "the receipt lacks {needle}:\n{receipt}");
+    for needle in [
+        number.as_str(),
+        "受理回执",
+        "第三十一条",
+        "2025年6月9日",
+        "李四",
+    ] {
+        assert!(
+            receipt.contains(needle),
+            "the receipt lacks {needle}:\n{receipt}"
+        );
     }
 
     // The consultation letter by the applicant's API: 404, as a wrong code.
@@ -522,6 +531,69 @@ async fn concurrent_letters_get_distinct_numbers_without_gaps() -> Result<()> {
         got.sort();
         want.sort();
         assert_eq!(got, want, "on {backend:?}");
+    }
+    Ok(())
+}
+
+/// A request registered by staff (in person, by post, …) gets its 受理回执 as a filed one does:
+/// numbered by the request, dated the day it is registered, stating the Art. 31 day of receipt,
+/// frozen and covered by the audit chain; the agency's 文号 series is not spent on it.
+#[tokio::test]
+async fn an_offline_registration_has_its_receipt_letter() -> Result<()> {
+    for backend in Backend::all() {
+        let app = spawn_app(backend).await?;
+        let (s, created) = app
+            .json(
+                reqwest::Method::POST,
+                &format!("/api/v1/staff/agencies/{AGENCY}/requests"),
+                Some(&app.staff),
+                Some(json!({
+                    "applicant": {"kind": "natural_person", "name": "王五", "id_number": "11010519491231002X", "phone": "13800138001", "address": "辽宁省阜新市细河区中华路1号"},
+                    "description": "某路段拓宽工程的批复文件",
+                    "channel": "post_signed", "delivery": "post",
+                    "arrived_on": "2025-06-03", "confirmed_on": "2025-06-05"
+                })),
+            )
+            .await?;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        let number = created["number"].as_str().context("number")?.to_string();
+        let path = format!("/api/v1/staff/requests/{number}/letters");
+        let (_, all) = app
+            .json(reqwest::Method::GET, &path, Some(&app.staff), None)
+            .await?;
+        assert_eq!(all[0]["kind"], "receipt", "{backend:?}: {all}");
+        assert_eq!(all[0]["letter_no"], number.as_str());
+        assert_eq!(
+            all[0]["issued_on"], "2025-06-09",
+            "dated the day it is issued"
+        );
+        let r = app
+            .http
+            .get(app.url(&format!("{path}/1/pdf")))
+            .bearer_auth(&app.staff)
+            .send()
+            .await?;
+        assert_eq!(r.status(), StatusCode::OK);
+        let text = pdftotext(&r.bytes().await?)?;
+        // Post: received the day it was signed for (Art. 31(二)).
+        assert!(
+            text.contains("2025年6月5日收到") && text.contains("王五"),
+            "{text}"
+        );
+        // The first notice still takes the first number of the series.
+        let v = app
+            .event(
+                &number,
+                json!({"type": "correction_requested", "on": "2025-06-09", "items": "请写明路段名称", "correct_by": "2025-06-20"}),
+            )
+            .await?;
+        assert!(v.is_object());
+        let (_, all) = app
+            .json(reqwest::Method::GET, &path, Some(&app.staff), None)
+            .await?;
+        assert_eq!(all[1]["letter_no"], "阜自然资依复〔2025〕1号", "{all}");
+        let report = app.ts.store.verify_audit_log().await?;
+        assert!(report.is_ok(), "{backend:?}: {report}");
     }
     Ok(())
 }
