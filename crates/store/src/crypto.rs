@@ -81,13 +81,17 @@ impl PiiCipher {
     /// `nonce || ciphertext`, authenticated together with `bound_to`.
     pub fn seal(&self, data: &PersonalData, bound_to: &str) -> Result<Vec<u8>, StoreError> {
         let plain = serde_json::to_vec(data).map_err(|e| StoreError::Crypto(e.to_string()))?;
+        self.seal_bytes(&plain, bound_to)
+    }
+
+    fn seal_bytes(&self, plain: &[u8], bound_to: &str) -> Result<Vec<u8>, StoreError> {
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
         let ct = self
             .cipher
             .encrypt(
                 &nonce,
                 Payload {
-                    msg: &plain,
+                    msg: plain,
                     aad: bound_to.as_bytes(),
                 },
             )
@@ -97,13 +101,13 @@ impl PiiCipher {
         Ok(out)
     }
 
-    pub fn open(&self, sealed: &[u8], bound_to: &str) -> Result<PersonalData, StoreError> {
+    /// The plain bytes of `nonce || ciphertext` sealed with `bound_to`; `None` when they do not open.
+    fn open_bytes(&self, sealed: &[u8], bound_to: &str) -> Option<Vec<u8>> {
         if sealed.len() < 12 {
-            return Err(StoreError::Crypto("sealed data too short".into()));
+            return None;
         }
         let (nonce, ct) = sealed.split_at(12);
-        let plain = self
-            .cipher
+        self.cipher
             .decrypt(
                 Nonce::from_slice(nonce),
                 Payload {
@@ -111,9 +115,16 @@ impl PiiCipher {
                     aad: bound_to.as_bytes(),
                 },
             )
-            .map_err(|_| {
-                StoreError::Crypto("cannot open personal data: wrong key or tampered row".into())
-            })?;
+            .ok()
+    }
+
+    pub fn open(&self, sealed: &[u8], bound_to: &str) -> Result<PersonalData, StoreError> {
+        if sealed.len() < 12 {
+            return Err(StoreError::Crypto("sealed data too short".into()));
+        }
+        let plain = self.open_bytes(sealed, bound_to).ok_or_else(|| {
+            StoreError::Crypto("cannot open personal data: wrong key or tampered row".into())
+        })?;
         serde_json::from_slice(&plain).map_err(|e| StoreError::Crypto(e.to_string()))
     }
 }
@@ -125,46 +136,22 @@ impl PiiCipher {
     /// A short secret (a TOTP secret) sealed like personal data, as text for a TEXT column,
     /// authenticated together with `bound_to` (the account: `user:{id}`).
     pub fn seal_text(&self, secret: &str, bound_to: &str) -> Result<String, StoreError> {
-        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let ct = self
-            .cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: secret.as_bytes(),
-                    aad: bound_to.as_bytes(),
-                },
-            )
-            .map_err(|_| StoreError::Crypto("encryption failed".into()))?;
-        let mut out = nonce.to_vec();
-        out.extend(ct);
-        Ok(format!("{SEALED_TEXT_PREFIX}{}", hex::encode(out)))
+        let sealed = self.seal_bytes(secret.as_bytes(), bound_to)?;
+        Ok(format!("{SEALED_TEXT_PREFIX}{}", hex::encode(sealed)))
     }
 
     /// Opens what [`PiiCipher::seal_text`] sealed for `bound_to`.
     pub fn open_text(&self, stored: &str, bound_to: &str) -> Result<String, StoreError> {
-        let bad = || {
-            StoreError::Crypto(format!(
-                "cannot open the secret of {bound_to}: wrong key or tampered row"
-            ))
-        };
-        let sealed = stored
+        stored
             .strip_prefix(SEALED_TEXT_PREFIX)
             .and_then(|h| hex::decode(h).ok())
-            .filter(|b| b.len() >= 12)
-            .ok_or_else(bad)?;
-        let (nonce, ct) = sealed.split_at(12);
-        let plain = self
-            .cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: ct,
-                    aad: bound_to.as_bytes(),
-                },
-            )
-            .map_err(|_| bad())?;
-        String::from_utf8(plain).map_err(|_| bad())
+            .and_then(|sealed| self.open_bytes(&sealed, bound_to))
+            .and_then(|plain| String::from_utf8(plain).ok())
+            .ok_or_else(|| {
+                StoreError::Crypto(format!(
+                    "cannot open the secret of {bound_to}: wrong key or tampered row"
+                ))
+            })
     }
 }
 

@@ -413,45 +413,35 @@ async fn a_process_with_the_old_key_stops_sealing_after_a_rotation() -> Result<(
     Ok(())
 }
 
-/// The TOTP columns of every account as stored, and on SQLite whether the database's files
-/// contain `text` anywhere (pages, WAL).
+/// Runs `$body` with `$conn` a plain connection to `dep`'s database (outside the store), on
+/// either backend.
+macro_rules! on_database {
+    ($dep:expr, |$conn:ident| $body:expr) => {{
+        use sqlx::Connection;
+        match &$dep.location {
+            Location::Dir(dir) => {
+                let url = format!("sqlite://{}", dir.join(keys::DB_FILE).display());
+                let mut $conn = sqlx::SqliteConnection::connect(&url).await?;
+                $body
+            }
+            Location::Postgres { url } => {
+                let mut $conn = sqlx::PgConnection::connect(url).await?;
+                $body
+            }
+        }
+    }};
+}
+
+/// The TOTP columns of every account as stored (`secret|pending`).
 async fn stored_secrets(dep: &Deployment) -> Result<Vec<String>> {
-    use sqlx::{Connection, Row};
-    let sql = "SELECT COALESCE(totp_secret, ''), COALESCE(totp_pending, '') FROM users ORDER BY id";
-    let rows = match &dep.location {
-        Location::Dir(dir) => {
-            let url = format!("sqlite://{}", dir.join(keys::DB_FILE).display());
-            let mut conn = sqlx::SqliteConnection::connect(&url).await?;
-            sqlx::query(sql)
-                .fetch_all(&mut conn)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok(format!(
-                        "{}|{}",
-                        r.try_get::<String, _>(0)?,
-                        r.try_get::<String, _>(1)?
-                    ))
-                })
-                .collect::<Result<Vec<_>>>()?
-        }
-        Location::Postgres { url } => {
-            let mut conn = sqlx::PgConnection::connect(url).await?;
-            sqlx::query(sql)
-                .fetch_all(&mut conn)
-                .await?
-                .iter()
-                .map(|r| {
-                    Ok(format!(
-                        "{}|{}",
-                        r.try_get::<String, _>(0)?,
-                        r.try_get::<String, _>(1)?
-                    ))
-                })
-                .collect::<Result<Vec<_>>>()?
-        }
-    };
-    Ok(rows)
+    use sqlx::Row;
+    let sql = "SELECT COALESCE(totp_secret, '') || '|' || COALESCE(totp_pending, '') FROM users ORDER BY id";
+    on_database!(dep, |conn| sqlx::query(sql)
+        .fetch_all(&mut conn)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get::<String, _>(0)?))
+        .collect::<Result<Vec<_>>>())
 }
 
 /// Whether the SQLite files of `dep` contain `text` (always false on PostgreSQL).
@@ -515,23 +505,11 @@ async fn totp_secrets_are_sealed_and_survive_a_rotation() -> Result<()> {
             "UPDATE users SET totp_secret = '{BEFORE}' WHERE id = {}",
             old.id
         );
-        match &dep.location {
-            Location::Dir(dir) => {
-                use sqlx::Connection;
-                let url = format!("sqlite://{}", dir.join(keys::DB_FILE).display());
-                let mut conn = sqlx::SqliteConnection::connect(&url).await?;
-                sqlx::raw_sql(sqlx::AssertSqlSafe(clear))
-                    .execute(&mut conn)
-                    .await?;
-            }
-            Location::Postgres { url } => {
-                use sqlx::Connection;
-                let mut conn = sqlx::PgConnection::connect(url).await?;
-                sqlx::raw_sql(sqlx::AssertSqlSafe(clear))
-                    .execute(&mut conn)
-                    .await?;
-            }
-        }
+        on_database!(dep, |conn| {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(clear))
+                .execute(&mut conn)
+                .await?;
+        });
         let store = dep.open().await?;
         let stored = stored_secrets(&dep).await?;
         assert_eq!(stored.len(), 2);

@@ -32,6 +32,30 @@ fn docx() -> Result<Vec<u8>> {
     })?)
 }
 
+/// The seed agency served, with one request registered; its number.
+async fn with_request(backend: Backend) -> Result<(common::Seeded, String)> {
+    let site = common::seeded(backend).await?;
+    let number = site.register().await?;
+    Ok((site, number))
+}
+
+/// Uploads [`PDF`] as `a.pdf` to request `number` with `token`.
+async fn upload_pdf(
+    site: &common::Seeded,
+    token: &str,
+    number: &str,
+) -> Result<(StatusCode, Value)> {
+    upload(
+        &site.base,
+        token,
+        number,
+        "name=a.pdf",
+        "application/pdf",
+        PDF.to_vec(),
+    )
+    .await
+}
+
 fn upload_url(base: &str, number: &str, query: &str) -> String {
     format!("{base}/api/v1/staff/requests/{number}/attachments?{query}")
 }
@@ -82,8 +106,7 @@ fn file_of(ts: &gongkai_store::testing::TestStore, sha256: &str) -> PathBuf {
 #[tokio::test]
 async fn upload_list_and_download_with_the_headers_of_a_download() -> Result<()> {
     for backend in Backend::all() {
-        let site = common::seeded(backend).await?;
-        let number = site.register().await?;
+        let (site, number) = with_request(backend).await?;
         let (s, pdf) = upload(
             &site.base,
             &site.staff,
@@ -173,8 +196,7 @@ async fn upload_list_and_download_with_the_headers_of_a_download() -> Result<()>
 #[tokio::test]
 async fn the_type_is_the_contents_and_the_size_is_bounded() -> Result<()> {
     for backend in Backend::all() {
-        let site = common::seeded(backend).await?;
-        let number = site.register().await?;
+        let (site, number) = with_request(backend).await?;
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
         // Declared a PDF, the content a PNG.
         let (s, e) = upload(
@@ -282,17 +304,8 @@ async fn the_type_is_the_contents_and_the_size_is_bounded() -> Result<()> {
 #[tokio::test]
 async fn a_file_changed_on_disk_is_refused_logged_and_audited() -> Result<()> {
     for backend in Backend::all() {
-        let site = common::seeded(backend).await?;
-        let number = site.register().await?;
-        let (_, a) = upload(
-            &site.base,
-            &site.staff,
-            &number,
-            "name=a.pdf",
-            "application/pdf",
-            PDF.to_vec(),
-        )
-        .await?;
+        let (site, number) = with_request(backend).await?;
+        let (_, a) = upload_pdf(&site, &site.staff, &number).await?;
         let (id, sha) = (
             a["id"].as_i64().context("id")?,
             a["sha256"].as_str().context("sha")?,
@@ -337,15 +350,7 @@ async fn another_agency_or_department_finds_nothing() -> Result<()> {
         let site = common::seeded(backend).await?;
         let store = site.store.store.clone();
         let number = site.register().await?;
-        let (_, a) = upload(
-            &site.base,
-            &site.staff,
-            &number,
-            "name=a.pdf",
-            "application/pdf",
-            PDF.to_vec(),
-        )
-        .await?;
+        let (_, a) = upload_pdf(&site, &site.staff, &number).await?;
         let id = a["id"].as_i64().context("id")?;
         let other =
             gongkai_store::testing::agency(store.as_ref(), "other-agency", "另一机关").await?;
@@ -429,8 +434,7 @@ fn form(boundary: &str, purpose: &str, filename: &str, content_type: &str, file:
 #[tokio::test]
 async fn the_back_office_uploads_lists_and_downloads() -> Result<()> {
     for backend in Backend::all() {
-        let site = common::seeded(backend).await?;
-        let number = site.register().await?;
+        let (site, number) = with_request(backend).await?;
         let app = App::new(site.store.store.clone(), common::clock());
         app.create_user(
             &UserInput {

@@ -67,6 +67,21 @@ async fn spawn_app(backend: Backend) -> Result<TestApp> {
 }
 
 impl TestApp {
+    /// The PDF of letter `seq` by the tracking page's form (number and 查询码).
+    async fn letter_form(&self, number: &str, code: &str, seq: i64) -> Result<reqwest::Response> {
+        Ok(self
+            .http
+            .post(self.url(&format!("/{AGENCY}/letter")))
+            .form(&[
+                ("number", number),
+                ("query_code", code),
+                ("seq", &seq.to_string()),
+                ("format", "pdf"),
+            ])
+            .send()
+            .await?)
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -253,17 +268,7 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
 
     // The answer letter from the page's form: its text has the 申请编号, the article of 部分公开
     // and the remedy clause naming the agency's 复议机关.
-    let r = app
-        .http
-        .post(app.url(&format!("/{AGENCY}/letter")))
-        .form(&[
-            ("number", number.as_str()),
-            ("query_code", code.as_str()),
-            ("seq", &answer_seq.to_string()),
-            ("format", "pdf"),
-        ])
-        .send()
-        .await?;
+    let r = app.letter_form(&number, &code, answer_seq).await?;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "application/pdf");
     let pdf = r.bytes().await?;
@@ -294,17 +299,7 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
     );
     assert_eq!(v["letters"].as_array().map(Vec::len), Some(3), "{v}");
     // The 受理回执 states the day of receipt (Art. 31) and the deadline, and is the applicant's.
-    let r = app
-        .http
-        .post(app.url(&format!("/{AGENCY}/letter")))
-        .form(&[
-            ("number", number.as_str()),
-            ("query_code", code.as_str()),
-            ("seq", "1"),
-            ("format", "pdf"),
-        ])
-        .send()
-        .await?;
+    let r = app.letter_form(&number, &code, 1).await?;
     assert_eq!(r.status(), StatusCode::OK);
     let receipt = pdftotext(&r.bytes().await?)?;
     for needle in [
