@@ -380,6 +380,21 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_archive_is_refused_never_a_panic() {
+        let docx = zip_of(&["[Content_Types].xml", "word/document.xml"]);
+        for n in 0..docx.len() {
+            let _ = FileType::sniff(&docx[..n]);
+        }
+        for at in 0..docx.len() {
+            for byte in [0x00, 0x7F, 0xFF] {
+                let mut bad = docx.clone();
+                bad[at] = byte;
+                let _ = check(&bad, Some(FileType::Docx.mime()));
+            }
+        }
+    }
+
+    #[test]
     fn the_declared_type_must_agree() {
         let pdf = b"%PDF-1.4 hello";
         assert_eq!(check(pdf, Some("application/pdf")), Ok(FileType::Pdf));
