@@ -411,6 +411,29 @@ async fn another_agency_or_department_finds_nothing() -> Result<()> {
             site.base
         );
         assert_eq!(get(&crossed, &site.staff).await?.0, StatusCode::NOT_FOUND);
+        // A supervisor (监督) of the agency reads the list and the file but adds nothing (403, audited).
+        let supervisor = store
+            .issue_token(
+                &gongkai_store::NewToken {
+                    name: "监督".into(),
+                    role: Role::Supervisor,
+                    agency_id: Some(other.id),
+                    department_id: None,
+                    supervised: vec![site.agency.id],
+                    days: 30,
+                },
+                &Actor::system(),
+            )
+            .await?
+            .token;
+        assert_eq!(get(&download, &supervisor).await?.0, StatusCode::OK);
+        let (s, e) = upload_pdf(&site, &supervisor, &number).await?;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{e}");
+        let log = store.audit_entries(0, 1000).await?;
+        assert!(
+            log.iter()
+                .any(|e| e.action == "attachment.add" && e.outcome.starts_with("rejected"))
+        );
         // The public gets a 401.
         let r = reqwest::get(&download).await?;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
