@@ -444,6 +444,15 @@ async fn stored_secrets(dep: &Deployment) -> Result<Vec<String>> {
         .collect::<Result<Vec<_>>>())
 }
 
+/// The TOTP secret a login of `login` is checked against.
+async fn secret_of(store: &Arc<dyn Store>, login: &str) -> Result<Option<String>> {
+    Ok(store
+        .user_auth(login)
+        .await?
+        .context("the account")?
+        .totp_secret)
+}
+
 /// Whether the SQLite files of `dep` contain `text` (always false on PostgreSQL).
 fn files_contain(dep: &Deployment, text: &str) -> Result<bool> {
     let Location::Dir(dir) = &dep.location else {
@@ -528,12 +537,7 @@ async fn totp_secrets_are_sealed_and_survive_a_rotation() -> Result<()> {
             .collect();
         assert!(actions.contains(&"totp.seal".to_string()), "{actions:?}");
         assert_eq!(
-            store
-                .user_auth("old.head")
-                .await?
-                .context("old")?
-                .totp_secret
-                .as_deref(),
+            secret_of(&store, "old.head").await?.as_deref(),
             Some(BEFORE)
         );
         drop(store);
@@ -550,22 +554,9 @@ async fn totp_secrets_are_sealed_and_survive_a_rotation() -> Result<()> {
         let after = stored_secrets(&dep).await?;
         assert_ne!(after, stored, "{backend:?}: sealed anew under the new key");
         let store = dep.open().await?;
+        assert_eq!(secret_of(&store, "head").await?.as_deref(), Some(SECRET));
         assert_eq!(
-            store
-                .user_auth("head")
-                .await?
-                .context("head")?
-                .totp_secret
-                .as_deref(),
-            Some(SECRET)
-        );
-        assert_eq!(
-            store
-                .user_auth("old.head")
-                .await?
-                .context("old")?
-                .totp_secret
-                .as_deref(),
+            secret_of(&store, "old.head").await?.as_deref(),
             Some(BEFORE)
         );
         assert!(store.verify_audit_log().await?.is_ok());

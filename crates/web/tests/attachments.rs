@@ -39,6 +39,17 @@ async fn with_request(backend: Backend) -> Result<(common::Seeded, String)> {
     Ok((site, number))
 }
 
+/// Uploads `bytes` to request `number` with the agency's staff token.
+async fn staff_upload(
+    site: &common::Seeded,
+    number: &str,
+    query: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> Result<(StatusCode, Value)> {
+    upload(&site.base, &site.staff, number, query, content_type, bytes).await
+}
+
 /// Uploads [`PDF`] as `a.pdf` to request `number` with `token`.
 async fn upload_pdf(
     site: &common::Seeded,
@@ -107,9 +118,8 @@ fn file_of(ts: &gongkai_store::testing::TestStore, sha256: &str) -> PathBuf {
 async fn upload_list_and_download_with_the_headers_of_a_download() -> Result<()> {
     for backend in Backend::all() {
         let (site, number) = with_request(backend).await?;
-        let (s, pdf) = upload(
-            &site.base,
-            &site.staff,
+        let (s, pdf) = staff_upload(
+            &site,
             &number,
             "name=..%2F..%2F%E8%BA%AB%E4%BB%BD%E8%AF%81%E5%A4%8D%E5%8D%B0%E4%BB%B6.PDF",
             "application/pdf",
@@ -125,9 +135,8 @@ async fn upload_list_and_download_with_the_headers_of_a_download() -> Result<()>
         assert_eq!(pdf["content_type"], "application/pdf");
         assert_eq!(pdf["size"], PDF.len());
         let docx = docx()?;
-        let (s, enclosure) = upload(
-            &site.base,
-            &site.staff,
+        let (s, enclosure) = staff_upload(
+            &site,
             &number,
             "name=%E7%AD%94%E5%A4%8D%E9%99%84%E4%BB%B6.docx&purpose=enclosure",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -199,15 +208,8 @@ async fn the_type_is_the_contents_and_the_size_is_bounded() -> Result<()> {
         let (site, number) = with_request(backend).await?;
         let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
         // Declared a PDF, the content a PNG.
-        let (s, e) = upload(
-            &site.base,
-            &site.staff,
-            &number,
-            "name=a.pdf",
-            "application/pdf",
-            png.clone(),
-        )
-        .await?;
+        let (s, e) =
+            staff_upload(&site, &number, "name=a.pdf", "application/pdf", png.clone()).await?;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
         assert_eq!(e["errors"][0]["field"], "type", "{e}");
         assert!(
@@ -219,9 +221,8 @@ async fn the_type_is_the_contents_and_the_size_is_bounded() -> Result<()> {
         );
         // HTML or an executable is no accepted type, whatever it is called.
         for bytes in [&b"<html><script>alert(1)</script>"[..], b"MZ\x90\0\x03"] {
-            let (s, e) = upload(
-                &site.base,
-                &site.staff,
+            let (s, e) = staff_upload(
+                &site,
                 &number,
                 "name=a.pdf",
                 "application/octet-stream",
@@ -232,15 +233,7 @@ async fn the_type_is_the_contents_and_the_size_is_bounded() -> Result<()> {
             assert_eq!(e["errors"][0]["field"], "file", "{e}");
         }
         // A declared type we do not take.
-        let (s, e) = upload(
-            &site.base,
-            &site.staff,
-            &number,
-            "name=a.html",
-            "text/html",
-            PDF.to_vec(),
-        )
-        .await?;
+        let (s, e) = staff_upload(&site, &number, "name=a.html", "text/html", PDF.to_vec()).await?;
         assert_eq!(
             (s, &e["errors"][0]["field"]),
             (StatusCode::UNPROCESSABLE_ENTITY, &Value::from("type"))
@@ -248,9 +241,8 @@ async fn the_type_is_the_contents_and_the_size_is_bounded() -> Result<()> {
         // Exactly 20 MiB is taken, one byte more is a 413 that says why.
         let mut big = PDF.to_vec();
         big.resize(MAX_BYTES, b' ');
-        let (s, ok) = upload(
-            &site.base,
-            &site.staff,
+        let (s, ok) = staff_upload(
+            &site,
             &number,
             "name=big.pdf",
             "application/pdf",
@@ -259,15 +251,7 @@ async fn the_type_is_the_contents_and_the_size_is_bounded() -> Result<()> {
         .await?;
         assert_eq!(s, StatusCode::CREATED, "{ok}");
         big.push(b' ');
-        let (s, e) = upload(
-            &site.base,
-            &site.staff,
-            &number,
-            "name=big.pdf",
-            "application/pdf",
-            big,
-        )
-        .await?;
+        let (s, e) = staff_upload(&site, &number, "name=big.pdf", "application/pdf", big).await?;
         assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{e}");
         assert_eq!(e["error"], "payload_too_large");
         assert_eq!(e["errors"][0]["field"], "file");
