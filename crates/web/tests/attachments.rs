@@ -495,6 +495,18 @@ async fn the_back_office_uploads_lists_and_downloads() -> Result<()> {
         )
         .await?;
         assert_eq!(r.status(), StatusCode::SEE_OTHER, "{backend:?}");
+        // From the request page (the partial there says so): back to it, at the attachments.
+        let back = format!("/admin/requests/{number}");
+        let mut body = format!(
+            "------gk\r\nContent-Disposition: form-data; name=\"return_to\"\r\n\r\n{back}\r\n"
+        )
+        .into_bytes();
+        body.extend(form("----gk", "enclosure", "b.pdf", "application/pdf", PDF));
+        let r = post(body, "same-origin").await?;
+        assert_eq!(
+            header(r.headers(), "location"),
+            format!("{back}#attachments")
+        );
         let r = http.get(&page_url).header("cookie", &cookie).send().await?;
         assert_eq!(r.status(), StatusCode::OK);
         let page = r.text().await?;
@@ -556,7 +568,7 @@ async fn the_back_office_uploads_lists_and_downloads() -> Result<()> {
         let r = http.get(&page_url).send().await?;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let listed = app.attachments(&number, &Actor::system()).await?;
-        assert_eq!(listed.items.len(), 1, "only the good upload");
+        assert_eq!(listed.items.len(), 2, "only the good uploads");
     }
     Ok(())
 }

@@ -71,6 +71,9 @@ pub struct AttachmentsView {
     pub purposes: Vec<PurposeOption>,
     pub file_error: Option<String>,
     pub purpose_error: Option<String>,
+    /// Where a successful upload returns (a hidden field): the request page when the partial is
+    /// shown there ([`AttachmentsView::returning_to_request`]); else this page.
+    pub return_to: Option<String>,
 }
 
 impl AttachmentsView {
@@ -97,7 +100,29 @@ impl AttachmentsView {
             purposes: purpose_options(Purpose::Application.code()),
             file_error: None,
             purpose_error: None,
+            return_to: None,
         }
+    }
+
+    /// The same view, its form returning to the request page (`/admin/requests/{number}`,
+    /// at the attachments) after an upload: what the request page uses when it includes it.
+    pub fn returning_to_request(mut self) -> Self {
+        self.return_to = Some(request_page(&self.number));
+        self
+    }
+}
+
+/// The request page of `number`.
+fn request_page(number: &str) -> String {
+    format!("/admin/requests/{}", url_segment(number))
+}
+
+/// Where an upload returns: the request page if the form says so (only that page: no other
+/// address is followed), else the attachments page.
+fn after_upload(number: &str, return_to: Option<&str>) -> String {
+    match return_to {
+        Some(to) if to == request_page(number) => format!("{to}#attachments"),
+        _ => format!("{}/attachments", request_page(number)),
     }
 }
 
@@ -194,6 +219,7 @@ async fn upload(
         .map_err(|why| PageError::Unreadable(why.into()))?;
     let field = |name: &str| parts.iter().find(|p| p.name == name);
     let purpose = field("purpose").map(|p| p.text()).unwrap_or_default();
+    let return_to = field("return_to").map(|p| p.text());
     let file = field("file").filter(|p| !p.body.is_empty());
     let result = match file {
         None => Err(AppError::Invalid(vec![
@@ -211,11 +237,7 @@ async fn upload(
     };
     let errors = match result {
         Ok(_) => {
-            return Ok(Redirect::to(&format!(
-                "/admin/requests/{}/attachments",
-                url_segment(&number)
-            ))
-            .into_response());
+            return Ok(Redirect::to(&after_upload(&number, return_to.as_deref())).into_response());
         }
         Err(AppError::Invalid(errors)) => errors,
         Err(other) => return Err(other.into()),
@@ -223,6 +245,9 @@ async fn upload(
     let too_large = file.is_some_and(|f| f.body.len() > MAX_BYTES);
     let mut view = AttachmentsView::of(&number, state.app.attachments(&number, &actor).await?);
     view.purposes = purpose_options(&purpose);
+    if return_to.as_deref() == Some(request_page(&number).as_str()) {
+        view = view.returning_to_request();
+    }
     let mut summary = Vec::new();
     for e in &errors {
         let (id, slot) = match e.field() {
@@ -268,5 +293,24 @@ mod tests {
         assert_eq!(size_text(35 * 1024 - 10), "35 KB");
         assert_eq!(size_text(MAX_BYTES as i64), "20.0 MB");
         assert_eq!(url_segment("fx-2025-00001/../x"), "fx-2025-00001x");
+        let n = "fx-2025-00001";
+        assert_eq!(
+            after_upload(n, None),
+            "/admin/requests/fx-2025-00001/attachments"
+        );
+        assert_eq!(
+            after_upload(n, Some("/admin/requests/fx-2025-00001")),
+            "/admin/requests/fx-2025-00001#attachments"
+        );
+        for elsewhere in [
+            "https://evil.example/",
+            "//evil.example",
+            "/admin/requests/fx-2025-00002",
+        ] {
+            assert_eq!(
+                after_upload(n, Some(elsewhere)),
+                "/admin/requests/fx-2025-00001/attachments"
+            );
+        }
     }
 }
