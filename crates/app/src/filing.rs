@@ -124,7 +124,7 @@ impl App {
         let filing = filing?;
         let today = self.clock.today();
         let received_on = filing.channel.receipt_date(today, Some(today))?;
-        self.create(agency.id, filing, received_on, None, &Actor::public())
+        self.create(agency, filing, received_on, None, &Actor::public())
             .await
     }
 
@@ -172,21 +172,24 @@ impl App {
         else {
             return Err(errors.into());
         };
-        self.create(agency.id, filing, received_on, input.department_id, actor)
+        self.create(agency, filing, received_on, input.department_id, actor)
             .await
     }
 
+    /// Registers the request with its 受理回执 (numbered by the request, frozen with it).
     async fn create(
         &self,
-        agency_id: i64,
+        agency: gongkai_store::Agency,
         filing: Filing,
         received_on: NaiveDate,
         department_id: Option<i64>,
         actor: &Actor,
     ) -> Result<CreatedRequest> {
+        let agency_id = agency.id;
+        let maker = self.agency_letters(agency).await?;
         Ok(self
             .store
-            .create_request(
+            .create_request_with_letter(
                 NewRequest {
                     agency_id,
                     applicant: filing.applicant,
@@ -198,6 +201,8 @@ impl App {
                     details: filing.details,
                 },
                 actor,
+                &maker,
+                self.clock.today(),
             )
             .await?)
     }

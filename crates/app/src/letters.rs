@@ -28,7 +28,7 @@ pub fn date_zh(d: NaiveDate) -> String {
 }
 
 /// What an agency's letters are made from: its name, settings and templates.
-struct AgencyLetters {
+pub(crate) struct AgencyLetters {
     agency: Agency,
     settings: AgencySettings,
     pattern: NumberPattern,
@@ -177,7 +177,7 @@ fn braces(ps: &[Placeholder]) -> Vec<String> {
 }
 
 impl App {
-    async fn agency_letters(&self, agency: Agency) -> Result<AgencyLetters> {
+    pub(crate) async fn agency_letters(&self, agency: Agency) -> Result<AgencyLetters> {
         let settings = self.store.agency_settings(agency.id).await?;
         let templates = self
             .store

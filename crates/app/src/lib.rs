@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod attachments;
 mod directory;
 pub mod error;
 pub mod filing;
@@ -31,6 +32,7 @@ use crate::directory::{AgencyIndex, Directory};
 
 pub use accounts::{CreatedUser, LoginInput, LoginSession, TotpEnrolment, UserInput};
 pub use admin::TokenInput;
+pub use attachments::AttachmentInput;
 pub use error::AppError;
 pub use filing::FilingInput;
 pub use inbox::{Inbox, InboxLine, InboxQuery};

@@ -20,10 +20,17 @@ pub fn key_source(data: &Path) -> KeySource {
 }
 
 pub async fn open_store(data: &Path) -> Result<Arc<dyn Store>> {
-    let query_key = crate::settings::get().query_key_path(data);
-    gongkai_store::open_with_query_key(&location(data), &key_source(data), query_key.as_deref())
-        .await
-        .with_context(|| format!("cannot open the data in {}", data.display()))
+    let settings = crate::settings::get();
+    let query_key = settings.query_key_path(data);
+    let attachments = settings.attachments_path(data);
+    gongkai_store::open_with(
+        &location(data),
+        &key_source(data),
+        query_key.as_deref(),
+        Some(&attachments),
+    )
+    .await
+    .with_context(|| format!("cannot open the data in {}", data.display()))
 }
 
 /// `gongkai key rotate`.

@@ -13,6 +13,7 @@
 //! database_url = "postgres://gongkai@127.0.0.1/gongkai"   # else SQLite in `data`
 //! pii_key_file = "/etc/gongkai/pii.key"                   # default DATA/pii.key
 //! query_key_file = "/etc/gongkai/query.key"               # default beside pii.key (the 查询码 key)
+//! attachments_dir = "/var/lib/gongkai/attachments"        # default DATA/attachments (附件; never under a web root)
 //! directory_cache_ms = 2000   # how long another server's change to an agency (its settings,
 //!                             # departments, published reports) or the calendar may go unseen
 //! behind_tls = true        # reached over https: the session cookie is Secure (GONGKAI_BEHIND_TLS)
@@ -49,6 +50,8 @@ pub const BIND_ENV: &str = "GONGKAI_BIND";
 pub const KEY_FILE_ENV: &str = "GONGKAI_PII_KEY_FILE";
 /// The 查询码 key file, when not beside the PII key file (or in `DATA`).
 pub const QUERY_KEY_FILE_ENV: &str = "GONGKAI_QUERY_KEY_FILE";
+/// The attachment directory, when not `DATA/attachments`.
+pub const ATTACHMENTS_DIR_ENV: &str = "GONGKAI_ATTACHMENTS_DIR";
 /// The agency directory's time to live in milliseconds (`directory_cache_ms`).
 pub const DIRECTORY_CACHE_ENV: &str = "GONGKAI_DIRECTORY_CACHE_MS";
 /// The longest time to live accepted: a change must show within a minute.
@@ -117,6 +120,7 @@ struct SettingsFile {
     database_url: Option<String>,
     pii_key_file: Option<PathBuf>,
     query_key_file: Option<PathBuf>,
+    attachments_dir: Option<PathBuf>,
     directory_cache_ms: Option<u64>,
     behind_tls: Option<bool>,
     #[serde(default)]
@@ -136,6 +140,9 @@ pub struct Settings {
     pub pii_key_file: Option<PathBuf>,
     /// The 查询码 key file (see `gongkai_store::QueryKey`).
     pub query_key_file: Option<PathBuf>,
+    /// Where attachments' bytes are kept (default `DATA/attachments`; shared by every server of
+    /// a PostgreSQL deployment, so a network file system there).
+    pub attachments_dir: Option<PathBuf>,
     /// How long the agency directory is kept in memory, in milliseconds (default 2000; 0 = read
     /// the database every time).
     pub directory_cache_ms: Option<u64>,
@@ -154,6 +161,7 @@ impl std::fmt::Debug for Settings {
             .field("pii_key", &self.pii_key.as_ref().map(|_| KEY_ENV))
             .field("pii_key_file", &self.pii_key_file)
             .field("query_key_file", &self.query_key_file)
+            .field("attachments_dir", &self.attachments_dir)
             .field("directory_cache_ms", &self.directory_cache_ms)
             .field("behind_tls", &self.behind_tls)
             .field("limits", &self.limits)
@@ -223,6 +231,10 @@ impl Settings {
                 .get(QUERY_KEY_FILE_ENV)
                 .map(PathBuf::from)
                 .or(parsed.query_key_file),
+            attachments_dir: env
+                .get(ATTACHMENTS_DIR_ENV)
+                .map(PathBuf::from)
+                .or(parsed.attachments_dir),
             behind_tls: parse_env(env, "GONGKAI_BEHIND_TLS")?
                 .or(parsed.behind_tls)
                 .unwrap_or(false),
@@ -283,6 +295,13 @@ impl Settings {
 }
 
 impl Settings {
+    /// Where attachments' bytes are kept: as set, else `DATA/attachments`.
+    pub fn attachments_path(&self, data: &Path) -> PathBuf {
+        self.attachments_dir
+            .clone()
+            .unwrap_or_else(|| data.join(gongkai_store::attachments::DIR))
+    }
+
     /// Where the 查询码 key file is: as set, else `None` (beside the key file, or in `data` for
     /// SQLite) — except for PostgreSQL with the key from the environment, which has no key
     /// file to sit beside: `data/query.key` then, so that `key rotate` keeps every code.

@@ -42,6 +42,10 @@ pub fn remedy_clause(review_body: Option<&str>) -> String {
 /// outcome itself fills in the heading and the article.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum LetterKind {
+    /// 受理回执 (Art. 31: the day the request counts as received; Art. 33: the answer's
+    /// deadline), to the applicant, sent by the `received` event. Its number is the request's
+    /// 申请编号 ([`LetterKind::numbered_by_request`]).
+    Receipt,
     /// 补正告知书 (Art. 30), to the applicant.
     Correction,
     /// 延期答复告知书 (Art. 33), to the applicant.
@@ -96,7 +100,15 @@ struct KindInfo {
 use AnswerGroup as G;
 use LetterKind as K;
 
-const KINDS: [KindInfo; 11] = [
+const KINDS: [KindInfo; 12] = [
+    KindInfo {
+        kind: K::Receipt,
+        code: "receipt",
+        title: "政府信息公开申请受理回执",
+        article: "第三十一条",
+        to_applicant: true,
+        template: "{申请人}：\n本机关于{收到申请日期}收到您（单位）提出的政府信息公开申请（申请编号：{申请编号}），所需信息为：{所需信息}。\n根据{条例}{依据条款}的规定，该日为本机关收到申请之日。本机关将依照条例第三十三条的规定，于{答复期限}前作出答复；申请内容不明确需要补正、依法延长答复期限或者征求第三方意见的，将另行书面告知。\n您（单位）可凭申请编号和查询码在本机关政府信息公开专栏查询办理进度和告知书。",
+    },
     KindInfo {
         kind: K::Correction,
         code: "correction",
@@ -194,7 +206,7 @@ impl LetterKind {
     }
 
     fn info(self) -> &'static KindInfo {
-        // Every kind has its row; `Correction` is the first row.
+        // Every kind has its row (the first is only a fallback that is never taken).
         KINDS.iter().find(|k| k.kind == self).unwrap_or(&KINDS[0])
     }
 
@@ -225,11 +237,20 @@ impl LetterKind {
         self.info().template
     }
 
-    /// The letter an event produces, if any. The receipt (回执, Art. 31) of a filing is its own
-    /// document (`render::receipt`), issued on demand; the other events (a correction received,
-    /// a consultation answered, a fee paid, a withdrawal, a void) send no letter.
+    /// Whether the letter's number is its request's 申请编号 rather than the next of the agency's
+    /// 文号 series: the 受理回执 acknowledges a request and decides nothing, so the agency's
+    /// numbered series (`阜自然资依复〔2025〕N号`) stays the 告知书's that do.
+    pub fn numbered_by_request(self) -> bool {
+        self == LetterKind::Receipt
+    }
+
+    /// The letter an event produces, if any: the `received` event the 受理回执 (frozen with it;
+    /// the portal's printable 回执 with the 查询码, `render::receipt`, is made on demand beside
+    /// it), the others their notices; the other events (a correction received, a consultation
+    /// answered, a fee paid, a withdrawal, a void) send no letter.
     pub fn for_event(event: &Event) -> Option<LetterKind> {
         match event {
+            Event::Received { .. } => Some(K::Receipt),
             Event::CorrectionRequested { .. } => Some(K::Correction),
             Event::Extended { .. } => Some(K::Extension),
             Event::ConsultationStarted { party, .. } => Some(match party {
@@ -266,6 +287,7 @@ impl LetterKind {
             P::Article,
         ];
         match self {
+            K::Receipt => v.extend([P::Applicant, P::DueOn]),
             K::Correction => v.extend([P::Applicant, P::CorrectionItems, P::CorrectBy]),
             K::Extension => {
                 v.extend([P::Applicant, P::ExtensionDays, P::ExtensionReason, P::DueOn])

@@ -11,6 +11,7 @@ pub mod actor;
 pub mod admission;
 pub mod agency;
 pub mod applicant;
+pub mod attachment;
 pub mod calendar;
 pub mod clock;
 pub mod deadline;

@@ -81,13 +81,17 @@ impl PiiCipher {
     /// `nonce || ciphertext`, authenticated together with `bound_to`.
     pub fn seal(&self, data: &PersonalData, bound_to: &str) -> Result<Vec<u8>, StoreError> {
         let plain = serde_json::to_vec(data).map_err(|e| StoreError::Crypto(e.to_string()))?;
+        self.seal_bytes(&plain, bound_to)
+    }
+
+    fn seal_bytes(&self, plain: &[u8], bound_to: &str) -> Result<Vec<u8>, StoreError> {
         let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
         let ct = self
             .cipher
             .encrypt(
                 &nonce,
                 Payload {
-                    msg: &plain,
+                    msg: plain,
                     aad: bound_to.as_bytes(),
                 },
             )
@@ -97,13 +101,13 @@ impl PiiCipher {
         Ok(out)
     }
 
-    pub fn open(&self, sealed: &[u8], bound_to: &str) -> Result<PersonalData, StoreError> {
+    /// The plain bytes of `nonce || ciphertext` sealed with `bound_to`; `None` when they do not open.
+    fn open_bytes(&self, sealed: &[u8], bound_to: &str) -> Option<Vec<u8>> {
         if sealed.len() < 12 {
-            return Err(StoreError::Crypto("sealed data too short".into()));
+            return None;
         }
         let (nonce, ct) = sealed.split_at(12);
-        let plain = self
-            .cipher
+        self.cipher
             .decrypt(
                 Nonce::from_slice(nonce),
                 Payload {
@@ -111,16 +115,70 @@ impl PiiCipher {
                     aad: bound_to.as_bytes(),
                 },
             )
-            .map_err(|_| {
-                StoreError::Crypto("cannot open personal data: wrong key or tampered row".into())
-            })?;
+            .ok()
+    }
+
+    pub fn open(&self, sealed: &[u8], bound_to: &str) -> Result<PersonalData, StoreError> {
+        if sealed.len() < 12 {
+            return Err(StoreError::Crypto("sealed data too short".into()));
+        }
+        let plain = self.open_bytes(sealed, bound_to).ok_or_else(|| {
+            StoreError::Crypto("cannot open personal data: wrong key or tampered row".into())
+        })?;
         serde_json::from_slice(&plain).map_err(|e| StoreError::Crypto(e.to_string()))
     }
+}
+
+/// The prefix of a sealed secret stored as text (a TOTP secret): `s1:` + hex(nonce ‖ ciphertext).
+pub(crate) const SEALED_TEXT_PREFIX: &str = "s1:";
+
+impl PiiCipher {
+    /// A short secret (a TOTP secret) sealed like personal data, as text for a TEXT column,
+    /// authenticated together with `bound_to` (the account: `user:{id}`).
+    pub fn seal_text(&self, secret: &str, bound_to: &str) -> Result<String, StoreError> {
+        let sealed = self.seal_bytes(secret.as_bytes(), bound_to)?;
+        Ok(format!("{SEALED_TEXT_PREFIX}{}", hex::encode(sealed)))
+    }
+
+    /// Opens what [`PiiCipher::seal_text`] sealed for `bound_to`.
+    pub fn open_text(&self, stored: &str, bound_to: &str) -> Result<String, StoreError> {
+        stored
+            .strip_prefix(SEALED_TEXT_PREFIX)
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|sealed| self.open_bytes(&sealed, bound_to))
+            .and_then(|plain| String::from_utf8(plain).ok())
+            .ok_or_else(|| {
+                StoreError::Crypto(format!(
+                    "cannot open the secret of {bound_to}: wrong key or tampered row"
+                ))
+            })
+    }
+}
+
+/// Whether a stored secret is sealed (else it is a row written before sealing, in the clear).
+pub(crate) fn is_sealed_text(stored: &str) -> bool {
+    stored.starts_with(SEALED_TEXT_PREFIX)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_is_sealed_as_text_bound_to_its_account() {
+        let c = PiiCipher::from_key(&PiiCipher::random_key());
+        let sealed = c.seal_text("JBSWY3DPEHPK3PXP", "user:7").unwrap();
+        assert!(is_sealed_text(&sealed) && !sealed.contains("JBSWY3DPEHPK3PXP"));
+        assert_eq!(c.open_text(&sealed, "user:7").unwrap(), "JBSWY3DPEHPK3PXP");
+        assert!(
+            c.open_text(&sealed, "user:8").is_err(),
+            "moved to another account"
+        );
+        let other = PiiCipher::from_key(&PiiCipher::random_key());
+        assert!(other.open_text(&sealed, "user:7").is_err(), "wrong key");
+        assert!(c.open_text("JBSWY3DPEHPK3PXP", "user:7").is_err());
+        assert!(c.open_text("s1:zz", "user:7").is_err());
+    }
 
     #[test]
     fn seal_and_open_bound_to_the_request() {

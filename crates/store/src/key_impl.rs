@@ -61,6 +61,7 @@ impl SqlStore {
             store.query_key = k;
         }
         store.load_calendar().await?;
+        store.seal_clear_secrets().await?;
         Ok(store)
     }
 
@@ -135,6 +136,7 @@ impl SqlStore {
                 resealed += done;
             }
         }
+        resealed += Self::reseal_secrets(&mut tx, Some(&self.cipher), new).await?;
         sqlx::query("UPDATE key_check SET fingerprint = $1, recorded_at = $2 WHERE id = 1")
             .bind(new.fingerprint())
             .bind(now_text())
@@ -143,6 +145,70 @@ impl SqlStore {
         audit(&mut tx, actor, "key.rotate", &format!("{resealed} sealed rows"), "ok").await?;
         tx.commit().await?;
         Ok(resealed)
+    }
+
+    /// Seals the accounts' TOTP secrets under `new` in `tx`: those sealed under `old` are
+    /// opened with it (rotation), those in the clear (rows from before migration 0014) are
+    /// sealed as they are. Only the rows that need it with `old` = `None`. The count of
+    /// accounts changed.
+    async fn reseal_secrets(tx: &mut Tx, old: Option<&PiiCipher>, new: &PiiCipher) -> Result<u64> {
+        let sql = if old.is_some() {
+            "SELECT id, totp_secret, totp_pending FROM users WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL ORDER BY id"
+        } else {
+            "SELECT id, totp_secret, totp_pending FROM users WHERE (totp_secret IS NOT NULL AND totp_secret NOT LIKE 's1:%') \
+             OR (totp_pending IS NOT NULL AND totp_pending NOT LIKE 's1:%') ORDER BY id"
+        };
+        let rows = sqlx::query(sql).fetch_all(&mut **tx).await?;
+        for row in &rows {
+            let id: i64 = row.try_get(0)?;
+            let bound = totp_bound(id);
+            let mut secrets: [Option<String>; 2] = [row.try_get(1)?, row.try_get(2)?];
+            for secret in secrets.iter_mut().flatten() {
+                let plain = if crate::crypto::is_sealed_text(secret) {
+                    match old {
+                        Some(old) => old.open_text(secret, &bound).map_err(|_| {
+                            StoreError::Key(format!(
+                                "user {id}: its TOTP secret does not open with the current key, so it cannot be re-sealed; nothing was changed"
+                            ))
+                        })?,
+                        None => continue,
+                    }
+                } else {
+                    secret.clone()
+                };
+                *secret = new.seal_text(&plain, &bound)?;
+            }
+            let [secret, pending] = secrets;
+            sqlx::query("UPDATE users SET totp_secret = $1, totp_pending = $2 WHERE id = $3")
+                .bind(secret)
+                .bind(pending)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(rows.len() as u64)
+    }
+
+    /// Seals the TOTP secrets a database from before migration 0014 holds in the clear, once,
+    /// at open (one transaction with its audit entry `totp.seal`).
+    async fn seal_clear_secrets(&self) -> Result<()> {
+        let clear = sqlx::query(
+            "SELECT 1 FROM users WHERE (totp_secret IS NOT NULL AND totp_secret NOT LIKE 's1:%') \
+             OR (totp_pending IS NOT NULL AND totp_pending NOT LIKE 's1:%') LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        if clear.is_none() {
+            return Ok(());
+        }
+        let mut tx = begin_write(&self.pool).await?;
+        Self::key_is_current(&mut tx, &self.cipher).await?;
+        let n = Self::reseal_secrets(&mut tx, None, &self.cipher).await?;
+        if n > 0 {
+            audit(&mut tx, &Actor::system(), "totp.seal", &format!("{n} accounts"), "ok").await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     /// A store over `pool` for reading only what needs no key (the audit chain): its cipher is

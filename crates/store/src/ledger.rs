@@ -8,7 +8,8 @@
 //! the requests registered (by id), the ledger events (by request id and seq) and the published
 //! report files (by version id and format), and — only when there are any — a fourth, the
 //! letters (告知书, by request and event) with the SHA-256 of their files, and — likewise only
-//! when there are any — a fifth, the internal notes (内部备注). Verification regroups rows by `audit_seq` and
+//! when there are any — a fifth, the internal notes (内部备注), and a sixth, the attachments (附件,
+//! by id) with the SHA-256 of theirs. Verification regroups rows by `audit_seq` and
 //! recomputes, so a row UPDATEd, DELETEd or INSERTed behind the store's back is found even when an
 //! attacker with database access has dropped the append-only triggers.
 
@@ -182,10 +183,37 @@ pub(crate) fn note_hash(
     c.finish()
 }
 
+/// An attachment's content hash (migration 0014): request, id, purpose, name, type, size, the
+/// SHA-256 of its file (checked against the bytes on every download and by verify), who, when.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn attachment_hash(
+    number: &str,
+    id: i64,
+    purpose: &str,
+    name: &str,
+    mime: &str,
+    size: i64,
+    sha256: &str,
+    uploaded_by: &str,
+    uploaded_at: &str,
+) -> [u8; 32] {
+    let mut c = Canon::new("attachment");
+    c.text(number)
+        .int(id)
+        .text(purpose)
+        .text(name)
+        .text(mime)
+        .int(size)
+        .text(sha256)
+        .text(uploaded_by)
+        .text(uploaded_at);
+    c.finish()
+}
+
 /// The rows one audit entry records, accumulated in their fixed order.
 #[derive(Default)]
 pub(crate) struct Payload {
-    parts: [(u64, Option<Sha256>); 5],
+    parts: [(u64, Option<Sha256>); 6],
 }
 
 /// Which part of a payload a row belongs to.
@@ -198,6 +226,8 @@ pub(crate) enum Part {
     Letters = 3,
     /// Internal notes (内部备注), migration 0013.
     Notes = 4,
+    /// Attachments (附件), migration 0014.
+    Attachments = 5,
 }
 
 impl Payload {
@@ -209,13 +239,13 @@ impl Payload {
     /// The hex digest the audit entry stores as `payload_hash`.
     pub(crate) fn finish(self) -> String {
         let mut c = Canon::new("gongkai.payload.v1");
-        for (name, (n, h)) in ["requests", "events", "files", "letters", "notes"]
+        for (name, (n, h)) in ["requests", "events", "files", "letters", "notes", "attachments"]
             .into_iter()
             .zip(self.parts)
         {
-            // The letters and notes parts only when there are such rows, so that every entry
-            // written before them hashes as it always did.
-            if matches!(name, "letters" | "notes") && n == 0 {
+            // The letters, notes and attachments parts only when there are such rows, so that
+            // every entry written before them hashes as it always did.
+            if matches!(name, "letters" | "notes" | "attachments") && n == 0 {
                 continue;
             }
             let digest: [u8; 32] = h.unwrap_or_default().finalize().into();

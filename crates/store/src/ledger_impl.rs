@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ledger::{MAX_PROBLEMS, Part, Payload, Problem, Registration, VerifyReport, event_hash, file_hash, letter_hash, note_hash};
+use crate::ledger::{MAX_PROBLEMS, Part, Payload, Problem, Registration, VerifyReport, attachment_hash, event_hash, file_hash, letter_hash, note_hash};
 
 type Conn = <Db as sqlx::Database>::Connection;
 
@@ -169,6 +169,24 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
             (r.try_get(1)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?);
         out.entry(seq).or_default().add(Part::Notes, note_hash(&number, r.try_get(2)?, &author, &at, &body));
     }
+    // Attachments (one per upload).
+    let rows = sqlx::query(
+        "SELECT a.audit_seq, COALESCE(r.number, ''), a.id, a.purpose, a.name, a.mime, a.size, a.sha256, a.uploaded_by, a.uploaded_at \
+         FROM attachments a LEFT JOIN requests r ON r.id = a.request_id WHERE a.audit_seq > $1 AND a.audit_seq <= $2 \
+         ORDER BY a.audit_seq, a.id",
+    )
+    .bind(after)
+    .bind(upto)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in &rows {
+        let seq: i64 = r.try_get(0)?;
+        let texts: [String; 7] =
+            [r.try_get(1)?, r.try_get(3)?, r.try_get(4)?, r.try_get(5)?, r.try_get(7)?, r.try_get(8)?, r.try_get(9)?];
+        let [number, purpose, name, mime, sha, by, at] = &texts;
+        let hash = attachment_hash(number, r.try_get(2)?, purpose, name, mime, r.try_get(6)?, sha, by, at);
+        out.entry(seq).or_default().add(Part::Attachments, hash);
+    }
     Ok(out)
 }
 
@@ -231,15 +249,7 @@ impl SqlStore {
         if !digest_eq(&actual, &stored) {
             why = Some(format!("its bytes hash to {actual}, the stored digest is {stored}"));
         } else if let Some(seq) = audit_seq.filter(|s| *s > 0) {
-            let mut conn = self.pool.acquire().await?;
-            let committed: Option<Option<String>> = sqlx::query("SELECT payload_hash FROM audit_log WHERE seq = $1")
-                .bind(seq)
-                .fetch_optional(&mut *conn)
-                .await?
-                .map(|r| r.try_get(0))
-                .transpose()?;
-            let now = payloads(&mut conn, seq - 1, seq).await?.remove(&seq).unwrap_or_default().finish();
-            if committed.flatten().as_deref() != Some(now.as_str()) {
+            if !self.entry_still_commits(seq).await? {
                 why = Some(format!("the published files differ from those audit entry {seq} recorded"));
             }
         } else if audit_seq.is_none() {
@@ -252,6 +262,55 @@ impl SqlStore {
             return Err(StoreError::Corrupt(format!("published report file {object}: {why}")));
         }
         Ok(Some(body))
+    }
+
+    /// Whether the rows naming audit entry `seq` still hash to the payload it committed to.
+    async fn entry_still_commits(&self, seq: i64) -> Result<bool> {
+        let mut conn = self.pool.acquire().await?;
+        let committed: Option<Option<String>> = sqlx::query("SELECT payload_hash FROM audit_log WHERE seq = $1")
+            .bind(seq)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+        let now = payloads(&mut conn, seq - 1, seq).await?.remove(&seq).unwrap_or_default().finish();
+        Ok(committed.flatten().as_deref() == Some(now.as_str()))
+    }
+
+    /// An attachment's bytes, served only while they hash to the recorded digest and the row is
+    /// what its upload's audit entry committed to; a missing or changed file, or a changed row,
+    /// is logged, audited (`attachment.file_tampered`) and refused.
+    async fn checked_attachment(&self, request_id: i64, id: i64) -> Result<Option<(crate::attachments::AttachmentInfo, Vec<u8>)>> {
+        let row = sqlx::query(attachment_select!("WHERE a.request_id = $1 AND a.id = $2"))
+            .bind(request_id)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let info = attachment_from_row(&row)?;
+        let audit_seq: i64 = row.try_get(9)?;
+        let files = self.attachment_dir()?.clone();
+        let sha = info.sha256.clone();
+        let bytes = tokio::task::spawn_blocking(move || files.read(&sha))
+            .await
+            .map_err(|e| StoreError::Config(format!("reading an attachment: {e}")))??;
+        let why = match &bytes {
+            None => Some("its file is missing from the attachment directory".to_string()),
+            Some(b) if !digest_eq(&sha256_hex(b), &info.sha256) => {
+                Some(format!("its file hashes to {}, the recorded digest is {}", sha256_hex(b), info.sha256))
+            }
+            Some(_) if !self.entry_still_commits(audit_seq).await? => {
+                Some(format!("the attachment row differs from what audit entry {audit_seq} recorded"))
+            }
+            Some(_) => None,
+        };
+        if let Some(why) = why {
+            let object = format!("attachment:{request_id}/{id}");
+            tracing::error!(request_id, attachment = id, %why, "attachment tampered with; not served");
+            self.audit_rejection(&Actor::system(), "attachment.file_tampered", &object, &why).await?;
+            return Err(StoreError::Corrupt(format!("attachment {object}: {why}")));
+        }
+        Ok(bytes.map(|b| (info, b)))
     }
 
     /// Verifies the chain, the rows each entry records, and every request's projection.
@@ -314,6 +373,7 @@ impl SqlStore {
             ("report_files", "CAST(version_id AS TEXT) || '/' || format"),
             ("letters", "CAST(request_id AS TEXT) || '/' || CAST(event_seq AS TEXT)"),
             ("request_notes", "CAST(request_id AS TEXT) || '/' || CAST(id AS TEXT)"),
+            ("attachments", "CAST(request_id AS TEXT) || '/' || CAST(id AS TEXT)"),
         ] {
             // Three range probes of the audit_seq index (an OR would scan the table).
             let sql = format!(
@@ -458,6 +518,48 @@ impl SqlStore {
                             format!("the letter of event {seq}: its {format} no longer hashes to the recorded digest"),
                         ));
                     }
+                }
+            }
+            if (rows.len() as i64) < ROW_PAGE {
+                break;
+            }
+        }
+        self.verify_attachment_files(report).await
+    }
+
+    /// Every attachment's file is in the attachment directory and hashes to its recorded digest
+    /// (when the store knows the directory).
+    async fn verify_attachment_files(&self, report: &mut VerifyReport) -> Result<()> {
+        let mut after_id = 0i64;
+        loop {
+            let rows = sqlx::query(
+                "SELECT a.id, COALESCE(r.number, ''), a.sha256 FROM attachments a \
+                 LEFT JOIN requests r ON r.id = a.request_id WHERE a.id > $1 ORDER BY a.id LIMIT $2",
+            )
+            .bind(after_id)
+            .bind(ROW_PAGE)
+            .fetch_all(&self.pool)
+            .await?;
+            // A store opened without the directory (a restore's check of a database copy, whose
+            // files are copied apart) verifies the rows and their digests, not the bytes.
+            if self.files.is_none() {
+                return Ok(());
+            }
+            for k in &rows {
+                after_id = k.try_get(0)?;
+                let (number, sha): (String, String) = (k.try_get(1)?, k.try_get(2)?);
+                let files = self.attachment_dir()?.clone();
+                let wanted = sha.clone();
+                let actual = tokio::task::spawn_blocking(move || files.read(&wanted).map(|b| b.map(|b| sha256_hex(&b))))
+                    .await
+                    .map_err(|e| StoreError::Config(format!("reading an attachment: {e}")))??;
+                let problem = match actual {
+                    None => Some("its file is missing from the attachment directory"),
+                    Some(a) if !digest_eq(&a, &sha) => Some("its file no longer hashes to the recorded digest"),
+                    Some(_) => None,
+                };
+                if let Some(problem) = problem {
+                    report.push(Problem::request(&number, Some("attachments.file"), format!("attachment {after_id}: {problem}")));
                 }
             }
             if (rows.len() as i64) < ROW_PAGE {

@@ -10,6 +10,7 @@
 //! (and on calendar import), kept for queries.
 
 pub mod accounts;
+pub mod attachments;
 pub mod audit;
 pub mod backup;
 pub mod checkpoint;
@@ -426,6 +427,17 @@ pub trait Store: Send + Sync + 'static {
     /// Registers a request: number, query code, the `received` event, the deadline and the audit
     /// entry, in one transaction.
     async fn create_request(&self, new: NewRequest, actor: &Actor) -> Result<CreatedRequest>;
+    /// [`Store::create_request`], and the 受理回执 the `received` event sends
+    /// ([`gongkai_domain::letter::LetterKind::Receipt`]) in the same transaction: numbered by the
+    /// request's 申请编号, dated `issued_on` (the application's today), its files made by `maker`
+    /// and frozen with their SHA-256, committed to by the `request.received` audit entry.
+    async fn create_request_with_letter(
+        &self,
+        new: NewRequest,
+        actor: &Actor,
+        maker: &dyn letters::LetterMaker,
+        issued_on: NaiveDate,
+    ) -> Result<CreatedRequest>;
     async fn request(&self, number: &str) -> Result<Option<RequestRecord>>;
     /// The request if `query_code` is its code; `None` for an unknown number or a wrong code alike.
     async fn request_for_applicant(
@@ -463,6 +475,27 @@ pub trait Store: Send + Sync + 'static {
         event_seq: i64,
         format: letters::LetterFormat,
     ) -> Result<Option<(letters::LetterInfo, Vec<u8>)>>;
+    /// Records an attachment of a request (checked by the application: type by content, size,
+    /// name): its bytes written atomically to the attachment directory under their SHA-256,
+    /// then the row, frozen, in one transaction with its audit entry (`attachment.add`), which
+    /// commits to the row and the digest.
+    async fn add_attachment(
+        &self,
+        request_id: i64,
+        new: &attachments::NewAttachment,
+        bytes: Vec<u8>,
+        actor: &Actor,
+    ) -> Result<attachments::AttachmentInfo>;
+    /// The attachments of a request, oldest first.
+    async fn attachments(&self, request_id: i64) -> Result<Vec<attachments::AttachmentInfo>>;
+    /// One attachment with its bytes, served only while they hash to the recorded SHA-256 and
+    /// the row is what its audit entry committed to (else [`StoreError::Corrupt`], logged and
+    /// audited `attachment.file_tampered`).
+    async fn attachment_file(
+        &self,
+        request_id: i64,
+        id: i64,
+    ) -> Result<Option<(attachments::AttachmentInfo, Vec<u8>)>>;
     /// An agency's edited templates: (kind code, body).
     async fn letter_templates(&self, agency_id: i64) -> Result<Vec<(String, String)>>;
     /// Stores an agency's template of `kind` (checked by the caller), or with `None` drops it
@@ -749,13 +782,38 @@ pub async fn open_with_query_key(
     key: &KeySource,
     query_key: Option<&std::path::Path>,
 ) -> Result<Arc<dyn Store>> {
+    open_with(location, key, query_key, None).await
+}
+
+/// [`open_with_query_key`], with the attachments' bytes kept in `attachments` (by default, for
+/// SQLite, `DIR/attachments`; for PostgreSQL none, and uploads are refused — the binary always
+/// gives one, `DATA/attachments` unless its settings say otherwise).
+pub async fn open_with(
+    location: &Location,
+    key: &KeySource,
+    query_key: Option<&std::path::Path>,
+    attachments: Option<&std::path::Path>,
+) -> Result<Arc<dyn Store>> {
     let at = || match query_key {
         Some(path) => keys::QueryKeyAt::File(path.to_path_buf()),
         None => keys::QueryKeyAt::Default,
     };
     Ok(match location {
-        Location::Dir(dir) => Arc::new(SqliteStore::open_dir_with(dir, key, at()).await?),
-        Location::Postgres { url } => Arc::new(PgStore::open_url_with(url, key, at()).await?),
+        Location::Dir(dir) => {
+            let files = attachments.map_or_else(|| dir.join(attachments::DIR), Into::into);
+            Arc::new(
+                SqliteStore::open_dir_with(dir, key, at())
+                    .await?
+                    .with_attachment_dir(files),
+            )
+        }
+        Location::Postgres { url } => {
+            let store = PgStore::open_url_with(url, key, at()).await?;
+            match attachments {
+                Some(files) => Arc::new(store.with_attachment_dir(files)),
+                None => Arc::new(store),
+            }
+        }
     })
 }
 

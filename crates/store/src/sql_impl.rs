@@ -40,6 +40,8 @@ pub struct SqlStore {
     calendar: RwLock<LoadedCalendar>,
     /// Today for the date rule of every write ([`check_past`]); China time unless a test sets it.
     clock: Arc<dyn Clock>,
+    /// Where attachments' bytes are kept (a setting of the binary); `None`: uploads are refused.
+    files: Option<crate::attachments::FileDir>,
 }
 
 /// The calendar this process holds, with the database version it was built from.
@@ -97,6 +99,33 @@ fn letter_info(r: &DbRow) -> Result<crate::letters::LetterInfo> {
         issued_on: r.try_get("issued_on")?,
         pdf_sha256: r.try_get("pdf_sha256")?,
         docx_sha256: r.try_get("docx_sha256")?,
+    })
+}
+
+/// The columns of an attachment row (`attachment_from_row`), then its `audit_seq`.
+macro_rules! attachment_select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT a.id, a.purpose, a.name, a.mime, a.size, a.sha256, a.uploaded_by, a.uploaded_at, a.request_id, a.audit_seq ",
+            "FROM attachments a ",
+            $tail
+        )
+    };
+}
+
+fn attachment_from_row(r: &DbRow) -> Result<crate::attachments::AttachmentInfo> {
+    use gongkai_domain::attachment::FileType;
+    let purpose: String = r.try_get(1)?;
+    let mime: String = r.try_get(3)?;
+    Ok(crate::attachments::AttachmentInfo {
+        id: r.try_get(0)?,
+        purpose: purpose.parse().map_err(corrupt("attachments.purpose"))?,
+        name: r.try_get(2)?,
+        file_type: parse_code(&mime, FileType::from_mime)?,
+        size: r.try_get(4)?,
+        sha256: r.try_get(5)?,
+        uploaded_by: r.try_get(6)?,
+        uploaded_at: parse_time(&r.try_get::<String, _>(7)?)?,
     })
 }
 
@@ -228,6 +257,12 @@ fn user_from_row(r: &DbRow) -> Result<UserAuth> {
     })
 }
 
+/// What a TOTP secret is sealed bound to (the pending and the confirmed alike, so that
+/// confirming moves the sealed value as it is).
+fn totp_bound(user_id: i64) -> String {
+    format!("user:{user_id}:totp")
+}
+
 /// The account of `login` in the transaction, or not found.
 async fn user_in(tx: &mut Tx, login: &str) -> Result<UserAuth> {
     let row = sqlx::query(user_select!("WHERE u.login = $1"))
@@ -271,7 +306,19 @@ impl SqlStore {
     fn from_pool(pool: sqlx::Pool<Db>, cipher: PiiCipher) -> Self {
         let calendar = LoadedCalendar { version: -1, calendar: Arc::new(Calendar::embedded()) };
         let query_key = cipher.derived_query_key();
-        SqlStore { pool, cipher, query_key, calendar: RwLock::new(calendar), clock: Arc::new(ChinaClock) }
+        SqlStore { pool, cipher, query_key, calendar: RwLock::new(calendar), clock: Arc::new(ChinaClock), files: None }
+    }
+
+    /// The store with its attachments' bytes kept in `dir` (see [`crate::attachments::FileDir`]).
+    pub fn with_attachment_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.files = Some(crate::attachments::FileDir::new(dir));
+        self
+    }
+
+    fn attachment_dir(&self) -> Result<&crate::attachments::FileDir> {
+        self.files
+            .as_ref()
+            .ok_or_else(|| StoreError::Config("no attachment directory is configured (the binary gives DATA/attachments)".into()))
     }
 
     /// The store with another clock (tests; a deployment keeps China time).
@@ -387,6 +434,160 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Registers a request (see [`Store::create_request`]) and, with a maker and its date, its 受理回执
+    /// (see [`Store::create_request_with_letter`]), in one transaction.
+    async fn create_in(
+        &self,
+        new: NewRequest,
+        actor: &Actor,
+        receipt: Option<(&dyn crate::letters::LetterMaker, NaiveDate)>,
+    ) -> Result<CreatedRequest> {
+        let description = text::description(&new.description)?;
+        let d = &new.details;
+        let details = RequestDetails::parse(
+            d.document_number.as_deref(),
+            d.index_number.as_deref(),
+            d.document_title.as_deref(),
+            d.medium.map(|m| m.code()),
+            Some(new.delivery),
+        )
+        .map_err(|mut e| e.remove(0))?;
+        check_past("received_on", new.received_on, self.today())?;
+        let received = Event::Received { on: new.received_on, channel: new.channel };
+        let state = CaseState::start(&received)?;
+
+        let mut tx = begin_write(&self.pool).await?;
+        Self::key_is_current(&mut tx, &self.cipher).await?;
+        let projection = project(&state, &*self.calendar_in(&mut tx).await?);
+        let slug: String = sqlx::query("SELECT slug FROM agencies WHERE id = $1")
+            .bind(new.agency_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("agency".into()))?
+            .try_get(0)?;
+        if let Some(dept) = new.department_id {
+            let found = sqlx::query("SELECT id FROM departments WHERE id = $1 AND agency_id = $2")
+                .bind(dept)
+                .bind(new.agency_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                return Err(DomainError::invalid("department_id", "is not a department of this agency")
+                    .zh("请选择本机关的承办部门")
+                    .into());
+            }
+        }
+        let year = i64::from(new.received_on.year());
+        let seq: i64 = sqlx::query(
+            "INSERT INTO request_counters (agency_id, year, last_seq) VALUES ($1, $2, 1) \
+             ON CONFLICT (agency_id, year) DO UPDATE SET last_seq = request_counters.last_seq + 1 RETURNING last_seq",
+        )
+        .bind(new.agency_id)
+        .bind(year)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        let number = format!("{slug}-{year}-{seq:05}");
+        let query_code = random_code(10);
+        let a = &new.applicant;
+        let sealed = self.cipher.seal(
+            &PersonalData {
+                id_number: a.id_number.as_ref().map(|i| i.as_str().to_string()),
+                phone: a.phone.as_str().to_string(),
+                email: a.email.clone(),
+                address: a.address.clone(),
+                id_type: a.id_number.as_ref().map(|i| i.kind().code().to_string()),
+                legal_representative: a.legal_representative.clone(),
+                contact_person: a.contact_person.clone(),
+            },
+            &number,
+        )?;
+        let request_id: i64 = sqlx::query(
+            "INSERT INTO requests (agency_id, department_id, number, query_code_hash, applicant_kind, applicant_name, org_code, \
+             id_masked, phone_masked, pii_sealed, description, channel, delivery, received_on, status, due_on, due_provisional, \
+             concluded_on, outcome, event_count, created_at, document_number, index_number, document_title, medium, applicant_name_index) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, NULL, 1, $18, $19, $20, $21, $22, $23) RETURNING id",
+        )
+        .bind(new.agency_id)
+        .bind(new.department_id)
+        .bind(&number)
+        .bind(self.query_key.code_hash(&number, &query_code))
+        .bind(a.kind.code())
+        .bind(&a.name)
+        .bind(a.org_code.as_ref().map(|c| c.as_str().to_string()))
+        .bind(a.id_number.as_ref().map(|i| i.masked()))
+        .bind(a.phone.masked())
+        .bind(sealed)
+        .bind(&description)
+        .bind(new.channel.code())
+        .bind(serde_json::to_value(new.delivery).ok().and_then(|v| v.as_str().map(str::to_string)))
+        .bind(new.received_on)
+        .bind(projection.status.code())
+        .bind(projection.due_on)
+        .bind(projection.due_provisional)
+        .bind(now_text())
+        .bind(&details.document_number)
+        .bind(&details.index_number)
+        .bind(&details.document_title)
+        .bind(details.medium.map(|m| m.code()))
+        .bind(self.query_key.name_index(&a.name))
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| conflict_or(e, "request number"))?
+        .try_get(0)?;
+        Self::cover_request(&mut tx, request_id).await?;
+        Self::insert_event(&mut tx, request_id, 1, &received, actor).await?;
+        // The 受理回执, numbered by the request and dated the day it is issued.
+        if let Some((maker, issued_on)) = receipt {
+            let (record, _) = Self::record_in(&mut tx, &number).await?.ok_or_else(|| StoreError::NotFound(number.clone()))?;
+            let kind = gongkai_domain::letter::LetterKind::Receipt;
+            let draft = crate::letters::LetterDraft { kind, letter_no: &number, issued_on, record: &record, seq: 1 };
+            Self::insert_letter(&mut tx, maker, draft, new.agency_id, request_id).await?;
+        }
+        audit_covering(&mut tx, actor, "request.received", &number, "ok").await?;
+        tx.commit().await?;
+        Ok(CreatedRequest {
+            number,
+            query_code,
+            received_on: new.received_on,
+            due_on: projection.due_on,
+            due_provisional: projection.due_provisional,
+        })
+    }
+
+    /// Makes the letter of `draft` with `maker` and freezes it in `tx`, to be committed to by
+    /// the audit entry `tx` appends next.
+    async fn insert_letter(
+        tx: &mut Tx,
+        maker: &dyn crate::letters::LetterMaker,
+        draft: crate::letters::LetterDraft<'_>,
+        agency_id: i64,
+        request_id: i64,
+    ) -> Result<()> {
+        let files = maker.make(draft).await?;
+        let audit_seq = next_audit_seq(tx).await?;
+        sqlx::query(
+            "INSERT INTO letters (agency_id, request_id, event_seq, kind, letter_no, to_applicant, issued_on, pdf, pdf_sha256, docx, docx_sha256, audit_seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(agency_id)
+        .bind(request_id)
+        .bind(draft.seq)
+        .bind(draft.kind.code())
+        .bind(draft.letter_no)
+        .bind(draft.kind.to_applicant())
+        .bind(draft.issued_on)
+        .bind(&files.pdf)
+        .bind(sha256_hex(&files.pdf))
+        .bind(&files.docx)
+        .bind(sha256_hex(&files.docx))
+        .bind(audit_seq)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| conflict_or(e, "letter number"))?;
+        Ok(())
+    }
+
     /// Appends an event (see [`Store::append_event`]) and, with a maker, the letter it sends
     /// (see [`Store::append_event_with_letter`]), in one transaction.
     async fn append_in(
@@ -462,27 +663,7 @@ impl SqlStore {
         if let Some((maker, kind, agency_id, letter_no)) = letter {
             let (record, _) = Self::record_in(&mut tx, number).await?.ok_or_else(|| StoreError::NotFound(number.to_string()))?;
             let draft = crate::letters::LetterDraft { kind, letter_no: &letter_no, issued_on: today, record: &record, seq };
-            let files = maker.make(draft).await?;
-            let audit_seq = next_audit_seq(&mut tx).await?;
-            sqlx::query(
-                "INSERT INTO letters (agency_id, request_id, event_seq, kind, letter_no, to_applicant, issued_on, pdf, pdf_sha256, docx, docx_sha256, audit_seq) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(agency_id)
-            .bind(request_id)
-            .bind(seq)
-            .bind(kind.code())
-            .bind(&letter_no)
-            .bind(kind.to_applicant())
-            .bind(today)
-            .bind(&files.pdf)
-            .bind(sha256_hex(&files.pdf))
-            .bind(&files.docx)
-            .bind(sha256_hex(&files.docx))
-            .bind(audit_seq)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| conflict_or(e, "letter number"))?;
+            Self::insert_letter(&mut tx, maker, draft, agency_id, request_id).await?;
         }
         audit_covering(&mut tx, actor, &action, number, "ok").await?;
         let (record, _) = Self::record_in(&mut tx, number).await?.ok_or_else(|| StoreError::NotFound(number.to_string()))?;
@@ -752,110 +933,17 @@ impl Store for SqlStore {
     }
 
     async fn create_request(&self, new: NewRequest, actor: &Actor) -> Result<CreatedRequest> {
-        let description = text::description(&new.description)?;
-        let d = &new.details;
-        let details = RequestDetails::parse(
-            d.document_number.as_deref(),
-            d.index_number.as_deref(),
-            d.document_title.as_deref(),
-            d.medium.map(|m| m.code()),
-            Some(new.delivery),
-        )
-        .map_err(|mut e| e.remove(0))?;
-        check_past("received_on", new.received_on, self.today())?;
-        let received = Event::Received { on: new.received_on, channel: new.channel };
-        let state = CaseState::start(&received)?;
+        self.create_in(new, actor, None).await
+    }
 
-        let mut tx = begin_write(&self.pool).await?;
-        Self::key_is_current(&mut tx, &self.cipher).await?;
-        let projection = project(&state, &*self.calendar_in(&mut tx).await?);
-        let slug: String = sqlx::query("SELECT slug FROM agencies WHERE id = $1")
-            .bind(new.agency_id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound("agency".into()))?
-            .try_get(0)?;
-        if let Some(dept) = new.department_id {
-            let found = sqlx::query("SELECT id FROM departments WHERE id = $1 AND agency_id = $2")
-                .bind(dept)
-                .bind(new.agency_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if found.is_none() {
-                return Err(DomainError::invalid("department_id", "is not a department of this agency")
-                    .zh("请选择本机关的承办部门")
-                    .into());
-            }
-        }
-        let year = i64::from(new.received_on.year());
-        let seq: i64 = sqlx::query(
-            "INSERT INTO request_counters (agency_id, year, last_seq) VALUES ($1, $2, 1) \
-             ON CONFLICT (agency_id, year) DO UPDATE SET last_seq = request_counters.last_seq + 1 RETURNING last_seq",
-        )
-        .bind(new.agency_id)
-        .bind(year)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
-        let number = format!("{slug}-{year}-{seq:05}");
-        let query_code = random_code(10);
-        let a = &new.applicant;
-        let sealed = self.cipher.seal(
-            &PersonalData {
-                id_number: a.id_number.as_ref().map(|i| i.as_str().to_string()),
-                phone: a.phone.as_str().to_string(),
-                email: a.email.clone(),
-                address: a.address.clone(),
-                id_type: a.id_number.as_ref().map(|i| i.kind().code().to_string()),
-                legal_representative: a.legal_representative.clone(),
-                contact_person: a.contact_person.clone(),
-            },
-            &number,
-        )?;
-        let request_id: i64 = sqlx::query(
-            "INSERT INTO requests (agency_id, department_id, number, query_code_hash, applicant_kind, applicant_name, org_code, \
-             id_masked, phone_masked, pii_sealed, description, channel, delivery, received_on, status, due_on, due_provisional, \
-             concluded_on, outcome, event_count, created_at, document_number, index_number, document_title, medium, applicant_name_index) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL, NULL, 1, $18, $19, $20, $21, $22, $23) RETURNING id",
-        )
-        .bind(new.agency_id)
-        .bind(new.department_id)
-        .bind(&number)
-        .bind(self.query_key.code_hash(&number, &query_code))
-        .bind(a.kind.code())
-        .bind(&a.name)
-        .bind(a.org_code.as_ref().map(|c| c.as_str().to_string()))
-        .bind(a.id_number.as_ref().map(|i| i.masked()))
-        .bind(a.phone.masked())
-        .bind(sealed)
-        .bind(&description)
-        .bind(new.channel.code())
-        .bind(serde_json::to_value(new.delivery).ok().and_then(|v| v.as_str().map(str::to_string)))
-        .bind(new.received_on)
-        .bind(projection.status.code())
-        .bind(projection.due_on)
-        .bind(projection.due_provisional)
-        .bind(now_text())
-        .bind(&details.document_number)
-        .bind(&details.index_number)
-        .bind(&details.document_title)
-        .bind(details.medium.map(|m| m.code()))
-        .bind(self.query_key.name_index(&a.name))
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| conflict_or(e, "request number"))?
-        .try_get(0)?;
-        Self::cover_request(&mut tx, request_id).await?;
-        Self::insert_event(&mut tx, request_id, 1, &received, actor).await?;
-        audit_covering(&mut tx, actor, "request.received", &number, "ok").await?;
-        tx.commit().await?;
-        Ok(CreatedRequest {
-            number,
-            query_code,
-            received_on: new.received_on,
-            due_on: projection.due_on,
-            due_provisional: projection.due_provisional,
-        })
+    async fn create_request_with_letter(
+        &self,
+        new: NewRequest,
+        actor: &Actor,
+        maker: &dyn crate::letters::LetterMaker,
+        issued_on: NaiveDate,
+    ) -> Result<CreatedRequest> {
+        self.create_in(new, actor, Some((maker, issued_on))).await
     }
 
     async fn request(&self, number: &str) -> Result<Option<RequestRecord>> {
@@ -916,6 +1004,67 @@ impl Store for SqlStore {
             return Err(StoreError::Corrupt(format!("{object}: {why}")));
         }
         Ok(Some((info, body)))
+    }
+
+    async fn add_attachment(
+        &self,
+        request_id: i64,
+        new: &crate::attachments::NewAttachment,
+        bytes: Vec<u8>,
+        actor: &Actor,
+    ) -> Result<crate::attachments::AttachmentInfo> {
+        let files = self.attachment_dir()?.clone();
+        let sha = sha256_hex(&bytes);
+        let size = bytes.len() as i64;
+        // The bytes first (atomically, fsynced), then the row that names them.
+        let wanted = sha.clone();
+        tokio::task::spawn_blocking(move || files.write(&wanted, &bytes))
+            .await
+            .map_err(|e| StoreError::Config(format!("writing an attachment: {e}")))??;
+        let mut tx = begin_write(&self.pool).await?;
+        let row = sqlx::query("SELECT agency_id, number FROM requests WHERE id = $1")
+            .bind(request_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("request {request_id}")))?;
+        let (agency_id, number): (i64, String) = (row.try_get(0)?, row.try_get(1)?);
+        let audit_seq = next_audit_seq(&mut tx).await?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO attachments (agency_id, request_id, purpose, name, mime, size, sha256, uploaded_by, uploaded_at, audit_seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(agency_id)
+        .bind(request_id)
+        .bind(new.purpose.code())
+        .bind(&new.name)
+        .bind(new.file_type.mime())
+        .bind(size)
+        .bind(&sha)
+        .bind(actor.label())
+        .bind(now_text())
+        .bind(audit_seq)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        // The object names the request and the attachment, never the file name (which may
+        // carry personal data); the payload commits to the name by its hash.
+        audit_covering(&mut tx, actor, "attachment.add", &format!("{number}/attachment:{id}"), "ok").await?;
+        let row = sqlx::query(attachment_select!("WHERE a.id = $1")).bind(id).fetch_one(&mut *tx).await?;
+        let info = attachment_from_row(&row)?;
+        tx.commit().await?;
+        Ok(info)
+    }
+
+    async fn attachments(&self, request_id: i64) -> Result<Vec<crate::attachments::AttachmentInfo>> {
+        let rows = sqlx::query(attachment_select!("WHERE a.request_id = $1 ORDER BY a.id"))
+            .bind(request_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(attachment_from_row).collect()
+    }
+
+    async fn attachment_file(&self, request_id: i64, id: i64) -> Result<Option<(crate::attachments::AttachmentInfo, Vec<u8>)>> {
+        self.checked_attachment(request_id, id).await
     }
 
     async fn letter_templates(&self, agency_id: i64) -> Result<Vec<(String, String)>> {
@@ -1786,7 +1935,14 @@ impl Store for SqlStore {
 
     async fn user_auth(&self, login: &str) -> Result<Option<UserAuth>> {
         let row = sqlx::query(user_select!("WHERE u.login = $1")).bind(login).fetch_optional(&self.pool).await?;
-        row.as_ref().map(user_from_row).transpose()
+        let Some(mut user) = row.as_ref().map(user_from_row).transpose()? else { return Ok(None) };
+        let bound = totp_bound(user.info.id);
+        for secret in [&mut user.totp_secret, &mut user.totp_pending].into_iter().flatten() {
+            if crate::crypto::is_sealed_text(secret) {
+                *secret = self.cipher.open_text(secret, &bound)?;
+            }
+        }
+        Ok(Some(user))
     }
 
     async fn disable_user(&self, login: &str, actor: &Actor) -> Result<UserInfo> {
@@ -1920,7 +2076,11 @@ impl Store for SqlStore {
     }
 
     async fn set_totp_pending(&self, user_id: i64, secret: Option<&str>) -> Result<()> {
-        sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2").bind(secret).bind(user_id).execute(&self.pool).await?;
+        let mut tx = begin_write(&self.pool).await?;
+        Self::key_is_current(&mut tx, &self.cipher).await?;
+        let sealed = secret.map(|s| self.cipher.seal_text(s, &totp_bound(user_id))).transpose()?;
+        sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2").bind(sealed).bind(user_id).execute(&mut *tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 

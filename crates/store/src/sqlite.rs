@@ -37,6 +37,7 @@ impl SqlStore {
         let store = SqlStore::from_pool(pool, cipher);
         store.load_calendar().await?;
         store.index_names().await?;
+        store.seal_clear_secrets().await?;
         Ok(store)
     }
 

@@ -76,7 +76,8 @@ pub async fn fresh_with_clock(
             let path = dir.path().join("gongkai.sqlite3");
             let store = crate::SqliteStore::open(&path, cipher)
                 .await?
-                .with_clock(clock);
+                .with_clock(clock)
+                .with_attachment_dir(dir.path().join(crate::attachments::DIR));
             Ok(TestStore {
                 store: Arc::new(store),
                 url: path.display().to_string(),
@@ -85,7 +86,10 @@ pub async fn fresh_with_clock(
         }
         Backend::Postgres => {
             let url = fresh_pg_database().await?;
-            let store = crate::PgStore::open(&url, cipher).await?.with_clock(clock);
+            let store = crate::PgStore::open(&url, cipher)
+                .await?
+                .with_clock(clock)
+                .with_attachment_dir(dir.path().join(crate::attachments::DIR));
             Ok(TestStore {
                 store: Arc::new(store),
                 url,
@@ -103,8 +107,13 @@ pub async fn fresh_pair(backend: Backend) -> Result<(TestStore, Arc<dyn Store>)>
     match backend {
         Backend::Sqlite => {
             let path = dir.path().join("gongkai.sqlite3");
-            let first = crate::SqliteStore::open(&path, PiiCipher::from_key(&key)).await?;
-            let second = crate::SqliteStore::open(&path, PiiCipher::from_key(&key)).await?;
+            let files = dir.path().join(crate::attachments::DIR);
+            let first = crate::SqliteStore::open(&path, PiiCipher::from_key(&key))
+                .await?
+                .with_attachment_dir(&files);
+            let second = crate::SqliteStore::open(&path, PiiCipher::from_key(&key))
+                .await?
+                .with_attachment_dir(&files);
             let ts = TestStore {
                 store: Arc::new(first),
                 url: path.display().to_string(),
@@ -114,8 +123,13 @@ pub async fn fresh_pair(backend: Backend) -> Result<(TestStore, Arc<dyn Store>)>
         }
         Backend::Postgres => {
             let url = fresh_pg_database().await?;
-            let first = crate::PgStore::open(&url, PiiCipher::from_key(&key)).await?;
-            let second = crate::PgStore::open(&url, PiiCipher::from_key(&key)).await?;
+            let files = dir.path().join(crate::attachments::DIR);
+            let first = crate::PgStore::open(&url, PiiCipher::from_key(&key))
+                .await?
+                .with_attachment_dir(&files);
+            let second = crate::PgStore::open(&url, PiiCipher::from_key(&key))
+                .await?
+                .with_attachment_dir(&files);
             let ts = TestStore {
                 store: Arc::new(first),
                 url,

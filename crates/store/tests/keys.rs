@@ -414,3 +414,154 @@ async fn a_process_with_the_old_key_stops_sealing_after_a_rotation() -> Result<(
     }
     Ok(())
 }
+
+/// Runs `$body` with `$conn` a plain connection to `dep`'s database (outside the store), on
+/// either backend.
+macro_rules! on_database {
+    ($dep:expr, |$conn:ident| $body:expr) => {{
+        use sqlx::Connection;
+        match &$dep.location {
+            Location::Dir(dir) => {
+                let url = format!("sqlite://{}", dir.join(keys::DB_FILE).display());
+                let mut $conn = sqlx::SqliteConnection::connect(&url).await?;
+                $body
+            }
+            Location::Postgres { url } => {
+                let mut $conn = sqlx::PgConnection::connect(url).await?;
+                $body
+            }
+        }
+    }};
+}
+
+/// The TOTP columns of every account as stored (`secret|pending`).
+async fn stored_secrets(dep: &Deployment) -> Result<Vec<String>> {
+    use sqlx::Row;
+    let sql = "SELECT COALESCE(totp_secret, '') || '|' || COALESCE(totp_pending, '') FROM users ORDER BY id";
+    on_database!(dep, |conn| sqlx::query(sql)
+        .fetch_all(&mut conn)
+        .await?
+        .iter()
+        .map(|r| Ok(r.try_get::<String, _>(0)?))
+        .collect::<Result<Vec<_>>>())
+}
+
+/// The TOTP secret a login of `login` is checked against.
+async fn secret_of(store: &Arc<dyn Store>, login: &str) -> Result<Option<String>> {
+    Ok(store
+        .user_auth(login)
+        .await?
+        .context("the account")?
+        .totp_secret)
+}
+
+/// Whether the SQLite files of `dep` contain `text` (always false on PostgreSQL).
+fn files_contain(dep: &Deployment, text: &str) -> Result<bool> {
+    let Location::Dir(dir) = &dep.location else {
+        return Ok(false);
+    };
+    for entry in std::fs::read_dir(dir)? {
+        let bytes = std::fs::read(entry?.path())?;
+        if bytes.windows(text.len()).any(|w| w == text.as_bytes()) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// TOTP secrets (issue 10) are sealed like personal data, bound to their account: the database
+/// never holds one in the clear, one written in the clear before is sealed at the next open
+/// (audited), and a key rotation re-seals them so that they still open — the secret a login
+/// checks its code against is the one enrolled.
+#[tokio::test]
+async fn totp_secrets_are_sealed_and_survive_a_rotation() -> Result<()> {
+    use gongkai_store::{NewUser, Role, SessionStage};
+    const SECRET: &str = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    const BEFORE: &str = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    for backend in Backend::all() {
+        let dep = Deployment::new(backend).await?;
+        let store = dep.open().await?;
+        let agency = gongkai_store::testing::agency(store.as_ref(), "key-t", "某市某局").await?;
+        let user = |login: &str| NewUser {
+            login: login.into(),
+            name: login.into(),
+            role: Role::Head,
+            agency_id: Some(agency.id),
+            department_id: None,
+            supervised: Vec::new(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        };
+        let head = store.create_user(&user("head"), &Actor::system()).await?;
+        let old = store
+            .create_user(&user("old.head"), &Actor::system())
+            .await?;
+        store.set_totp_pending(head.id, Some(SECRET)).await?;
+        let now = chrono::Utc::now();
+        store
+            .start_session(
+                head.id,
+                "enrol-session",
+                SessionStage::Enrol,
+                "127.0.0.1",
+                now,
+            )
+            .await?;
+        store.confirm_totp(head.id, "enrol-session").await?;
+        let auth = store.user_auth("head").await?.context("head")?;
+        assert_eq!(auth.totp_secret.as_deref(), Some(SECRET));
+        assert!(auth.info.totp);
+        drop(store);
+        // A secret kept in the clear by a version before this one.
+        let clear = format!(
+            "UPDATE users SET totp_secret = '{BEFORE}' WHERE id = {}",
+            old.id
+        );
+        on_database!(dep, |conn| {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(clear))
+                .execute(&mut conn)
+                .await?;
+        });
+        let store = dep.open().await?;
+        let stored = stored_secrets(&dep).await?;
+        assert_eq!(stored.len(), 2);
+        for s in &stored {
+            assert!(s.starts_with("s1:"), "{backend:?}: sealed: {s}");
+            assert!(
+                !s.contains(SECRET) && !s.contains(BEFORE),
+                "{backend:?}: {s}"
+            );
+        }
+        let actions: Vec<String> = store
+            .audit_entries(0, 1000)
+            .await?
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert!(actions.contains(&"totp.seal".to_string()), "{actions:?}");
+        assert_eq!(
+            secret_of(&store, "old.head").await?.as_deref(),
+            Some(BEFORE)
+        );
+        drop(store);
+        // Checkpoint the WAL into the file, then look at every byte SQLite keeps.
+        drop(dep.open().await?);
+        assert!(
+            !files_contain(&dep, SECRET)?,
+            "{backend:?}: the secret is in the database files"
+        );
+
+        let rotation =
+            keys::rotate(&dep.location, &dep.key_file(), &Actor::system(), |_| Ok(())).await?;
+        assert_eq!(rotation.resealed, 2, "both accounts' secrets re-sealed");
+        let after = stored_secrets(&dep).await?;
+        assert_ne!(after, stored, "{backend:?}: sealed anew under the new key");
+        let store = dep.open().await?;
+        assert_eq!(secret_of(&store, "head").await?.as_deref(), Some(SECRET));
+        assert_eq!(
+            secret_of(&store, "old.head").await?.as_deref(),
+            Some(BEFORE)
+        );
+        assert!(store.verify_audit_log().await?.is_ok());
+    }
+    Ok(())
+}

@@ -95,6 +95,9 @@ pub enum ApiError {
     /// 413: the body is larger than the server accepts.
     #[error("payload too large")]
     PayloadTooLarge,
+    /// 413: a file larger than its field allows (an attachment above 20 MiB), naming the rule.
+    #[error("too large: {}: {}", .0.field, .0.rule)]
+    TooLarge(FieldError),
     /// 415: a body that is not `application/json`.
     #[error("unsupported media type")]
     UnsupportedMediaType,
@@ -251,6 +254,15 @@ impl IntoResponse for ApiError {
                     message: "the body is larger than the server accepts".into(),
                     message_zh: "提交的内容过大".into(),
                     errors: vec![FieldError::zh("body", "is too large", "提交的内容过大")],
+                },
+            ),
+            ApiError::TooLarge(e) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorBody {
+                    error: "payload_too_large",
+                    message: format!("{}: {}", e.field, e.rule),
+                    message_zh: e.rule_zh.clone(),
+                    errors: vec![e],
                 },
             ),
             ApiError::UnsupportedMediaType => (

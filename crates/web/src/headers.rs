@@ -98,6 +98,42 @@ pub fn attachment(
     response
 }
 
+/// A file as a download under its own (cleaned, possibly Chinese) name: `Content-Disposition:
+/// attachment` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987 `filename*`), never
+/// cached; `nosniff` comes with every response ([`secure`]).
+pub fn named_download(bytes: Vec<u8>, mime: &'static str, name: &str) -> Response {
+    let mut response = bytes.into_response();
+    let h = response.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+    let fallback: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let value = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}");
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static("attachment")),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
 /// A request number as a file name: letters, digits and `-` only.
 fn ascii_name(number: &str) -> String {
     number
@@ -112,11 +148,13 @@ pub fn is_api(path: &str) -> bool {
 }
 
 /// A POST, PUT or PATCH to the API with a body that does not say it is JSON (the API takes only
-/// `application/json` bodies; a POST without a body, e.g. `approve`, needs no content type).
+/// `application/json` bodies; a POST without a body, e.g. `approve`, needs no content type) —
+/// except an attachment's upload, whose body is the file.
 fn carries_non_json_body(req: &Request) -> bool {
     use axum::http::Method;
     if !is_api(req.uri().path())
         || !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH)
+        || crate::api::attachments::is_upload(req.uri().path())
     {
         return false;
     }

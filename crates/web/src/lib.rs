@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod headers;
 pub mod limits;
+pub mod multipart;
 pub mod openapi;
 pub mod pages;
 pub mod server;
@@ -68,7 +69,7 @@ impl AppState {
 /// The whole application, with the request-level parts of `limits` (body size and time, request
 /// timeout, rate limits); [`serve`] adds the connection-level ones.
 pub fn router(state: AppState, limits: &ServerLimits) -> Router {
-    use api::{admin, letters, public, reports, settings, staff};
+    use api::{admin, attachments, letters, public, reports, settings, staff};
     let filing = Arc::new(limits::RateLimiter::new(limits.filing));
     let tracking = Arc::new(limits::RateLimiter::new(limits.tracking));
     let login = Arc::new(limits::RateLimiter::new(limits.login));
@@ -87,6 +88,13 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .routes(routes!(public::track_request))
         .routes(routes!(letters::applicant_letter))
         .route_layer(per_address(&tracking));
+    // Uploads take a file of up to 20 MiB (the API's body, the page's multipart form with its
+    // few fields); every other route keeps the server's body limit.
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(attachments::upload, attachments::list))
+        .route_layer(axum::extract::DefaultBodyLimit::max(
+            gongkai_domain::attachment::MAX_BYTES,
+        ));
     let (api, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(public::deadline))
         .routes(routes!(public::list_agencies))
@@ -98,6 +106,8 @@ pub fn router(state: AppState, limits: &ServerLimits) -> Router {
         .routes(routes!(staff::get_request))
         .routes(routes!(staff::append_event))
         .routes(routes!(staff::personal_data))
+        .merge(uploads)
+        .routes(routes!(attachments::download))
         .routes(routes!(letters::list_letters))
         .routes(routes!(letters::letter_file))
         .routes(routes!(

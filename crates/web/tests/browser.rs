@@ -1354,3 +1354,91 @@ async fn back_office_path(
     );
     Ok(())
 }
+
+/// The back office's attachments page (issue 10): a clerk logs in, uploads a PDF with the form
+/// (a file chosen as a person chooses it), sees it listed, then submits the form without a file
+/// and gets the error next to the field — screenshots of both, and no WCAG 2.1 A/AA violation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_attachments_page_uploads_and_passes_axe() -> Result<()> {
+    if !browser_available()? {
+        return Ok(());
+    }
+    let axe_source = std::fs::read_to_string(axe_path())?;
+    let app = spawn_app(Backend::Sqlite).await?;
+    let staff = app
+        .store
+        .create_token(
+            "公开办",
+            Role::Office,
+            Some(app.agency.id),
+            &Actor::system(),
+        )
+        .await?;
+    let number = common::register_request(&app.base, &staff).await?;
+    let clerk = gongkai_app::App::new(app.store.clone(), common::clock());
+    clerk
+        .create_user(
+            &gongkai_app::UserInput {
+                login: "clerk".into(),
+                role: "office".into(),
+                agency: Some(AGENCY.into()),
+                password: Some("correct horse battery".into()),
+                ..Default::default()
+            },
+            &Actor::system(),
+        )
+        .await?;
+    let dir = tempfile::tempdir()?;
+    let pdf = dir.path().join("申请人身份证明.pdf");
+    std::fs::write(
+        &pdf,
+        b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n",
+    )?;
+    let browser = Browser::start().await?;
+    let c = &browser.client;
+    let outcome = async {
+        goto(c, &app.url("/admin/login")).await?;
+        fill(c, "#login-form", "login", Some("clerk")).await?;
+        fill(c, "#login-form", "password", Some("correct horse battery")).await?;
+        submit(c, "#login-form", "登录").await?;
+        wait_for(c, "#who").await?;
+        goto(
+            c,
+            &app.url(&format!("/admin/requests/{number}/attachments")),
+        )
+        .await?;
+        wait_for(c, "#attachment-form").await?;
+        c.find(Locator::Css("#file"))
+            .await?
+            .send_keys(&pdf.display().to_string())
+            .await?;
+        submit(c, "#attachment-form", "上传").await?;
+        let list = wait_for(c, "#attachments-list").await?;
+        ensure!(
+            list.text().await?.contains("申请人身份证明.pdf"),
+            "the file is listed"
+        );
+        let screenshots = screenshot_dir()?;
+        let mut violations = axe(c, "attachments", &axe_source).await?;
+        std::fs::write(
+            screenshots.join("admin-attachments-1280.png"),
+            full_screenshot(c).await?,
+        )?;
+        submit(c, "#attachment-form", "上传").await?;
+        wait_for(c, "#file-error").await?;
+        violations.extend(axe(c, "attachments-error", &axe_source).await?);
+        std::fs::write(
+            screenshots.join("admin-attachments-error-1280.png"),
+            full_screenshot(c).await?,
+        )?;
+        Ok::<_, anyhow::Error>(violations)
+    }
+    .await;
+    browser.close().await?;
+    let violations = outcome?;
+    ensure!(
+        violations.is_empty(),
+        "axe-core violations: {violations:#?}"
+    );
+    Ok(())
+}

@@ -67,6 +67,21 @@ async fn spawn_app(backend: Backend) -> Result<TestApp> {
 }
 
 impl TestApp {
+    /// The PDF of letter `seq` by the tracking page's form (number and 查询码).
+    async fn letter_form(&self, number: &str, code: &str, seq: i64) -> Result<reqwest::Response> {
+        Ok(self
+            .http
+            .post(self.url(&format!("/{AGENCY}/letter")))
+            .form(&[
+                ("number", number),
+                ("query_code", code),
+                ("seq", &seq.to_string()),
+                ("format", "pdf"),
+            ])
+            .send()
+            .await?)
+    }
+
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -146,8 +161,13 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
     let track = format!("/api/v1/requests/{number}?query_code={code}");
     let (s, v) = app.json(reqwest::Method::GET, &track, None, None).await?;
     assert_eq!(s, StatusCode::OK, "{v}");
-    assert_eq!(v["letters"][0]["kind"], "correction", "{v}");
-    assert_eq!(v["letters"][0]["letter_no"], "阜自然资依复〔2025〕1号");
+    // The 受理回执, frozen with the filing, numbered by the request (the 文号 series is the
+    // notices'), then the 补正告知书.
+    assert_eq!(v["letters"][0]["kind"], "receipt", "{v}");
+    assert_eq!(v["letters"][0]["event_seq"], 1, "{v}");
+    assert_eq!(v["letters"][0]["letter_no"], number.as_str());
+    assert_eq!(v["letters"][1]["kind"], "correction", "{v}");
+    assert_eq!(v["letters"][1]["letter_no"], "阜自然资依复〔2025〕1号");
 
     app.event(&number, json!({"type": "corrected", "on": "2025-06-09"}))
         .await?;
@@ -197,12 +217,13 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
     assert_eq!(
         kinds,
         [
+            "receipt",
             "correction",
             "consultation.third_party",
             "answer.partially_disclosed"
         ]
     );
-    let consultation_seq = all[1]["event_seq"].as_i64().context("seq")?;
+    let consultation_seq = all[2]["event_seq"].as_i64().context("seq")?;
     let r = app
         .http
         .get(app.url(&format!(
@@ -233,6 +254,7 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
         .await?
         .text()
         .await?;
+    assert!(page.contains("政府信息公开申请受理回执"), "{page}");
     assert!(page.contains("政府信息公开申请补正告知书"), "{page}");
     assert!(page.contains("政府信息部分公开告知书"), "{page}");
     assert!(
@@ -246,17 +268,7 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
 
     // The answer letter from the page's form: its text has the 申请编号, the article of 部分公开
     // and the remedy clause naming the agency's 复议机关.
-    let r = app
-        .http
-        .post(app.url(&format!("/{AGENCY}/letter")))
-        .form(&[
-            ("number", number.as_str()),
-            ("query_code", code.as_str()),
-            ("seq", &answer_seq.to_string()),
-            ("format", "pdf"),
-        ])
-        .send()
-        .await?;
+    let r = app.letter_form(&number, &code, answer_seq).await?;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.headers()["content-type"], "application/pdf");
     let pdf = r.bytes().await?;
@@ -285,7 +297,23 @@ async fn the_letter_path(app: &TestApp) -> Result<()> {
         listed["pdf_sha256"].as_str(),
         Some(hex::encode(sha2::Sha256::digest(&pdf)).as_str())
     );
-    assert_eq!(v["letters"].as_array().map(Vec::len), Some(2), "{v}");
+    assert_eq!(v["letters"].as_array().map(Vec::len), Some(3), "{v}");
+    // The 受理回执 states the day of receipt (Art. 31) and the deadline, and is the applicant's.
+    let r = app.letter_form(&number, &code, 1).await?;
+    assert_eq!(r.status(), StatusCode::OK);
+    let receipt = pdftotext(&r.bytes().await?)?;
+    for needle in [
+        number.as_str(),
+        "受理回执",
+        "第三十一条",
+        "2025年6月9日",
+        "李四",
+    ] {
+        assert!(
+            receipt.contains(needle),
+            "the receipt lacks {needle}:\n{receipt}"
+        );
+    }
 
     // The consultation letter by the applicant's API: 404, as a wrong code.
     let applicant_letter = |seq: i64, code: &str, format: &str| {
@@ -478,7 +506,14 @@ async fn concurrent_letters_get_distinct_numbers_without_gaps() -> Result<()> {
                 let (_, v) = app
                     .json(reqwest::Method::GET, &path, Some(&app.staff), None)
                     .await?;
-                Ok::<_, anyhow::Error>(v[0]["letter_no"].as_str().unwrap_or_default().to_string())
+                let correction = v
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|l| l["kind"] == "correction")
+                    .cloned()
+                    .unwrap_or_default();
+                Ok::<_, anyhow::Error>(correction["letter_no"].as_str().unwrap_or_default().to_string())
             });
         }
         let mut got = Vec::new();
@@ -491,6 +526,69 @@ async fn concurrent_letters_get_distinct_numbers_without_gaps() -> Result<()> {
         got.sort();
         want.sort();
         assert_eq!(got, want, "on {backend:?}");
+    }
+    Ok(())
+}
+
+/// A request registered by staff (in person, by post, …) gets its 受理回执 as a filed one does:
+/// numbered by the request, dated the day it is registered, stating the Art. 31 day of receipt,
+/// frozen and covered by the audit chain; the agency's 文号 series is not spent on it.
+#[tokio::test]
+async fn an_offline_registration_has_its_receipt_letter() -> Result<()> {
+    for backend in Backend::all() {
+        let app = spawn_app(backend).await?;
+        let (s, created) = app
+            .json(
+                reqwest::Method::POST,
+                &format!("/api/v1/staff/agencies/{AGENCY}/requests"),
+                Some(&app.staff),
+                Some(json!({
+                    "applicant": {"kind": "natural_person", "name": "王五", "id_number": "11010519491231002X", "phone": "13800138001", "address": "辽宁省阜新市细河区中华路1号"},
+                    "description": "某路段拓宽工程的批复文件",
+                    "channel": "post_signed", "delivery": "post",
+                    "arrived_on": "2025-06-03", "confirmed_on": "2025-06-05"
+                })),
+            )
+            .await?;
+        assert_eq!(s, StatusCode::CREATED, "{created}");
+        let number = created["number"].as_str().context("number")?.to_string();
+        let path = format!("/api/v1/staff/requests/{number}/letters");
+        let (_, all) = app
+            .json(reqwest::Method::GET, &path, Some(&app.staff), None)
+            .await?;
+        assert_eq!(all[0]["kind"], "receipt", "{backend:?}: {all}");
+        assert_eq!(all[0]["letter_no"], number.as_str());
+        assert_eq!(
+            all[0]["issued_on"], "2025-06-09",
+            "dated the day it is issued"
+        );
+        let r = app
+            .http
+            .get(app.url(&format!("{path}/1/pdf")))
+            .bearer_auth(&app.staff)
+            .send()
+            .await?;
+        assert_eq!(r.status(), StatusCode::OK);
+        let text = pdftotext(&r.bytes().await?)?;
+        // Post: received the day it was signed for (Art. 31(二)).
+        assert!(
+            text.contains("2025年6月5日收到") && text.contains("王五"),
+            "{text}"
+        );
+        // The first notice still takes the first number of the series.
+        let v = app
+            .event(
+                &number,
+                json!({"type": "correction_requested", "on": "2025-06-09", "items": "请写明路段名称", "correct_by": "2025-06-20"}),
+            )
+            .await?;
+        assert!(v.is_object());
+        let (_, all) = app
+            .json(reqwest::Method::GET, &path, Some(&app.staff), None)
+            .await?;
+        assert_eq!(all[1]["letter_no"], "阜自然资依复〔2025〕1号", "{all}");
+        let report = app.ts.store.verify_audit_log().await?;
+        assert!(report.is_ok(), "{backend:?}: {report}");
     }
     Ok(())
 }

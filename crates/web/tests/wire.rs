@@ -100,6 +100,9 @@ async fn the_document_has_every_route_declared_with_it() -> Result<()> {
         ("/api/v1/staff/requests/{number}", "get"),
         ("/api/v1/staff/requests/{number}/events", "post"),
         ("/api/v1/staff/requests/{number}/personal-data", "get"),
+        ("/api/v1/staff/requests/{number}/attachments", "post"),
+        ("/api/v1/staff/requests/{number}/attachments", "get"),
+        ("/api/v1/staff/requests/{number}/attachments/{id}", "get"),
         ("/api/v1/staff/agencies/{agency}/reports/{year}", "get"),
         (
             "/api/v1/staff/agencies/{agency}/reports/{year}/cells/{cell}",

@@ -17,7 +17,7 @@ use crate::{ApiError, AppState, JsonBody, Path, StaffActor};
 pub struct LetterBody {
     /// The event that sent it (1-based seq in the ledger).
     pub event_seq: i64,
-    /// `correction`, `extension`, `consultation.third_party`, `consultation.co_maker`,
+    /// `receipt` (受理回执, numbered by the request), `correction`, `extension`, `consultation.third_party`, `consultation.co_maker`,
     /// `fee_notice`, `answer.disclosed`, `answer.partially_disclosed`, `answer.withheld`,
     /// `answer.unable_to_provide`, `answer.not_processed`, `answer.other`.
     pub kind: String,

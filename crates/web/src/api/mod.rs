@@ -1,6 +1,7 @@
 //! The JSON API: request/response bodies and the handlers of the public, staff and admin areas.
 
 pub mod admin;
+pub mod attachments;
 pub mod events;
 pub mod letters;
 pub mod public;

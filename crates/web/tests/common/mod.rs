@@ -88,27 +88,30 @@ pub async fn staff_and_head(store: &dyn Store, agency_id: i64) -> Result<(String
 impl Seeded {
     /// Registers 李四's request, handed in today, through the staff API; its number.
     pub async fn register(&self) -> Result<String> {
-        let r = reqwest::Client::new()
-            .post(format!(
-                "{}/api/v1/staff/agencies/{AGENCY}/requests",
-                self.base
-            ))
-            .bearer_auth(&self.staff)
-            .json(&serde_json::json!({
-                "applicant": {"kind": "natural_person", "name": "李四",
-                              "id_number": "11010519491231002X", "phone": "13800138000"},
-                "description": "2020年某地块征收补偿方案",
-                "channel": "in_person", "delivery": "collect", "arrived_on": today().to_string()
-            }))
-            .send()
-            .await?;
-        anyhow::ensure!(r.status() == reqwest::StatusCode::CREATED, "{}", r.status());
-        let v: serde_json::Value = r.json().await?;
-        v["number"]
-            .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| anyhow::anyhow!("no number in {v}"))
+        register_request(&self.base, &self.staff).await
     }
+}
+
+/// Registers 李四's request, handed in today, through the staff API of the server at `base`
+/// with the agency's staff token; its number.
+pub async fn register_request(base: &str, staff: &str) -> Result<String> {
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/staff/agencies/{AGENCY}/requests"))
+        .bearer_auth(staff)
+        .json(&serde_json::json!({
+            "applicant": {"kind": "natural_person", "name": "李四",
+                          "id_number": "11010519491231002X", "phone": "13800138000"},
+            "description": "2020年某地块征收补偿方案",
+            "channel": "in_person", "delivery": "collect", "arrived_on": today().to_string()
+        }))
+        .send()
+        .await?;
+    anyhow::ensure!(r.status() == reqwest::StatusCode::CREATED, "{}", r.status());
+    let v: serde_json::Value = r.json().await?;
+    v["number"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("no number in {v}"))
 }
 
 /// The text of a PDF, as `pdftotext` (poppler-utils; scripts/test.sh installs it) reads it.

@@ -5,6 +5,7 @@
 //! session is sent to the login page. [`nav`] is the frame every back-office page shows (who is
 //! signed in, the navigation).
 
+pub mod attachments;
 pub mod inbox;
 pub mod login;
 pub mod nav;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .merge(inbox::routes())
         .merge(register::routes())
         .merge(request::routes())
+        .merge(attachments::routes())
 }
 
 /// The session cookie: `HttpOnly`, `SameSite=Strict`, `Secure` behind TLS; `None` clears it.
