@@ -8,6 +8,7 @@ mod compose;
 pub mod placeholder;
 mod rules;
 mod tally;
+mod zh;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -20,6 +21,7 @@ pub use compose::{
 pub use rules::{
     CheckContext, Finding, NarrativeFigure, NarrativeKind, SECTION_HEADINGS, Severity, check,
 };
+pub use zh::cell_name_zh;
 pub use tally::{RequestFact, ReviewFact, ReviewKind, ReviewResult, tally_requests, tally_review};
 
 /// A count cell; `None` = left blank in the report.

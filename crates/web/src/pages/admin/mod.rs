@@ -5,6 +5,7 @@
 
 pub mod home;
 pub mod login;
+pub mod report;
 
 use axum::Router;
 use axum::http::HeaderMap;
@@ -14,7 +15,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use crate::{AppState, SESSION_COOKIE};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(login::routes()).merge(home::routes())
+    Router::new()
+        .merge(login::routes())
+        .merge(home::routes())
+        .merge(report::routes())
 }
 
 /// The session cookie: `HttpOnly`, `SameSite=Strict`, `Secure` behind TLS; `None` clears it.
