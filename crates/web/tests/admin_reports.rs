@@ -324,7 +324,7 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
             .await?;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
         assert!(ok.location.contains("saved=case"));
-        let page = site.get(EDITOR, &clerk).await?;
+        let page = site.get(&ok.location, &clerk).await?;
         assert!(page.body.contains("复议、诉讼案件已记录。"));
         let pending = site
             .get("/admin/reports/2025/cells/review.reconsideration.pending?agency=fuxin-zrzyj", &clerk)
@@ -415,7 +415,7 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
         assert!(starter.contains("待填写"), "{starter}");
         let made = site.post("/admin/reports/2025/versions?agency=fuxin-zrzyj", &clerk, &[]).await?;
         assert_eq!(made.status, StatusCode::SEE_OTHER);
-        let page = site.get(EDITOR, &clerk).await?;
+        let page = site.get(&made.location, &clerk).await?;
         assert!(page.body.contains("已生成新版本，请负责人批准。"));
         assert!(page.body.contains("草稿（待负责人批准）"));
         assert!(page.body.contains("只有负责人账号可以批准和发布"), "the clerk is told why there is no button");
@@ -463,7 +463,7 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
             .post(sections, &clerk, &[("overview", overview.as_str()), ("problems", written), ("other", "无。")])
             .await?;
         assert_eq!(ok.status, StatusCode::SEE_OTHER);
-        let page = site.get(EDITOR, &clerk).await?;
+        let page = site.get(&ok.location, &clerk).await?;
         assert!(page.body.contains("叙述部分已保存。"));
         assert_eq!(textarea(&page.body, "problems").as_deref(), Some(written), "saved, it survives a reload");
         assert_eq!(site.report_json().await?["sections"]["problems"], written);
@@ -484,7 +484,7 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
         assert_eq!(site.post(&approve, &head, &[]).await?.status, StatusCode::SEE_OTHER);
         let published = site.post(&approve.replace("/approve?", "/publish?"), &head, &[]).await?;
         assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.body);
-        let page = site.get(EDITOR, &head).await?;
+        let page = site.get(&published.location, &head).await?;
         assert!(page.body.contains("年度报告已发布"));
         assert!(page.body.contains("href=\"/fuxin-zrzyj/reports/2025\""));
         assert!(page.body.contains("href=\"/api/v1/agencies/fuxin-zrzyj/reports/2025/pdf\""));
