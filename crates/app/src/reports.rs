@@ -6,7 +6,8 @@
 
 use chrono::NaiveDate;
 use gongkai_domain::report::{
-    CheckContext, Report, ReportFormat, ReviewFact, ReviewKind, ReviewResult, Sections, check,
+    CheckContext, Report, ReportFormat, RequestFact, ReviewFact, ReviewKind, ReviewResult,
+    Sections, check,
 };
 use gongkai_render::OutputFormat;
 use gongkai_store::{
@@ -23,6 +24,16 @@ pub struct CellDrillDown {
     /// Table 2: request numbers. Table 3: the number of the request each case concerns, or
     /// `review_case:<id>` for a case not linked to a request.
     pub requests: Vec<String>,
+    /// What each of `requests` is counted by, in the same order.
+    pub facts: Vec<CellFact>,
+}
+
+/// The facts one entry of a drill-down is counted by: a request's (table 2) or a review case's
+/// (table 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellFact {
+    Request(RequestFact),
+    Review(ReviewFact),
 }
 
 /// 行政复议 / 行政诉讼 to record, as submitted.
@@ -77,13 +88,13 @@ impl App {
             return Err(AppError::NotFound(format!("agency {}", agency.slug)));
         }
         let format = ReportFormat::for_year(year)?;
-        let requests: Vec<String> = if cell.starts_with("requests.") && cell.ends_with(']') {
+        let found: Vec<(String, CellFact)> = if cell.starts_with("requests.") && cell.ends_with(']') {
             self.store
                 .numbered_request_facts(agency.id, year)
                 .await?
                 .into_iter()
                 .filter(|(_, fact)| fact.cells(year, format).iter().any(|c| c == cell))
-                .map(|(number, _)| number)
+                .map(|(number, fact)| (number, CellFact::Request(fact)))
                 .collect()
         } else if cell.starts_with("review.") {
             self.store
@@ -93,8 +104,10 @@ impl App {
                 .into_iter()
                 .filter(|case| case.fact.cells(year).iter().any(|c| c == cell))
                 .map(|case| {
-                    case.request_number
-                        .unwrap_or_else(|| format!("review_case:{}", case.id))
+                    let number = case
+                        .request_number
+                        .unwrap_or_else(|| format!("review_case:{}", case.id));
+                    (number, CellFact::Review(case.fact))
                 })
                 .collect()
         } else {
@@ -104,9 +117,11 @@ impl App {
             )
             .into());
         };
+        let (requests, facts) = found.into_iter().unzip();
         Ok(CellDrillDown {
             cell: cell.to_string(),
             requests,
+            facts,
         })
     }
 

@@ -283,6 +283,8 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
         assert_eq!(cell.status, StatusCode::OK);
         assert!(cell.body.contains("表二 （一）予以公开 · 自然人"), "{}", cell.body);
         assert_eq!(linked_requests(&cell.body), [numbers[0].clone()], "exactly the request behind it");
+        assert!(cell.body.contains("<td>自然人</td><td>2025-06-09</td>"), "{}", cell.body);
+        assert!(cell.body.contains("予以公开"), "the outcome it is counted by");
         let new = site
             .get("/admin/reports/2025/cells/requests.new%5B6%5D?agency=fuxin-zrzyj", &clerk)
             .await?;

@@ -18,7 +18,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::{Datelike, NaiveDate};
-use gongkai_app::{AppError, ReviewCaseInput};
+use gongkai_app::{AppError, CellFact, ReviewCaseInput};
 use gongkai_domain::DomainError;
 use gongkai_domain::report::{
     Finding, Report, ReportFormat, ReviewKind, ReviewResult, SECTION_HEADINGS, STATISTIC_KEYS,
@@ -1186,10 +1186,43 @@ async fn publish(
 // ---------------------------------------------------------------------------------------------
 // /admin/reports/{year}/cells/{cell}
 
-/// One request (or unlinked case) behind a cell.
+/// One request (or review case) behind a cell, with what it is counted by.
 struct Behind {
     label: String,
     href: String,
+    /// 申请人类型 (table 2) or 类别 (table 3).
+    kind: &'static str,
+    /// Received (table 2) or filed (table 3).
+    on: String,
+    /// 办结 / 审结 day, if any.
+    concluded_on: Option<String>,
+    /// 办理结果 / 审结结果, if any.
+    result: Option<&'static str>,
+}
+
+fn behind(number: String, fact: CellFact, editor: &str) -> Behind {
+    let (label, href) = match number.strip_prefix("review_case:") {
+        Some(id) => (format!("案件 {id}（未关联申请）"), format!("{editor}#case-{id}")),
+        None => (number.clone(), format!("/admin/requests/{number}")),
+    };
+    match fact {
+        CellFact::Request(f) => Behind {
+            label,
+            href,
+            kind: f.kind.label_zh(),
+            on: f.received_on.to_string(),
+            concluded_on: f.concluded.map(|(on, _)| on.to_string()),
+            result: f.concluded.map(|(_, o)| o.label_zh()),
+        },
+        CellFact::Review(f) => Behind {
+            label,
+            href,
+            kind: f.kind.name_zh(),
+            on: f.filed_on.to_string(),
+            concluded_on: f.decided.map(|(on, _)| on.to_string()),
+            result: f.decided.map(|(_, r)| r.name_zh()),
+        },
+    }
 }
 
 #[derive(Template)]
@@ -1235,16 +1268,8 @@ async fn cell(
     let items = found
         .requests
         .into_iter()
-        .map(|n| match n.strip_prefix("review_case:") {
-            Some(id) => Behind {
-                label: format!("案件 {id}（未关联申请）"),
-                href: format!("{back}#case-{id}"),
-            },
-            None => Behind {
-                href: format!("/admin/requests/{n}"),
-                label: n,
-            },
-        })
+        .zip(found.facts)
+        .map(|(number, fact)| behind(number, fact, &back))
         .collect();
     Ok(render(&CellPage {
         chrome: Chrome::site(&viewer).crumbs(vec![
