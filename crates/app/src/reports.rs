@@ -88,7 +88,8 @@ impl App {
             return Err(AppError::NotFound(format!("agency {}", agency.slug)));
         }
         let format = ReportFormat::for_year(year)?;
-        let found: Vec<(String, CellFact)> = if cell.starts_with("requests.") && cell.ends_with(']') {
+        let found: Vec<(String, CellFact)> = if cell.starts_with("requests.") && cell.ends_with(']')
+        {
             self.store
                 .numbered_request_facts(agency.id, year)
                 .await?

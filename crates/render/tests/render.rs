@@ -251,7 +251,11 @@ fn the_editor_fragment_links_the_cells_it_is_asked_to() {
     })
     .unwrap();
     let offered = offered.get_mut();
-    assert!(offered.iter().all(|p| p.starts_with("requests.") || p.starts_with("review.")));
+    assert!(
+        offered
+            .iter()
+            .all(|p| p.starts_with("requests.") || p.starts_with("review."))
+    );
     assert!(offered.contains(&"requests.disclosed[0]".to_string()));
     assert!(offered.contains(&"review.litigation_after_reconsideration.total".to_string()));
     assert_eq!(offered.len(), report.requests.all_rows().len() * 7 + 15);

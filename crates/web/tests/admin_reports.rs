@@ -12,8 +12,8 @@ use anyhow::{Context, Result};
 use gongkai_app::{App, UserInput};
 use gongkai_domain::clock::Clock;
 use gongkai_domain::report::Report;
-use gongkai_store::testing::Backend;
 use gongkai_store::Actor;
+use gongkai_store::testing::Backend;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -42,7 +42,12 @@ impl Site {
         for (login, role, agency, supervises) in [
             ("clerk", "office", "fuxin-zrzyj", vec![]),
             ("head", "head", "fuxin-zrzyj", vec![]),
-            ("jiandu", "supervisor", "sheng", vec!["fuxin-zrzyj".to_string()]),
+            (
+                "jiandu",
+                "supervisor",
+                "sheng",
+                vec!["fuxin-zrzyj".to_string()],
+            ),
             ("other.clerk", "office", "other", vec![]),
         ] {
             app.create_user(
@@ -151,12 +156,21 @@ impl Site {
             let done = self
                 .post("/admin/totp", &cookie, &[("code", code.as_str())])
                 .await?;
-            anyhow::ensure!(done.status == StatusCode::SEE_OTHER, "TOTP: {}", done.status);
+            anyhow::ensure!(
+                done.status == StatusCode::SEE_OTHER,
+                "TOTP: {}",
+                done.status
+            );
         }
         Ok(cookie)
     }
 
-    async fn api(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<(StatusCode, Value)> {
+    async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<(StatusCode, Value)> {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.seeded.base))
@@ -171,7 +185,11 @@ impl Site {
     /// The report JSON of 2025 as the staff API gives it.
     async fn report_json(&self) -> Result<Value> {
         let (s, v) = self
-            .api(reqwest::Method::GET, "/api/v1/staff/agencies/fuxin-zrzyj/reports/2025", None)
+            .api(
+                reqwest::Method::GET,
+                "/api/v1/staff/agencies/fuxin-zrzyj/reports/2025",
+                None,
+            )
             .await?;
         anyhow::ensure!(s == StatusCode::OK, "{s} {v}");
         Ok(v)
@@ -244,13 +262,19 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
 
         // Without a session: the login page.
         let page = site.get(EDITOR, "nobody").await?;
-        assert_eq!((page.status, page.location.as_str()), (StatusCode::SEE_OTHER, "/admin/login"));
+        assert_eq!(
+            (page.status, page.location.as_str()),
+            (StatusCode::SEE_OTHER, "/admin/login")
+        );
 
         // The list: each year with where it stands.
         let list = site.get("/admin/reports", &clerk).await?;
         assert_eq!(list.status, StatusCode::OK);
         assert!(list.body.contains("阜新市自然资源局"), "{}", list.body);
-        assert!(list.body.contains(&format!("href=\"{}\"", EDITOR.replace('&', "&amp;"))));
+        assert!(
+            list.body
+                .contains(&format!("href=\"{}\"", EDITOR.replace('&', "&amp;")))
+        );
         assert!(list.body.contains("编制中（尚未生成版本）"));
 
         // The editor: the same figures as the report JSON, laid out as the format does.
@@ -259,7 +283,11 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
         let expected = figures(&gongkai_render::html_fragment(&report)?);
         let page = site.get(EDITOR, &clerk).await?;
         assert_eq!(page.status, StatusCode::OK);
-        assert_eq!(figures(&page.body), expected, "the editor's figures are the JSON's");
+        assert_eq!(
+            figures(&page.body),
+            expected,
+            "the editor's figures are the JSON's"
+        );
         assert!(expected.len() > 100, "every cell of the three tables");
         // The findings of report::check in Chinese, with the cells named.
         assert!(page.body.contains("审核意见"));
@@ -273,55 +301,115 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
         assert!(page.body.contains("提示（B1）"), "blank table-1 cells");
         assert!(page.body.contains("没有发生的事项应填 0"));
         assert!(page.body.contains("提示（S2）"));
-        assert!(page.body.contains("五、存在的主要问题及改进情况</a>：该部分仍有待填写的占位文字"));
+        assert!(
+            page.body
+                .contains("五、存在的主要问题及改进情况</a>：该部分仍有待填写的占位文字")
+        );
 
         // A non-zero cell is a link to its drill-down; a zero one is not.
         let disclosed = "/admin/reports/2025/cells/requests.disclosed%5B0%5D?agency=fuxin-zrzyj";
-        assert!(page.body.contains(&format!("<a href=\"{}\">1</a>", disclosed.replace('&', "&amp;"))));
-        assert!(!page.body.contains("cells/requests.disclosed%5B1%5D"), "a zero is no link");
+        assert!(page.body.contains(&format!(
+            "<a href=\"{}\">1</a>",
+            disclosed.replace('&', "&amp;")
+        )));
+        assert!(
+            !page.body.contains("cells/requests.disclosed%5B1%5D"),
+            "a zero is no link"
+        );
         let cell = site.get(disclosed, &clerk).await?;
         assert_eq!(cell.status, StatusCode::OK);
-        assert!(cell.body.contains("表二 （一）予以公开 · 自然人"), "{}", cell.body);
-        assert_eq!(linked_requests(&cell.body), [numbers[0].clone()], "exactly the request behind it");
-        assert!(cell.body.contains("<td>自然人</td><td>2025-06-09</td>"), "{}", cell.body);
-        assert!(cell.body.contains("予以公开"), "the outcome it is counted by");
+        assert!(
+            cell.body.contains("表二 （一）予以公开 · 自然人"),
+            "{}",
+            cell.body
+        );
+        assert_eq!(
+            linked_requests(&cell.body),
+            [numbers[0].clone()],
+            "exactly the request behind it"
+        );
+        assert!(
+            cell.body.contains("<td>自然人</td><td>2025-06-09</td>"),
+            "{}",
+            cell.body
+        );
+        assert!(
+            cell.body.contains("予以公开"),
+            "the outcome it is counted by"
+        );
         let new = site
-            .get("/admin/reports/2025/cells/requests.new%5B6%5D?agency=fuxin-zrzyj", &clerk)
+            .get(
+                "/admin/reports/2025/cells/requests.new%5B6%5D?agency=fuxin-zrzyj",
+                &clerk,
+            )
             .await?;
         let mut all = numbers.clone();
         all.sort();
         assert_eq!(linked_requests(&new.body), all);
         let forward = site
-            .get("/admin/reports/2025/cells/requests.carried_forward%5B6%5D?agency=fuxin-zrzyj", &clerk)
+            .get(
+                "/admin/reports/2025/cells/requests.carried_forward%5B6%5D?agency=fuxin-zrzyj",
+                &clerk,
+            )
             .await?;
         let mut open: Vec<String> = numbers[1..].to_vec();
         open.sort();
-        assert_eq!(linked_requests(&forward.body), open, "the open requests are carried forward");
-        for missing in ["requests.nonsense%5B0%5D", "requests.new%5B9%5D", "review.nothing.total"] {
+        assert_eq!(
+            linked_requests(&forward.body),
+            open,
+            "the open requests are carried forward"
+        );
+        for missing in [
+            "requests.nonsense%5B0%5D",
+            "requests.new%5B9%5D",
+            "review.nothing.total",
+        ] {
             let page = site
-                .get(&format!("/admin/reports/2025/cells/{missing}?agency=fuxin-zrzyj"), &clerk)
+                .get(
+                    &format!("/admin/reports/2025/cells/{missing}?agency=fuxin-zrzyj"),
+                    &clerk,
+                )
                 .await?;
             assert_eq!(page.status, StatusCode::NOT_FOUND, "{missing}");
         }
-        assert_eq!(site.get("/admin/reports/1999?agency=fuxin-zrzyj", &clerk).await?.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            site.get("/admin/reports/1999?agency=fuxin-zrzyj", &clerk)
+                .await?
+                .status,
+            StatusCode::NOT_FOUND
+        );
 
         // Review cases: recorded (errors next to the field, values kept), drilled into, decided.
         let bad = site
             .post(
                 "/admin/reports/2025/review-cases?agency=fuxin-zrzyj",
                 &clerk,
-                &[("kind", "reconsideration"), ("request_number", &numbers[1]), ("filed_on", "2025-13-01")],
+                &[
+                    ("kind", "reconsideration"),
+                    ("request_number", &numbers[1]),
+                    ("filed_on", "2025-13-01"),
+                ],
             )
             .await?;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(bad.body.contains("id=\"filed_on-error\""), "the error is next to the field");
+        assert!(
+            bad.body.contains("id=\"filed_on-error\""),
+            "the error is next to the field"
+        );
         assert!(bad.body.contains("请按“年-月-日”填写日期"));
-        assert!(bad.body.contains(&format!("value=\"{}\"", numbers[1])), "the number entered is kept");
+        assert!(
+            bad.body.contains(&format!("value=\"{}\"", numbers[1])),
+            "the number entered is kept"
+        );
         let ok = site
             .post(
                 "/admin/reports/2025/review-cases?agency=fuxin-zrzyj",
                 &clerk,
-                &[("kind", "reconsideration"), ("request_number", &numbers[1]), ("filed_on", "2025-06-05")],
+                &[
+                    ("kind", "reconsideration"),
+                    ("request_number", &numbers[1]),
+                    ("filed_on", "2025-06-05"),
+                ],
             )
             .await?;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
@@ -329,7 +417,10 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
         let page = site.get(&ok.location, &clerk).await?;
         assert!(page.body.contains("复议、诉讼案件已记录。"));
         let pending = site
-            .get("/admin/reports/2025/cells/review.reconsideration.pending?agency=fuxin-zrzyj", &clerk)
+            .get(
+                "/admin/reports/2025/cells/review.reconsideration.pending?agency=fuxin-zrzyj",
+                &clerk,
+            )
             .await?;
         assert_eq!(linked_requests(&pending.body), [numbers[1].clone()]);
         let case = page
@@ -340,15 +431,30 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
             .context("the decision form of the pending case")?
             .to_string();
         let decide = format!("/admin/reports/2025/review-cases/{case}?agency=fuxin-zrzyj");
-        let bad = site.post(&decide, &clerk, &[("decided_on", "2025-06-08"), ("result", "")]).await?;
+        let bad = site
+            .post(
+                &decide,
+                &clerk,
+                &[("decided_on", "2025-06-08"), ("result", "")],
+            )
+            .await?;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad.body.contains("请选择审结结果"));
-        let ok = site.post(&decide, &clerk, &[("decided_on", "2025-06-08"), ("result", "corrected")]).await?;
+        let ok = site
+            .post(
+                &decide,
+                &clerk,
+                &[("decided_on", "2025-06-08"), ("result", "corrected")],
+            )
+            .await?;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
         let json = site.report_json().await?;
         assert_eq!(json["review"]["reconsideration"]["corrected"], 1);
         let corrected = site
-            .get("/admin/reports/2025/cells/review.reconsideration.corrected?agency=fuxin-zrzyj", &clerk)
+            .get(
+                "/admin/reports/2025/cells/review.reconsideration.corrected?agency=fuxin-zrzyj",
+                &clerk,
+            )
             .await?;
         assert_eq!(linked_requests(&corrected.body), [numbers[1].clone()]);
 
@@ -357,12 +463,18 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
             .post(
                 "/admin/reports/2025/statistics?agency=fuxin-zrzyj",
                 &clerk,
-                &[("value.licensing.decisions", "九百"), ("source.licensing.decisions", "行政审批系统")],
+                &[
+                    ("value.licensing.decisions", "九百"),
+                    ("source.licensing.decisions", "行政审批系统"),
+                ],
             )
             .await?;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad.body.contains("id=\"stat-licensing-decisions-error\""));
-        assert!(bad.body.contains("value=\"九百\""), "the value entered is kept");
+        assert!(
+            bad.body.contains("value=\"九百\""),
+            "the value entered is kept"
+        );
         let ok = site
             .post(
                 "/admin/reports/2025/statistics?agency=fuxin-zrzyj",
@@ -382,7 +494,12 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
         let page = site.get(EDITOR, &clerk).await?;
         assert!(page.body.contains("value=\"988\""));
         assert!(page.body.contains("value=\"财政非税收入系统\""));
-        assert_eq!(figures(&page.body), figures(&gongkai_render::html_fragment(&serde_json::from_value(json)?)?));
+        assert_eq!(
+            figures(&page.body),
+            figures(&gongkai_render::html_fragment(&serde_json::from_value(
+                json
+            )?)?)
+        );
     }
     Ok(())
 }
@@ -400,8 +517,14 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
         for (path, form) in [
             (sections, vec![("problems", "外站提交")]),
             ("/admin/reports/2025/versions?agency=fuxin-zrzyj", vec![]),
-            ("/admin/reports/2025/statistics?agency=fuxin-zrzyj", vec![("value.penalty.decisions", "1")]),
-            ("/admin/reports/2025/review-cases?agency=fuxin-zrzyj", vec![("kind", "reconsideration")]),
+            (
+                "/admin/reports/2025/statistics?agency=fuxin-zrzyj",
+                vec![("value.penalty.decisions", "1")],
+            ),
+            (
+                "/admin/reports/2025/review-cases?agency=fuxin-zrzyj",
+                vec![("kind", "reconsideration")],
+            ),
         ] {
             for from in [Some("cross-site"), None] {
                 let page = site.post_from(path, &clerk, &form, from).await?;
@@ -415,13 +538,25 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
         // The first version keeps the starter text of section 五: approved, but not published.
         let starter = textarea(&page.body, "problems").context("the problems textarea")?;
         assert!(starter.contains("待填写"), "{starter}");
-        let made = site.post("/admin/reports/2025/versions?agency=fuxin-zrzyj", &clerk, &[]).await?;
+        let made = site
+            .post(
+                "/admin/reports/2025/versions?agency=fuxin-zrzyj",
+                &clerk,
+                &[],
+            )
+            .await?;
         assert_eq!(made.status, StatusCode::SEE_OTHER);
         let page = site.get(&made.location, &clerk).await?;
         assert!(page.body.contains("已生成新版本，请负责人批准。"));
         assert!(page.body.contains("草稿（待负责人批准）"));
-        assert!(page.body.contains("只有负责人账号可以批准和发布"), "the clerk is told why there is no button");
-        assert!(!page.body.contains("/approve?"), "no approve button for the clerk");
+        assert!(
+            page.body.contains("只有负责人账号可以批准和发布"),
+            "the clerk is told why there is no button"
+        );
+        assert!(
+            !page.body.contains("/approve?"),
+            "no approve button for the clerk"
+        );
         let head_page = site.get(EDITOR, &head).await?;
         let approve = head_page
             .body
@@ -431,8 +566,16 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
             .context("the head's approve button")?
             .replace("&amp;", "&");
         let refused = site.post(&approve, &clerk, &[]).await?;
-        assert_eq!(refused.status, StatusCode::FORBIDDEN, "the clerk does not approve");
-        assert!(refused.body.contains("只有负责人账号可以批准和发布"), "{}", refused.body);
+        assert_eq!(
+            refused.status,
+            StatusCode::FORBIDDEN,
+            "the clerk does not approve"
+        );
+        assert!(
+            refused.body.contains("只有负责人账号可以批准和发布"),
+            "{}",
+            refused.body
+        );
         let ok = site.post(&approve, &head, &[]).await?;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
         let head_page = site.get(EDITOR, &head).await?;
@@ -443,7 +586,12 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
         let gate = site.post(&publish, &head, &[]).await?;
         assert_eq!(gate.status, StatusCode::CONFLICT);
         assert!(gate.body.contains("id=\"refusal\""));
-        assert!(gate.body.contains("五、存在的主要问题及改进情况（S2）：该部分仍有待填写的占位文字"), "{}", gate.body);
+        assert!(
+            gate.body
+                .contains("五、存在的主要问题及改进情况（S2）：该部分仍有待填写的占位文字"),
+            "{}",
+            gate.body
+        );
         assert!(gate.body.contains("重新生成版本"));
         assert_eq!(
             site.get("/fuxin-zrzyj/reports/2025", &head).await?.status,
@@ -454,25 +602,57 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
         // Sections: an invalid text is said next to its field with every value kept.
         let overview = textarea(&page.body, "overview").context("overview")?;
         let bad = site
-            .post(sections, &clerk, &[("overview", "本年度概述"), ("problems", "问题\u{0007}与改进"), ("other", "无。")])
+            .post(
+                sections,
+                &clerk,
+                &[
+                    ("overview", "本年度概述"),
+                    ("problems", "问题\u{0007}与改进"),
+                    ("other", "无。"),
+                ],
+            )
             .await?;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad.body.contains("id=\"problems-error\""), "{}", bad.body);
-        assert_eq!(textarea(&bad.body, "overview").as_deref(), Some("本年度概述"));
-        assert!(bad.body.contains("href=\"#problems\""), "the summary links to the field");
+        assert_eq!(
+            textarea(&bad.body, "overview").as_deref(),
+            Some("本年度概述")
+        );
+        assert!(
+            bad.body.contains("href=\"#problems\""),
+            "the summary links to the field"
+        );
         let written = "公开形式还不够丰富。下步将完善制度建设。";
         let ok = site
-            .post(sections, &clerk, &[("overview", overview.as_str()), ("problems", written), ("other", "无。")])
+            .post(
+                sections,
+                &clerk,
+                &[
+                    ("overview", overview.as_str()),
+                    ("problems", written),
+                    ("other", "无。"),
+                ],
+            )
             .await?;
         assert_eq!(ok.status, StatusCode::SEE_OTHER);
         let page = site.get(&ok.location, &clerk).await?;
         assert!(page.body.contains("叙述部分已保存。"));
-        assert_eq!(textarea(&page.body, "problems").as_deref(), Some(written), "saved, it survives a reload");
+        assert_eq!(
+            textarea(&page.body, "problems").as_deref(),
+            Some(written),
+            "saved, it survives a reload"
+        );
         assert_eq!(site.report_json().await?["sections"]["problems"], written);
         assert!(!page.body.contains("提示（S2）"));
 
         // A new version, approved and published: the portal shows it, the editor links to it.
-        let made = site.post("/admin/reports/2025/versions?agency=fuxin-zrzyj", &clerk, &[]).await?;
+        let made = site
+            .post(
+                "/admin/reports/2025/versions?agency=fuxin-zrzyj",
+                &clerk,
+                &[],
+            )
+            .await?;
         assert_eq!(made.status, StatusCode::SEE_OTHER);
         let head_page = site.get(EDITOR, &head).await?;
         let approve = head_page
@@ -483,17 +663,40 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
             .context("approve the second version")?
             .replace("&amp;", "&");
         assert!(head_page.body.contains("批准第2版"));
-        assert_eq!(site.post(&approve, &head, &[]).await?.status, StatusCode::SEE_OTHER);
-        let published = site.post(&approve.replace("/approve?", "/publish?"), &head, &[]).await?;
-        assert_eq!(published.status, StatusCode::SEE_OTHER, "{}", published.body);
+        assert_eq!(
+            site.post(&approve, &head, &[]).await?.status,
+            StatusCode::SEE_OTHER
+        );
+        let published = site
+            .post(&approve.replace("/approve?", "/publish?"), &head, &[])
+            .await?;
+        assert_eq!(
+            published.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            published.body
+        );
         let page = site.get(&published.location, &head).await?;
         assert!(page.body.contains("年度报告已发布"));
         assert!(page.body.contains("href=\"/fuxin-zrzyj/reports/2025\""));
-        assert!(page.body.contains("href=\"/api/v1/agencies/fuxin-zrzyj/reports/2025/pdf\""));
+        assert!(
+            page.body
+                .contains("href=\"/api/v1/agencies/fuxin-zrzyj/reports/2025/pdf\"")
+        );
         let public = site.get("/fuxin-zrzyj/reports/2025", "").await?;
         assert_eq!(public.status, StatusCode::OK);
-        assert!(public.body.contains(written), "the portal shows the published text");
-        let pdf = site.http.get(format!("{}/api/v1/agencies/fuxin-zrzyj/reports/2025/pdf", site.seeded.base)).send().await?;
+        assert!(
+            public.body.contains(written),
+            "the portal shows the published text"
+        );
+        let pdf = site
+            .http
+            .get(format!(
+                "{}/api/v1/agencies/fuxin-zrzyj/reports/2025/pdf",
+                site.seeded.base
+            ))
+            .send()
+            .await?;
         assert_eq!(pdf.status(), StatusCode::OK);
         assert!(pdf.bytes().await?.starts_with(b"%PDF"));
         let list = site.get("/admin/reports", &clerk).await?;
@@ -513,29 +716,58 @@ async fn a_supervisor_reads_and_others_find_nothing() -> Result<()> {
         let list = site.get("/admin/reports", &supervisor).await?;
         assert_eq!(list.status, StatusCode::OK);
         assert!(list.body.contains("阜新市自然资源局"));
-        assert!(!list.body.contains("另一机关"), "only the agencies it supervises");
+        assert!(
+            !list.body.contains("另一机关"),
+            "only the agencies it supervises"
+        );
         let page = site.get(EDITOR, &supervisor).await?;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("本账号只能查阅"));
-        assert!(!page.body.contains("<form method=\"post\" action=\"/admin/reports"), "no form for a reader");
+        assert!(
+            !page
+                .body
+                .contains("<form method=\"post\" action=\"/admin/reports"),
+            "no form for a reader"
+        );
         let json = site.report_json().await?;
         let report: Report = serde_json::from_value(json)?;
-        assert_eq!(figures(&page.body), figures(&gongkai_render::html_fragment(&report)?));
+        assert_eq!(
+            figures(&page.body),
+            figures(&gongkai_render::html_fragment(&report)?)
+        );
         let cell = site
-            .get("/admin/reports/2025/cells/requests.disclosed%5B0%5D?agency=fuxin-zrzyj", &supervisor)
+            .get(
+                "/admin/reports/2025/cells/requests.disclosed%5B0%5D?agency=fuxin-zrzyj",
+                &supervisor,
+            )
             .await?;
         assert_eq!(cell.status, StatusCode::OK);
         assert_eq!(linked_requests(&cell.body), [numbers[0].clone()]);
         for (path, form) in [
-            ("/admin/reports/2025/sections?agency=fuxin-zrzyj", vec![("problems", "监督改写")]),
+            (
+                "/admin/reports/2025/sections?agency=fuxin-zrzyj",
+                vec![("problems", "监督改写")],
+            ),
             ("/admin/reports/2025/versions?agency=fuxin-zrzyj", vec![]),
-            ("/admin/reports/2025/statistics?agency=fuxin-zrzyj", vec![("value.penalty.decisions", "1"), ("source.penalty.decisions", "x")]),
+            (
+                "/admin/reports/2025/statistics?agency=fuxin-zrzyj",
+                vec![
+                    ("value.penalty.decisions", "1"),
+                    ("source.penalty.decisions", "x"),
+                ],
+            ),
         ] {
             let page = site.post(path, &supervisor, &form).await?;
             assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
             assert!(page.body.contains("本账号只能查阅"), "{}", page.body);
         }
-        assert!(!site.get(EDITOR, &supervisor).await?.body.contains("监督改写"));
+        assert!(
+            !site
+                .get(EDITOR, &supervisor)
+                .await?
+                .body
+                .contains("监督改写")
+        );
 
         // Another agency's report is not found, to the supervisor and the clerk alike; so is
         // this agency's to the other agency's clerk.
@@ -544,15 +776,29 @@ async fn a_supervisor_reads_and_others_find_nothing() -> Result<()> {
         for (who, path) in [
             (&supervisor, "/admin/reports/2025?agency=other"),
             (&clerk, "/admin/reports/2025?agency=other"),
-            (&clerk, "/admin/reports/2025/cells/requests.new%5B6%5D?agency=other"),
+            (
+                &clerk,
+                "/admin/reports/2025/cells/requests.new%5B6%5D?agency=other",
+            ),
             (&other, EDITOR),
-            (&other, "/admin/reports/2025/cells/requests.new%5B6%5D?agency=fuxin-zrzyj"),
+            (
+                &other,
+                "/admin/reports/2025/cells/requests.new%5B6%5D?agency=fuxin-zrzyj",
+            ),
             (&clerk, "/admin/reports/2025?agency=nosuch"),
         ] {
-            assert_eq!(site.get(path, who).await?.status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(
+                site.get(path, who).await?.status,
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
         }
         let page = site
-            .post("/admin/reports/2025/sections?agency=fuxin-zrzyj", &other, &[("problems", "别家改写")])
+            .post(
+                "/admin/reports/2025/sections?agency=fuxin-zrzyj",
+                &other,
+                &[("problems", "别家改写")],
+            )
             .await?;
         assert_eq!(page.status, StatusCode::NOT_FOUND);
         assert!(!site.get(EDITOR, &clerk).await?.body.contains("别家改写"));

@@ -927,7 +927,10 @@ async fn the_report_editor_passes_axe_in_both_modes() -> Result<()> {
     if !violations.is_empty() {
         let mut report = format!("{} axe-core violations:\n", violations.len());
         for v in &violations {
-            report.push_str(&format!("- {} [{}] {} ({}):\n", v.page, v.impact, v.id, v.help));
+            report.push_str(&format!(
+                "- {} [{}] {} ({}):\n",
+                v.page, v.impact, v.id, v.help
+            ));
             for t in &v.targets {
                 report.push_str(&format!("    {t}\n"));
             }
@@ -975,9 +978,8 @@ async fn report_pages(
             for (name, path) in &pages {
                 goto(c, &app.url(path)).await?;
                 wait_for(c, "main h1").await?;
-                violations.extend(
-                    report_page_checks(c, &dir, name, mode, width, axe_source).await?,
-                );
+                violations
+                    .extend(report_page_checks(c, &dir, name, mode, width, axe_source).await?);
             }
             // A save refused (an invisible character in section 五): the error next to it.
             goto(c, &app.url(&editor)).await?;
@@ -1004,7 +1006,10 @@ async fn report_page_checks(
     axe_source: &str,
 ) -> Result<Vec<Violation>> {
     let label = format!("{name} ({mode}, {width} px)");
-    std::fs::write(dir.join(format!("{name}-{width}-{mode}.png")), full_screenshot(c).await?)?;
+    std::fs::write(
+        dir.join(format!("{name}-{width}-{mode}.png")),
+        full_screenshot(c).await?,
+    )?;
     let mut found = Vec::new();
     let overflow = c
         .execute(

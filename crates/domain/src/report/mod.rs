@@ -21,8 +21,8 @@ pub use compose::{
 pub use rules::{
     CheckContext, Finding, NarrativeFigure, NarrativeKind, SECTION_HEADINGS, Severity, check,
 };
-pub use zh::cell_name_zh;
 pub use tally::{RequestFact, ReviewFact, ReviewKind, ReviewResult, tally_requests, tally_review};
+pub use zh::cell_name_zh;
 
 /// A count cell; `None` = left blank in the report.
 pub type Cell = Option<i64>;

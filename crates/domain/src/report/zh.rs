@@ -132,7 +132,9 @@ impl Finding {
     /// [`cell_name_zh`]).
     pub fn explain_zh(&self) -> String {
         let rule = match self.rule.as_str() {
-            "R1" => "表二各列应满足：一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理",
+            "R1" => {
+                "表二各列应满足：一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理"
+            }
             "R2" => "表二（七）总计应等于各项办理结果之和",
             "R3" => "表二每行的总计应等于六类申请人之和",
             "R4" => "表三每栏的总计应等于结果维持、结果纠正、其他结果、尚未审结之和",
@@ -190,7 +192,10 @@ mod tests {
         );
         assert_eq!(cell_name_zh("sections.problems", f), SECTION_HEADINGS[4]);
         assert_eq!(cell_name_zh("sections[2]", f), SECTION_HEADINGS[1]);
-        assert_eq!(cell_name_zh("requests.nonsense[0]", f), "requests.nonsense[0]");
+        assert_eq!(
+            cell_name_zh("requests.nonsense[0]", f),
+            "requests.nonsense[0]"
+        );
         assert_eq!(cell_name_zh("requests.new[99]", f), "requests.new[99]");
     }
 
@@ -206,7 +211,11 @@ mod tests {
         let findings = check(&report, &CheckContext::default());
         let r3 = findings.iter().find(|f| f.rule == "R3").expect("R3");
         assert_eq!(r3.severity_zh(), "错误");
-        assert!(r3.explain_zh().contains("六类申请人之和"), "{}", r3.explain_zh());
+        assert!(
+            r3.explain_zh().contains("六类申请人之和"),
+            "{}",
+            r3.explain_zh()
+        );
         let s2 = findings.iter().find(|f| f.rule == "S2").expect("S2");
         assert_eq!(s2.severity_zh(), "提示");
         assert!(s2.explain_zh().contains("待填写"), "{}", s2.explain_zh());

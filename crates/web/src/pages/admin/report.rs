@@ -56,7 +56,10 @@ struct Staff {
 }
 
 /// The logged-in staff member, or the redirect to the login (or the TOTP enrolment) page.
-async fn staff(state: &AppState, headers: &HeaderMap) -> Result<Result<Staff, Response>, PageError> {
+async fn staff(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Result<Staff, Response>, PageError> {
     let session = match cookie_of(headers) {
         Some(id) => state.app.session(&id).await?,
         None => None,
@@ -131,7 +134,8 @@ fn refused(e: AppError, why: &str) -> PageError {
     }
 }
 
-const READ_ONLY: &str = "年度报告由本单位政府信息公开工作机构（公开办）编制，本账号只能查阅，不能修改。";
+const READ_ONLY: &str =
+    "年度报告由本单位政府信息公开工作机构（公开办）编制，本账号只能查阅，不能修改。";
 const HEAD_ONLY: &str = "年度报告须经本单位政府信息公开工作机构负责人批准后发布（《条例》第四十九条、第五十条），只有负责人账号可以批准和发布。";
 
 fn editor_href(slug: &str, year: i32) -> String {
@@ -216,10 +220,7 @@ async fn list(
             let Ok(format) = ReportFormat::for_year(year) else {
                 continue;
             };
-            let versions = state
-                .app
-                .versions(&agency.slug, year, &staff.actor)
-                .await?;
+            let versions = state.app.versions(&agency.slug, year, &staff.actor).await?;
             years.push(YearLine {
                 year,
                 format: format.code(),
@@ -254,7 +255,11 @@ struct FindingLine {
     href: Option<String>,
 }
 
-fn finding_line(f: &Finding, format: ReportFormat, link: &dyn Fn(&str) -> Option<String>) -> FindingLine {
+fn finding_line(
+    f: &Finding,
+    format: ReportFormat,
+    link: &dyn Fn(&str) -> Option<String>,
+) -> FindingLine {
     FindingLine {
         rule: f.rule.clone(),
         severity: f.severity_zh(),
@@ -408,11 +413,14 @@ impl CaseErrors {
     }
 }
 
+/// A form's fields by name (as posted) or its errors by field: `(name, text)` pairs.
+type Pairs = Vec<(String, String)>;
+
 /// What a failed form brings back into the editor.
 #[derive(Default)]
 struct Entered {
-    sections: Option<(Sections, Vec<(String, String)>)>,
-    statistics: Option<(Vec<(String, String)>, Vec<(String, String)>)>,
+    sections: Option<(Sections, Pairs)>,
+    statistics: Option<(Pairs, Pairs)>,
     case: Option<(CaseForm, Vec<(&'static str, String)>)>,
     decision: Option<(i64, DecisionForm, String)>,
     refusal: Vec<String>,
@@ -494,13 +502,30 @@ async fn editor_page(
             .findings
             .iter()
             .flatten()
-            .find(|f| f.location == format!("sections.{name}") && (f.rule == "S1" || f.rule == "S2"))
+            .find(|f| {
+                f.location == format!("sections.{name}") && (f.rule == "S1" || f.rule == "S2")
+            })
             .map(Finding::explain_zh)
     };
     let sections: Vec<SectionField> = [
-        ("overview", SECTION_HEADINGS[0], "总体情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障等。", &section_values.overview),
-        ("problems", SECTION_HEADINGS[4], "本年度存在的主要问题和改进措施，以及上年问题的整改情况。", &section_values.problems),
-        ("other", SECTION_HEADINGS[5], "如收取信息处理费的情况；没有其他事项的写“无”。", &section_values.other),
+        (
+            "overview",
+            SECTION_HEADINGS[0],
+            "总体情况：主动公开、依申请公开、政府信息管理、平台建设、监督保障等。",
+            &section_values.overview,
+        ),
+        (
+            "problems",
+            SECTION_HEADINGS[4],
+            "本年度存在的主要问题和改进措施，以及上年问题的整改情况。",
+            &section_values.problems,
+        ),
+        (
+            "other",
+            SECTION_HEADINGS[5],
+            "如收取信息处理费的情况；没有其他事项的写“无”。",
+            &section_values.other,
+        ),
     ]
     .into_iter()
     .map(|(name, label, hint, value)| {
@@ -563,9 +588,11 @@ async fn editor_page(
         .iter()
         .map(|c| {
             let (decide_on, decide_result, error) = match &entered.decision {
-                Some((id, form, e)) if *id == c.id => {
-                    (form.decided_on.clone(), form.result.clone(), Some(e.clone()))
-                }
+                Some((id, form, e)) if *id == c.id => (
+                    form.decided_on.clone(),
+                    form.result.clone(),
+                    Some(e.clone()),
+                ),
                 _ => (String::new(), String::new(), None),
             };
             if let Some(e) = &error {
@@ -603,7 +630,11 @@ async fn editor_page(
                 .published_at
                 .as_deref()
                 .map(|t| t.get(..19).unwrap_or(t).replace('T', " ")),
-            digest: v.json_sha256.get(..16).unwrap_or(&v.json_sha256).to_string(),
+            digest: v
+                .json_sha256
+                .get(..16)
+                .unwrap_or(&v.json_sha256)
+                .to_string(),
         })
         .collect();
     lines.sort_by_key(|v| std::cmp::Reverse(v.version));
@@ -810,7 +841,16 @@ async fn save_sections(
                 sections: Some((sections, field_errors(&errors))),
                 ..Entered::default()
             };
-            again(&state, &viewer, &cx.staff, &cx.agency, cx.year, StatusCode::UNPROCESSABLE_ENTITY, entered).await
+            again(
+                &state,
+                &viewer,
+                &cx.staff,
+                &cx.agency,
+                cx.year,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                entered,
+            )
+            .await
         }
         Err(e) => Err(refused(e, READ_ONLY)),
     }
@@ -857,13 +897,19 @@ async fn save_statistics(
             .unwrap_or_default()
     };
     let mut errors: Vec<(String, String)> = Vec::new();
-    for key in STATISTIC_KEYS.iter().filter(|k| k.formats.contains(&format)) {
+    for key in STATISTIC_KEYS
+        .iter()
+        .filter(|k| k.formats.contains(&format))
+    {
         let value = field(format!("value.{}", key.key));
         let source = field(format!("source.{}", key.key));
         let stored = registers.statistics.iter().find(|s| s.key == key.key);
         if value.is_empty() {
             if stored.is_some() {
-                errors.push((key.key.to_string(), "已录入的数字不能清空；如有误，请填写正确的数字".into()));
+                errors.push((
+                    key.key.to_string(),
+                    "已录入的数字不能清空；如有误，请填写正确的数字".into(),
+                ));
             } else if !source.is_empty() {
                 errors.push((key.key.to_string(), "请填写数字（没有发生的填 0）".into()));
             }
@@ -908,7 +954,16 @@ async fn save_statistics(
         statistics: Some((fields, errors)),
         ..Entered::default()
     };
-    again(&state, &viewer, &cx.staff, &cx.agency, cx.year, StatusCode::UNPROCESSABLE_ENTITY, entered).await
+    again(
+        &state,
+        &viewer,
+        &cx.staff,
+        &cx.agency,
+        cx.year,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        entered,
+    )
+    .await
 }
 
 /// A date as typed (`2025-03-01`), or the Chinese rule.
@@ -1013,7 +1068,16 @@ async fn add_case(
         case: Some((form, errors)),
         ..Entered::default()
     };
-    again(&state, &viewer, &cx.staff, &cx.agency, cx.year, StatusCode::UNPROCESSABLE_ENTITY, entered).await
+    again(
+        &state,
+        &viewer,
+        &cx.staff,
+        &cx.agency,
+        cx.year,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        entered,
+    )
+    .await
 }
 
 async fn decide_case(
@@ -1042,10 +1106,9 @@ async fn decide_case(
                 .await
             {
                 Ok(_) => return Ok(back(&cx.agency, cx.year, "decided", "cases")),
-                Err(AppError::Invalid(e)) => e
-                    .first()
-                    .map(DomainError::reason_zh)
-                    .unwrap_or_default(),
+                Err(AppError::Invalid(e)) => {
+                    e.first().map(DomainError::reason_zh).unwrap_or_default()
+                }
                 Err(AppError::Conflict(_)) => "该案件已有结果，不能更改".to_string(),
                 Err(e) => return Err(refused(e, READ_ONLY)),
             }
@@ -1055,7 +1118,16 @@ async fn decide_case(
         decision: Some((id, form, error)),
         ..Entered::default()
     };
-    again(&state, &viewer, &cx.staff, &cx.agency, cx.year, StatusCode::UNPROCESSABLE_ENTITY, entered).await
+    again(
+        &state,
+        &viewer,
+        &cx.staff,
+        &cx.agency,
+        cx.year,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        entered,
+    )
+    .await
 }
 
 async fn new_version(
@@ -1078,7 +1150,11 @@ async fn new_version(
 }
 
 /// The version `id` of the page's agency and year, else not found.
-async fn version_of(state: &AppState, cx: &FormContext, id: &str) -> Result<ReportVersion, PageError> {
+async fn version_of(
+    state: &AppState,
+    cx: &FormContext,
+    id: &str,
+) -> Result<ReportVersion, PageError> {
     let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
     state
         .app
@@ -1113,7 +1189,16 @@ async fn approve(
                 )],
                 ..Entered::default()
             };
-            again(&state, &viewer, &cx.staff, &cx.agency, cx.year, StatusCode::CONFLICT, entered).await
+            again(
+                &state,
+                &viewer,
+                &cx.staff,
+                &cx.agency,
+                cx.year,
+                StatusCode::CONFLICT,
+                entered,
+            )
+            .await
         }
         Err(e) => Err(refused(e, HEAD_ONLY)),
     }
@@ -1171,13 +1256,25 @@ async fn publish(
         Err(AppError::Transition { .. } | AppError::Invalid(_) | AppError::Conflict(_)) => {
             let mut refusal = refusal_of(&version);
             if refusal.is_empty() {
-                refusal.push(format!("第{}版未能发布：该版本现在不能发布。", version.version));
+                refusal.push(format!(
+                    "第{}版未能发布：该版本现在不能发布。",
+                    version.version
+                ));
             }
             let entered = Entered {
                 refusal,
                 ..Entered::default()
             };
-            again(&state, &viewer, &cx.staff, &cx.agency, cx.year, StatusCode::CONFLICT, entered).await
+            again(
+                &state,
+                &viewer,
+                &cx.staff,
+                &cx.agency,
+                cx.year,
+                StatusCode::CONFLICT,
+                entered,
+            )
+            .await
         }
         Err(e) => Err(refused(e, HEAD_ONLY)),
     }
@@ -1202,7 +1299,10 @@ struct Behind {
 
 fn behind(number: String, fact: CellFact, editor: &str) -> Behind {
     let (label, href) = match number.strip_prefix("review_case:") {
-        Some(id) => (format!("案件 {id}（未关联申请）"), format!("{editor}#case-{id}")),
+        Some(id) => (
+            format!("案件 {id}（未关联申请）"),
+            format!("{editor}#case-{id}"),
+        ),
         None => (number.clone(), format!("/admin/requests/{number}")),
     };
     match fact {
