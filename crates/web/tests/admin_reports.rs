@@ -118,6 +118,29 @@ impl Site {
         self.answer(req.send().await?).await
     }
 
+    /// The drill-down page of a 2025 cell (`requests.new%5B6%5D`, `review.reconsideration.total`).
+    async fn cell(&self, session: &str, cell: &str) -> Result<Page> {
+        self.get(
+            &format!("/admin/reports/2025/cells/{cell}?agency=fuxin-zrzyj"),
+            session,
+        )
+        .await
+    }
+
+    /// Posts the form recording a reconsideration about request `number`, filed on `filed_on`.
+    async fn add_case(&self, session: &str, number: &str, filed_on: &str) -> Result<Page> {
+        self.post(
+            "/admin/reports/2025/review-cases?agency=fuxin-zrzyj",
+            session,
+            &[
+                ("kind", "reconsideration"),
+                ("request_number", number),
+                ("filed_on", filed_on),
+            ],
+        )
+        .await
+    }
+
     /// Logs in with the password (and, for the head, enrols the TOTP second factor); the
     /// session id.
     async fn login(&self, login: &str) -> Result<String> {
@@ -337,21 +360,11 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
             cell.body.contains("予以公开"),
             "the outcome it is counted by"
         );
-        let new = site
-            .get(
-                "/admin/reports/2025/cells/requests.new%5B6%5D?agency=fuxin-zrzyj",
-                &clerk,
-            )
-            .await?;
+        let new = site.cell(&clerk, "requests.new%5B6%5D").await?;
         let mut all = numbers.clone();
         all.sort();
         assert_eq!(linked_requests(&new.body), all);
-        let forward = site
-            .get(
-                "/admin/reports/2025/cells/requests.carried_forward%5B6%5D?agency=fuxin-zrzyj",
-                &clerk,
-            )
-            .await?;
+        let forward = site.cell(&clerk, "requests.carried_forward%5B6%5D").await?;
         let mut open: Vec<String> = numbers[1..].to_vec();
         open.sort();
         assert_eq!(
@@ -380,17 +393,7 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
         );
 
         // Review cases: recorded (errors next to the field, values kept), drilled into, decided.
-        let bad = site
-            .post(
-                "/admin/reports/2025/review-cases?agency=fuxin-zrzyj",
-                &clerk,
-                &[
-                    ("kind", "reconsideration"),
-                    ("request_number", &numbers[1]),
-                    ("filed_on", "2025-13-01"),
-                ],
-            )
-            .await?;
+        let bad = site.add_case(&clerk, &numbers[1], "2025-13-01").await?;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
             bad.body.contains("id=\"filed_on-error\""),
@@ -401,27 +404,12 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
             bad.body.contains(&format!("value=\"{}\"", numbers[1])),
             "the number entered is kept"
         );
-        let ok = site
-            .post(
-                "/admin/reports/2025/review-cases?agency=fuxin-zrzyj",
-                &clerk,
-                &[
-                    ("kind", "reconsideration"),
-                    ("request_number", &numbers[1]),
-                    ("filed_on", "2025-06-05"),
-                ],
-            )
-            .await?;
+        let ok = site.add_case(&clerk, &numbers[1], "2025-06-05").await?;
         assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
         assert!(ok.location.contains("saved=case"));
         let page = site.get(&ok.location, &clerk).await?;
         assert!(page.body.contains("复议、诉讼案件已记录。"));
-        let pending = site
-            .get(
-                "/admin/reports/2025/cells/review.reconsideration.pending?agency=fuxin-zrzyj",
-                &clerk,
-            )
-            .await?;
+        let pending = site.cell(&clerk, "review.reconsideration.pending").await?;
         assert_eq!(linked_requests(&pending.body), [numbers[1].clone()]);
         let case = page
             .body
@@ -451,10 +439,7 @@ async fn the_editor_shows_the_figures_and_drills_down() -> Result<()> {
         let json = site.report_json().await?;
         assert_eq!(json["review"]["reconsideration"]["corrected"], 1);
         let corrected = site
-            .get(
-                "/admin/reports/2025/cells/review.reconsideration.corrected?agency=fuxin-zrzyj",
-                &clerk,
-            )
+            .cell(&clerk, "review.reconsideration.corrected")
             .await?;
         assert_eq!(linked_requests(&corrected.body), [numbers[1].clone()]);
 
@@ -735,12 +720,7 @@ async fn a_supervisor_reads_and_others_find_nothing() -> Result<()> {
             figures(&page.body),
             figures(&gongkai_render::html_fragment(&report)?)
         );
-        let cell = site
-            .get(
-                "/admin/reports/2025/cells/requests.disclosed%5B0%5D?agency=fuxin-zrzyj",
-                &supervisor,
-            )
-            .await?;
+        let cell = site.cell(&supervisor, "requests.disclosed%5B0%5D").await?;
         assert_eq!(cell.status, StatusCode::OK);
         assert_eq!(linked_requests(&cell.body), [numbers[0].clone()]);
         for (path, form) in [

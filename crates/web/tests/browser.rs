@@ -758,21 +758,42 @@ async fn every_public_page_passes_axe_at_both_widths_in_both_modes() -> Result<(
     let browser = Browser::start().await?;
     let outcome = all_pages(&browser.client, &app, &axe_source).await;
     browser.close().await?;
-    let violations = outcome?;
-    if !violations.is_empty() {
-        let mut report = format!("{} axe-core violations:\n", violations.len());
-        for v in &violations {
-            report.push_str(&format!(
-                "- {} [{}] {} ({}):\n",
-                v.page, v.impact, v.id, v.help
-            ));
-            for t in &v.targets {
-                report.push_str(&format!("    {t}\n"));
-            }
-        }
-        bail!(report);
+    none_found(outcome?)
+}
+
+/// `Ok` when there is no violation, else the error listing every one.
+fn none_found(violations: Vec<Violation>) -> Result<()> {
+    if violations.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let mut report = format!("{} axe-core violations:\n", violations.len());
+    for v in &violations {
+        report.push_str(&format!(
+            "- {} [{}] {} ({}):\n",
+            v.page, v.impact, v.id, v.help
+        ));
+        for t in &v.targets {
+            report.push_str(&format!("    {t}\n"));
+        }
+    }
+    bail!(report)
+}
+
+/// The reflow failure (WCAG 1.4.10) of the current page, if it sticks out sideways.
+async fn overflow(c: &Client, page: String) -> Result<Option<Violation>> {
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await?;
+    Ok((overflow.as_i64().unwrap_or(0) > 0).then(|| Violation {
+        page,
+        id: "horizontal-overflow".into(),
+        impact: "serious".into(),
+        help: format!("the page is {overflow} px wider than the viewport (WCAG 1.4.10 Reflow)"),
+        targets: Vec::new(),
+    }))
 }
 
 /// The pages, each reached as a person reaches it (forms submitted in the browser).
@@ -865,24 +886,7 @@ async fn all_pages(c: &Client, app: &TestApp, axe_source: &str) -> Result<Vec<Vi
                 let png = full_screenshot(c).await?;
                 std::fs::write(dir.join(format!("{page}-{width}-{mode}.png")), png)?;
                 // Nothing may stick out sideways on a phone.
-                let overflow = c
-                    .execute(
-                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-                        vec![],
-                    )
-                    .await?;
-                if overflow.as_i64().unwrap_or(0) > 0 {
-                    violations.push(Violation {
-                        page: format!("{page} ({mode}, {width} px)"),
-                        id: "horizontal-overflow".into(),
-                        impact: "serious".into(),
-                        help: format!(
-                            "the page is {} px wider than the viewport (WCAG 1.4.10 Reflow)",
-                            overflow
-                        ),
-                        targets: Vec::new(),
-                    });
-                }
+                violations.extend(overflow(c, format!("{page} ({mode}, {width} px)")).await?);
                 violations
                     .extend(axe(c, &format!("{page} ({mode}, {width} px)"), axe_source).await?);
             }
@@ -923,21 +927,7 @@ async fn the_report_editor_passes_axe_in_both_modes() -> Result<()> {
     let browser = Browser::start().await?;
     let outcome = report_pages(&browser.client, &app, password, &axe_source).await;
     browser.close().await?;
-    let violations = outcome?;
-    if !violations.is_empty() {
-        let mut report = format!("{} axe-core violations:\n", violations.len());
-        for v in &violations {
-            report.push_str(&format!(
-                "- {} [{}] {} ({}):\n",
-                v.page, v.impact, v.id, v.help
-            ));
-            for t in &v.targets {
-                report.push_str(&format!("    {t}\n"));
-            }
-        }
-        bail!(report);
-    }
-    Ok(())
+    none_found(outcome?)
 }
 
 async fn report_pages(
@@ -1010,22 +1000,7 @@ async fn report_page_checks(
         dir.join(format!("{name}-{width}-{mode}.png")),
         full_screenshot(c).await?,
     )?;
-    let mut found = Vec::new();
-    let overflow = c
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await?;
-    if overflow.as_i64().unwrap_or(0) > 0 {
-        found.push(Violation {
-            page: label.clone(),
-            id: "horizontal-overflow".into(),
-            impact: "serious".into(),
-            help: format!("the page is {overflow} px wider than the viewport (WCAG 1.4.10 Reflow)"),
-            targets: Vec::new(),
-        });
-    }
+    let mut found: Vec<Violation> = overflow(c, label.clone()).await?.into_iter().collect();
     found.extend(axe(c, &label, axe_source).await?);
     Ok(found)
 }

@@ -13,7 +13,10 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use std::collections::HashMap;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Path, RawQuery, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -42,8 +45,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/reports/{year}/review-cases", post(add_case))
         .route("/admin/reports/{year}/review-cases/{id}", post(decide_case))
         .route("/admin/reports/{year}/versions", post(new_version))
-        .route("/admin/reports/{year}/versions/{id}/approve", post(approve))
-        .route("/admin/reports/{year}/versions/{id}/publish", post(publish))
+        .route("/admin/reports/{year}/versions/{id}/{step}", post(sign_off))
 }
 
 /// The earliest year offered in the list: the first under the 2019 Regulation.
@@ -55,25 +57,53 @@ struct Staff {
     own: Option<String>,
 }
 
-/// The logged-in staff member, or the redirect to the login (or the TOTP enrolment) page.
-async fn staff(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Result<Staff, Response>, PageError> {
+/// Why a page ends early: no live session (to the login or the TOTP enrolment page), or an
+/// error page.
+enum Halt {
+    To(&'static str),
+    Page(PageError),
+}
+
+impl From<PageError> for Halt {
+    fn from(e: PageError) -> Self {
+        Halt::Page(e)
+    }
+}
+
+impl From<AppError> for Halt {
+    fn from(e: AppError) -> Self {
+        Halt::Page(e.into())
+    }
+}
+
+impl IntoResponse for Halt {
+    fn into_response(self) -> Response {
+        match self {
+            Halt::To(to) => Redirect::to(to).into_response(),
+            Halt::Page(e) => e.into_response(),
+        }
+    }
+}
+
+/// What a page handler answers.
+type Answer = Result<Response, Halt>;
+
+/// The logged-in staff member, else [`Halt::To`] the login (or the TOTP enrolment) page.
+async fn staff(state: &AppState, headers: &HeaderMap) -> Result<Staff, Halt> {
     let session = match cookie_of(headers) {
         Some(id) => state.app.session(&id).await?,
         None => None,
     };
     let Some(session) = session else {
-        return Ok(Err(Redirect::to("/admin/login").into_response()));
+        return Err(Halt::To("/admin/login"));
     };
     if session.stage == SessionStage::Enrol {
-        return Ok(Err(Redirect::to("/admin/totp").into_response()));
+        return Err(Halt::To("/admin/totp"));
     }
-    Ok(Ok(Staff {
+    Ok(Staff {
         actor: session.user.actor(),
         own: session.user.agency.clone(),
-    }))
+    })
 }
 
 /// `?agency=SLUG` (and `saved=…` after a successful form) of every page and form action.
@@ -127,9 +157,9 @@ fn year_of(text: &str) -> Result<(i32, ReportFormat), PageError> {
 }
 
 /// What the application refuses, as a page: a role's refusal is the 403 page saying why.
-fn refused(e: AppError, why: &str) -> PageError {
+fn refused(e: AppError, why: &str) -> Halt {
     match e {
-        AppError::Forbidden(_) => PageError::NotAllowed(why.to_string()),
+        AppError::Forbidden(_) => PageError::NotAllowed(why.to_string()).into(),
         other => other.into(),
     }
 }
@@ -203,15 +233,8 @@ struct ListPage {
     agencies: Vec<AgencyYears>,
 }
 
-async fn list(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-) -> Result<Response, PageError> {
-    let staff = match staff(&state, &headers).await? {
-        Ok(staff) => staff,
-        Err(redirect) => return Ok(redirect),
-    };
+async fn list(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> Answer {
+    let staff = staff(&state, &headers).await?;
     let this_year = state.app.today().year();
     let mut agencies = Vec::new();
     for agency in readable(&state, &staff).await? {
@@ -721,11 +744,8 @@ async fn editor(
     headers: HeaderMap,
     Path(year): Path<String>,
     RawQuery(raw): RawQuery,
-) -> Result<Response, PageError> {
-    let staff = match staff(&state, &headers).await? {
-        Ok(staff) => staff,
-        Err(redirect) => return Ok(redirect),
-    };
+) -> Answer {
+    let staff = staff(&state, &headers).await?;
     let q = page_query(&raw);
     let (year, _) = year_of(&year)?;
     let agency = chosen(&state, &staff, &q).await?;
@@ -743,17 +763,32 @@ async fn editor(
 }
 
 /// The editor again after a failed form: 422 with the form's values and errors.
-async fn again(
-    state: &AppState,
-    viewer: &Viewer,
-    staff: &Staff,
-    agency: &Agency,
-    year: i32,
-    status: StatusCode,
-    entered: Entered,
-) -> Result<Response, PageError> {
-    let page = editor_page(state, viewer, staff, agency, year, None, entered).await?;
-    Ok((status, render(&page)).into_response())
+impl FormContext {
+    async fn again(
+        &self,
+        state: &AppState,
+        viewer: &Viewer,
+        status: StatusCode,
+        entered: Entered,
+    ) -> Answer {
+        let page = editor_page(
+            state,
+            viewer,
+            &self.staff,
+            &self.agency,
+            self.year,
+            None,
+            entered,
+        )
+        .await?;
+        Ok((status, render(&page)).into_response())
+    }
+
+    /// The editor again with a form's values and errors (422).
+    async fn invalid(&self, state: &AppState, viewer: &Viewer, entered: Entered) -> Answer {
+        self.again(state, viewer, StatusCode::UNPROCESSABLE_ENTITY, entered)
+            .await
+    }
 }
 
 fn back(agency: &Agency, year: i32, saved: &str, anchor: &str) -> Response {
@@ -772,34 +807,62 @@ fn field_errors(errors: &[DomainError]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The common head of every form handler: the staff member (or the redirect), the agency and
-/// the year.
+/// Who posts a form about which agency and year: the agency's office or head, else the 403
+/// page (a reader) or not found.
 struct FormContext {
     staff: Staff,
     agency: Agency,
     year: i32,
 }
 
-async fn form_context(
-    state: &AppState,
-    headers: &HeaderMap,
-    year: &str,
-    raw: &Option<String>,
-) -> Result<Result<FormContext, Response>, PageError> {
-    let staff = match staff(state, headers).await? {
-        Ok(staff) => staff,
-        Err(redirect) => return Ok(Err(redirect)),
-    };
-    let (year, _) = year_of(year)?;
-    let agency = chosen(state, &staff, &page_query(raw)).await?;
-    if !staff.actor.may_act_for(agency.id) {
-        return Err(PageError::NotAllowed(READ_ONLY.to_string()));
+/// A form posted to the editor: its [`FormContext`], the reader's display mode, the path's
+/// other parts (`id`, `step`) and the body (read with [`FormBody`] once the poster is known).
+struct Posted {
+    cx: FormContext,
+    viewer: Viewer,
+    params: HashMap<String, String>,
+    body: Bytes,
+}
+
+impl Posted {
+    /// A path part that is a number (`id`), else not found.
+    fn id(&self) -> Result<i64, Halt> {
+        self.params
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .ok_or(Halt::Page(PageError::NotFound))
     }
-    Ok(Ok(FormContext {
-        staff,
-        agency,
-        year,
-    }))
+}
+
+impl FromRequest<AppState> for Posted {
+    type Rejection = Halt;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Halt> {
+        let (mut parts, body) = req.into_parts();
+        let Ok(viewer) = Viewer::from_request_parts(&mut parts, state).await;
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| PageError::NotFound)?;
+        let staff = staff(state, &parts.headers).await?;
+        let (year, _) = year_of(params.get("year").map_or("", String::as_str))?;
+        let raw = parts.uri.query().map(str::to_string);
+        let agency = chosen(state, &staff, &page_query(&raw)).await?;
+        if !staff.actor.may_act_for(agency.id) {
+            return Err(PageError::NotAllowed(READ_ONLY.to_string()).into());
+        }
+        let FormBody(body) =
+            FormBody::from_request(Request::from_parts(parts, body), state).await?;
+        Ok(Posted {
+            cx: FormContext {
+                staff,
+                agency,
+                year,
+            },
+            viewer,
+            params,
+            body,
+        })
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -812,19 +875,11 @@ struct SectionsForm {
     other: String,
 }
 
-async fn save_sections(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path(year): Path<String>,
-    RawQuery(raw): RawQuery,
-    FormBody(body): FormBody,
-) -> Result<Response, PageError> {
-    let cx = match form_context(&state, &headers, &year, &raw).await? {
-        Ok(cx) => cx,
-        Err(redirect) => return Ok(redirect),
-    };
-    let form: SectionsForm = parse_form(&body);
+async fn save_sections(State(state): State<AppState>, posted: Posted) -> Answer {
+    let Posted {
+        cx, viewer, body, ..
+    } = &posted;
+    let form: SectionsForm = parse_form(body);
     let sections = Sections {
         overview: form.overview,
         problems: form.problems,
@@ -841,16 +896,7 @@ async fn save_sections(
                 sections: Some((sections, field_errors(&errors))),
                 ..Entered::default()
             };
-            again(
-                &state,
-                &viewer,
-                &cx.staff,
-                &cx.agency,
-                cx.year,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                entered,
-            )
-            .await
+            cx.invalid(&state, viewer, entered).await
         }
         Err(e) => Err(refused(e, READ_ONLY)),
     }
@@ -871,19 +917,11 @@ fn parse_figure(text: &str) -> Option<f64> {
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-async fn save_statistics(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path(year): Path<String>,
-    RawQuery(raw): RawQuery,
-    FormBody(body): FormBody,
-) -> Result<Response, PageError> {
-    let cx = match form_context(&state, &headers, &year, &raw).await? {
-        Ok(cx) => cx,
-        Err(redirect) => return Ok(redirect),
-    };
-    let fields: Vec<(String, String)> = parse_form(&body);
+async fn save_statistics(State(state): State<AppState>, posted: Posted) -> Answer {
+    let Posted {
+        cx, viewer, body, ..
+    } = &posted;
+    let fields: Vec<(String, String)> = parse_form(body);
     let format = ReportFormat::for_year(cx.year).map_err(|_| PageError::NotFound)?;
     let registers = state
         .app
@@ -954,16 +992,7 @@ async fn save_statistics(
         statistics: Some((fields, errors)),
         ..Entered::default()
     };
-    again(
-        &state,
-        &viewer,
-        &cx.staff,
-        &cx.agency,
-        cx.year,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        entered,
-    )
-    .await
+    cx.invalid(&state, viewer, entered).await
 }
 
 /// A date as typed (`2025-03-01`), or the Chinese rule.
@@ -987,19 +1016,11 @@ fn case_field(field: &str) -> &'static str {
     }
 }
 
-async fn add_case(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path(year): Path<String>,
-    RawQuery(raw): RawQuery,
-    FormBody(body): FormBody,
-) -> Result<Response, PageError> {
-    let cx = match form_context(&state, &headers, &year, &raw).await? {
-        Ok(cx) => cx,
-        Err(redirect) => return Ok(redirect),
-    };
-    let form: CaseForm = parse_form(&body);
+async fn add_case(State(state): State<AppState>, posted: Posted) -> Answer {
+    let Posted {
+        cx, viewer, body, ..
+    } = &posted;
+    let form: CaseForm = parse_form(body);
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     let kind = ReviewKind::from_code(form.kind.trim());
     if kind.is_none() {
@@ -1068,32 +1089,15 @@ async fn add_case(
         case: Some((form, errors)),
         ..Entered::default()
     };
-    again(
-        &state,
-        &viewer,
-        &cx.staff,
-        &cx.agency,
-        cx.year,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        entered,
-    )
-    .await
+    cx.invalid(&state, viewer, entered).await
 }
 
-async fn decide_case(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path((year, id)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-    FormBody(body): FormBody,
-) -> Result<Response, PageError> {
-    let cx = match form_context(&state, &headers, &year, &raw).await? {
-        Ok(cx) => cx,
-        Err(redirect) => return Ok(redirect),
-    };
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
-    let form: DecisionForm = parse_form(&body);
+async fn decide_case(State(state): State<AppState>, posted: Posted) -> Answer {
+    let Posted {
+        cx, viewer, body, ..
+    } = &posted;
+    let id = posted.id()?;
+    let form: DecisionForm = parse_form(body);
     let result = ReviewResult::from_code(form.result.trim());
     let error = match (parse_day(&form.decided_on), result) {
         (Err(e), _) => e,
@@ -1118,29 +1122,11 @@ async fn decide_case(
         decision: Some((id, form, error)),
         ..Entered::default()
     };
-    again(
-        &state,
-        &viewer,
-        &cx.staff,
-        &cx.agency,
-        cx.year,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        entered,
-    )
-    .await
+    cx.invalid(&state, viewer, entered).await
 }
 
-async fn new_version(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(year): Path<String>,
-    RawQuery(raw): RawQuery,
-    FormBody(_): FormBody,
-) -> Result<Response, PageError> {
-    let cx = match form_context(&state, &headers, &year, &raw).await? {
-        Ok(cx) => cx,
-        Err(redirect) => return Ok(redirect),
-    };
+async fn new_version(State(state): State<AppState>, posted: Posted) -> Answer {
+    let cx = &posted.cx;
     state
         .app
         .create_version(&cx.agency.slug, cx.year, &cx.staff.actor)
@@ -1150,58 +1136,14 @@ async fn new_version(
 }
 
 /// The version `id` of the page's agency and year, else not found.
-async fn version_of(
-    state: &AppState,
-    cx: &FormContext,
-    id: &str,
-) -> Result<ReportVersion, PageError> {
-    let id: i64 = id.parse().map_err(|_| PageError::NotFound)?;
-    state
+async fn version_of(state: &AppState, cx: &FormContext, id: i64) -> Result<ReportVersion, Halt> {
+    Ok(state
         .app
         .versions(&cx.agency.slug, cx.year, &cx.staff.actor)
         .await?
         .into_iter()
         .find(|v| v.id == id)
-        .ok_or(PageError::NotFound)
-}
-
-async fn approve(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path((year, id)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-    FormBody(_): FormBody,
-) -> Result<Response, PageError> {
-    let cx = match form_context(&state, &headers, &year, &raw).await? {
-        Ok(cx) => cx,
-        Err(redirect) => return Ok(redirect),
-    };
-    let version = version_of(&state, &cx, &id).await?;
-    match state.app.approve(version.id, &cx.staff.actor).await {
-        Ok(_) => Ok(back(&cx.agency, cx.year, "approved", "versions")),
-        Err(AppError::Transition { .. } | AppError::Conflict(_)) => {
-            let entered = Entered {
-                refusal: vec![format!(
-                    "第{}版现为“{}”，只有草稿可以批准。",
-                    version.version,
-                    status_zh(version.status)
-                )],
-                ..Entered::default()
-            };
-            again(
-                &state,
-                &viewer,
-                &cx.staff,
-                &cx.agency,
-                cx.year,
-                StatusCode::CONFLICT,
-                entered,
-            )
-            .await
-        }
-        Err(e) => Err(refused(e, HEAD_ONLY)),
-    }
+        .ok_or(PageError::NotFound)?)
 }
 
 /// Why the publish gate refuses `version`, in Chinese: not approved, an error-level finding
@@ -1238,23 +1180,30 @@ fn refusal_of(version: &ReportVersion) -> Vec<String> {
     reasons
 }
 
-async fn publish(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-    Path((year, id)): Path<(String, String)>,
-    RawQuery(raw): RawQuery,
-    FormBody(_): FormBody,
-) -> Result<Response, PageError> {
-    let cx = match form_context(&state, &headers, &year, &raw).await? {
-        Ok(cx) => cx,
-        Err(redirect) => return Ok(redirect),
+/// 批准 (`approve`) or 发布 (`publish`) a version: the head's; a refusal of the state or of the
+/// publish gate is shown on the editor (409) with the reasons in Chinese.
+async fn sign_off(State(state): State<AppState>, posted: Posted) -> Answer {
+    let Posted { cx, viewer, .. } = &posted;
+    let step = posted.params.get("step").map_or("", String::as_str);
+    let version = version_of(&state, cx, posted.id()?).await?;
+    let actor = &cx.staff.actor;
+    let (done, saved) = match step {
+        "approve" => (state.app.approve(version.id, actor).await, "approved"),
+        "publish" => (state.app.publish(version.id, actor).await, "published"),
+        _ => return Err(PageError::NotFound.into()),
     };
-    let version = version_of(&state, &cx, &id).await?;
-    match state.app.publish(version.id, &cx.staff.actor).await {
-        Ok(_) => Ok(back(&cx.agency, cx.year, "published", "versions")),
+    match done {
+        Ok(_) => Ok(back(&cx.agency, cx.year, saved, "versions")),
         Err(AppError::Transition { .. } | AppError::Invalid(_) | AppError::Conflict(_)) => {
-            let mut refusal = refusal_of(&version);
+            let mut refusal = if step == "approve" {
+                vec![format!(
+                    "第{}版现为“{}”，只有草稿可以批准。",
+                    version.version,
+                    status_zh(version.status)
+                )]
+            } else {
+                refusal_of(&version)
+            };
             if refusal.is_empty() {
                 refusal.push(format!(
                     "第{}版未能发布：该版本现在不能发布。",
@@ -1265,16 +1214,8 @@ async fn publish(
                 refusal,
                 ..Entered::default()
             };
-            again(
-                &state,
-                &viewer,
-                &cx.staff,
-                &cx.agency,
-                cx.year,
-                StatusCode::CONFLICT,
-                entered,
-            )
-            .await
+            cx.again(&state, viewer, StatusCode::CONFLICT, entered)
+                .await
         }
         Err(e) => Err(refused(e, HEAD_ONLY)),
     }
@@ -1344,16 +1285,13 @@ async fn cell(
     headers: HeaderMap,
     Path((year, cell)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
-) -> Result<Response, PageError> {
-    let staff = match staff(&state, &headers).await? {
-        Ok(staff) => staff,
-        Err(redirect) => return Ok(redirect),
-    };
+) -> Answer {
+    let staff = staff(&state, &headers).await?;
     let (year, format) = year_of(&year)?;
     let agency = chosen(&state, &staff, &page_query(&raw)).await?;
     let name = cell_name_zh(&cell, format);
     if name == cell {
-        return Err(PageError::NotFound);
+        return Err(PageError::NotFound.into());
     }
     let found = match state
         .app
@@ -1361,7 +1299,7 @@ async fn cell(
         .await
     {
         Ok(found) => found,
-        Err(AppError::Invalid(_)) => return Err(PageError::NotFound),
+        Err(AppError::Invalid(_)) => return Err(PageError::NotFound.into()),
         Err(e) => return Err(e.into()),
     };
     let back = editor_href(&agency.slug, year);
