@@ -19,6 +19,7 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "correct horse battery";
 const EDITOR: &str = "/admin/reports/2025?agency=fuxin-zrzyj";
+const VERSIONS: &str = "/admin/reports/2025/versions?agency=fuxin-zrzyj";
 
 /// A page's answer: status, `Location` and body.
 struct Page {
@@ -267,6 +268,14 @@ fn linked_requests(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// Where the (first) 批准 button of a page posts.
+fn approve_action(html: &str) -> Option<String> {
+    html.split("action=\"")
+        .find(|a| a.contains("/approve?"))
+        .and_then(|a| a.split('"').next())
+        .map(|a| a.replace("&amp;", "&"))
+}
+
 /// The text of a textarea on a page.
 fn textarea(html: &str, id: &str) -> Option<String> {
     let start = html.find(&format!("<textarea id=\"{id}\""))?;
@@ -501,7 +510,7 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
         // Every form is refused from another site (and from a browser that says nothing).
         for (path, form) in [
             (sections, vec![("problems", "外站提交")]),
-            ("/admin/reports/2025/versions?agency=fuxin-zrzyj", vec![]),
+            (VERSIONS, vec![]),
             (
                 "/admin/reports/2025/statistics?agency=fuxin-zrzyj",
                 vec![("value.penalty.decisions", "1")],
@@ -523,13 +532,7 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
         // The first version keeps the starter text of section 五: approved, but not published.
         let starter = textarea(&page.body, "problems").context("the problems textarea")?;
         assert!(starter.contains("待填写"), "{starter}");
-        let made = site
-            .post(
-                "/admin/reports/2025/versions?agency=fuxin-zrzyj",
-                &clerk,
-                &[],
-            )
-            .await?;
+        let made = site.post(VERSIONS, &clerk, &[]).await?;
         assert_eq!(made.status, StatusCode::SEE_OTHER);
         let page = site.get(&made.location, &clerk).await?;
         assert!(page.body.contains("已生成新版本，请负责人批准。"));
@@ -543,13 +546,7 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
             "no approve button for the clerk"
         );
         let head_page = site.get(EDITOR, &head).await?;
-        let approve = head_page
-            .body
-            .split("action=\"")
-            .find(|a| a.contains("/approve?"))
-            .and_then(|a| a.split('"').next())
-            .context("the head's approve button")?
-            .replace("&amp;", "&");
+        let approve = approve_action(&head_page.body).context("the head's approve button")?;
         let refused = site.post(&approve, &clerk, &[]).await?;
         assert_eq!(
             refused.status,
@@ -631,22 +628,10 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
         assert!(!page.body.contains("提示（S2）"));
 
         // A new version, approved and published: the portal shows it, the editor links to it.
-        let made = site
-            .post(
-                "/admin/reports/2025/versions?agency=fuxin-zrzyj",
-                &clerk,
-                &[],
-            )
-            .await?;
+        let made = site.post(VERSIONS, &clerk, &[]).await?;
         assert_eq!(made.status, StatusCode::SEE_OTHER);
         let head_page = site.get(EDITOR, &head).await?;
-        let approve = head_page
-            .body
-            .split("action=\"")
-            .find(|a| a.contains("/approve?"))
-            .and_then(|a| a.split('"').next())
-            .context("approve the second version")?
-            .replace("&amp;", "&");
+        let approve = approve_action(&head_page.body).context("approve the second version")?;
         assert!(head_page.body.contains("批准第2版"));
         assert_eq!(
             site.post(&approve, &head, &[]).await?.status,
@@ -728,7 +713,7 @@ async fn a_supervisor_reads_and_others_find_nothing() -> Result<()> {
                 "/admin/reports/2025/sections?agency=fuxin-zrzyj",
                 vec![("problems", "监督改写")],
             ),
-            ("/admin/reports/2025/versions?agency=fuxin-zrzyj", vec![]),
+            (VERSIONS, vec![]),
             (
                 "/admin/reports/2025/statistics?agency=fuxin-zrzyj",
                 vec![
