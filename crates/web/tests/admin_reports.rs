@@ -39,6 +39,9 @@ impl Site {
         let store = seeded.store.store.clone();
         gongkai_store::testing::agency(store.as_ref(), "other", "另一机关").await?;
         gongkai_store::testing::agency(store.as_ref(), "sheng", "省政府办公厅").await?;
+        store
+            .add_department(seeded.agency.id, "不动产登记科", &Actor::system())
+            .await?;
         let app = App::new(store, common::clock());
         for (login, role, agency, supervises) in [
             ("clerk", "office", "fuxin-zrzyj", vec![]),
@@ -50,12 +53,14 @@ impl Site {
                 vec!["fuxin-zrzyj".to_string()],
             ),
             ("other.clerk", "office", "other", vec![]),
+            ("handler", "handler", "fuxin-zrzyj", vec![]),
         ] {
             app.create_user(
                 &UserInput {
                     login: login.into(),
                     role: role.into(),
                     agency: Some(agency.into()),
+                    department: (role == "handler").then(|| "不动产登记科".to_string()),
                     supervises,
                     password: Some(PASSWORD.into()),
                     ..Default::default()
@@ -733,6 +738,23 @@ async fn a_supervisor_reads_and_others_find_nothing() -> Result<()> {
                 .body
                 .contains("监督改写")
         );
+
+        // A handler (承办人) reads the figures too, but not which requests of other departments
+        // are behind a cell, and changes nothing.
+        let handler = site.login("handler").await?;
+        let page = site.get(EDITOR, &handler).await?;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("本账号只能查阅"));
+        assert!(
+            !page.body.contains("/cells/requests."),
+            "no drill-down links"
+        );
+        assert_eq!(
+            site.cell(&handler, "requests.new%5B6%5D").await?.status,
+            StatusCode::NOT_FOUND
+        );
+        let refused = site.post(VERSIONS, &handler, &[]).await?;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN);
 
         // Another agency's report is not found, to the supervisor and the clerk alike; so is
         // this agency's to the other agency's clerk.
