@@ -517,6 +517,18 @@ async fn sections_versions_approval_and_publication() -> Result<()> {
             (sections, vec![("problems", "外站提交")]),
             (VERSIONS, vec![]),
             (
+                "/admin/reports/2025/versions/1/approve?agency=fuxin-zrzyj",
+                vec![],
+            ),
+            (
+                "/admin/reports/2025/versions/1/publish?agency=fuxin-zrzyj",
+                vec![],
+            ),
+            (
+                "/admin/reports/2025/review-cases/1?agency=fuxin-zrzyj",
+                vec![("decided_on", "2025-06-08"), ("result", "upheld")],
+            ),
+            (
                 "/admin/reports/2025/statistics?agency=fuxin-zrzyj",
                 vec![("value.penalty.decisions", "1")],
             ),
