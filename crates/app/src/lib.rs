@@ -37,7 +37,7 @@ pub use error::AppError;
 pub use filing::FilingInput;
 pub use inbox::{Inbox, InboxLine, InboxQuery};
 pub use procedure::StaffView;
-pub use reports::{CellDrillDown, ReviewCaseInput};
+pub use reports::{CellDrillDown, CellFact, ReviewCaseInput};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 

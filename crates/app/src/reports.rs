@@ -6,11 +6,13 @@
 
 use chrono::NaiveDate;
 use gongkai_domain::report::{
-    CheckContext, Report, ReportFormat, ReviewFact, ReviewKind, ReviewResult, Sections, check,
+    CheckContext, Report, ReportFormat, RequestFact, ReviewFact, ReviewKind, ReviewResult,
+    Sections, check,
 };
 use gongkai_render::OutputFormat;
 use gongkai_store::{
-    Actor, NewPublication, ReportStatus, ReportVersion, ReviewCase, Statistic, reporting,
+    Actor, Agency, NewPublication, ReportRegisters, ReportStatus, ReportVersion, ReviewCase,
+    Statistic, reporting,
 };
 
 use crate::{App, AppError, Result};
@@ -22,6 +24,16 @@ pub struct CellDrillDown {
     /// Table 2: request numbers. Table 3: the number of the request each case concerns, or
     /// `review_case:<id>` for a case not linked to a request.
     pub requests: Vec<String>,
+    /// What each of `requests` is counted by, in the same order.
+    pub facts: Vec<CellFact>,
+}
+
+/// The facts one entry of a drill-down is counted by: a request's (table 2) or a review case's
+/// (table 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellFact {
+    Request(RequestFact),
+    Review(ReviewFact),
 }
 
 /// 行政复议 / 行政诉讼 to record, as submitted.
@@ -35,16 +47,35 @@ pub struct ReviewCaseInput {
 }
 
 impl App {
-    /// The report of a year as the records stand now, with its findings.
+    /// Today by the application's clock (China time): the year whose report is being written.
+    pub fn today(&self) -> NaiveDate {
+        self.clock.today()
+    }
+
+    /// An agency whose report the actor writes ([`Actor::may_act_for`]: its 公开办 and head); a
+    /// reader of the agency (a supervisor, a handler) is refused as forbidden (监督 reads,
+    /// never changes), anyone else finds nothing.
+    async fn report_agency(&self, slug: &str, actor: &Actor) -> Result<Agency> {
+        let agency = self.readable_agency(slug, actor).await?;
+        if actor.may_act_for(agency.id) {
+            Ok(agency)
+        } else {
+            Err(read_only())
+        }
+    }
+
+    /// The report of a year as the records stand now, with its findings: for the agency's staff
+    /// and its supervisors ([`Actor::may_read_agency`]).
     pub async fn current_report(&self, agency: &str, year: i32, actor: &Actor) -> Result<Report> {
-        let agency = self.own_agency(agency, actor).await?;
+        let agency = self.readable_agency(agency, actor).await?;
         let mut report = reporting::generate(self.store.as_ref(), &agency, year).await?;
         report.findings = Some(check(&report, &CheckContext::default()));
         Ok(report)
     }
 
     /// The requests or cases counted in one cell: `requests.disclosed[0]` (table 2) or
-    /// `review.reconsideration.corrected` (table 3).
+    /// `review.reconsideration.corrected` (table 3); for those who see every request of the
+    /// agency (its office and head, its supervisors — not a handler, who sees one department's).
     pub async fn drill_down(
         &self,
         agency: &str,
@@ -52,15 +83,19 @@ impl App {
         cell: &str,
         actor: &Actor,
     ) -> Result<CellDrillDown> {
-        let agency = self.own_agency(agency, actor).await?;
+        let agency = self.readable_agency(agency, actor).await?;
+        if !actor.may_see_request(agency.id, None) {
+            return Err(AppError::NotFound(format!("agency {}", agency.slug)));
+        }
         let format = ReportFormat::for_year(year)?;
-        let requests: Vec<String> = if cell.starts_with("requests.") && cell.ends_with(']') {
+        let found: Vec<(String, CellFact)> = if cell.starts_with("requests.") && cell.ends_with(']')
+        {
             self.store
                 .numbered_request_facts(agency.id, year)
                 .await?
                 .into_iter()
                 .filter(|(_, fact)| fact.cells(year, format).iter().any(|c| c == cell))
-                .map(|(number, _)| number)
+                .map(|(number, fact)| (number, CellFact::Request(fact)))
                 .collect()
         } else if cell.starts_with("review.") {
             self.store
@@ -70,8 +105,10 @@ impl App {
                 .into_iter()
                 .filter(|case| case.fact.cells(year).iter().any(|c| c == cell))
                 .map(|case| {
-                    case.request_number
-                        .unwrap_or_else(|| format!("review_case:{}", case.id))
+                    let number = case
+                        .request_number
+                        .unwrap_or_else(|| format!("review_case:{}", case.id));
+                    (number, CellFact::Review(case.fact))
                 })
                 .collect()
         } else {
@@ -81,9 +118,11 @@ impl App {
             )
             .into());
         };
+        let (requests, facts) = found.into_iter().unzip();
         Ok(CellDrillDown {
             cell: cell.to_string(),
             requests,
+            facts,
         })
     }
 
@@ -95,7 +134,7 @@ impl App {
         sections: &Sections,
         actor: &Actor,
     ) -> Result<()> {
-        let agency = self.own_agency(agency, actor).await?;
+        let agency = self.report_agency(agency, actor).await?;
         ReportFormat::for_year(year)?;
         Ok(self
             .store
@@ -111,7 +150,7 @@ impl App {
         stat: Statistic,
         actor: &Actor,
     ) -> Result<()> {
-        let agency = self.own_agency(agency, actor).await?;
+        let agency = self.report_agency(agency, actor).await?;
         Ok(self
             .store
             .set_statistic(agency.id, year, stat, actor)
@@ -125,7 +164,7 @@ impl App {
         input: ReviewCaseInput,
         actor: &Actor,
     ) -> Result<i64> {
-        let agency = self.own_agency(agency, actor).await?;
+        let agency = self.report_agency(agency, actor).await?;
         let decided = match (input.decided_on, input.result) {
             (Some(on), Some(result)) => Some((on, result)),
             (None, None) => None,
@@ -165,6 +204,7 @@ impl App {
     ) -> Result<ReviewCase> {
         match self.store.review_case_agency(case_id).await? {
             Some(agency_id) if actor.may_act_for(agency_id) => {}
+            Some(agency_id) if actor.may_read_agency(agency_id) => return Err(read_only()),
             _ => return Err(AppError::NotFound(format!("review case {case_id}"))),
         }
         Ok(self
@@ -180,7 +220,7 @@ impl App {
         publication: NewPublication,
         actor: &Actor,
     ) -> Result<i64> {
-        let agency = self.own_agency(agency, actor).await?;
+        let agency = self.report_agency(agency, actor).await?;
         Ok(self
             .store
             .add_publication(agency.id, publication, actor)
@@ -194,7 +234,7 @@ impl App {
         year: i32,
         actor: &Actor,
     ) -> Result<ReportVersion> {
-        let agency = self.own_agency(agency, actor).await?;
+        let agency = self.report_agency(agency, actor).await?;
         Ok(reporting::save_draft(self.store.as_ref(), &agency, year, actor).await?)
     }
 
@@ -205,16 +245,29 @@ impl App {
         year: i32,
         actor: &Actor,
     ) -> Result<Vec<ReportVersion>> {
-        let agency = self.own_agency(agency, actor).await?;
+        let agency = self.readable_agency(agency, actor).await?;
         Ok(self.store.report_versions(agency.id, year).await?)
     }
 
-    /// A version of the actor's agency, else not found.
+    /// The registers behind a year's report as they stand (review cases, statistics with
+    /// their sources, saved sections), for the editor; readers as [`App::current_report`].
+    pub async fn report_registers(
+        &self,
+        agency: &str,
+        year: i32,
+        actor: &Actor,
+    ) -> Result<ReportRegisters> {
+        let agency = self.readable_agency(agency, actor).await?;
+        ReportFormat::for_year(year)?;
+        Ok(self.store.report_registers(Some(agency.id), year).await?)
+    }
+
+    /// A version of an agency the actor reads, else not found.
     async fn visible_version(&self, id: i64, actor: &Actor) -> Result<ReportVersion> {
         self.store
             .report_version(id)
             .await?
-            .filter(|v| actor.may_act_for(v.agency_id))
+            .filter(|v| actor.may_read_agency(v.agency_id))
             .ok_or_else(|| AppError::NotFound(format!("report version {id}")))
     }
 
@@ -266,6 +319,14 @@ impl App {
             .await?
             .ok_or_else(not_published)
     }
+}
+
+/// What a reader of an agency (监督, 承办人) is told when trying to change its report.
+fn read_only() -> AppError {
+    AppError::Forbidden(
+        "the annual report is written by the agency's disclosure office; this account only reads it"
+            .into(),
+    )
 }
 
 /// Every output format of a report, as stored on publication.

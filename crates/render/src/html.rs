@@ -49,9 +49,18 @@ struct CellView<'a> {
     rowspan: usize,
     colspan: usize,
     text: &'a str,
+    /// Where the figure drills down to (the back office's editor), if anywhere.
+    href: Option<String>,
 }
 
-fn table_view(table: &Table) -> TableView<'_> {
+/// Where a figure's cell links to, from its JSON path and its text; `None` for no link.
+type Linker<'l> = &'l dyn Fn(&str, &str) -> Option<String>;
+
+fn no_links(_: &str, _: &str) -> Option<String> {
+    None
+}
+
+fn table_view<'a>(table: &'a Table, link: Linker<'_>) -> TableView<'a> {
     let total = f64::from(table.widths.iter().sum::<u32>().max(1));
     let widths = table
         .widths
@@ -67,12 +76,12 @@ fn table_view(table: &Table) -> TableView<'_> {
         .unwrap_or(table.rows.len());
     TableView {
         widths,
-        head: rows_view(&table.rows[..split]),
-        body: rows_view(&table.rows[split..]),
+        head: rows_view(&table.rows[..split], link),
+        body: rows_view(&table.rows[split..], link),
     }
 }
 
-fn rows_view(rows: &[TableRow]) -> Vec<Vec<CellView<'_>>> {
+fn rows_view<'a>(rows: &'a [TableRow], link: Linker<'_>) -> Vec<Vec<CellView<'a>>> {
     rows.iter()
         .map(|row| {
             row.cells
@@ -93,6 +102,7 @@ fn rows_view(rows: &[TableRow]) -> Vec<Vec<CellView<'_>>> {
                         rowspan: cell.rowspan,
                         colspan: cell.colspan,
                         text: &cell.text,
+                        href: cell.path.as_deref().and_then(|p| link(p, &cell.text)),
                     }
                 })
                 .collect()
@@ -100,7 +110,7 @@ fn rows_view(rows: &[TableRow]) -> Vec<Vec<CellView<'_>>> {
         .collect()
 }
 
-fn page(doc: &Document, portal: bool) -> Page<'_> {
+fn page<'a>(doc: &'a Document, portal: bool, link: Linker<'_>) -> Page<'a> {
     Page {
         portal,
         title: &doc.title,
@@ -111,7 +121,7 @@ fn page(doc: &Document, portal: bool) -> Page<'_> {
             .map(|s| SectionView {
                 heading: s.heading,
                 paragraphs: &s.paragraphs,
-                table: s.table.as_ref().map(table_view),
+                table: s.table.as_ref().map(|t| table_view(t, link)),
             })
             .collect(),
     }
@@ -120,7 +130,7 @@ fn page(doc: &Document, portal: bool) -> Page<'_> {
 /// Renders the report as a standalone HTML page, or the template's error.
 pub fn try_html(report: &Report) -> Result<String, RenderError> {
     let doc = layout(report);
-    page(&doc, false)
+    page(&doc, false, &no_links)
         .render()
         .map_err(|e| RenderError::Html(e.to_string()))
 }
@@ -129,8 +139,18 @@ pub fn try_html(report: &Report) -> Result<String, RenderError> {
 /// standalone page, [`try_html`]) as an HTML fragment for the portal's page layout: escaped
 /// like the page, without inline styles.
 pub fn html_fragment(report: &Report) -> Result<String, RenderError> {
+    html_fragment_linked(report, &no_links)
+}
+
+/// [`html_fragment`] with the figures of tables 2 and 3 as links where `link(path, text)` gives
+/// one (`path` the cell's JSON path, e.g. `requests.disclosed[0]`; `text` the figure as shown):
+/// the back office's editor links each non-zero cell to the requests behind it.
+pub fn html_fragment_linked(
+    report: &Report,
+    link: &dyn Fn(&str, &str) -> Option<String>,
+) -> Result<String, RenderError> {
     let doc = layout(report);
-    let p = page(&doc, true);
+    let p = page(&doc, true, link);
     Body {
         title: p.title,
         intro: p.intro,

@@ -63,6 +63,9 @@ pub(crate) struct TableCell {
     pub rowspan: usize,
     pub colspan: usize,
     pub kind: CellKind,
+    /// A figure's cell in the canonical JSON (`requests.disclosed[0]`,
+    /// `review.reconsideration.corrected`) where it can be drilled into (tables 2 and 3).
+    pub path: Option<String>,
 }
 
 impl TableCell {
@@ -72,7 +75,12 @@ impl TableCell {
             rowspan: 1,
             colspan: 1,
             kind,
+            path: None,
         }
+    }
+    fn at(mut self, path: String) -> Self {
+        self.path = Some(path);
+        self
     }
     fn span(mut self, rowspan: usize, colspan: usize) -> Self {
         self.rowspan = rowspan.max(1);
@@ -411,16 +419,16 @@ fn requests_table(report: &Report) -> Table {
         ),
     ];
     let all = report.requests.all_rows();
-    let placed: Vec<(Place, &gongkai_domain::report::Row)> = all
+    let placed: Vec<(Place, &gongkai_domain::report::Row, &str)> = all
         .iter()
-        .map(|r| (place(r.path, r.heading), r.row))
+        .map(|r| (place(r.path, r.heading), r.row, r.path))
         .collect();
     let results = placed
         .iter()
-        .filter(|(p, _)| !matches!(p, Place::Top(_)))
+        .filter(|(p, _, _)| !matches!(p, Place::Top(_)))
         .count();
     let mut results_open = false;
-    for (i, (p, row)) in placed.iter().enumerate() {
+    for (i, (p, row, path)) in placed.iter().enumerate() {
         let mut cells = Vec::new();
         match p {
             Place::Top(h) => cells.push(row_head(h).span(1, 3)),
@@ -437,7 +445,7 @@ fn requests_table(report: &Report) -> Table {
                             let size = placed[i..]
                                 .iter()
                                 .take_while(
-                                    |(q, _)| matches!(q, Place::Grouped(g, _) if g == group),
+                                    |(q, _, _)| matches!(q, Place::Grouped(g, _) if g == group),
                                 )
                                 .count();
                             cells.push(row_head(group).span(size, 1));
@@ -449,7 +457,11 @@ fn requests_table(report: &Report) -> Table {
                 }
             }
         }
-        cells.extend(row.iter().map(|c| value(*c)));
+        cells.extend(
+            row.iter()
+                .enumerate()
+                .map(|(c, v)| value(*v).at(format!("{path}[{c}]"))),
+        );
         rows.push(body_row(cells));
     }
     Table {
@@ -471,10 +483,14 @@ fn review_table(report: &Report) -> Table {
         .chain(RESULTS.iter())
         .map(|h| head(h))
         .collect();
-    let block = |b: &ReviewBlock| b.cells().into_iter().map(|(_, c)| value(c));
-    let figures: Vec<TableCell> = block(&r.reconsideration)
-        .chain(block(&r.litigation_direct))
-        .chain(block(&r.litigation_after_reconsideration))
+    let figures: Vec<TableCell> = r
+        .blocks()
+        .into_iter()
+        .flat_map(|(path, b): (&str, &ReviewBlock)| {
+            b.cells()
+                .into_iter()
+                .map(move |(name, c)| value(c).at(format!("{path}.{name}")))
+        })
         .collect();
     Table {
         columns: 15,

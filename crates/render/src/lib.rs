@@ -29,7 +29,7 @@ use std::str::FromStr;
 use gongkai_domain::report::Report;
 
 pub use docx::docx;
-pub use html::{html, html_fragment, try_html};
+pub use html::{html, html_fragment, html_fragment_linked, try_html};
 pub use letter::{Letter, letter_docx, letter_pdf};
 pub use markdown::markdown;
 pub use pdf::pdf;

@@ -235,3 +235,37 @@ fn blank_cells_stay_blank_and_money_keeps_its_unit() {
     assert!(md.contains("| 信息内容 | 本年收费金额（单位：万元） |"));
     assert!(md.contains("| 行政事业性收费 | 96171.6 |"));
 }
+
+#[test]
+fn the_editor_fragment_links_the_cells_it_is_asked_to() {
+    let report = fuxin();
+    // No links asked for: the portal's fragment itself.
+    let plain = gongkai_render::html_fragment(&report).unwrap();
+    let same = gongkai_render::html_fragment_linked(&report, &|_: &str, _: &str| None).unwrap();
+    assert_eq!(plain, same);
+    // Every figure of tables 2 and 3 is offered with its JSON path, table 1's none.
+    let mut offered = std::cell::RefCell::new(Vec::new());
+    let linked = gongkai_render::html_fragment_linked(&report, &|path: &str, text: &str| {
+        offered.borrow_mut().push(path.to_string());
+        (text != "0").then(|| format!("/cells/{path}"))
+    })
+    .unwrap();
+    let offered = offered.get_mut();
+    assert!(
+        offered
+            .iter()
+            .all(|p| p.starts_with("requests.") || p.starts_with("review."))
+    );
+    assert!(offered.contains(&"requests.disclosed[0]".to_string()));
+    assert!(offered.contains(&"review.litigation_after_reconsideration.total".to_string()));
+    assert_eq!(offered.len(), report.requests.all_rows().len() * 7 + 15);
+    let new = report.requests.new[6].unwrap();
+    assert!(new > 0);
+    assert!(
+        linked.contains(&format!(
+            "<td class=\"num\"><a href=\"/cells/requests.new[6]\">{new}</a></td>"
+        )),
+        "{linked}"
+    );
+    assert!(!linked.contains("<a href=\"/cells/review.reconsideration.pending\">0</a>"));
+}

@@ -815,6 +815,23 @@ fn no_violations(violations: &[Violation]) -> Result<()> {
     bail!(report)
 }
 
+/// The reflow failure (WCAG 1.4.10) of the current page, if it sticks out sideways.
+async fn overflow(c: &Client, page: String) -> Result<Option<Violation>> {
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await?;
+    Ok((overflow.as_i64().unwrap_or(0) > 0).then(|| Violation {
+        page,
+        id: "horizontal-overflow".into(),
+        impact: "serious".into(),
+        help: format!("the page is {overflow} px wider than the viewport (WCAG 1.4.10 Reflow)"),
+        targets: Vec::new(),
+    }))
+}
+
 /// The pages, each reached as a person reaches it (forms submitted in the browser).
 const PAGES: [&str; 11] = [
     "home",
@@ -905,24 +922,7 @@ async fn all_pages(c: &Client, app: &TestApp, axe_source: &str) -> Result<Vec<Vi
                 let png = full_screenshot(c).await?;
                 std::fs::write(dir.join(format!("{page}-{width}-{mode}.png")), png)?;
                 // Nothing may stick out sideways on a phone.
-                let overflow = c
-                    .execute(
-                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-                        vec![],
-                    )
-                    .await?;
-                if overflow.as_i64().unwrap_or(0) > 0 {
-                    violations.push(Violation {
-                        page: format!("{page} ({mode}, {width} px)"),
-                        id: "horizontal-overflow".into(),
-                        impact: "serious".into(),
-                        help: format!(
-                            "the page is {} px wider than the viewport (WCAG 1.4.10 Reflow)",
-                            overflow
-                        ),
-                        targets: Vec::new(),
-                    });
-                }
+                violations.extend(overflow(c, format!("{page} ({mode}, {width} px)")).await?);
                 violations
                     .extend(axe(c, &format!("{page} ({mode}, {width} px)"), axe_source).await?);
             }
@@ -1441,4 +1441,114 @@ async fn the_attachments_page_uploads_and_passes_axe() -> Result<()> {
         "axe-core violations: {violations:#?}"
     );
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The back office: the annual report editor
+
+/// The head of fuxin-zrzyj's office logs in in the browser (password, then the TOTP second
+/// factor enrolled with a code made from the secret the page shows, as an authenticator would),
+/// then the report pages — the list, the editor of a published year, a drill-down, the editor
+/// after a refused save — at 1280 px and 375 px in both modes: screenshots and axe-core.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_editor_passes_axe_in_both_modes() -> Result<()> {
+    if !browser_available()? {
+        return Ok(());
+    }
+    let axe_source = std::fs::read_to_string(axe_path())?;
+    let app = spawn_app(Backend::Sqlite).await?;
+    app.publish_report(REPORT_YEAR).await?;
+    let password = "correct horse battery";
+    gongkai_app::App::new(app.store.clone(), common::clock())
+        .create_user(
+            &gongkai_app::UserInput {
+                login: "head".into(),
+                name: Some("王主任".into()),
+                role: "head".into(),
+                agency: Some(AGENCY.into()),
+                password: Some(password.into()),
+                ..Default::default()
+            },
+            &Actor::system(),
+        )
+        .await?;
+    let browser = Browser::start().await?;
+    let outcome = report_pages(&browser.client, &app, password, &axe_source).await;
+    browser.close().await?;
+    no_violations(&outcome?)
+}
+
+async fn report_pages(
+    c: &Client,
+    app: &TestApp,
+    password: &str,
+    axe_source: &str,
+) -> Result<Vec<Violation>> {
+    goto(c, &app.url("/admin/login")).await?;
+    let login = "form#login-form";
+    wait_for(c, login).await?;
+    fill(c, login, "login", Some("head")).await?;
+    fill(c, login, "password", Some(password)).await?;
+    submit(c, login, "登录").await?;
+    let secret = wait_for(c, "#totp-secret").await?.text().await?;
+    let now = u64::try_from(gongkai_domain::clock::Clock::now(&*common::clock()).timestamp())?;
+    let code = gongkai_app::accounts::totp_code(secret.trim(), "head", now)?;
+    fill(c, "form#totp-form", "code", Some(&code)).await?;
+    submit(c, "form#totp-form", "").await?;
+    wait_for(c, "#who").await?;
+
+    let year = REPORT_YEAR;
+    let editor = format!("/admin/reports/{year}?agency={AGENCY}");
+    let pages = [
+        ("admin-reports", "/admin/reports".to_string()),
+        ("admin-report-editor", editor.clone()),
+        (
+            "admin-report-cell",
+            format!("/admin/reports/{year}/cells/requests.new%5B6%5D?agency={AGENCY}"),
+        ),
+    ];
+    let dir = screenshot_dir()?;
+    let mut violations = Vec::new();
+    for (mode, elder) in [("normal", "0"), ("elder", "1")] {
+        goto(c, &app.url(&format!("/mode?elder={elder}&next=/admin/"))).await?;
+        for width in [1280, 375] {
+            set_width(c, width).await?;
+            for (name, path) in &pages {
+                goto(c, &app.url(path)).await?;
+                wait_for(c, "main h1").await?;
+                violations
+                    .extend(report_page_checks(c, &dir, name, mode, width, axe_source).await?);
+            }
+            // A save refused (an invisible character in section 五): the error next to it.
+            goto(c, &app.url(&editor)).await?;
+            let form = "form#sections-form";
+            wait_for(c, form).await?;
+            fill(c, form, "problems", Some("问题\u{200b}")).await?;
+            submit(c, form, "保存叙述部分").await?;
+            wait_for(c, "#problems-error").await?;
+            violations.extend(
+                report_page_checks(c, &dir, "admin-report-errors", mode, width, axe_source).await?,
+            );
+        }
+    }
+    Ok(violations)
+}
+
+/// A screenshot of the current page, the reflow check and axe-core.
+async fn report_page_checks(
+    c: &Client,
+    dir: &Path,
+    name: &str,
+    mode: &str,
+    width: u32,
+    axe_source: &str,
+) -> Result<Vec<Violation>> {
+    let label = format!("{name} ({mode}, {width} px)");
+    std::fs::write(
+        dir.join(format!("{name}-{width}-{mode}.png")),
+        full_screenshot(c).await?,
+    )?;
+    let mut found: Vec<Violation> = overflow(c, label.clone()).await?.into_iter().collect();
+    found.extend(axe(c, &label, axe_source).await?);
+    Ok(found)
 }

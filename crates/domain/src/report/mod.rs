@@ -8,6 +8,7 @@ mod compose;
 pub mod placeholder;
 mod rules;
 mod tally;
+mod zh;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -21,6 +22,7 @@ pub use rules::{
     CheckContext, Finding, NarrativeFigure, NarrativeKind, SECTION_HEADINGS, Severity, check,
 };
 pub use tally::{RequestFact, ReviewFact, ReviewKind, ReviewResult, tally_requests, tally_review};
+pub use zh::cell_name_zh;
 
 /// A count cell; `None` = left blank in the report.
 pub type Cell = Option<i64>;

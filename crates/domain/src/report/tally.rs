@@ -160,6 +160,14 @@ impl ReviewKind {
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.code() == code)
     }
+    /// The kind as table 3 heads it.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ReviewKind::Reconsideration => "行政复议",
+            ReviewKind::LitigationDirect => "行政诉讼（未经复议直接起诉）",
+            ReviewKind::LitigationAfterReconsideration => "行政诉讼（复议后起诉）",
+        }
+    }
 }
 
 /// The result of a decided case.
@@ -191,6 +199,14 @@ impl ReviewResult {
     /// The result whose [`code`](Self::code) this is.
     pub fn from_code(code: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+    /// The result as table 3 heads it.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            ReviewResult::Upheld => "结果维持",
+            ReviewResult::Corrected => "结果纠正",
+            ReviewResult::Other => "其他结果",
+        }
     }
 }
 

@@ -16,6 +16,10 @@ pub enum PageError {
     /// A form posted from another site (CSRF).
     #[error("forbidden")]
     Forbidden,
+    /// Logged in, but the action is another role's (the head's, or the office's for a reader):
+    /// the 403 page saying why, in Chinese.
+    #[error("not allowed: {0}")]
+    NotAllowed(String),
     /// A form body that did not arrive within the body-read timeout (or the request timeout).
     #[error("request timeout")]
     Timeout,
@@ -83,6 +87,7 @@ impl IntoResponse for PageError {
                 "请求被拒绝",
                 "此表单只能从本网站的页面提交。请返回页面重新填写后提交。".to_string(),
             ),
+            PageError::NotAllowed(why) => (StatusCode::FORBIDDEN, "无权进行此操作", why.clone()),
             PageError::Timeout => (
                 StatusCode::REQUEST_TIMEOUT,
                 "提交超时",

@@ -11,6 +11,7 @@ pub mod login;
 pub mod nav;
 pub mod register;
 pub mod request;
+pub mod report;
 
 use axum::Router;
 use axum::http::HeaderMap;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .merge(register::routes())
         .merge(request::routes())
         .merge(attachments::routes())
+        .merge(report::routes())
 }
 
 /// The session cookie: `HttpOnly`, `SameSite=Strict`, `Secure` behind TLS; `None` clears it.
