@@ -14,7 +14,7 @@ use gongkai_domain::report::{Finding, Report, Severity};
 use serde_json::{Value, json};
 
 use crate::input::{MAX_INPUT_BYTES, read_input, walk};
-use crate::{AuditError, Extracted, decode, extract};
+use crate::{AuditError, Extracted, Reading, decode, extract};
 
 /// Arguments of `gongkai audit`.
 #[derive(Debug, Clone, clap::Args)]
@@ -54,9 +54,18 @@ struct Audited {
 }
 
 impl Audited {
+    /// The tables of a read report that could not be read at all.
+    fn unreadable_tables(&self) -> Vec<&'static str> {
+        self.result
+            .as_ref()
+            .map(Extracted::unreadable_tables)
+            .unwrap_or_default()
+    }
+
     fn exit(&self) -> i32 {
         match &self.report {
             None => UNREADABLE,
+            Some(_) if !self.unreadable_tables().is_empty() => UNREADABLE,
             Some(r) if errors(r) > 0 => RULE_FAILED,
             Some(_) => OK,
         }
@@ -120,6 +129,15 @@ pub fn run_with(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write, progr
     for a in &audited {
         if let Err(e) = &a.result {
             let _ = writeln!(err, "gongkai audit: {}", named(e, &a.name));
+        }
+        let tables = a.unreadable_tables();
+        if !tables.is_empty() {
+            let _ = writeln!(
+                err,
+                "gongkai audit: {}: {} could not be read at all (P1)",
+                a.name,
+                tables.join(", ")
+            );
         }
     }
     match written {
@@ -209,10 +227,24 @@ fn count(r: &Report, s: Severity) -> usize {
         .count()
 }
 
+/// The canonical JSON of an audited report, with `reading`: how each cell of tables 2 and 3
+/// was read (`label`, `position`, `arithmetic`, `unread`) — a part of its own, beside the
+/// canonical keys, so a consumer of the canonical JSON is not affected.
+fn report_json(a: &Audited, r: &Report) -> serde_json::Result<Value> {
+    let mut v = serde_json::to_value(r)?;
+    if let (Value::Object(m), Ok(x)) = (&mut v, &a.result) {
+        m.insert("reading".into(), serde_json::to_value(&x.readings)?);
+    }
+    Ok(v)
+}
+
 fn write_json(audited: &[Audited], batch: bool, out: &mut dyn Write) -> std::io::Result<()> {
     if !batch {
-        if let Some(r) = audited.first().and_then(|a| a.report.as_ref()) {
-            serde_json::to_writer_pretty(&mut *out, r)?;
+        if let Some((a, r)) = audited
+            .first()
+            .and_then(|a| a.report.as_ref().map(|r| (a, r)))
+        {
+            serde_json::to_writer_pretty(&mut *out, &report_json(a, r)?)?;
             writeln!(out)?;
         }
         return Ok(());
@@ -220,7 +252,7 @@ fn write_json(audited: &[Audited], batch: bool, out: &mut dyn Write) -> std::io:
     for a in audited {
         let line = match &a.report {
             Some(r) => {
-                let mut v = serde_json::to_value(r)?;
+                let mut v = report_json(a, r)?;
                 if let Value::Object(m) = &mut v {
                     m.insert("file".into(), Value::from(a.name.clone()));
                 }
@@ -258,7 +290,7 @@ fn summary(audited: &[Audited]) -> Value {
     })
 }
 
-const CSV_HEADER: [&str; 17] = [
+const CSV_HEADER: [&str; 19] = [
     "file",
     "status",
     "agency",
@@ -275,6 +307,8 @@ const CSV_HEADER: [&str; 17] = [
     "reconsideration",
     "litigation_direct",
     "litigation_after_reconsideration",
+    "recovered_cells",
+    "unread_cells",
     "reason",
 ];
 
@@ -300,13 +334,21 @@ fn csv_fields(a: &Audited) -> Vec<String> {
         v.push(reason);
         return v;
     };
+    let readings = a.result.as_ref().ok().map(|x| &x.readings);
     let findings = r.findings.as_deref().unwrap_or(&[]);
     let mut rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
     rules.dedup();
     let t = &r.requests;
     vec![
         a.name.clone(),
-        if errors(r) > 0 { "error" } else { "ok" }.into(),
+        if !a.unreadable_tables().is_empty() {
+            "unreadable"
+        } else if errors(r) > 0 {
+            "error"
+        } else {
+            "ok"
+        }
+        .into(),
         r.agency.clone(),
         r.year.to_string(),
         r.format.code().into(),
@@ -321,6 +363,10 @@ fn csv_fields(a: &Audited) -> Vec<String> {
         cell(r.review.reconsideration.total),
         cell(r.review.litigation_direct.total),
         cell(r.review.litigation_after_reconsideration.total),
+        readings
+            .map_or(0, |x| x.count(Reading::Arithmetic))
+            .to_string(),
+        readings.map_or(0, |x| x.count(Reading::Unread)).to_string(),
         String::new(),
     ]
 }
