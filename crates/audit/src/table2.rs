@@ -254,9 +254,25 @@ fn units(groups: &[Group], notes: &mut Vec<Note>) -> Vec<Unit> {
                         cand.how[c] = Reading::Unread;
                     }
                 }
+                let mut cands = vec![cand];
+                // One blank among six numbers may be a layout cell before a row that lost a
+                // cell: its readings as six numbers compete with it as printed.
+                if cells.iter().filter(|c| c.is_none()).count() == 1 {
+                    let six: Vec<Option<i64>> = counts
+                        .iter()
+                        .zip(&cells)
+                        .filter(|(_, n)| n.is_some())
+                        .map(|(c, _)| *c)
+                        .collect();
+                    cands.extend(
+                        dropped_cell(&six)
+                            .into_iter()
+                            .filter(|d| d.cells != cand.cells),
+                    );
+                }
                 out.push(Unit {
                     at: g.at,
-                    cands: vec![cand],
+                    cands,
                     stray: false,
                     bounded: true,
                 });
@@ -551,7 +567,19 @@ fn evaluate(units: &[Unit], format: ReportFormat, basis: Basis, placement: Place
                     choice[s] = best.1;
                 }
             }
+            // Too many combinations to try them all: any one change that holds as many sums
+            // is a tie, and so is any reading of a slot that still breaks a sum.
             ties = vec![choice.clone()];
+            let (best, failed) = sums(&slots, &build(&choice));
+            for &s in &ambiguous {
+                for c in 0..cands(s).len() {
+                    let mut other = choice.clone();
+                    other[s] = c;
+                    if c != choice[s] && (failed > 0 || sums(&slots, &build(&other)).0 == best) {
+                        ties.push(other);
+                    }
+                }
+            }
         }
     }
     let mut rows = build(&choice);
@@ -726,8 +754,13 @@ fn decide(tried: &[Evaluated], notes: &mut Vec<Note>) -> (ReportFormat, Vec<Cand
     // Nothing adds up. The headings' reading stands where the order confirms it row for row
     // and every cell was printed: then the inconsistency is the report's own.
     let slots: Vec<RowId> = RowId::all(headings.format).collect();
+    let failing = failing_cells(&slots, &headings.rows);
     let certain = headings.bounded
         && headings.placement.iter().all(Option::is_some)
+        // A blank cell in a row whose sums fail may be a layout cell the numbers shifted past.
+        && failing
+            .iter()
+            .all(|&(s, _)| headings.rows[s].cells.iter().all(Option::is_some))
         && tried.iter().any(|e| {
             e.basis == Basis::Order
                 && e.format == headings.format
@@ -745,7 +778,7 @@ fn decide(tried: &[Evaluated], notes: &mut Vec<Note>) -> (ReportFormat, Vec<Cand
         }
         return (headings.format, rows);
     }
-    for (s, c) in failing_cells(&slots, &rows) {
+    for (s, c) in failing {
         rows[s].cells[c] = None;
         rows[s].how[c] = Reading::Unread;
     }
