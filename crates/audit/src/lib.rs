@@ -15,10 +15,10 @@
 //! `-layout` keeps a table row on one line. A crash of the extractor on a hostile file stays in
 //! the child process. Without `pdftotext`, PDF input is reported as unreadable (exit 2).
 //!
-//! The parser is pure: no I/O outside [`decode`]'s PDF step and the [`cli`], no panics on any
+//! The parser is pure: no I/O outside [`decode`]'s PDF step and the [`batch`], no panics on any
 //! input (a fuzz target in `fuzz/` and a corpus replayed by the tests keep it so).
 
-pub mod cli;
+pub mod batch;
 pub mod decode;
 mod error;
 pub mod input;
@@ -34,7 +34,7 @@ mod table3;
 
 use chrono::NaiveDate;
 use gongkai_domain::report::{
-    CheckContext, NarrativeFigure, Report, ReportFormat, Sections, check,
+    CellRef, CheckContext, NarrativeFigure, Report, ReportFormat, Sections, check,
 };
 
 pub use error::AuditError;
@@ -78,12 +78,12 @@ impl Extracted {
     /// The tables that could not be read at all (`gongkai audit` exits 2 for them).
     pub fn unreadable_tables(&self) -> Vec<&'static str> {
         let mut out = Vec::new();
-        let all_unread = |prefix: &str| {
+        let all_unread = |table2: bool| {
             let mut cells = self
                 .readings
                 .0
                 .iter()
-                .filter(|(c, _)| c.starts_with(prefix));
+                .filter(|(c, _)| matches!(c, CellRef::Requests { .. }) == table2);
             let mut any = false;
             let all = cells.all(|(_, r)| {
                 any = true;
@@ -91,10 +91,10 @@ impl Extracted {
             });
             any && all
         };
-        if all_unread("requests.") {
+        if all_unread(true) {
             out.push("requests");
         }
-        if all_unread("review.") {
+        if all_unread(false) {
             out.push("review");
         }
         out

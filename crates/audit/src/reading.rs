@@ -23,18 +23,24 @@ pub enum Reading {
     Unread,
 }
 
-/// The reading of every cell of tables 2 and 3, in table order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Readings(pub BTreeMap<String, Reading>);
+/// The reading of every cell of tables 2 and 3; serialised as a map from the cell
+/// (`requests.new[0]`) to its reading.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Readings(pub BTreeMap<CellRef, Reading>);
+
+impl Serialize for Readings {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(c, r)| (c.to_string(), r)))
+    }
+}
 
 impl Readings {
     pub fn set(&mut self, cell: CellRef, how: Reading) {
-        self.0.insert(cell.to_string(), how);
+        self.0.insert(cell, how);
     }
     /// The reading of a cell (`None` for a cell the tables do not have).
     pub fn get(&self, cell: CellRef) -> Option<Reading> {
-        self.0.get(&cell.to_string()).copied()
+        self.0.get(&cell).copied()
     }
     /// How many cells were read each way.
     pub fn count(&self, how: Reading) -> usize {
@@ -45,7 +51,7 @@ impl Readings {
         self.0
             .iter()
             .filter(|(_, r)| **r == Reading::Unread)
-            .filter_map(|(c, _)| c.parse().ok())
+            .map(|(c, _)| *c)
             .collect()
     }
 }

@@ -151,7 +151,18 @@ fn read(region: &str, notes: &mut Vec<Note>) -> Table2 {
     // By order.
     for format in [primary, other] {
         for placement in order_placements(&units, format, notes) {
-            tried.push(evaluate(&units, format, Basis::Order, placement));
+            // The order often places the rows just as the headings do: evaluated once.
+            let same = tried
+                .iter()
+                .find(|e| e.format == format && e.placement == placement)
+                .cloned();
+            tried.push(match same {
+                Some(e) => Evaluated {
+                    basis: Basis::Order,
+                    ..e
+                },
+                None => evaluate(&units, format, Basis::Order, placement),
+            });
         }
     }
 

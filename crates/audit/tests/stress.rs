@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::damage::{Outcome, Tally, damage, judge, kinds};
+use common::damage::{DAMAGES, Damage, Outcome, Tally, damage, judge, kinds};
 use common::{FIXTURES, LAYOUTS, fixture, random_report, render};
 use gongkai_audit::{decode, extract};
 use gongkai_domain::report::Report;
@@ -96,6 +96,19 @@ fn generated(rng: &mut StdRng, reports: usize, pdfs: usize) -> Vec<Source> {
 
 /// Damages every source `per_source` times; tallies fixtures and generated reports apart.
 fn run(seed: u64, reports: usize, pdfs: usize, per_source: usize) -> (Tally, Tally) {
+    let (real, made, _) = run_by_kind(seed, reports, pdfs, per_source);
+    (real, made)
+}
+
+/// [`run`], with a tally per kind of damage (a report damaged two ways counts under both).
+fn run_by_kind(
+    seed: u64,
+    reports: usize,
+    pdfs: usize,
+    per_source: usize,
+) -> (Tally, Tally, Vec<(Damage, Tally)>) {
+    let mut by_kind: Vec<(Damage, Tally)> =
+        DAMAGES.iter().map(|d| (*d, Tally::default())).collect();
     let mut rng = StdRng::seed_from_u64(seed);
     let mut real = Tally::default();
     let mut made = Tally::default();
@@ -121,6 +134,11 @@ fn run(seed: u64, reports: usize, pdfs: usize, per_source: usize) -> (Tally, Tal
             let text = damage(&source.text, &which, rate, &mut rng);
             let outcome = judge(&text, source.file, &source.truth);
             let label = format!("{} #{k} {which:?} rate {rate}", source.name);
+            for (d, t) in &mut by_kind {
+                if which.contains(d) {
+                    t.add(outcome, &label);
+                }
+            }
             if *is_fixture {
                 real.add(outcome, &label);
             } else {
@@ -128,7 +146,7 @@ fn run(seed: u64, reports: usize, pdfs: usize, per_source: usize) -> (Tally, Tal
             }
         }
     }
-    (real, made)
+    (real, made, by_kind)
 }
 
 fn report_line(real: &Tally, made: &Tally) -> String {
@@ -177,8 +195,12 @@ fn undamaged_sources_read_exactly() {
 #[test]
 #[ignore = "the full measurement; run by hand"]
 fn stress_corpus_figures() {
-    let (real, made) = run(20_261_204, 120, 8, 12);
+    let (real, made, by_kind) = run_by_kind(20_261_204, 120, 8, 12);
     println!("{}", report_line(&real, &made));
+    println!();
+    for (d, t) in &by_kind {
+        println!("{}", t.line(&format!("{d:?}")));
+    }
     for e in real.examples.iter().chain(&made.examples) {
         println!("  {e}");
     }

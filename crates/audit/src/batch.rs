@@ -1,4 +1,5 @@
-//! `gongkai audit [--json] [--csv] [--previous FILE] FILE|DIR|- ...`
+//! The batch audit behind `gongkai audit [--json] [--csv] [--previous FILE] FILE|DIR|- ...` (the
+//! command's arguments and its progress bar are the binary's, `crates/cli/src/audit.rs`).
 //!
 //! One input: the audited report as canonical JSON (`--json`), a CSV row (`--csv`) or a readable
 //! summary. Several inputs or a directory: a batch, one JSON line per report plus a summary line
@@ -7,7 +8,7 @@
 //! or not an annual report (with the reason on stderr).
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use gongkai_domain::report::{Finding, Report, Severity};
@@ -16,29 +17,17 @@ use serde_json::{Value, json};
 use crate::input::{MAX_INPUT_BYTES, read_input, walk};
 use crate::{AuditError, Extracted, Reading, decode, extract};
 
-/// Arguments of `gongkai audit`.
-#[derive(Debug, Clone, clap::Args)]
+/// What to audit and how to print it (the arguments of `gongkai audit`).
+#[derive(Debug, Clone, Default)]
 pub struct AuditArgs {
     /// Report files (text, HTML, DOCX, PDF), directories of them, or `-` for stdin.
-    #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Print the canonical JSON (one line per report in a batch, then a summary line).
-    #[arg(long)]
     pub json: bool,
     /// Print a spreadsheet: one CSV row per report.
-    #[arg(long, conflicts_with = "json")]
     pub csv: bool,
     /// The same agency's report of the previous year (for X1, X2).
-    #[arg(long, value_name = "FILE")]
     pub previous: Option<PathBuf>,
-}
-
-/// Runs the command on the process's stdout and stderr; returns the exit code.
-pub fn run(args: AuditArgs) -> i32 {
-    let progress = std::io::stderr().is_terminal();
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    run_with(args, &mut stdout.lock(), &mut stderr.lock(), progress)
 }
 
 /// Exit codes.
@@ -72,8 +61,14 @@ impl Audited {
     }
 }
 
-/// Runs the command with explicit output streams (for tests); `progress` shows a progress bar.
-pub fn run_with(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write, progress: bool) -> i32 {
+/// Runs the audit, writing to `out` and `err`; `progress(done, of)` is told after each input of a
+/// batch (the binary draws a progress bar with it). Returns the exit code.
+pub fn run_with(
+    args: AuditArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    progress: &mut dyn FnMut(u64, u64),
+) -> i32 {
     let (inputs, batch) = match expand(&args.files) {
         Ok(x) => x,
         Err(e) => {
@@ -99,13 +94,14 @@ pub fn run_with(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write, progr
         },
         None => None,
     };
-    let bar = (progress && batch).then(|| progress_bar(inputs.len() as u64));
+    let of = inputs.len() as u64;
     let mut audited: Vec<Audited> = inputs
         .iter()
-        .map(|path| {
+        .enumerate()
+        .map(|(i, path)| {
             let result = audit_file(path);
-            if let Some(b) = &bar {
-                b.inc(1);
+            if batch {
+                progress(i as u64 + 1, of);
             }
             Audited {
                 name: path.display().to_string(),
@@ -114,9 +110,6 @@ pub fn run_with(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write, progr
             }
         })
         .collect();
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
     check_all(&mut audited, previous.as_ref());
     let written = if args.csv {
         write_csv(&audited, out)
@@ -167,17 +160,6 @@ fn named(e: &AuditError, name: &dyn std::fmt::Display) -> String {
     } else {
         format!("{name}: {e}")
     }
-}
-
-fn progress_bar(n: u64) -> indicatif::ProgressBar {
-    let bar =
-        indicatif::ProgressBar::with_draw_target(Some(n), indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} reports {per_sec} {eta}")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// Runs the rules on every readable report; in a batch, each report's previous year is the same
