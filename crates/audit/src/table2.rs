@@ -647,15 +647,10 @@ fn sums(slots: &[RowId], rows: &[Cand]) -> (usize, usize) {
             tally(Some(r3_holds(&r.cells)));
         }
     }
-    let at = |id: RowId| slots.iter().position(|s| *s == id).map(|i| &rows[i].cells);
-    let (Some(new), Some(over), Some(total), Some(forward)) = (
-        at(RowId::New),
-        at(RowId::CarriedOver),
-        at(RowId::Total),
-        at(RowId::CarriedForward),
-    ) else {
+    let Some([new, over, total, forward]) = r1_slots(slots) else {
         return (ok, failed);
     };
+    let [new, over, total, forward] = [new, over, total, forward].map(|s| &rows[s].cells);
     for c in 0..7 {
         tally(match (new[c], over[c], total[c], forward[c]) {
             (Some(a), Some(b), Some(t), Some(f)) => Some(a + b == t + f),
@@ -675,6 +670,17 @@ fn sums(slots: &[RowId], rows: &[Cand]) -> (usize, usize) {
     (ok, failed)
 }
 
+/// The slots of the four rows of R1: 一 新收, 二 上年结转, （七）总计, 四 结转下年度.
+fn r1_slots(slots: &[RowId]) -> Option<[usize; 4]> {
+    let pos = |id: RowId| slots.iter().position(|s| *s == id);
+    Some([
+        pos(RowId::New)?,
+        pos(RowId::CarriedOver)?,
+        pos(RowId::Total)?,
+        pos(RowId::CarriedForward)?,
+    ])
+}
+
 /// The cells of the sums that fail.
 fn failing_cells(slots: &[RowId], rows: &[Cand]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -683,13 +689,7 @@ fn failing_cells(slots: &[RowId], rows: &[Cand]) -> Vec<(usize, usize)> {
             out.extend((0..7).map(|c| (s, c)));
         }
     }
-    let pos = |id: RowId| slots.iter().position(|s| *s == id);
-    let (Some(new), Some(over), Some(total), Some(forward)) = (
-        pos(RowId::New),
-        pos(RowId::CarriedOver),
-        pos(RowId::Total),
-        pos(RowId::CarriedForward),
-    ) else {
+    let Some([new, over, total, forward]) = r1_slots(slots) else {
         return out;
     };
     for c in 0..7 {

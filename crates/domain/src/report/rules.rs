@@ -428,24 +428,28 @@ fn parse_rules(unread: &[CellRef], out: &mut Vec<Finding>) {
             continue;
         }
         let n = cells.len();
-        let shown: Vec<&str> = cells.iter().take(12).map(String::as_str).collect();
-        let more = if n > shown.len() {
-            format!(" … ({n} in all)")
-        } else {
-            String::new()
-        };
+        let listed = listed(&cells);
         out.push(
             Finding::new(
                 "P1",
                 Severity::Warning,
                 table,
                 format!(
-                    "{n} cell(s) of {table} ({zh}) could not be read with certainty and are left out of every rule: {}{more}",
-                    shown.join(", ")
+                    "{n} cell(s) of {table} ({zh}) could not be read with certainty and are left out of every rule: {listed}"
                 ),
             )
             .values(Value::Null, n as i64),
         );
+    }
+}
+
+/// The first twelve cells of a list, and how many there are in all when there are more.
+fn listed(cells: &[String]) -> String {
+    let shown: Vec<&str> = cells.iter().take(12).map(String::as_str).collect();
+    if cells.len() > shown.len() {
+        format!("{} … ({} in all)", shown.join(", "), cells.len())
+    } else {
+        shown.join(", ")
     }
 }
 
@@ -495,18 +499,13 @@ fn cell_rules(report: &Report, unread: &[CellRef], out: &mut Vec<Finding>) {
     }
     for (table, cells) in blanks {
         let n = cells.len();
-        let shown: Vec<&str> = cells.iter().take(12).map(String::as_str).collect();
-        let more = if n > shown.len() {
-            format!(" … ({n} in all)")
-        } else {
-            String::new()
-        };
+        let listed = listed(&cells);
         out.push(
             Finding::new(
                 "B1",
                 Severity::Warning,
                 table.clone(),
-                format!("{n} blank cell(s) in {table}: {}{more}", shown.join(", ")),
+                format!("{n} blank cell(s) in {table}: {listed}"),
             )
             .values(Value::Null, n as i64),
         );
