@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use gongkai_domain::report::{
-    CheckContext, Report, ReportFormat, RequestFact, ReviewFact, ReviewKind, ReviewResult,
+    CellRef, CheckContext, Report, ReportFormat, RequestFact, ReviewFact, ReviewKind, ReviewResult,
     Sections, check,
 };
 use gongkai_render::OutputFormat;
@@ -88,39 +88,45 @@ impl App {
             return Err(AppError::NotFound(format!("agency {}", agency.slug)));
         }
         let format = ReportFormat::for_year(year)?;
-        let found: Vec<(String, CellFact)> = if cell.starts_with("requests.") && cell.ends_with(']')
-        {
-            self.store
+        let target: CellRef = cell.parse()?;
+        let wanted = target.to_string();
+        let found: Vec<(String, CellFact)> = match target {
+            CellRef::Requests { row, .. } if !row.in_format(format) => {
+                return Err(gongkai_domain::DomainError::invalid(
+                    "cell",
+                    format!(
+                        "{row} is not a row of the format {} of {year}",
+                        format.code()
+                    ),
+                )
+                .into());
+            }
+            CellRef::Requests { .. } => self
+                .store
                 .numbered_request_facts(agency.id, year)
                 .await?
                 .into_iter()
-                .filter(|(_, fact)| fact.cells(year, format).iter().any(|c| c == cell))
+                .filter(|(_, fact)| fact.cells(year, format).contains(&wanted))
                 .map(|(number, fact)| (number, CellFact::Request(fact)))
-                .collect()
-        } else if cell.starts_with("review.") {
-            self.store
+                .collect(),
+            CellRef::Review { .. } => self
+                .store
                 .report_registers(Some(agency.id), year)
                 .await?
                 .review_cases
                 .into_iter()
-                .filter(|case| case.fact.cells(year).iter().any(|c| c == cell))
+                .filter(|case| case.fact.cells(year).contains(&wanted))
                 .map(|case| {
                     let number = case
                         .request_number
                         .unwrap_or_else(|| format!("review_case:{}", case.id));
                     (number, CellFact::Review(case.fact))
                 })
-                .collect()
-        } else {
-            return Err(gongkai_domain::DomainError::invalid(
-                "cell",
-                "must be a cell of table 2 (requests.disclosed[0]) or table 3 (review.reconsideration.upheld)",
-            )
-            .into());
+                .collect(),
         };
         let (requests, facts) = found.into_iter().unzip();
         Ok(CellDrillDown {
-            cell: cell.to_string(),
+            cell: wanted,
             requests,
             facts,
         })

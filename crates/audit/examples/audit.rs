@@ -1,13 +1,30 @@
-//! Runs `gongkai audit` without the `gongkai` binary: `cargo run -p gongkai-audit --example audit -- --json FILE`.
+//! Runs `gongkai audit` without the `gongkai` binary:
+//! `cargo run -p gongkai-audit --example audit -- [--json|--csv] [--previous FILE] FILE…`.
 
-use clap::Parser;
+use std::path::PathBuf;
 
-#[derive(Parser)]
-struct Cli {
-    #[command(flatten)]
-    args: gongkai_audit::cli::AuditArgs,
-}
+use gongkai_audit::batch::{AuditArgs, UNREADABLE, run_with};
 
 fn main() {
-    std::process::exit(gongkai_audit::cli::run(Cli::parse().args));
+    let mut args = AuditArgs::default();
+    let mut rest = std::env::args_os().skip(1);
+    while let Some(a) = rest.next() {
+        match a.to_str() {
+            Some("--json") => args.json = true,
+            Some("--csv") => args.csv = true,
+            Some("--previous") => args.previous = rest.next().map(PathBuf::from),
+            _ => args.files.push(PathBuf::from(a)),
+        }
+    }
+    if args.files.is_empty() {
+        eprintln!("usage: audit [--json|--csv] [--previous FILE] FILE…");
+        std::process::exit(UNREADABLE);
+    }
+    let (stdout, stderr) = (std::io::stdout(), std::io::stderr());
+    std::process::exit(run_with(
+        args,
+        &mut stdout.lock(),
+        &mut stderr.lock(),
+        &mut |_, _| {},
+    ));
 }

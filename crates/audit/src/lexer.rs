@@ -52,20 +52,70 @@ pub enum Tok {
 pub fn lex(region: &str) -> Vec<Tok> {
     let mut out = Vec::new();
     for line in region.split('\n') {
+        let line = ocr_digits(line);
         if line.contains('\t') {
-            lex_tabbed(line, &mut out);
+            lex_tabbed(&line, &mut out);
         } else {
-            lex_inline(line, &mut out);
+            lex_inline(&line, &mut out);
         }
     }
     out
+}
+
+/// Letters an OCR engine reads for digits (`O`, `〇` for 0; `l`, `I` for 1), in a token that is
+/// otherwise digits or stands alone between cells: the digits again.
+fn ocr_digits(line: &str) -> std::borrow::Cow<'_, str> {
+    let confusable = |c: char| matches!(c, 'O' | 'o' | '〇' | 'l' | 'I');
+    if !line.chars().any(confusable) {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        let digitish = !token.is_empty()
+            && token.chars().all(|c| c.is_ascii_digit() || confusable(c))
+            && token.chars().any(confusable);
+        if digitish {
+            out.extend(token.chars().map(|c| match c {
+                'O' | 'o' | '〇' => '0',
+                'l' | 'I' => '1',
+                d => d,
+            }));
+        } else {
+            out.push_str(token);
+        }
+        token.clear();
+    };
+    for c in line.chars() {
+        if c.is_whitespace() || c == '|' {
+            flush(&mut token, &mut out);
+            out.push(c);
+        } else {
+            token.push(c);
+        }
+    }
+    flush(&mut token, &mut out);
+    std::borrow::Cow::Owned(out)
+}
+
+/// A cell's numbers: one (`13`, `1858 万元`) or several set apart by spaces inside one cell
+/// (`0 0 0`, a row whose tabs became spaces); `None` for label text.
+fn cell_numbers(cell: &str) -> Option<Vec<Num>> {
+    let parts: Vec<&str> = cell.split_whitespace().collect();
+    if parts.len() > 1 {
+        let nums: Option<Vec<Num>> = parts.iter().map(|p| parse_cell(p)).collect();
+        if let Some(nums) = nums {
+            return Some(nums);
+        }
+    }
+    parse_cell(cell).map(|n| vec![n])
 }
 
 fn lex_tabbed(line: &str, out: &mut Vec<Tok>) {
     let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
     let last_text = cells
         .iter()
-        .rposition(|c| !c.is_empty() && parse_cell(c).is_none());
+        .rposition(|c| !c.is_empty() && cell_numbers(c).is_none());
     let (labels, values) = match last_text {
         Some(i) => cells.split_at(i + 1),
         None => cells.split_at(0),
@@ -80,7 +130,14 @@ fn lex_tabbed(line: &str, out: &mut Vec<Tok>) {
             }
         }
     }
-    let values: Vec<Option<Num>> = values.iter().map(|c| parse_cell(c)).collect();
+    let mut cells_out: Vec<Option<Num>> = Vec::with_capacity(values.len());
+    for c in values {
+        match cell_numbers(c) {
+            Some(nums) => cells_out.extend(nums.into_iter().map(Some)),
+            None => cells_out.push(None),
+        }
+    }
+    let values = cells_out;
     if !values.is_empty() {
         out.push(Tok::Row {
             cells: values,
@@ -146,7 +203,8 @@ pub fn lex_inline(line: &str, out: &mut Vec<Tok>) {
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        if c.is_whitespace() {
+        // A Markdown pipe a converter left outside a table is a cell boundary, not a label.
+        if c.is_whitespace() || c == '|' {
             i += 1;
             continue;
         }

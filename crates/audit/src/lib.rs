@@ -15,29 +15,31 @@
 //! `-layout` keeps a table row on one line. A crash of the extractor on a hostile file stays in
 //! the child process. Without `pdftotext`, PDF input is reported as unreadable (exit 2).
 //!
-//! The parser is pure: no I/O outside [`decode`]'s PDF step and the [`cli`], no panics on any
+//! The parser is pure: no I/O outside [`decode`]'s PDF step and the [`batch`], no panics on any
 //! input (a fuzz target in `fuzz/` and a corpus replayed by the tests keep it so).
 
-pub mod cli;
+pub mod batch;
 pub mod decode;
 mod error;
 pub mod input;
+mod label_stream;
 mod lexer;
 mod narrative;
 mod normalize;
-pub mod split;
-mod stream;
+pub mod reading;
+pub mod run_together;
 mod table1;
 mod table2;
 mod table3;
 
 use chrono::NaiveDate;
 use gongkai_domain::report::{
-    CheckContext, NarrativeFigure, Report, ReportFormat, Review, ReviewBlock, Sections, check,
+    CellRef, CheckContext, NarrativeFigure, Report, ReportFormat, Sections, check,
 };
 
 pub use error::AuditError;
 pub use gongkai_domain::report::SECTION_HEADINGS;
+pub use reading::{Note, Reading, Readings};
 
 use narrative::Compact;
 
@@ -54,8 +56,10 @@ pub struct Extracted {
     pub published_on: Option<NaiveDate>,
     /// A people's government, due by 31 March instead of 31 January.
     pub is_government: bool,
-    /// How the extraction went where it had to guess (run-together cells, missing rows).
-    pub notes: Vec<String>,
+    /// How each cell of tables 2 and 3 was read (label, position, arithmetic, or not at all).
+    pub readings: Readings,
+    /// What the extraction had to work around (run-together cells, missing rows, strays).
+    pub notes: Vec<Note>,
 }
 
 impl Extracted {
@@ -67,7 +71,33 @@ impl Extracted {
             narrative: self.narrative.clone(),
             published_on: self.published_on,
             is_government: self.is_government,
+            unread: self.readings.unread(),
         }
+    }
+
+    /// The tables that could not be read at all (`gongkai audit` exits 2 for them).
+    pub fn unreadable_tables(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let all_unread = |table2: bool| {
+            let mut cells = self
+                .readings
+                .0
+                .iter()
+                .filter(|(c, _)| matches!(c, CellRef::Requests { .. }) == table2);
+            let mut any = false;
+            let all = cells.all(|(_, r)| {
+                any = true;
+                *r == Reading::Unread
+            });
+            any && all
+        };
+        if all_unread(true) {
+            out.push("requests");
+        }
+        if all_unread(false) {
+            out.push("review");
+        }
+        out
     }
 
     /// Runs every rule; the report comes back with its findings.
@@ -116,8 +146,9 @@ pub fn extract(text: &str) -> Result<Extracted, AuditError> {
         .unwrap_or(year_format);
     let proactive = table1.proactive(format, &mut notes);
     let narrative = narrative::figures(&compact, 0, regions.narrative_end);
-    let review =
-        table3::extract(slice(regions.table3), &narrative, &mut notes).unwrap_or_else(blank_review);
+    let table3 = table3::extract(slice(regions.table3), &narrative, &mut notes);
+    let mut readings = table2.readings;
+    readings.0.extend(table3.readings.0);
 
     let section = |k: usize| -> String {
         let (Some(from), to) = (headings.end(k), headings.start(k + 1)) else {
@@ -138,7 +169,7 @@ pub fn extract(text: &str) -> Result<Extracted, AuditError> {
             format,
             proactive,
             requests: table2.requests,
-            review,
+            review: table3.review,
             findings: None,
             sections: Some(sections),
         },
@@ -146,6 +177,7 @@ pub fn extract(text: &str) -> Result<Extracted, AuditError> {
         narrative,
         published_on: narrative::published_on(&text),
         is_government,
+        readings,
         notes,
     })
 }
@@ -197,21 +229,6 @@ fn tidy_section(raw: &str) -> String {
 /// Decodes a file's bytes (see [`decode::decode`]) and extracts the report.
 pub fn extract_bytes(bytes: &[u8], name: Option<&str>) -> Result<Extracted, AuditError> {
     extract(&decode::decode(bytes, name)?)
-}
-
-fn blank_review() -> Review {
-    let b = ReviewBlock {
-        upheld: None,
-        corrected: None,
-        other: None,
-        pending: None,
-        total: None,
-    };
-    Review {
-        reconsideration: b,
-        litigation_direct: b,
-        litigation_after_reconsideration: b,
-    }
 }
 
 /// The parts of the text, as compact index ranges.

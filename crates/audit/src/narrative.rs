@@ -37,7 +37,7 @@ impl Compact {
         self.offsets.get(i).map_or(self.len, |&o| o as usize)
     }
     pub fn find(&self, from: usize, needle: &str) -> Option<usize> {
-        crate::stream::find_chars(&self.chars, from, needle).map(|m| m.0)
+        crate::label_stream::find_chars(&self.chars, from, needle).map(|m| m.0)
     }
     fn string(&self, from: usize, to: usize) -> String {
         self.chars
@@ -124,11 +124,11 @@ fn heading_title(chars: &[char], from: usize, keywords: &[&str]) -> Option<usize
     let window = &chars[from..limit];
     let found = keywords
         .iter()
-        .filter_map(|k| crate::stream::find_chars(window, 0, k))
+        .filter_map(|k| crate::label_stream::find_chars(window, 0, k))
         .min_by_key(|m| m.0)?;
     let mut end = from + found.1;
     for tail in ["情况", "事项"] {
-        if let Some((_, e)) = crate::stream::find_chars(window, found.1, tail)
+        if let Some((_, e)) = crate::label_stream::find_chars(window, found.1, tail)
             && e <= found.1 + 8
         {
             end = end.max(from + e);

@@ -5,9 +5,10 @@ use gongkai_domain::report::{
     Proactive2019, Proactive2021, Procurement, ReportFormat, WanYuan,
 };
 
+use crate::label_stream::{Stream, assign};
 use crate::lexer::{Num, lex};
-use crate::split;
-use crate::stream::{Stream, assign};
+use crate::reading::Note;
+use crate::run_together;
 use crate::table2::trim_blanks;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +33,17 @@ const ITEMS: &[(Item, &[&str])] = &[
     (Item::Fees, &["事业性收费", "行政收费"]),
     (Item::Procurement, &["集中采购", "政府采购"]),
 ];
+
+impl Item {
+    /// The item's heading (its first keyword).
+    fn name(self) -> &'static str {
+        ITEMS
+            .iter()
+            .find(|(i, _)| *i == self)
+            .and_then(|(_, k)| k.first().copied())
+            .unwrap_or("")
+    }
+}
 
 const MARKS_2021: &[&str] = &["制发", "废止", "现行有效", "收费金额"];
 const MARKS_2019: &[&str] = &[
@@ -87,22 +99,22 @@ pub fn read(region: &str) -> Table1 {
 
 impl Table1 {
     /// The cells of table 1 in `format`.
-    pub fn proactive(&self, format: ReportFormat, notes: &mut Vec<String>) -> Proactive {
+    pub fn proactive(&self, format: ReportFormat, notes: &mut Vec<Note>) -> Proactive {
         match format {
             ReportFormat::F2019 => Proactive::F2019(self.format_2019(notes)),
             ReportFormat::F2021 => Proactive::F2021(self.format_2021(notes)),
         }
     }
 
-    fn cells(&self, item: Item, n: usize, notes: &mut Vec<String>) -> Vec<Option<Num>> {
+    fn cells(&self, item: Item, n: usize, notes: &mut Vec<Note>) -> Vec<Option<Num>> {
         let Some((_, cells)) = self.rows.iter().find(|(i, _)| *i == item) else {
             return vec![None; n];
         };
         fit(cells.clone(), n, item, notes)
     }
 
-    fn format_2019(&self, notes: &mut Vec<String>) -> Proactive2019 {
-        let docs = |item, notes: &mut Vec<String>| {
+    fn format_2019(&self, notes: &mut Vec<Note>) -> Proactive2019 {
+        let docs = |item, notes: &mut Vec<Note>| {
             let c = self.cells(item, 3, notes);
             Documents2019 {
                 new_made: count(&c[0]),
@@ -110,7 +122,7 @@ impl Table1 {
                 total_published: count(&c[2]),
             }
         };
-        let items = |item, notes: &mut Vec<String>| {
+        let items = |item, notes: &mut Vec<Note>| {
             let c = self.cells(item, 3, notes);
             Items2019 {
                 items_last_year: count(&c[0]),
@@ -138,8 +150,8 @@ impl Table1 {
         }
     }
 
-    fn format_2021(&self, notes: &mut Vec<String>) -> Proactive2021 {
-        let docs = |item, notes: &mut Vec<String>| {
+    fn format_2021(&self, notes: &mut Vec<Note>) -> Proactive2021 {
+        let docs = |item, notes: &mut Vec<Note>| {
             let c = self.cells(item, 3, notes);
             Documents2021 {
                 issued: count(&c[0]),
@@ -147,7 +159,7 @@ impl Table1 {
                 in_force: count(&c[2]),
             }
         };
-        let decisions = |item, notes: &mut Vec<String>| Decisions {
+        let decisions = |item, notes: &mut Vec<Note>| Decisions {
             decisions: count(&self.cells(item, 1, notes)[0]),
         };
         Proactive2021 {
@@ -168,14 +180,14 @@ fn fit(
     mut cells: Vec<Option<Num>>,
     n: usize,
     item: Item,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Vec<Option<Num>> {
     trim_blanks(&mut cells, n);
     if cells.len() > n {
-        notes.push(format!(
-            "table 1: {item:?} has {} cells; the first {n} are read",
-            cells.len()
-        ));
+        notes.push(Note::ExtraCells {
+            item: item.name(),
+            found: cells.len(),
+        });
         cells.truncate(n);
     }
     if cells.len() < n
@@ -183,11 +195,9 @@ fn fit(
         && cells.iter().all(|c| c.as_ref().is_some_and(Num::is_plain))
     {
         let tokens: Vec<&str> = cells.iter().flatten().map(|c| c.digits.as_str()).collect();
-        if let Some((values, unique)) = split::balanced(&tokens, n) {
+        if let Some((values, unique)) = run_together::balanced(&tokens, n) {
             if !unique {
-                notes.push(format!(
-                    "table 1: the run-together cells of {item:?} can be read several ways"
-                ));
+                notes.push(Note::Table1Ambiguous { item: item.name() });
             }
             return values.into_iter().map(|v| Some(plain(v))).collect();
         }

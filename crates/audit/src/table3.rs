@@ -1,40 +1,77 @@
-//! Table 3 — 政府信息公开行政复议、行政诉讼情况: one row of fifteen numbers.
+//! Table 3 — 政府信息公开行政复议、行政诉讼情况 (the report's 表四): one row of fifteen numbers.
+//!
+//! Fifteen numbers in a row are read by their place. More than fifteen: the windows whose three
+//! blocks add up (R4). Fewer: the readings that add up — cells run together and cut apart, a
+//! dropped cell recovered from its block's sum —, narrowed by the figures the narrative states.
+//! A cell those readings disagree on is [`Reading::Unread`], never a guess.
 
-use gongkai_domain::report::{Cell, NarrativeFigure, NarrativeKind, Review, ReviewBlock};
+use gongkai_domain::report::{BlockId, Cell, CellRef, NarrativeFigure, NarrativeKind, Review};
 
+use crate::label_stream::Stream;
 use crate::lexer::{Num, lex};
-use crate::split;
-use crate::stream::Stream;
+use crate::reading::{Note, Reading, Readings, Table};
+use crate::run_together;
 
-/// Reads table 3; where run-together cells fit the arithmetic several ways, the reading that
-/// agrees with the figures the narrative states (`hints`) is taken.
-pub fn extract(region: &str, hints: &[NarrativeFigure], notes: &mut Vec<String>) -> Option<Review> {
-    let stream = Stream::build(lex(region), |n, _| n == 15);
-    let cells = cells(&stream, hints, notes)?;
-    let block = |i: usize| ReviewBlock {
-        upheld: cells[i],
-        corrected: cells[i + 1],
-        other: cells[i + 2],
-        pending: cells[i + 3],
-        total: cells[i + 4],
-    };
-    Some(Review {
-        reconsideration: block(0),
-        litigation_direct: block(5),
-        litigation_after_reconsideration: block(10),
-    })
+/// What table 3 yielded.
+#[derive(Debug)]
+pub struct Table3 {
+    pub review: Review,
+    pub readings: Readings,
 }
 
+/// Reads table 3; where several readings fit the arithmetic, the ones that agree with the
+/// figures the narrative states (`hints`) are kept.
+pub fn extract(region: &str, hints: &[NarrativeFigure], notes: &mut Vec<Note>) -> Table3 {
+    let stream = Stream::build(lex(region), |n, _| n == 15);
+    let (cells, mut how) = cells(&stream, hints, notes);
+    // Fifteen numbers over several lines that do not add up may hold a stray (a page number)
+    // in place of a dropped cell: the blocks that fail are not read.
+    let lines = region
+        .lines()
+        .filter(|l| l.bytes().any(|b| b.is_ascii_digit()))
+        .count();
+    let mut cells = cells;
+    if lines > 1 {
+        for b in 0..3 {
+            let block = &cells[b * 5..b * 5 + 5];
+            if !blocks_add_up(block) && how[b * 5..b * 5 + 5].contains(&Reading::Position) {
+                for (c, h) in cells[b * 5..b * 5 + 5]
+                    .iter_mut()
+                    .zip(&mut how[b * 5..b * 5 + 5])
+                {
+                    *c = None;
+                    *h = Reading::Unread;
+                }
+            }
+        }
+    }
+    let mut review = Review::default();
+    let mut readings = Readings::default();
+    for (b, block) in BlockId::ALL.into_iter().enumerate() {
+        for column in 0..5 {
+            let i = b * 5 + column;
+            if let Some(c) = review.block_mut(block).cell_mut(column) {
+                *c = cells[i];
+            }
+            readings.set(CellRef::Review { block, column }, how[i]);
+        }
+    }
+    let unread = how.iter().filter(|h| **h == Reading::Unread).count();
+    if unread > 0 {
+        notes.push(Note::Unread {
+            table: Table::Review,
+            cells: unread,
+        });
+    }
+    Table3 { review, readings }
+}
+
+/// The blocks add up (blank cells take part in no sum).
 fn blocks_add_up(c: &[Cell]) -> bool {
     c.chunks(5).all(|b| match b {
         [Some(a), Some(b), Some(c), Some(d), Some(t)] => a + b + c + d == *t,
         _ => true,
     })
-}
-
-/// Most cells of real tables are 0: of two readings that fit, the sparser is likelier.
-fn zeros(reading: &[i64]) -> usize {
-    reading.iter().filter(|v| **v == 0).count()
 }
 
 /// How many narrative figures a reading of table 3 agrees with.
@@ -51,60 +88,134 @@ fn agreement(reading: &[i64], hints: &[NarrativeFigure]) -> usize {
         .count()
 }
 
-fn cells(stream: &Stream, hints: &[NarrativeFigure], notes: &mut Vec<String>) -> Option<Vec<Cell>> {
+type Cells = (Vec<Cell>, Vec<Reading>);
+
+fn unread() -> Cells {
+    (vec![None; 15], vec![Reading::Unread; 15])
+}
+
+fn cells(stream: &Stream, hints: &[NarrativeFigure], notes: &mut Vec<Note>) -> Cells {
     if let Some(g) = stream
         .groups
         .iter()
         .find(|g| g.tabbed && g.cells.len() == 15)
     {
-        return Some(
-            g.cells
-                .iter()
-                .map(|c| c.as_ref().and_then(Num::count))
-                .collect(),
-        );
+        let cells: Vec<Cell> = g
+            .cells
+            .iter()
+            .map(|c| c.as_ref().and_then(Num::count))
+            .collect();
+        let how = g
+            .cells
+            .iter()
+            .zip(&cells)
+            .map(|(n, c)| match (n, c) {
+                (Some(_), None) => Reading::Unread,
+                _ => Reading::Position,
+            })
+            .collect();
+        return (cells, how);
     }
     let nums: Vec<&Num> = stream.groups.iter().flat_map(|g| g.nums()).collect();
     if nums.is_empty() {
-        notes.push("table 3: no numbers found".into());
-        return None;
+        return unread();
     }
     let counts: Vec<Cell> = nums.iter().map(|n| n.count()).collect();
-    if counts.len() >= 15 {
-        let window = (0..=counts.len() - 15)
-            .find(|&s| blocks_add_up(&counts[s..s + 15]))
-            .unwrap_or(0);
-        if counts.len() > 15 {
-            notes.push(format!(
-                "table 3: {} numbers found; 15 are read",
-                counts.len()
-            ));
-        }
-        return Some(counts[window..window + 15].to_vec());
+    if counts.len() == 15 {
+        let how = counts
+            .iter()
+            .map(|c| {
+                if c.is_some() {
+                    Reading::Position
+                } else {
+                    Reading::Unread
+                }
+            })
+            .collect();
+        return (counts, how);
     }
+    if counts.len() > 15 {
+        notes.push(Note::ReviewNumbers {
+            found: counts.len(),
+        });
+        let readings: Vec<Vec<i64>> = (0..=counts.len() - 15)
+            .map(|s| &counts[s..s + 15])
+            .filter(|w| w.iter().all(Option::is_some) && blocks_add_up(w))
+            .map(|w| w.iter().flatten().copied().collect())
+            .collect();
+        return agreed(readings, hints);
+    }
+    // Fewer than fifteen: cells run together, or dropped.
+    let mut readings: Vec<Vec<i64>> = Vec::new();
     if nums.iter().all(|n| n.is_plain()) {
         let tokens: Vec<&str> = nums.iter().map(|n| n.digits.as_str()).collect();
-        let cuts = split::review_row(&tokens);
-        let best = cuts
-            .iter()
-            .enumerate()
-            .max_by_key(|(i, c)| (agreement(c, hints), zeros(c), std::cmp::Reverse(*i)))
-            .map(|(_, c)| c);
-        if let Some(best) = best {
-            if cuts.len() > 1 {
-                notes.push(format!(
-                    "table 3: printed without separators; {} readings fit, the one the narrative agrees with (or the first) is used",
-                    cuts.len()
-                ));
-            }
-            return Some(best.iter().map(|v| Some(*v)).collect());
+        let cuts = run_together::review_row(&tokens);
+        if !cuts.is_empty() {
+            notes.push(Note::RunTogether {
+                table: Table::Review,
+                readings: cuts.len(),
+            });
+        }
+        readings.extend(cuts);
+    }
+    if counts.len() == 14
+        && let Some(v) = counts.iter().copied().collect::<Option<Vec<i64>>>()
+    {
+        readings.extend(dropped_cell(&v));
+    }
+    agreed(readings, hints)
+}
+
+/// Fourteen numbers: each place the dropped cell may have stood in, its value given by its
+/// block's sum, where every block then adds up.
+fn dropped_cell(v: &[i64]) -> Vec<Vec<i64>> {
+    let mut out: Vec<Vec<i64>> = Vec::new();
+    for gap in 0..15 {
+        let mut r: Vec<i64> = v.to_vec();
+        r.insert(gap, 0);
+        let b = gap / 5 * 5;
+        let block = &r[b..b + 5];
+        let missing = if gap % 5 == 4 {
+            block[..4].iter().sum::<i64>()
+        } else {
+            block[4] - block[..4].iter().sum::<i64>()
+        };
+        if missing < 0 {
+            continue;
+        }
+        r[gap] = missing;
+        let cells: Vec<Cell> = r.iter().map(|x| Some(*x)).collect();
+        if blocks_add_up(&cells) && !out.contains(&r) {
+            out.push(r);
         }
     }
-    notes.push(format!(
-        "table 3: only {} of 15 cells printed; their places are unknown, the rest read as blank",
-        counts.len()
-    ));
-    let mut out = counts;
-    out.resize(15, None);
-    Some(out)
+    out
+}
+
+/// The readings that fit, narrowed to those the narrative agrees with most; a cell on which
+/// they still disagree is unread.
+fn agreed(readings: Vec<Vec<i64>>, hints: &[NarrativeFigure]) -> Cells {
+    let best = readings
+        .iter()
+        .map(|r| agreement(r, hints))
+        .max()
+        .unwrap_or(0);
+    let kept: Vec<&Vec<i64>> = readings
+        .iter()
+        .filter(|r| agreement(r, hints) == best)
+        .collect();
+    let Some(first) = kept.first() else {
+        return unread();
+    };
+    let mut cells: Vec<Cell> = first.iter().map(|v| Some(*v)).collect();
+    let mut how = vec![Reading::Arithmetic; 15];
+    for r in &kept[1..] {
+        for i in 0..15 {
+            if cells[i] != Some(r[i]) {
+                cells[i] = None;
+                how[i] = Reading::Unread;
+            }
+        }
+    }
+    (cells, how)
 }

@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use common::fixture;
-use gongkai_audit::cli::{AuditArgs, UNREADABLE, run_with};
+use gongkai_audit::batch::{AuditArgs, UNREADABLE, run_with};
 use gongkai_audit::input::MAX_INPUT_BYTES;
 
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -30,7 +30,7 @@ fn run(a: AuditArgs) -> (i32, String, String) {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        let code = run_with(a, &mut out, &mut err, false);
+        let code = run_with(a, &mut out, &mut err, &mut |_, _| {});
         let _ = tx.send((
             code,
             String::from_utf8_lossy(&out).into_owned(),

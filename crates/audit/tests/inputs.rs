@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use common::{FIXTURES, Layout, fixture, random_report, render};
-use gongkai_audit::cli::{AuditArgs, run_with};
+use gongkai_audit::batch::{AuditArgs, run_with};
 use gongkai_audit::{AuditError, extract_bytes};
 use gongkai_domain::report::Report;
 use rand::SeedableRng;
@@ -26,7 +26,7 @@ fn args(files: Vec<PathBuf>) -> AuditArgs {
 /// Runs the command; (exit code, stdout, stderr).
 fn run(a: AuditArgs) -> (i32, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = run_with(a, &mut out, &mut err, false);
+    let code = run_with(a, &mut out, &mut err, &mut |_, _| {});
     (
         code,
         String::from_utf8(out).expect("utf-8"),

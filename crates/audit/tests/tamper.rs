@@ -4,7 +4,7 @@
 mod common;
 
 use common::fixture;
-use gongkai_audit::cli::{AuditArgs, run_with};
+use gongkai_audit::batch::{AuditArgs, run_with};
 use gongkai_audit::extract;
 use gongkai_domain::report::{Finding, Severity};
 use serde_json::Value;
@@ -104,7 +104,7 @@ fn a_review_block_that_does_not_add_up_and_the_exit_code() {
         csv: false,
         previous: None,
     };
-    assert_eq!(run_with(args, &mut out, &mut err, false), 1);
+    assert_eq!(run_with(args, &mut out, &mut err, &mut |_, _| {}), 1);
     let json: Value = serde_json::from_slice(&out).expect("the canonical JSON");
     assert_eq!(json["findings"][0]["rule"], "R4");
     assert_eq!(json["findings"][0]["where"], "review.reconsideration.total");

@@ -2,6 +2,7 @@
 //! audit log, tokens and agencies, annual reports (generate from records; audit published ones).
 
 mod agency;
+mod audit;
 mod audit_log;
 mod demo;
 mod ops;
@@ -136,7 +137,7 @@ enum Command {
     /// Audit published annual reports (text, HTML, DOCX, PDF): extract their tables into the
     /// canonical JSON and report every broken consistency rule. Exit 0 = consistent, 1 = an
     /// error-level rule fails, 2 = unreadable or not an annual report.
-    Audit(gongkai_audit::cli::AuditArgs),
+    Audit(audit::AuditCommand),
     /// The PII key (the key that seals ID-card numbers and phones).
     Key {
         #[command(subcommand)]
@@ -347,9 +348,7 @@ async fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Audit(args) => {
             // Pure text processing: no data directory; its own exit codes (0, 1, 2).
-            return Ok(ExitCode::from(
-                u8::try_from(gongkai_audit::cli::run(args)).unwrap_or(2),
-            ));
+            return Ok(ExitCode::from(u8::try_from(audit::run(args)).unwrap_or(2)));
         }
         Command::Key {
             command: KeyCommand::Rotate { data },

@@ -428,6 +428,16 @@ fn the_demo_regenerates_the_published_2020_report() -> Result<()> {
         let audited = audited.as_object_mut().context("object")?;
         audited.remove("sections");
         audited.remove("findings");
+        // How each cell was read: the auditor's part beside the canonical keys.
+        let reading = audited.remove("reading").context("reading")?;
+        assert!(
+            reading
+                .as_object()
+                .context("reading is an object")?
+                .values()
+                .all(|r| r == "label" || r == "position"),
+            "{format}: every cell of a rendered report is read from its place"
+        );
         assert_eq!(
             Value::Object(audited.clone()),
             expected,

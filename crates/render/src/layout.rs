@@ -2,9 +2,10 @@
 //! grids of cells with their merged (rowspan/colspan) header cells. Every output format renders
 //! this one layout, so the headings are the same in all of them.
 
+use gongkai_domain::outcome::Outcome;
 use gongkai_domain::report::{
-    Cell, Proactive, Proactive2019, Proactive2021, Report, ReviewBlock, SECTION_HEADINGS, Sections,
-    WanYuan,
+    Cell, Proactive, Proactive2019, Proactive2021, Report, ReviewBlock, RowId, SECTION_HEADINGS,
+    Sections, WanYuan,
 };
 
 /// The laid-out report.
@@ -364,33 +365,22 @@ enum Place {
     Grouped(&'static str, String),
 }
 
-fn place(path: &str, heading: &str) -> Place {
-    const GROUPS: [(&str, &str); 4] = [
-        ("（三）", "（三）不予公开"),
-        ("（四）", "（四）无法提供"),
-        ("（五）", "（五）不予处理"),
-        ("（六）", "（六）其他处理"),
-    ];
-    match path {
-        "requests.new" | "requests.carried_over" | "requests.carried_forward" => {
-            return Place::Top(heading.to_string());
-        }
-        "requests.partially_disclosed" => {
-            return Place::Result(format!(
-                "{heading}（区分处理的，只计这一情形，不计其他情形）"
-            ));
-        }
-        _ => {}
+fn place(id: RowId, heading: &str) -> Place {
+    match id {
+        RowId::New | RowId::CarriedOver | RowId::CarriedForward => Place::Top(heading.to_string()),
+        RowId::Outcome(Outcome::PartiallyDisclosed) => Place::Result(format!(
+            "{heading}（区分处理的，只计这一情形，不计其他情形）"
+        )),
+        _ => match id.group() {
+            // A group whose one row is the group itself (format 2019's （六）其他处理).
+            Some(group) if heading != group.heading() => {
+                let number: String = group.heading().chars().take(3).collect();
+                let leaf = heading.strip_prefix(number.as_str()).unwrap_or(heading);
+                Place::Grouped(group.heading(), leaf.to_string())
+            }
+            _ => Place::Result(heading.to_string()),
+        },
     }
-    for (prefix, group) in GROUPS {
-        if let Some(leaf) = heading.strip_prefix(prefix)
-            && !leaf.is_empty()
-            && !heading.starts_with(group)
-        {
-            return Place::Grouped(group, leaf.to_string());
-        }
-    }
-    Place::Result(heading.to_string())
 }
 
 /// Table 2 — 收到和处理政府信息公开申请情况: three heading columns and the seven applicant columns.
@@ -421,7 +411,7 @@ fn requests_table(report: &Report) -> Table {
     let all = report.requests.all_rows();
     let placed: Vec<(Place, &gongkai_domain::report::Row, &str)> = all
         .iter()
-        .map(|r| (place(r.path, r.heading), r.row, r.path))
+        .map(|r| (place(r.id, r.heading), r.row, r.path))
         .collect();
     let results = placed
         .iter()

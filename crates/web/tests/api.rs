@@ -399,6 +399,12 @@ async fn the_report_counts_the_ledger_drills_down_and_is_signed_off_and_frozen()
         let (s, d) = app.get(&cell("nonsense"), &app.staff).await?;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{d}");
         assert_eq!(d["errors"][0]["field"], "cell");
+        // A row that is not in the table (or not in this year's format) is an error, not an
+        // empty list.
+        for bad in ["requests.nothing[0]", "requests.disclosed[7]"] {
+            let (s, d) = app.get(&cell(bad), &app.staff).await?;
+            assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {d}");
+        }
 
         // Table 3: a reconsideration about the second request, pending, then decided.
         let (s, c) = app

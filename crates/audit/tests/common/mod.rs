@@ -1,10 +1,12 @@
 //! Shared by the tests: random consistent reports and a simple text renderer of them.
 #![allow(dead_code)]
 
+pub mod damage;
+
 use gongkai_domain::report::{
     Decisions, Documents2019, Documents2021, Fees2019, Fees2021, Items2019, Proactive,
     Proactive2019, Proactive2021, Procurement, Report, ReportFormat, Review, ReviewBlock, Row,
-    WanYuan,
+    RowId, WanYuan,
 };
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -166,34 +168,9 @@ fn with_total(cells: [i64; 6]) -> Row {
 }
 
 fn set_outcomes(r: &mut Report, rows: &[Row]) {
-    let t = &mut r.requests;
-    let mut slots: Vec<&mut Row> = vec![
-        &mut t.disclosed,
-        &mut t.partially_disclosed,
-        &mut t.withheld.state_secret,
-        &mut t.withheld.prohibited_by_law,
-        &mut t.withheld.three_securities_one_stability,
-        &mut t.withheld.third_party_rights,
-        &mut t.withheld.internal_affairs,
-        &mut t.withheld.process_information,
-        &mut t.withheld.enforcement_case_files,
-        &mut t.withheld.administrative_query,
-        &mut t.unable_to_provide.not_held,
-        &mut t.unable_to_provide.needs_creation,
-        &mut t.unable_to_provide.unclear_after_correction,
-        &mut t.not_processed.petition_or_complaint,
-        &mut t.not_processed.duplicate,
-        &mut t.not_processed.publication,
-        &mut t.not_processed.excessive,
-        &mut t.not_processed.confirm_or_reissue,
-    ];
-    if let (Some(a), Some(b)) = (t.other.no_correction.as_mut(), t.other.fee_unpaid.as_mut()) {
-        slots.push(a);
-        slots.push(b);
-    }
-    slots.push(&mut t.other.other);
-    for (slot, row) in slots.into_iter().zip(rows) {
-        *slot = *row;
+    let format = r.requests.row_format();
+    for (id, row) in RowId::outcomes(format).zip(rows) {
+        *r.requests.row_mut(id) = *row;
     }
 }
 

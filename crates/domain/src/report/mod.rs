@@ -4,6 +4,7 @@
 //! the report leaves blank is `None` (`null` in JSON). The two national formats (2019: 国办公开办函
 //! 〔2019〕60号; 2021: 〔2021〕30号) differ in table 1 and in the （六）其他处理 rows.
 
+mod cell;
 mod compose;
 pub mod placeholder;
 mod rules;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::DomainError;
 
+pub use cell::{BlockId, CellRef, REVIEW_COLUMNS, RowGroup, RowId};
 pub use compose::{
     DocumentCounts, FEES_AMOUNT_KEY, RequestGroup, STATISTIC_KEYS, StatisticKey, compose,
     proactive, starter_sections, tally_groups,
@@ -372,6 +374,7 @@ pub struct Requests {
 
 /// A row of table 2 as a (JSON path, heading) pair, in table order.
 pub struct RowRef<'a> {
+    pub id: RowId,
     /// Path in the canonical JSON, e.g. `requests.withheld.state_secret`.
     pub path: &'static str,
     pub heading: &'static str,
@@ -426,156 +429,25 @@ impl Requests {
 
     /// The outcome rows (三（一）–（六）) in table order, with their JSON paths and headings.
     pub fn outcome_rows(&self) -> Vec<RowRef<'_>> {
-        let mut v = vec![
-            RowRef {
-                path: "requests.disclosed",
-                heading: "（一）予以公开",
-                row: &self.disclosed,
-            },
-            RowRef {
-                path: "requests.partially_disclosed",
-                heading: "（二）部分公开",
-                row: &self.partially_disclosed,
-            },
-        ];
-        let w = &self.withheld;
-        for (path, heading, row) in [
-            (
-                "requests.withheld.state_secret",
-                "（三）1.属于国家秘密",
-                &w.state_secret,
-            ),
-            (
-                "requests.withheld.prohibited_by_law",
-                "（三）2.其他法律行政法规禁止公开",
-                &w.prohibited_by_law,
-            ),
-            (
-                "requests.withheld.three_securities_one_stability",
-                "（三）3.危及“三安全一稳定”",
-                &w.three_securities_one_stability,
-            ),
-            (
-                "requests.withheld.third_party_rights",
-                "（三）4.保护第三方合法权益",
-                &w.third_party_rights,
-            ),
-            (
-                "requests.withheld.internal_affairs",
-                "（三）5.属于三类内部事务信息",
-                &w.internal_affairs,
-            ),
-            (
-                "requests.withheld.process_information",
-                "（三）6.属于四类过程性信息",
-                &w.process_information,
-            ),
-            (
-                "requests.withheld.enforcement_case_files",
-                "（三）7.属于行政执法案卷",
-                &w.enforcement_case_files,
-            ),
-            (
-                "requests.withheld.administrative_query",
-                "（三）8.属于行政查询事项",
-                &w.administrative_query,
-            ),
-            (
-                "requests.unable_to_provide.not_held",
-                "（四）1.本机关不掌握相关政府信息",
-                &self.unable_to_provide.not_held,
-            ),
-            (
-                "requests.unable_to_provide.needs_creation",
-                "（四）2.没有现成信息需要另行制作",
-                &self.unable_to_provide.needs_creation,
-            ),
-            (
-                "requests.unable_to_provide.unclear_after_correction",
-                "（四）3.补正后申请内容仍不明确",
-                &self.unable_to_provide.unclear_after_correction,
-            ),
-            (
-                "requests.not_processed.petition_or_complaint",
-                "（五）1.信访举报投诉类申请",
-                &self.not_processed.petition_or_complaint,
-            ),
-            (
-                "requests.not_processed.duplicate",
-                "（五）2.重复申请",
-                &self.not_processed.duplicate,
-            ),
-            (
-                "requests.not_processed.publication",
-                "（五）3.要求提供公开出版物",
-                &self.not_processed.publication,
-            ),
-            (
-                "requests.not_processed.excessive",
-                "（五）4.无正当理由大量反复申请",
-                &self.not_processed.excessive,
-            ),
-            (
-                "requests.not_processed.confirm_or_reissue",
-                "（五）5.要求行政机关确认或重新出具已获取信息",
-                &self.not_processed.confirm_or_reissue,
-            ),
-        ] {
-            v.push(RowRef { path, heading, row });
-        }
-        if let Some(row) = &self.other.no_correction {
-            v.push(RowRef {
-                path: "requests.other.no_correction",
-                heading: "（六）1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-                row,
-            });
-        }
-        if let Some(row) = &self.other.fee_unpaid {
-            v.push(RowRef {
-                path: "requests.other.fee_unpaid",
-                heading: "（六）2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-                row,
-            });
-        }
-        let other_heading = if self.other.no_correction.is_some() {
-            "（六）3.其他"
-        } else {
-            "（六）其他处理"
-        };
-        v.push(RowRef {
-            path: "requests.other.other",
-            heading: other_heading,
-            row: &self.other.other,
-        });
-        v
+        self.all_rows()
+            .into_iter()
+            .filter(|r| r.id.is_outcome())
+            .collect()
     }
 
     /// Every row of table 2 in table order (一, 二, 三…, （七）总计, 四).
     pub fn all_rows(&self) -> Vec<RowRef<'_>> {
-        let mut v = vec![
-            RowRef {
-                path: "requests.new",
-                heading: "一、本年新收政府信息公开申请数量",
-                row: &self.new,
-            },
-            RowRef {
-                path: "requests.carried_over",
-                heading: "二、上年结转政府信息公开申请数量",
-                row: &self.carried_over,
-            },
-        ];
-        v.extend(self.outcome_rows());
-        v.push(RowRef {
-            path: "requests.total",
-            heading: "（七）总计",
-            row: &self.total,
-        });
-        v.push(RowRef {
-            path: "requests.carried_forward",
-            heading: "四、结转下年度继续办理",
-            row: &self.carried_forward,
-        });
-        v
+        let format = self.row_format();
+        RowId::all(format)
+            .filter_map(|id| {
+                self.row(id).map(|row| RowRef {
+                    id,
+                    path: id.path(),
+                    heading: id.heading(format),
+                    row,
+                })
+            })
+            .collect()
     }
 
     /// The row of an outcome in a format, for counting.
@@ -584,37 +456,7 @@ impl Requests {
         outcome: crate::outcome::Outcome,
         format: ReportFormat,
     ) -> &mut Row {
-        let (group, key) = outcome.report_row(format);
-        let zero: Row = [Some(0); 7];
-        match (group, key) {
-            ("disclosed", _) => &mut self.disclosed,
-            ("partially_disclosed", _) => &mut self.partially_disclosed,
-            ("withheld", "state_secret") => &mut self.withheld.state_secret,
-            ("withheld", "prohibited_by_law") => &mut self.withheld.prohibited_by_law,
-            ("withheld", "three_securities_one_stability") => {
-                &mut self.withheld.three_securities_one_stability
-            }
-            ("withheld", "third_party_rights") => &mut self.withheld.third_party_rights,
-            ("withheld", "internal_affairs") => &mut self.withheld.internal_affairs,
-            ("withheld", "process_information") => &mut self.withheld.process_information,
-            ("withheld", "enforcement_case_files") => &mut self.withheld.enforcement_case_files,
-            ("withheld", "administrative_query") => &mut self.withheld.administrative_query,
-            ("unable_to_provide", "not_held") => &mut self.unable_to_provide.not_held,
-            ("unable_to_provide", "needs_creation") => &mut self.unable_to_provide.needs_creation,
-            ("unable_to_provide", "unclear_after_correction") => {
-                &mut self.unable_to_provide.unclear_after_correction
-            }
-            ("not_processed", "petition_or_complaint") => {
-                &mut self.not_processed.petition_or_complaint
-            }
-            ("not_processed", "duplicate") => &mut self.not_processed.duplicate,
-            ("not_processed", "publication") => &mut self.not_processed.publication,
-            ("not_processed", "excessive") => &mut self.not_processed.excessive,
-            ("not_processed", "confirm_or_reissue") => &mut self.not_processed.confirm_or_reissue,
-            ("other", "no_correction") => self.other.no_correction.get_or_insert(zero),
-            ("other", "fee_unpaid") => self.other.fee_unpaid.get_or_insert(zero),
-            _ => &mut self.other.other,
-        }
+        self.row_mut(RowId::of_outcome(outcome, format))
     }
 }
 

@@ -1,7 +1,7 @@
 //! 勾稽关系 — the consistency rules of `annual-report.md`, one function for the generator and the
 //! auditor alike.
 //!
-//! Errors: R1–R5. Warnings: B1, X1, X2, F1, S1, S2, T1, D1. A blank cell takes part in no error rule.
+//! Errors: R1–R5. Warnings: B1, P1 (cells the auditor could not read), X1, X2, F1, S1, S2, T1, D1. A blank cell takes part in no error rule.
 //! When a single wrong cell breaks a row rule and a column rule at once, the findings name that
 //! cell and the value the table's own arithmetic expects there.
 
@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{COLUMNS, Proactive, Report, ReportFormat, Row};
+use super::{COLUMNS, CellRef, Proactive, Report, ReportFormat, Row, RowId, RowRef};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -108,6 +108,10 @@ pub struct CheckContext<'a> {
     pub published_on: Option<NaiveDate>,
     /// A people's government publishes by 31 March instead of 31 January (Art. 49).
     pub is_government: bool,
+    /// Cells the auditor could not read with certainty (a row it could not place, two readings
+    /// that both fit): blank in the report, so no error rule rests on them; reported as **P1**
+    /// (a warning naming them) instead of B1.
+    pub unread: Vec<CellRef>,
 }
 
 /// The section headings in order (S1).
@@ -131,17 +135,13 @@ fn sum(cells: impl IntoIterator<Item = Option<i64>>) -> Option<i64> {
         .try_fold(0i64, |acc, c| c.map(|v| acc.saturating_add(v)))
 }
 
-struct NamedRow<'a> {
-    path: &'static str,
-    row: &'a Row,
-}
-
 /// Runs every rule on a report. Errors come first, in rule order.
 pub fn check(report: &Report, ctx: &CheckContext<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     table2_rules(report, &mut out);
     review_rules(report, &mut out);
-    cell_rules(report, &mut out);
+    cell_rules(report, &ctx.unread, &mut out);
+    parse_rules(&ctx.unread, &mut out);
     cross_year_rules(report, ctx.previous, &mut out);
     format_rules(report, &mut out);
     section_rules(report, ctx, &mut out);
@@ -177,30 +177,16 @@ pub fn check(report: &Report, ctx: &CheckContext<'_>) -> Vec<Finding> {
 /// R1, R2, R3 with single-cell localisation.
 fn table2_rules(report: &Report, out: &mut Vec<Finding>) {
     let t = &report.requests;
-    let outcome_rows: Vec<NamedRow<'_>> = t
-        .outcome_rows()
-        .into_iter()
-        .map(|r| NamedRow {
-            path: r.path,
-            row: r.row,
-        })
-        .collect();
-    let all: Vec<NamedRow<'_>> = t
-        .all_rows()
-        .into_iter()
-        .map(|r| NamedRow {
-            path: r.path,
-            row: r.row,
-        })
-        .collect();
+    let all = t.all_rows();
+    let outcome_rows: Vec<&RowRef<'_>> = all.iter().filter(|r| r.id.is_outcome()).collect();
 
     // R3: per row, column 7 = sum of columns 1–6. Remember the imbalance of each failing row.
-    let mut row_off: Vec<(&'static str, i64)> = Vec::new();
+    let mut row_off: Vec<(RowId, i64)> = Vec::new();
     for r in &all {
         if let (Some(parts), Some(total)) = (sum(r.row[..6].iter().copied()), r.row[6])
             && parts != total
         {
-            row_off.push((r.path, total - parts));
+            row_off.push((r.id, total - parts));
         }
     }
     // R1 and R2 per column.
@@ -221,26 +207,29 @@ fn table2_rules(report: &Report, out: &mut Vec<Finding>) {
         }
     }
     let failing_col = |c: usize| r1_off[c].is_some() || r2_off[c].is_some();
-    let cell = |path: &str, c: usize| -> Option<i64> {
-        all.iter().find(|r| r.path == path).and_then(|r| r.row[c])
-    };
+    let cell = |id: RowId, c: usize| -> Option<i64> { t.row(id).and_then(|r| r[c]) };
     let r1_rows = [
-        "requests.new",
-        "requests.carried_over",
-        "requests.total",
-        "requests.carried_forward",
+        RowId::New,
+        RowId::CarriedOver,
+        RowId::Total,
+        RowId::CarriedForward,
     ];
 
-    for (path, off) in &row_off {
+    for (id, off) in &row_off {
         let cols: Vec<usize> = (0..7).filter(|&c| failing_col(c)).collect();
-        let row = &all.iter().find(|r| r.path == *path).expect("row").row;
+        let Some(row) = t.row(*id) else { continue };
+        let path = id.path();
         let parts = sum(row[..6].iter().copied()).unwrap_or(0);
         let f = match cols.as_slice() {
             [6] => Finding::new(
                 "R3",
                 Severity::Error,
                 format!("{path}[6]"),
-                format!("{path}: 总计 should be the sum of the six applicant columns ({parts})"),
+                format!(
+                    "{path}: 总计 is printed as {}, but the six applicant columns {} add up to {parts}",
+                    row[6].unwrap_or(0),
+                    printed(&row[..6])
+                ),
             )
             .values(parts, row[6].unwrap_or(0)),
             [c] => {
@@ -249,7 +238,13 @@ fn table2_rules(report: &Report, out: &mut Vec<Finding>) {
                     "R3",
                     Severity::Error,
                     format!("{path}[{c}]"),
-                    format!("{path}: the {} cell breaks both its row and its column; the table's arithmetic expects {}", COLUMNS[*c], found + off),
+                    format!(
+                        "{path}: the {} cell, printed as {found}, breaks both its row ({} against 总计 {}) and its column; the table's arithmetic expects {}",
+                        COLUMNS[*c],
+                        printed(&row[..6]),
+                        row[6].unwrap_or(0),
+                        found + off
+                    ),
                 )
                 .values(found + off, found)
             }
@@ -268,18 +263,18 @@ fn table2_rules(report: &Report, out: &mut Vec<Finding>) {
     }
 
     for c in 0..7 {
-        let failing_rows: Vec<&str> = row_off.iter().map(|r| r.0).collect();
+        let failing_rows: Vec<RowId> = row_off.iter().map(|r| r.0).collect();
         if let Some(off) = r1_off[c] {
-            let suspects: Vec<&str> = failing_rows
+            let suspects: Vec<RowId> = failing_rows
                 .iter()
                 .copied()
                 .filter(|p| r1_rows.contains(p))
                 .collect();
             let f = match suspects.as_slice() {
                 [p] => {
-                    let found = cell(p, c).unwrap_or(0);
+                    let found = cell(*p, c).unwrap_or(0);
                     // new + carried_over − total − carried_forward = off; fix the one suspect.
-                    let expected = if *p == "requests.new" || *p == "requests.carried_over" {
+                    let expected = if matches!(p, RowId::New | RowId::CarriedOver) {
                         found - off
                     } else {
                         found + off
@@ -289,8 +284,9 @@ fn table2_rules(report: &Report, out: &mut Vec<Finding>) {
                         Severity::Error,
                         format!("{p}[{c}]"),
                         format!(
-                            "{}: 一 + 二 ≠ 三 + 四; the table's arithmetic expects {expected} here",
-                            col_name(c)
+                            "{}: 一 + 二 ≠ 三 + 四 ({}); {p} is printed as {found}, the table's arithmetic expects {expected} here",
+                            col_name(c),
+                            r1_terms(t, c)
                         ),
                     )
                     .values(expected, found)
@@ -301,11 +297,7 @@ fn table2_rules(report: &Report, out: &mut Vec<Finding>) {
                         "R1",
                         Severity::Error,
                         format!("requests.total[{c}]"),
-                        format!(
-                            "{}: 新收 + 上年结转 = {lhs}, but 办理结果总计 + 结转下年度 = {}",
-                            col_name(c),
-                            lhs - off
-                        ),
+                        format!("{}: 一 + 二 ≠ 三 + 四 ({})", col_name(c), r1_terms(t, c)),
                     )
                     .values(lhs, lhs - off)
                 }
@@ -313,20 +305,20 @@ fn table2_rules(report: &Report, out: &mut Vec<Finding>) {
             out.push(f);
         }
         if let Some(off) = r2_off[c] {
-            let suspects: Vec<&str> = failing_rows
+            let suspects: Vec<RowId> = failing_rows
                 .iter()
                 .copied()
-                .filter(|p| *p == "requests.total" || outcome_rows.iter().any(|r| r.path == *p))
+                .filter(|p| *p == RowId::Total || p.is_outcome())
                 .collect();
             let f = match suspects.as_slice() {
                 [p] => {
-                    let found = cell(p, c).unwrap_or(0);
-                    let expected = if *p == "requests.total" {
+                    let found = cell(*p, c).unwrap_or(0);
+                    let expected = if *p == RowId::Total {
                         found - off
                     } else {
                         found + off
                     };
-                    Finding::new("R2", Severity::Error, format!("{p}[{c}]"), format!("{}: （七）总计 ≠ sum of the 办理结果 rows; the table's arithmetic expects {expected} here", col_name(c)))
+                    Finding::new("R2", Severity::Error, format!("{p}[{c}]"), format!("{}: （七）总计 {} ≠ sum of the 办理结果 rows {}; {p} is printed as {found}, the table's arithmetic expects {expected} here", col_name(c), t.total[c].unwrap_or(0), t.total[c].unwrap_or(0) - off))
                         .values(expected, found)
                 }
                 _ => {
@@ -349,6 +341,31 @@ fn table2_rules(report: &Report, out: &mut Vec<Finding>) {
     }
 }
 
+/// The printed cells, `13 + 2 + 0 + 0 + 0 + 0`, as an error message quotes them.
+fn printed(cells: &[Option<i64>]) -> String {
+    cells
+        .iter()
+        .map(|c| c.map_or_else(|| "—".to_string(), |v| v.to_string()))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// The four figures of R1 in a column as printed: `新收 13 + 上年结转 0 = 13; 总计 12 + 结转下年度 0 = 12`.
+fn r1_terms(t: &super::Requests, c: usize) -> String {
+    let v = |x: Option<i64>| x.unwrap_or(0);
+    let (a, b, x, y) = (
+        v(t.new[c]),
+        v(t.carried_over[c]),
+        v(t.total[c]),
+        v(t.carried_forward[c]),
+    );
+    format!(
+        "新收 {a} + 上年结转 {b} = {}; （七）总计 {x} + 结转下年度 {y} = {}",
+        a.saturating_add(b),
+        x.saturating_add(y)
+    )
+}
+
 /// R4: each block of table 3 adds up.
 fn review_rules(report: &Report, out: &mut Vec<Finding>) {
     for (path, b) in report.review.blocks() {
@@ -361,7 +378,10 @@ fn review_rules(report: &Report, out: &mut Vec<Finding>) {
                     "R4",
                     Severity::Error,
                     format!("{path}.total"),
-                    format!("{path}: 总计 {total} ≠ 维持 + 纠正 + 其他 + 尚未审结 = {parts}"),
+                    format!(
+                        "{path}: 总计 {total} ≠ 维持 + 纠正 + 其他 + 尚未审结 = {} = {parts}",
+                        printed(&[b.upheld, b.corrected, b.other, b.pending])
+                    ),
                 )
                 .values(parts, total),
             );
@@ -390,13 +410,59 @@ fn walk<'a>(v: &'a Value, path: String, f: &mut dyn FnMut(&str, &'a Value)) {
     }
 }
 
-/// R5 (non-negative integers) and B1 (blank cells, one warning per table).
-fn cell_rules(report: &Report, out: &mut Vec<Finding>) {
+/// P1: the cells the auditor could not read, one warning per table, naming them. They are blank
+/// in the report, so no error rule rests on them.
+fn parse_rules(unread: &[CellRef], out: &mut Vec<Finding>) {
+    for (table, zh) in [("requests", "表三"), ("review", "表四")] {
+        let cells: Vec<String> = unread
+            .iter()
+            .filter(|c| {
+                matches!(
+                    (c, table),
+                    (CellRef::Requests { .. }, "requests") | (CellRef::Review { .. }, "review")
+                )
+            })
+            .map(ToString::to_string)
+            .collect();
+        if cells.is_empty() {
+            continue;
+        }
+        let n = cells.len();
+        let listed = listed(&cells);
+        out.push(
+            Finding::new(
+                "P1",
+                Severity::Warning,
+                table,
+                format!(
+                    "{n} cell(s) of {table} ({zh}) could not be read with certainty and are left out of every rule: {listed}"
+                ),
+            )
+            .values(Value::Null, n as i64),
+        );
+    }
+}
+
+/// The first twelve cells of a list, and how many there are in all when there are more.
+fn listed(cells: &[String]) -> String {
+    let shown: Vec<&str> = cells.iter().take(12).map(String::as_str).collect();
+    if cells.len() > shown.len() {
+        format!("{} … ({} in all)", shown.join(", "), cells.len())
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// R5 (non-negative integers) and B1 (blank cells, one warning per table; cells the auditor
+/// could not read are P1's, not B1's).
+fn cell_rules(report: &Report, unread: &[CellRef], out: &mut Vec<Finding>) {
+    let unread: Vec<String> = unread.iter().map(ToString::to_string).collect();
     let json = report.figures_json();
     let mut blanks: Vec<(String, Vec<String>)> = Vec::new();
     for table in ["proactive", "requests", "review"] {
         let mut found = Vec::new();
         walk(&json[table], table.to_string(), &mut |path, v| match v {
+            Value::Null if unread.iter().any(|u| u == path) => {}
             Value::Null => found.push(path.to_string()),
             Value::Number(n) => {
                 let money = path.ends_with("amount_wan_yuan");
@@ -433,18 +499,13 @@ fn cell_rules(report: &Report, out: &mut Vec<Finding>) {
     }
     for (table, cells) in blanks {
         let n = cells.len();
-        let shown: Vec<&str> = cells.iter().take(12).map(String::as_str).collect();
-        let more = if n > shown.len() {
-            format!(" … ({n} in all)")
-        } else {
-            String::new()
-        };
+        let listed = listed(&cells);
         out.push(
             Finding::new(
                 "B1",
                 Severity::Warning,
                 table.clone(),
-                format!("{n} blank cell(s) in {table}: {}{more}", shown.join(", ")),
+                format!("{n} blank cell(s) in {table}: {listed}"),
             )
             .values(Value::Null, n as i64),
         );

@@ -6,7 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{ReportFormat, Requests, Review, ReviewBlock, Row};
+use super::{CellRef, ReportFormat, Requests, Review, ReviewBlock, Row, RowId};
 use crate::applicant::ApplicantKind;
 use crate::outcome::Outcome;
 
@@ -52,29 +52,23 @@ impl RequestFact {
     /// `requests.disclosed[0]`, each with its column and the 总计 column) — the drill-down.
     pub fn cells(&self, year: i32, format: ReportFormat) -> Vec<String> {
         let p = self.placement(year);
-        let mut rows: Vec<String> = Vec::new();
+        let mut rows: Vec<RowId> = Vec::new();
         if p.new {
-            rows.push("requests.new".into());
+            rows.push(RowId::New);
         }
         if p.carried_over {
-            rows.push("requests.carried_over".into());
+            rows.push(RowId::CarriedOver);
         }
         if let Some(outcome) = p.concluded_in_year {
-            let (group, key) = outcome.report_row(format);
-            let single = matches!(outcome, Outcome::Disclosed | Outcome::PartiallyDisclosed);
-            rows.push(if single {
-                format!("requests.{group}")
-            } else {
-                format!("requests.{group}.{key}")
-            });
-            rows.push("requests.total".into());
+            rows.push(RowId::of_outcome(outcome, format));
+            rows.push(RowId::Total);
         }
         if p.carried_forward {
-            rows.push("requests.carried_forward".into());
+            rows.push(RowId::CarriedForward);
         }
         let col = self.kind.column();
         rows.iter()
-            .flat_map(|r| [format!("{r}[{col}]"), format!("{r}[6]")])
+            .flat_map(|&row| [col, 6].map(|column| CellRef::Requests { row, column }.to_string()))
             .collect()
     }
 }

@@ -1,4 +1,5 @@
-//! `gongkai audit [--json] [--csv] [--previous FILE] FILE|DIR|- ...`
+//! The batch audit behind `gongkai audit [--json] [--csv] [--previous FILE] FILE|DIR|- ...` (the
+//! command's arguments and its progress bar are the binary's, `crates/cli/src/audit.rs`).
 //!
 //! One input: the audited report as canonical JSON (`--json`), a CSV row (`--csv`) or a readable
 //! summary. Several inputs or a directory: a batch, one JSON line per report plus a summary line
@@ -7,38 +8,26 @@
 //! or not an annual report (with the reason on stderr).
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use gongkai_domain::report::{Finding, Report, Severity};
 use serde_json::{Value, json};
 
 use crate::input::{MAX_INPUT_BYTES, read_input, walk};
-use crate::{AuditError, Extracted, decode, extract};
+use crate::{AuditError, Extracted, Reading, decode, extract};
 
-/// Arguments of `gongkai audit`.
-#[derive(Debug, Clone, clap::Args)]
+/// What to audit and how to print it (the arguments of `gongkai audit`).
+#[derive(Debug, Clone, Default)]
 pub struct AuditArgs {
     /// Report files (text, HTML, DOCX, PDF), directories of them, or `-` for stdin.
-    #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Print the canonical JSON (one line per report in a batch, then a summary line).
-    #[arg(long)]
     pub json: bool,
     /// Print a spreadsheet: one CSV row per report.
-    #[arg(long, conflicts_with = "json")]
     pub csv: bool,
     /// The same agency's report of the previous year (for X1, X2).
-    #[arg(long, value_name = "FILE")]
     pub previous: Option<PathBuf>,
-}
-
-/// Runs the command on the process's stdout and stderr; returns the exit code.
-pub fn run(args: AuditArgs) -> i32 {
-    let progress = std::io::stderr().is_terminal();
-    let stdout = std::io::stdout();
-    let stderr = std::io::stderr();
-    run_with(args, &mut stdout.lock(), &mut stderr.lock(), progress)
 }
 
 /// Exit codes.
@@ -54,17 +43,32 @@ struct Audited {
 }
 
 impl Audited {
+    /// The tables of a read report that could not be read at all.
+    fn unreadable_tables(&self) -> Vec<&'static str> {
+        self.result
+            .as_ref()
+            .map(Extracted::unreadable_tables)
+            .unwrap_or_default()
+    }
+
     fn exit(&self) -> i32 {
         match &self.report {
             None => UNREADABLE,
+            Some(_) if !self.unreadable_tables().is_empty() => UNREADABLE,
             Some(r) if errors(r) > 0 => RULE_FAILED,
             Some(_) => OK,
         }
     }
 }
 
-/// Runs the command with explicit output streams (for tests); `progress` shows a progress bar.
-pub fn run_with(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write, progress: bool) -> i32 {
+/// Runs the audit, writing to `out` and `err`; `progress(done, of)` is told after each input of a
+/// batch (the binary draws a progress bar with it). Returns the exit code.
+pub fn run_with(
+    args: AuditArgs,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    progress: &mut dyn FnMut(u64, u64),
+) -> i32 {
     let (inputs, batch) = match expand(&args.files) {
         Ok(x) => x,
         Err(e) => {
@@ -90,13 +94,14 @@ pub fn run_with(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write, progr
         },
         None => None,
     };
-    let bar = (progress && batch).then(|| progress_bar(inputs.len() as u64));
+    let of = inputs.len() as u64;
     let mut audited: Vec<Audited> = inputs
         .iter()
-        .map(|path| {
+        .enumerate()
+        .map(|(i, path)| {
             let result = audit_file(path);
-            if let Some(b) = &bar {
-                b.inc(1);
+            if batch {
+                progress(i as u64 + 1, of);
             }
             Audited {
                 name: path.display().to_string(),
@@ -105,9 +110,6 @@ pub fn run_with(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write, progr
             }
         })
         .collect();
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
     check_all(&mut audited, previous.as_ref());
     let written = if args.csv {
         write_csv(&audited, out)
@@ -120,6 +122,15 @@ pub fn run_with(args: AuditArgs, out: &mut dyn Write, err: &mut dyn Write, progr
     for a in &audited {
         if let Err(e) = &a.result {
             let _ = writeln!(err, "gongkai audit: {}", named(e, &a.name));
+        }
+        let tables = a.unreadable_tables();
+        if !tables.is_empty() {
+            let _ = writeln!(
+                err,
+                "gongkai audit: {}: {} could not be read at all (P1)",
+                a.name,
+                tables.join(", ")
+            );
         }
     }
     match written {
@@ -149,17 +160,6 @@ fn named(e: &AuditError, name: &dyn std::fmt::Display) -> String {
     } else {
         format!("{name}: {e}")
     }
-}
-
-fn progress_bar(n: u64) -> indicatif::ProgressBar {
-    let bar =
-        indicatif::ProgressBar::with_draw_target(Some(n), indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} reports {per_sec} {eta}")
-    {
-        bar.set_style(style);
-    }
-    bar
 }
 
 /// Runs the rules on every readable report; in a batch, each report's previous year is the same
@@ -209,10 +209,24 @@ fn count(r: &Report, s: Severity) -> usize {
         .count()
 }
 
+/// The canonical JSON of an audited report, with `reading`: how each cell of tables 2 and 3
+/// was read (`label`, `position`, `arithmetic`, `unread`) — a part of its own, beside the
+/// canonical keys, so a consumer of the canonical JSON is not affected.
+fn report_json(a: &Audited, r: &Report) -> serde_json::Result<Value> {
+    let mut v = serde_json::to_value(r)?;
+    if let (Value::Object(m), Ok(x)) = (&mut v, &a.result) {
+        m.insert("reading".into(), serde_json::to_value(&x.readings)?);
+    }
+    Ok(v)
+}
+
 fn write_json(audited: &[Audited], batch: bool, out: &mut dyn Write) -> std::io::Result<()> {
     if !batch {
-        if let Some(r) = audited.first().and_then(|a| a.report.as_ref()) {
-            serde_json::to_writer_pretty(&mut *out, r)?;
+        if let Some((a, r)) = audited
+            .first()
+            .and_then(|a| a.report.as_ref().map(|r| (a, r)))
+        {
+            serde_json::to_writer_pretty(&mut *out, &report_json(a, r)?)?;
             writeln!(out)?;
         }
         return Ok(());
@@ -220,7 +234,7 @@ fn write_json(audited: &[Audited], batch: bool, out: &mut dyn Write) -> std::io:
     for a in audited {
         let line = match &a.report {
             Some(r) => {
-                let mut v = serde_json::to_value(r)?;
+                let mut v = report_json(a, r)?;
                 if let Value::Object(m) = &mut v {
                     m.insert("file".into(), Value::from(a.name.clone()));
                 }
@@ -258,7 +272,7 @@ fn summary(audited: &[Audited]) -> Value {
     })
 }
 
-const CSV_HEADER: [&str; 17] = [
+const CSV_HEADER: [&str; 19] = [
     "file",
     "status",
     "agency",
@@ -275,6 +289,8 @@ const CSV_HEADER: [&str; 17] = [
     "reconsideration",
     "litigation_direct",
     "litigation_after_reconsideration",
+    "recovered_cells",
+    "unread_cells",
     "reason",
 ];
 
@@ -300,13 +316,21 @@ fn csv_fields(a: &Audited) -> Vec<String> {
         v.push(reason);
         return v;
     };
+    let readings = a.result.as_ref().ok().map(|x| &x.readings);
     let findings = r.findings.as_deref().unwrap_or(&[]);
     let mut rules: Vec<&str> = findings.iter().map(|f| f.rule.as_str()).collect();
     rules.dedup();
     let t = &r.requests;
     vec![
         a.name.clone(),
-        if errors(r) > 0 { "error" } else { "ok" }.into(),
+        if !a.unreadable_tables().is_empty() {
+            "unreadable"
+        } else if errors(r) > 0 {
+            "error"
+        } else {
+            "ok"
+        }
+        .into(),
         r.agency.clone(),
         r.year.to_string(),
         r.format.code().into(),
@@ -321,6 +345,10 @@ fn csv_fields(a: &Audited) -> Vec<String> {
         cell(r.review.reconsideration.total),
         cell(r.review.litigation_direct.total),
         cell(r.review.litigation_after_reconsideration.total),
+        readings
+            .map_or(0, |x| x.count(Reading::Arithmetic))
+            .to_string(),
+        readings.map_or(0, |x| x.count(Reading::Unread)).to_string(),
         String::new(),
     ]
 }
