@@ -116,12 +116,13 @@ impl App {
         Ok(question.answer(&*self.calendar().await?)?)
     }
 
-    /// An agency by its slug, or [`AppError::NotFound`].
-    /// Today (China time) by the application's clock: the day a form proposes for a step.
+    /// Today (China time) by the application's clock: the day a form proposes for a step, the
+    /// year whose report is being written.
     pub fn today(&self) -> chrono::NaiveDate {
         self.clock.today()
     }
 
+    /// An agency by its slug, or [`AppError::NotFound`].
     pub async fn agency(&self, slug: &str) -> Result<Agency> {
         self.agency_index()
             .await?

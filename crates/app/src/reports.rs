@@ -47,11 +47,6 @@ pub struct ReviewCaseInput {
 }
 
 impl App {
-    /// Today by the application's clock (China time): the year whose report is being written.
-    pub fn today(&self) -> NaiveDate {
-        self.clock.today()
-    }
-
     /// An agency whose report the actor writes ([`Actor::may_act_for`]: its 公开办 and head); a
     /// reader of the agency (a supervisor, a handler) is refused as forbidden (监督 reads,
     /// never changes), anyone else finds nothing.

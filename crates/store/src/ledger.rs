@@ -239,9 +239,16 @@ impl Payload {
     /// The hex digest the audit entry stores as `payload_hash`.
     pub(crate) fn finish(self) -> String {
         let mut c = Canon::new("gongkai.payload.v1");
-        for (name, (n, h)) in ["requests", "events", "files", "letters", "notes", "attachments"]
-            .into_iter()
-            .zip(self.parts)
+        for (name, (n, h)) in [
+            "requests",
+            "events",
+            "files",
+            "letters",
+            "notes",
+            "attachments",
+        ]
+        .into_iter()
+        .zip(self.parts)
         {
             // The letters, notes and attachments parts only when there are such rows, so that
             // every entry written before them hashes as it always did.

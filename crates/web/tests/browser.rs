@@ -815,23 +815,6 @@ fn no_violations(violations: &[Violation]) -> Result<()> {
     bail!(report)
 }
 
-/// The reflow failure (WCAG 1.4.10) of the current page, if it sticks out sideways.
-async fn overflow(c: &Client, page: String) -> Result<Option<Violation>> {
-    let overflow = c
-        .execute(
-            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
-            vec![],
-        )
-        .await?;
-    Ok((overflow.as_i64().unwrap_or(0) > 0).then(|| Violation {
-        page,
-        id: "horizontal-overflow".into(),
-        impact: "serious".into(),
-        help: format!("the page is {overflow} px wider than the viewport (WCAG 1.4.10 Reflow)"),
-        targets: Vec::new(),
-    }))
-}
-
 /// The pages, each reached as a person reaches it (forms submitted in the browser).
 const PAGES: [&str; 11] = [
     "home",
@@ -922,7 +905,24 @@ async fn all_pages(c: &Client, app: &TestApp, axe_source: &str) -> Result<Vec<Vi
                 let png = full_screenshot(c).await?;
                 std::fs::write(dir.join(format!("{page}-{width}-{mode}.png")), png)?;
                 // Nothing may stick out sideways on a phone.
-                violations.extend(overflow(c, format!("{page} ({mode}, {width} px)")).await?);
+                let overflow = c
+                    .execute(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+                        vec![],
+                    )
+                    .await?;
+                if overflow.as_i64().unwrap_or(0) > 0 {
+                    violations.push(Violation {
+                        page: format!("{page} ({mode}, {width} px)"),
+                        id: "horizontal-overflow".into(),
+                        impact: "serious".into(),
+                        help: format!(
+                            "the page is {} px wider than the viewport (WCAG 1.4.10 Reflow)",
+                            overflow
+                        ),
+                        targets: Vec::new(),
+                    });
+                }
                 violations
                     .extend(axe(c, &format!("{page} ({mode}, {width} px)"), axe_source).await?);
             }
@@ -931,35 +931,6 @@ async fn all_pages(c: &Client, app: &TestApp, axe_source: &str) -> Result<Vec<Vi
     Ok(violations)
 }
 
-/// The back office's inbox and registration (issue 10) at 1280 px and 375 px: an office clerk
-/// signs in in the browser, sees the inbox (with a request due soon), filters it, registers an
-/// offline request with a mistake (the Chinese error next to the field) and then rightly (the
-/// confirmation that prints as the 回执); screenshots under target/screenshots/ and no WCAG 2.1
-/// A/AA violation by axe-core on any of them.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_inbox_and_the_registration_pass_axe() -> Result<()> {
-    if !browser_available()? {
-        return Ok(());
-    }
-    let axe_source = std::fs::read_to_string(axe_path())?;
-    let app = spawn_app(Backend::Sqlite).await?;
-    let office = gongkai_app::App::new(app.store.clone(), common::clock());
-    common::user(&office, "clerk", "office", Some(AGENCY), None, &[]).await?;
-    let browser = Browser::start().await?;
-    let outcome = back_office_pages(&browser.client, &app, &axe_source).await;
-    browser.close().await?;
-    let violations = outcome?;
-    ensure!(
-        violations.is_empty(),
-        "axe-core violations:\n{}",
-        violations
-            .iter()
-            .map(|v| format!(
-                "- {} [{}] {} ({}): {:?}",
-                v.page, v.impact, v.id, v.help, v.targets
-            ))
-            .collect::<Vec<_>>()
-            .join("\n")
 // ---------------------------------------------------------------------------------------------
 // The back office: the whole path of issue 10
 
@@ -1051,61 +1022,6 @@ async fn record_step(c: &Client, slug: &str, fields: &[(&str, &str)], shows: &st
     Ok(())
 }
 
-async fn back_office_pages(c: &Client, app: &TestApp, axe_source: &str) -> Result<Vec<Violation>> {
-    let dir = screenshot_dir()?;
-    goto(c, &app.url("/admin/login")).await?;
-    fill(c, "#login-form", "login", Some("clerk")).await?;
-    fill(c, "#login-form", "password", Some(common::PASSWORD)).await?;
-    submit(c, "#login-form", "登录").await?;
-    wait_for(c, "#counts").await?;
-    // A request filed on the portal, in the inbox.
-    apply_in_browser(c, app).await?;
-    let register = "form[action=\"/admin/register\"]";
-    let mut violations = Vec::new();
-    for width in [1280, 375] {
-        set_width(c, width).await?;
-        for page in [
-            "inbox",
-            "inbox-filtered",
-            "register",
-            "register-errors",
-            "registered",
-        ] {
-            match page {
-                "inbox" => {
-                    goto(c, &app.url("/admin/")).await?;
-                    wait_for(c, "#inbox tbody tr").await?;
-                }
-                "inbox-filtered" => {
-                    goto(c, &app.url("/admin/?urgency=overdue&q=%E6%9D%8E%E5%9B%9B")).await?;
-                    wait_for(c, "#empty").await?;
-                }
-                "register" => {
-                    goto(c, &app.url("/admin/register")).await?;
-                    wait_for(c, register).await?;
-                }
-                "register-errors" => {
-                    goto(c, &app.url("/admin/register")).await?;
-                    wait_for(c, register).await?;
-                    fill(c, register, "channel", Some("post_signed")).await?;
-                    submit(c, register, "登记申请").await?;
-                    wait_for(c, "#confirmed_on-error").await?;
-                }
-                _ => {
-                    goto(c, &app.url("/admin/register")).await?;
-                    wait_for(c, register).await?;
-                    fill(c, register, "channel", Some("in_person")).await?;
-                    fill_application_in(c, register).await?;
-                    submit(c, register, "登记申请").await?;
-                    wait_for(c, "#query-code").await?;
-                }
-            }
-            let png = full_screenshot(c).await?;
-            std::fs::write(dir.join(format!("admin-{page}-{width}.png")), png)?;
-            violations.extend(axe(c, &format!("admin {page} ({width} px)"), axe_source).await?);
-        }
-    }
-    Ok(violations)
 /// Screenshots of the admin page shown now, at 1280 px in both modes, and axe-core on each;
 /// the violations found. The mode is switched with the header's link, as a reader does.
 async fn check_admin_page(
@@ -1355,6 +1271,96 @@ async fn back_office_path(
     Ok(())
 }
 
+/// The back office's inbox and registration (issue 10) at 1280 px and 375 px: an office clerk
+/// signs in in the browser, sees the inbox (with a request due soon), filters it, registers an
+/// offline request with a mistake (the Chinese error next to the field) and then rightly (the
+/// confirmation that prints as the 回执); screenshots under target/screenshots/ and no WCAG 2.1
+/// A/AA violation by axe-core on any of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inbox_and_the_registration_pass_axe() -> Result<()> {
+    if !browser_available()? {
+        return Ok(());
+    }
+    let axe_source = std::fs::read_to_string(axe_path())?;
+    let app = spawn_app(Backend::Sqlite).await?;
+    let office = gongkai_app::App::new(app.store.clone(), common::clock());
+    common::user(&office, "clerk", "office", Some(AGENCY), None, &[]).await?;
+    let browser = Browser::start().await?;
+    let outcome = back_office_pages(&browser.client, &app, &axe_source).await;
+    browser.close().await?;
+    let violations = outcome?;
+    ensure!(
+        violations.is_empty(),
+        "axe-core violations:\n{}",
+        violations
+            .iter()
+            .map(|v| format!(
+                "- {} [{}] {} ({}): {:?}",
+                v.page, v.impact, v.id, v.help, v.targets
+            ))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    Ok(())
+}
+
+async fn back_office_pages(c: &Client, app: &TestApp, axe_source: &str) -> Result<Vec<Violation>> {
+    let dir = screenshot_dir()?;
+    goto(c, &app.url("/admin/login")).await?;
+    fill(c, "#login-form", "login", Some("clerk")).await?;
+    fill(c, "#login-form", "password", Some(common::PASSWORD)).await?;
+    submit(c, "#login-form", "登录").await?;
+    wait_for(c, "#counts").await?;
+    // A request filed on the portal, in the inbox.
+    apply_in_browser(c, app).await?;
+    let register = "form[action=\"/admin/register\"]";
+    let mut violations = Vec::new();
+    for width in [1280, 375] {
+        set_width(c, width).await?;
+        for page in [
+            "inbox",
+            "inbox-filtered",
+            "register",
+            "register-errors",
+            "registered",
+        ] {
+            match page {
+                "inbox" => {
+                    goto(c, &app.url("/admin/")).await?;
+                    wait_for(c, "#inbox tbody tr").await?;
+                }
+                "inbox-filtered" => {
+                    goto(c, &app.url("/admin/?urgency=overdue&q=%E6%9D%8E%E5%9B%9B")).await?;
+                    wait_for(c, "#empty").await?;
+                }
+                "register" => {
+                    goto(c, &app.url("/admin/register")).await?;
+                    wait_for(c, register).await?;
+                }
+                "register-errors" => {
+                    goto(c, &app.url("/admin/register")).await?;
+                    wait_for(c, register).await?;
+                    fill(c, register, "channel", Some("post_signed")).await?;
+                    submit(c, register, "登记申请").await?;
+                    wait_for(c, "#confirmed_on-error").await?;
+                }
+                _ => {
+                    goto(c, &app.url("/admin/register")).await?;
+                    wait_for(c, register).await?;
+                    fill(c, register, "channel", Some("in_person")).await?;
+                    fill_application_in(c, register).await?;
+                    submit(c, register, "登记申请").await?;
+                    wait_for(c, "#query-code").await?;
+                }
+            }
+            let png = full_screenshot(c).await?;
+            std::fs::write(dir.join(format!("admin-{page}-{width}.png")), png)?;
+            violations.extend(axe(c, &format!("admin {page} ({width} px)"), axe_source).await?);
+        }
+    }
+    Ok(violations)
+}
+
 /// The back office's attachments page (issue 10): a clerk logs in, uploads a PDF with the form
 /// (a file chosen as a person chooses it), sees it listed, then submits the form without a file
 /// and gets the error next to the field — screenshots of both, and no WCAG 2.1 A/AA violation.
@@ -1441,6 +1447,23 @@ async fn the_attachments_page_uploads_and_passes_axe() -> Result<()> {
         "axe-core violations: {violations:#?}"
     );
     Ok(())
+}
+
+/// The reflow failure (WCAG 1.4.10) of the current page, if it sticks out sideways.
+async fn overflow(c: &Client, page: String) -> Result<Option<Violation>> {
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth;",
+            vec![],
+        )
+        .await?;
+    Ok((overflow.as_i64().unwrap_or(0) > 0).then(|| Violation {
+        page,
+        id: "horizontal-overflow".into(),
+        impact: "serious".into(),
+        help: format!("the page is {overflow} px wider than the viewport (WCAG 1.4.10 Reflow)"),
+        targets: Vec::new(),
+    }))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ pub mod inbox;
 pub mod login;
 pub mod nav;
 pub mod register;
-pub mod request;
 pub mod report;
+pub mod request;
 
 use axum::Router;
 use axum::http::HeaderMap;
