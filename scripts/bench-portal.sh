@@ -143,8 +143,11 @@ PY
 import re, sys
 name, text = sys.argv[1], open(sys.argv[2]).read()
 def ms(s):
-    v, u = float(re.match(r"([\d.]+)", s).group(1)), re.search(r"(us|ms|s)$", s).group(1)
-    return v / 1000 if u == "us" else v * 1000 if u == "s" else v
+    m = re.fullmatch(r"([\d.]+)(us|ms|s|m)", s)
+    if not m:
+        sys.exit(f"bench-portal: cannot read the latency {s!r} in wrk's output:\n{text}")
+    v, u = float(m.group(1)), m.group(2)
+    return {"us": v / 1000, "ms": v, "s": v * 1000, "m": v * 60000}[u]
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 p50 = ms(re.search(r"50%\s+(\S+)", text).group(1)); p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
 bad = re.search(r"Non-2xx or 3xx responses: (\d+)", text)

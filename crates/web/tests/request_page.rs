@@ -195,6 +195,10 @@ async fn the_page_offers_the_next_steps_and_records_them() -> Result<()> {
         assert!(page.contains("138****8000"));
         assert!(page.contains("2020年某地块征收补偿方案"));
         assert!(page.contains("答复期限的计算"), "the deadline explanation");
+        // The attachments section with its upload form, which returns to this page.
+        assert!(page.contains("id=\"attachment-form\""), "the upload form");
+        assert!(page.contains(&format!("{path}/attachments")));
+        assert!(page.contains("尚无附件"));
         // 7 working days from 2025-06-09 (Art. 30).
         assert!(
             page.contains("<dt>补正告知最迟于</dt><dd>2025-06-18</dd>"),

@@ -209,6 +209,8 @@ struct RequestPage {
     periods: Vec<(&'static str, NaiveDate)>,
     timeline: Vec<TimelineRow>,
     notes: Vec<NoteRow>,
+    /// 附件 — the request's attachments and the upload form (returning here).
+    attachments: super::attachments::AttachmentsView,
     may_write: bool,
     note_value: String,
     note_error: Option<String>,
@@ -524,6 +526,11 @@ async fn page(
     let view = state.app.request_view(number, actor).await?;
     let notes = state.app.notes(number, actor).await?;
     let letters = state.app.request_letters(number, actor).await?;
+    let attachments = super::attachments::AttachmentsView::of(
+        number,
+        state.app.attachments(number, actor).await?,
+    )
+    .returning_to_request();
     let today = state.app.today();
     let steps = step_forms(&view, actor, today, &mut again);
     let r = &view.record;
@@ -536,6 +543,7 @@ async fn page(
     ]);
     let template = RequestPage {
         chrome,
+        attachments,
         number: r.number.clone(),
         status: r.status.label_zh(),
         applicant_kind: r.applicant_kind.label_zh(),
