@@ -123,13 +123,13 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
         }
     }
     // Published report files (a handful per entry).
-    let rows = sqlx::query(
+    let rows = rows_in_range(
+        conn,
         "SELECT audit_seq, version_id, format, sha256 FROM report_files WHERE audit_seq > $1 AND audit_seq <= $2 \
          ORDER BY audit_seq, version_id, format",
+        after,
+        upto,
     )
-    .bind(after)
-    .bind(upto)
-    .fetch_all(&mut *conn)
     .await?;
     for r in &rows {
         let seq: i64 = r.try_get(0)?;
@@ -138,14 +138,14 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
         out.entry(seq).or_default().add(Part::Files, file_hash(r.try_get(1)?, &format, &sha));
     }
     // Letters (one per event at most).
-    let rows = sqlx::query(
+    let rows = rows_in_range(
+        conn,
         "SELECT l.audit_seq, COALESCE(r.number, ''), l.event_seq, l.kind, l.letter_no, l.pdf_sha256, l.docx_sha256 \
          FROM letters l LEFT JOIN requests r ON r.id = l.request_id WHERE l.audit_seq > $1 AND l.audit_seq <= $2 \
          ORDER BY l.audit_seq, l.request_id, l.event_seq",
+        after,
+        upto,
     )
-    .bind(after)
-    .bind(upto)
-    .fetch_all(&mut *conn)
     .await?;
     for r in &rows {
         let seq: i64 = r.try_get(0)?;
@@ -154,14 +154,14 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
         out.entry(seq).or_default().add(Part::Letters, letter_hash(&number, r.try_get(2)?, &kind, &no, &pdf, &docx));
     }
     // Internal notes (one per entry).
-    let rows = sqlx::query(
+    let rows = rows_in_range(
+        conn,
         "SELECT n.audit_seq, COALESCE(r.number, ''), n.id, n.author, n.written_at, n.body \
          FROM request_notes n LEFT JOIN requests r ON r.id = n.request_id WHERE n.audit_seq > $1 AND n.audit_seq <= $2 \
          ORDER BY n.audit_seq, n.id",
+        after,
+        upto,
     )
-    .bind(after)
-    .bind(upto)
-    .fetch_all(&mut *conn)
     .await?;
     for r in &rows {
         let seq: i64 = r.try_get(0)?;
@@ -170,14 +170,14 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
         out.entry(seq).or_default().add(Part::Notes, note_hash(&number, r.try_get(2)?, &author, &at, &body));
     }
     // Attachments (one per upload).
-    let rows = sqlx::query(
+    let rows = rows_in_range(
+        conn,
         "SELECT a.audit_seq, COALESCE(r.number, ''), a.id, a.purpose, a.name, a.mime, a.size, a.sha256, a.uploaded_by, a.uploaded_at \
          FROM attachments a LEFT JOIN requests r ON r.id = a.request_id WHERE a.audit_seq > $1 AND a.audit_seq <= $2 \
          ORDER BY a.audit_seq, a.id",
+        after,
+        upto,
     )
-    .bind(after)
-    .bind(upto)
-    .fetch_all(&mut *conn)
     .await?;
     for r in &rows {
         let seq: i64 = r.try_get(0)?;
@@ -188,6 +188,12 @@ async fn payloads(conn: &mut Conn, after: i64, upto: i64) -> Result<BTreeMap<i64
         out.entry(seq).or_default().add(Part::Attachments, hash);
     }
     Ok(out)
+}
+
+/// The rows of `sql` — a query over one part of the payload whose `$1` and `$2` bound its
+/// `audit_seq` (after `after`, up to `upto`) — for [`payloads`].
+async fn rows_in_range(conn: &mut Conn, sql: &'static str, after: i64, upto: i64) -> Result<Vec<DbRow>> {
+    Ok(sqlx::query(sql).bind(after).bind(upto).fetch_all(&mut *conn).await?)
 }
 
 /// Compares the payload an entry committed to with the rows now naming it.
